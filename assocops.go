@@ -1,0 +1,218 @@
+package memrel
+
+import (
+	"unsafe"
+
+	"github.com/memrel/memrel/query"
+)
+
+// The type-erased association operations behind HasMany and BelongsTo.
+// Writers run inside tx.atomic and go through the single write path of
+// constraint.go.
+
+// source finds the stored source row identified by the instance at p and
+// returns its encoded and canonical source key.
+func (tx *Txn) source(a *assoc, p unsafe.Pointer) ([]byte, any, error) {
+	pk, ok := a.source.pk.key(p, nil)
+	if !ok {
+		return nil, nil, &AssociationError{Association: a.name, Reason: "source instance has a NULL primary key"}
+	}
+	row := tx.byKey(a.source, pk)
+	if row == nil {
+		return nil, nil, &NotFoundError{Model: a.source.name, Key: a.source.pk.get(p)}
+	}
+	sk, err := a.sourceKeyOf(row)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sk, a.sk.get(a.source.ptr(row)), nil
+}
+
+// targets returns the stored target rows for keys. With must set, a
+// missing key is ErrNotFound (SPEC §4 deviation); otherwise it is skipped.
+func (tx *Txn) targets(a *assoc, keys [][]byte, must bool) ([]any, error) {
+	rows := make([]any, 0, len(keys))
+	for _, k := range keys {
+		row := tx.byKey(a.target, k)
+		if row == nil {
+			if must {
+				return nil, &NotFoundError{Model: a.target.name, Key: a.target.pk.decode(k)}
+			}
+			continue
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// children yields a's targets of the source whose key encodes to sk, in
+// primary key order, scope applied by the index.
+func (tx *Txn) children(a *assoc, sk []byte) rowSource {
+	return func(yield func(any) bool) {
+		it := tx.prefix(a.target, a.ix, a.getKey(sk))
+		for row := it.Next(); row != nil; row = it.Next() {
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// assocRows is Get: the source's targets filtered, ordered and windowed.
+func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	t := a.target
+	filter, err := query.Compile(t, o.Where)
+	if err != nil {
+		return nil, err
+	}
+	sorter, err := query.CompileOrder(t, o.Order)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := compileIncludes(t, o.Include)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := t.selection(o.Fields)
+	if err != nil {
+		return nil, err
+	}
+	if o.Limit < 0 || o.Offset < 0 {
+		return nil, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+	}
+	var rows []any
+	tx.children(a, sk)(func(row any) bool {
+		if filter.Match(row) {
+			rows = append(rows, row)
+		}
+		return true
+	})
+	if sorter.Len() > 0 {
+		tx.sortRows(t, rows, sorter)
+	}
+	if len(inc) > 0 {
+		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
+			return nil, err
+		}
+	}
+	rows = window(rows, o.Offset, o.Limit)
+	if sel != nil {
+		for i, r := range rows {
+			rows[i] = t.project(r, sel, len(inc) > 0)
+		}
+	}
+	return rows, nil
+}
+
+// assocCount is Count: it counts index entries that pass the filter and
+// copies nothing.
+func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
+	if o != nil && (len(o.Include) > 0 || o.Limit > 0 || o.Offset > 0) {
+		rows, err := tx.assocRows(a, sk, o)
+		return len(rows), err
+	}
+	var where query.Cond
+	if o != nil {
+		where = o.Where
+	}
+	filter, err := query.Compile(a.target, where)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	tx.children(a, sk)(func(row any) bool {
+		if filter.Match(row) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+// assocHas answers Has with one primary key lookup per target.
+func (tx *Txn) assocHas(a *assoc, sk []byte, keys [][]byte) bool {
+	for _, k := range keys {
+		row := tx.byKey(a.target, k)
+		if row == nil || !a.holds(a.target.ptr(row), sk) {
+			return false
+		}
+	}
+	return true
+}
+
+// attach points a target row at the source key skv and writes the scope.
+func (a *assoc) attach(p unsafe.Pointer, skv any) {
+	a.fk.set(p, skv)
+	for _, sv := range a.scope {
+		sv.f.set(p, sv.v)
+	}
+}
+
+// assocAdd re-parents rows onto the source; rows already associated stay
+// as they are.
+func (tx *Txn) assocAdd(a *assoc, sk []byte, skv any, rows []any) error {
+	for _, r := range rows {
+		// An earlier step (a cascade) may have changed or deleted it.
+		cur := tx.byKey(a.target, a.target.pkKey(r, nil))
+		if cur == nil || a.holds(a.target.ptr(cur), sk) {
+			continue
+		}
+		row := a.target.clone(cur)
+		a.attach(a.target.ptr(row), skv)
+		if err := tx.updateRow(a.target, cur, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assocSet un-associates the current targets that are not listed, then
+// adds the listed ones.
+func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) error {
+	listed := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		listed[string(a.target.pkKey(r, nil))] = true
+	}
+	var previous []any
+	tx.children(a, sk)(func(row any) bool {
+		if !listed[string(a.target.pkKey(row, nil))] {
+			previous = append(previous, row)
+		}
+		return true
+	})
+	if err := tx.unassociate(a, sk, previous, destroy); err != nil {
+		return err
+	}
+	return tx.assocAdd(a, sk, skv, rows)
+}
+
+// assocRemove un-associates the listed rows that are associated.
+func (tx *Txn) assocRemove(a *assoc, sk []byte, rows []any, destroy bool) error {
+	return tx.unassociate(a, sk, rows, destroy)
+}
+
+// unassociate nulls the foreign key of each row still associated with the
+// source, or deletes it (with its own onDelete rules) when destroy is set
+// or the foreign key is NOT NULL. The scope fields stay as they are.
+func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error {
+	del := destroy || !a.fk.nullable()
+	for _, r := range rows {
+		cur := tx.byKey(a.target, a.target.pkKey(r, nil))
+		if cur == nil || !a.holds(a.target.ptr(cur), sk) {
+			continue
+		}
+		var err error
+		if del {
+			err = tx.deleteRow(a.target, cur)
+		} else {
+			err = tx.setFK(a, cur, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

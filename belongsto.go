@@ -1,0 +1,152 @@
+package memrel
+
+import (
+	"unsafe"
+)
+
+// BelongsTo is the inverse side of a [HasMany]: each C points at one P
+// through its foreign key. Get it with [HasMany.Inverse]. The child is
+// given as an instance; only its primary key is read, and the stored row
+// under that key is what counts.
+type BelongsTo[C, P any] struct {
+	a      *assoc
+	child  *Model[C]
+	parent *Model[P]
+}
+
+// Info describes the association.
+func (b *BelongsTo[C, P]) Info() AssociationInfo { return b.a.info(true) }
+
+func (b *BelongsTo[C, P]) side() (*assoc, bool) { return b.a, true }
+
+// Get returns child's parent; false when the foreign key is NULL (or, with
+// constraints off, points at no row).
+func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
+	var zero P
+	if err := tx.use(b.a.source, false); err != nil {
+		return zero, false, err
+	}
+	cur, err := tx.stored(b.a.target, unsafe.Pointer(&child))
+	if err != nil {
+		return zero, false, err
+	}
+	parent := tx.parentOf(b.a, cur)
+	if parent == nil {
+		return zero, false, nil
+	}
+	return b.parent.out(parent), true, nil
+}
+
+// Set points child at parent (by parent's source key, which must be
+// stored) and returns the updated child.
+func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
+	var zero C
+	if err := tx.use(b.a.target, true); err != nil {
+		return zero, err
+	}
+	var out any
+	err := tx.atomic(func() error {
+		_, skv, err := tx.source(b.a, unsafe.Pointer(&parent))
+		if err != nil {
+			return err
+		}
+		out, err = tx.pointAt(b.a, unsafe.Pointer(&child), skv)
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return b.child.out(out), nil
+}
+
+// SetKey points child at the parent whose source key is key; nil clears
+// the foreign key (a ValidationError when it is NOT NULL). A key that
+// matches no parent fails with *ForeignKeyConstraintError unless the
+// association has no constraints.
+func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
+	var zero C
+	if err := tx.use(b.a.target, true); err != nil {
+		return zero, err
+	}
+	skv, err := b.a.sk.conv(key)
+	if err != nil {
+		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: key, Err: ErrBadKey}
+	}
+	var out any
+	err = tx.atomic(func() error {
+		out, err = tx.pointAt(b.a, unsafe.Pointer(&child), skv)
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return b.child.out(out), nil
+}
+
+// Create inserts v as a new parent and points child at it, atomically. It
+// returns the new parent.
+func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
+	var zero P
+	if err := tx.use(b.a.target, true); err != nil {
+		return zero, err
+	}
+	row := b.parent.in(&v)
+	err := tx.atomic(func() error {
+		if _, err := tx.stored(b.a.target, unsafe.Pointer(&child)); err != nil {
+			return err
+		}
+		if err := tx.create(b.a.source, row); err != nil {
+			return err
+		}
+		_, err := tx.pointAt(b.a, unsafe.Pointer(&child), b.a.sk.get(b.a.source.ptr(row)))
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return b.parent.out(row), nil
+}
+
+// stored returns the stored row with the primary key of the instance at p.
+func (tx *Txn) stored(t *table, p unsafe.Pointer) (any, error) {
+	pk, ok := t.pk.key(p, nil)
+	if !ok {
+		return nil, &NotFoundError{Model: t.name, Key: nil}
+	}
+	row := tx.byKey(t, pk)
+	if row == nil {
+		return nil, &NotFoundError{Model: t.name, Key: t.pk.get(p)}
+	}
+	return row, nil
+}
+
+// parentOf returns the stored parent a child row points at, or nil.
+func (tx *Txn) parentOf(a *assoc, child any) any {
+	k, ok := a.fk.key(a.target.ptr(child), nil)
+	if !ok {
+		return nil
+	}
+	return tx.first(a.source, a.skIx, k)
+}
+
+// pointAt sets the foreign key of the stored child identified by the
+// instance at p to skv (nil: NULL) and returns the new stored row. A
+// non-NULL key also writes the association's scope.
+func (tx *Txn) pointAt(a *assoc, p unsafe.Pointer, skv any) (any, error) {
+	cur, err := tx.stored(a.target, p)
+	if err != nil {
+		return nil, err
+	}
+	if skv == nil {
+		if err := tx.setFK(a, cur, nil); err != nil {
+			return nil, err
+		}
+	} else {
+		row := a.target.clone(cur)
+		a.attach(a.target.ptr(row), skv)
+		if err := tx.updateRow(a.target, cur, row); err != nil {
+			return nil, err
+		}
+	}
+	return tx.byKey(a.target, a.target.pkKey(cur, nil)), nil
+}

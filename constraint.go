@@ -1,0 +1,225 @@
+package memrel
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// This file is the single write path: every insert, update and delete of a
+// row, whether from a model call, an association operation or a cascade,
+// goes through insertRow, updateRow or deleteRow, which enforce what a
+// PostgreSQL table with these constraints would. Callers run inside
+// tx.atomic, which reverts everything when one of them fails.
+
+// insertRow stores a new row that the caller owns exclusively.
+func (tx *Txn) insertRow(t *table, row any) error {
+	p := t.ptr(row)
+	if err := t.checkNotNull(p); err != nil {
+		return err
+	}
+	pk := t.pkKey(row, nil)
+	if tx.byKey(t, pk) != nil {
+		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
+	}
+	if err := tx.checkUnique(t, nil, row); err != nil {
+		return err
+	}
+	tx.put(t, nil, row)
+	// References are checked against the state after the write, so a row
+	// may reference itself, as PostgreSQL allows.
+	return tx.checkParents(t, nil, row)
+}
+
+// updateRow replaces the stored row old by row (which may change the
+// primary key) and applies the onUpdate rules of every association whose
+// source key changed.
+func (tx *Txn) updateRow(t *table, old, row any) error {
+	p := t.ptr(row)
+	if err := t.checkNotNull(p); err != nil {
+		return err
+	}
+	oldPK, newPK := t.pkKey(old, nil), t.pkKey(row, nil)
+	if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
+		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
+	}
+	if err := tx.checkUnique(t, old, row); err != nil {
+		return err
+	}
+	tx.put(t, old, row)
+	for _, a := range t.children {
+		if !a.constrained {
+			continue
+		}
+		oldKey, oldOK := a.sk.key(t.ptr(old), nil)
+		newKey, _ := a.sk.key(p, nil)
+		if !oldOK || bytes.Equal(oldKey, newKey) {
+			continue
+		}
+		if err := tx.onParentGone(a, oldKey, a.onUpdate, a.sk.get(p)); err != nil {
+			return err
+		}
+	}
+	return tx.checkParents(t, old, row)
+}
+
+// deleteRow removes a stored row and applies the onDelete rule of every
+// association whose source it is. Cascades recurse; they terminate because
+// each step deletes a row that is then gone.
+func (tx *Txn) deleteRow(t *table, old any) error {
+	tx.del(t, old)
+	for _, a := range t.children {
+		if !a.constrained {
+			continue
+		}
+		key, ok := a.sk.key(t.ptr(old), nil)
+		if !ok {
+			continue
+		}
+		if err := tx.onParentGone(a, key, a.onDelete, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// onParentGone applies action to the children of a whose foreign key holds
+// key, after the source row with that key was deleted (newKey nil) or
+// re-keyed to newKey.
+func (tx *Txn) onParentGone(a *assoc, key []byte, action Action, newKey any) error {
+	kids := tx.childrenByFK(a, key)
+	if len(kids) == 0 {
+		return nil
+	}
+	switch action {
+	case Restrict:
+		return a.restricted(tx, kids[0], newKey != nil)
+	case NoAction:
+		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: key})
+		return nil
+	}
+	for _, kid := range kids {
+		// An earlier step of this cascade may have changed or deleted the
+		// child since it was listed: act on what is stored now.
+		cur := tx.byKey(a.target, a.target.pkKey(kid, nil))
+		if cur == nil {
+			continue
+		}
+		if k, ok := a.fk.key(a.target.ptr(cur), nil); !ok || !bytes.Equal(k, key) {
+			continue
+		}
+		var err error
+		switch action {
+		case Cascade:
+			if newKey == nil {
+				err = tx.deleteRow(a.target, cur)
+			} else {
+				err = tx.setFK(a, cur, newKey)
+			}
+		case SetNull:
+			err = tx.setFK(a, cur, nil)
+		case SetDefault:
+			err = tx.setFK(a, cur, a.fk.def)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setFK rewrites one child's foreign key (nil nulls it).
+func (tx *Txn) setFK(a *assoc, cur any, v any) error {
+	if v == nil && !a.fk.nullable() {
+		return &ValidationError{Model: a.target.name, Items: []ValidationErrorItem{
+			{Field: a.fk.name, Message: "cannot be null", Value: a.fk.get(a.target.ptr(cur))}}}
+	}
+	row := a.target.clone(cur)
+	a.fk.set(a.target.ptr(row), v)
+	return tx.updateRow(a.target, cur, row)
+}
+
+// childrenByFK lists the rows of a's target whose foreign key holds key,
+// whatever the association's scope: a database constraint knows no scope.
+func (tx *Txn) childrenByFK(a *assoc, key []byte) []any {
+	var kids []any
+	it := tx.prefix(a.target, a.fkIx, key)
+	for row := it.Next(); row != nil; row = it.Next() {
+		kids = append(kids, row)
+	}
+	return kids
+}
+
+// runDeferred runs the NO ACTION checks at the end of a statement: a
+// reference is only an error if its parent is still missing then.
+func (tx *Txn) runDeferred() error {
+	for _, d := range tx.deferred {
+		if tx.first(d.a.source, d.a.skIx, d.key) != nil {
+			continue
+		}
+		if kids := tx.childrenByFK(d.a, d.key); len(kids) > 0 {
+			return d.a.restricted(tx, kids[0], false)
+		}
+	}
+	return nil
+}
+
+// checkNotNull lists every NOT NULL column that holds NULL.
+func (t *table) checkNotNull(p unsafe.Pointer) error {
+	var items []ValidationErrorItem
+	for _, f := range t.fields {
+		if f.notNull && f.null != nullNone && f.isNull(p) {
+			items = append(items, ValidationErrorItem{Field: f.name, Message: "cannot be null"})
+		}
+	}
+	if items != nil {
+		return &ValidationError{Model: t.name, Items: items}
+	}
+	return nil
+}
+
+// checkUnique fails when row's value of a unique column is already held by
+// another row than old.
+func (tx *Txn) checkUnique(t *table, old, row any) error {
+	p := t.ptr(row)
+	for _, f := range t.uniques {
+		k, ok := f.key(p, nil)
+		if !ok {
+			continue
+		}
+		if old != nil {
+			if ok, same := f.key(t.ptr(old), nil); same && bytes.Equal(ok, k) {
+				continue
+			}
+		}
+		if other := tx.first(t, t.eqIndex(f), k); other != nil && other != old {
+			return &UniqueConstraintError{Model: t.name, Fields: []string{f.name}, Value: f.get(p)}
+		}
+	}
+	return nil
+}
+
+// checkParents fails when a foreign key of row that changed since old (or
+// any, for an insert) references no source row.
+func (tx *Txn) checkParents(t *table, old, row any) error {
+	p := t.ptr(row)
+	for _, a := range t.parents {
+		if !a.constrained {
+			continue
+		}
+		k, ok := a.fk.key(p, nil)
+		if !ok {
+			continue
+		}
+		if old != nil {
+			if ok2, same := a.fk.key(t.ptr(old), nil); same && bytes.Equal(ok2, k) {
+				continue
+			}
+		}
+		if tx.first(a.source, a.skIx, k) == nil {
+			return &ForeignKeyConstraintError{Model: t.name, ForeignKey: a.fk.name, Value: a.fk.get(p),
+				Referenced: a.source.name, Association: a.name,
+				Reason: "references no " + a.source.name + "." + a.sk.name}
+		}
+	}
+	return nil
+}

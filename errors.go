@@ -1,0 +1,169 @@
+package memrel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/memrel/memrel/query"
+)
+
+// Sentinel errors, grouped by when they are returned. Every error memrel
+// returns wraps one of these or is one of the typed errors below, so
+// errors.Is and errors.As always work.
+var (
+	// ErrNotFound is returned when a row looked up by key does not exist
+	// (Sequelize's EmptyResultError): FindByPK, Update and Destroy of a
+	// missing key, an association source that is not stored, a target key
+	// given to Add or Set that matches no row.
+	ErrNotFound = errors.New("memrel: not found")
+
+	// ErrReadOnly is returned when a write is attempted through a read
+	// transaction.
+	ErrReadOnly = errors.New("memrel: write in a read-only transaction")
+
+	// ErrTxDone is returned when a transaction is used after Commit or
+	// Abort.
+	ErrTxDone = errors.New("memrel: transaction has already been committed or aborted")
+
+	// ErrWrongStore is returned when a model or association is used with a
+	// transaction of a store opened before it was defined, or from another
+	// schema.
+	ErrWrongStore = errors.New("memrel: model does not belong to this store")
+
+	// ErrBadKey is returned when a key has the wrong type for the field it
+	// identifies, or an instance is of the wrong model.
+	ErrBadKey = errors.New("memrel: bad key")
+
+	// ErrUnknownField is returned when a where clause, an order, a field
+	// selection or an option names a field the model does not have.
+	ErrUnknownField = query.ErrUnknownField
+
+	// ErrBadValue is returned when a value in a where clause does not fit
+	// the type of its field.
+	ErrBadValue = query.ErrBadValue
+
+	// ErrBadOperator is returned when a where operator does not apply to
+	// its field or has the wrong number of operands.
+	ErrBadOperator = query.ErrBadOperator
+)
+
+// FieldError is the typed form of ErrUnknownField, ErrBadValue and
+// ErrBadOperator: it names the model, field, operator and value.
+type FieldError = query.FieldError
+
+// NotFoundError names the model and key of a missing row; it wraps
+// ErrNotFound.
+type NotFoundError struct {
+	Model string
+	Key   any
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("memrel: %s with key %v not found", e.Model, e.Key)
+}
+
+// Unwrap returns ErrNotFound.
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+// ValidationErrorItem is one failing field of a ValidationError.
+type ValidationErrorItem struct {
+	Field   string
+	Message string
+	Value   any
+}
+
+// ValidationError is returned when a write would store NULL in a NOT NULL
+// field (Sequelize's ValidationError). It lists every failing field.
+type ValidationError struct {
+	Model string
+	Items []ValidationErrorItem
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Items))
+	for i, it := range e.Items {
+		parts[i] = fmt.Sprintf("%s.%s %s", e.Model, it.Field, it.Message)
+	}
+	return "memrel: validation failed: " + strings.Join(parts, "; ")
+}
+
+// UniqueConstraintError is returned when a write would duplicate a primary
+// key or a unique field.
+type UniqueConstraintError struct {
+	Model  string
+	Fields []string
+	Value  any
+}
+
+func (e *UniqueConstraintError) Error() string {
+	return fmt.Sprintf("memrel: unique constraint violated: %s.%s = %v already exists",
+		e.Model, strings.Join(e.Fields, ","), e.Value)
+}
+
+// ForeignKeyConstraintError is returned when a write would leave a foreign
+// key pointing at no row, or when a delete or key update is restricted by
+// children that still reference the row.
+type ForeignKeyConstraintError struct {
+	Model       string // the model holding the foreign key
+	ForeignKey  string
+	Value       any
+	Referenced  string // the referenced model
+	Association string // source model and alias, e.g. "Post.comments"
+	Reason      string
+}
+
+func (e *ForeignKeyConstraintError) Error() string {
+	return fmt.Sprintf("memrel: foreign key constraint %s violated: %s.%s = %v %s",
+		e.Association, e.Model, e.ForeignKey, e.Value, e.Reason)
+}
+
+// AssociationError is returned when an association is misused: a source
+// whose source key is NULL, a target of the wrong model.
+type AssociationError struct {
+	Association string
+	Reason      string
+}
+
+func (e *AssociationError) Error() string {
+	return fmt.Sprintf("memrel: association %s: %s", e.Association, e.Reason)
+}
+
+// EagerLoadingError is returned when an include names an association whose
+// source is not the model being loaded.
+type EagerLoadingError struct {
+	Model       string
+	Association string
+}
+
+func (e *EagerLoadingError) Error() string {
+	return fmt.Sprintf("memrel: association %s is not associated to %s", e.Association, e.Model)
+}
+
+// SchemaError is returned by Open for every mistake in the definitions; a
+// single Open reports all of them in Problems.
+type SchemaError struct {
+	Problems []SchemaProblem
+}
+
+// SchemaProblem is one mistake in a schema definition.
+type SchemaProblem struct {
+	Model  string
+	Field  string // may be empty
+	Reason string
+}
+
+func (p SchemaProblem) String() string {
+	if p.Field == "" {
+		return p.Model + ": " + p.Reason
+	}
+	return p.Model + "." + p.Field + ": " + p.Reason
+}
+
+func (e *SchemaError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return "memrel: invalid schema: " + strings.Join(parts, "; ")
+}

@@ -1,0 +1,337 @@
+package memrel
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/query"
+)
+
+// This file plans and runs model reads. The planner picks, in this order:
+// point lookups for equality on the primary key or a unique field, prefix
+// seeks for equality on an indexed (or foreign key) field, a range walk on
+// an indexed field, a walk of the index the order asks for, and only then a
+// full scan in primary key order. The compiled where clause then filters
+// what the path yields, so a path only has to be a superset.
+
+// rowSource yields candidate rows; stop by returning false from yield.
+type rowSource func(yield func(row any) bool)
+
+// plan is a chosen access path.
+type plan struct {
+	src rowSource
+	// inOrder: the path yields rows already in the requested order (or in
+	// primary key order when none is requested).
+	inOrder bool
+}
+
+// findRows runs o against t and returns the stored rows, in order, with
+// includes loaded (as clones) when o asks for them.
+func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	if o.Limit < 0 || o.Offset < 0 {
+		return nil, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+	}
+	filter, err := query.Compile(t, o.Where)
+	if err != nil {
+		return nil, err
+	}
+	sorter, err := query.CompileOrder(t, o.Order)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := compileIncludes(t, o.Include)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := t.selection(o.Fields)
+	if err != nil {
+		return nil, err
+	}
+	p := tx.plan(t, filter, o.Order)
+	// Without sorting or required includes, the first Offset+Limit matches
+	// are the answer and the walk can stop there.
+	stopAt := -1
+	if p.inOrder && o.Limit > 0 && !inc.anyRequired() {
+		stopAt = o.Offset + o.Limit
+	}
+	var rows []any
+	p.src(func(row any) bool {
+		if filter.Match(row) {
+			rows = append(rows, row)
+		}
+		return stopAt < 0 || len(rows) < stopAt
+	})
+	if !p.inOrder {
+		tx.sortRows(t, rows, sorter)
+	}
+	if len(inc) > 0 {
+		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
+			return nil, err
+		}
+	}
+	rows = window(rows, o.Offset, o.Limit)
+	if sel != nil {
+		for i, r := range rows {
+			rows[i] = t.project(r, sel, len(inc) > 0)
+		}
+	}
+	return rows, nil
+}
+
+// countRows counts what findRows would return, without copying rows.
+func (tx *Txn) countRows(t *table, o *Options) (int, error) {
+	if o != nil && (len(o.Include) > 0 || o.Limit > 0 || o.Offset > 0) {
+		rows, err := tx.findRows(t, o)
+		return len(rows), err
+	}
+	var where query.Cond
+	if o != nil {
+		where = o.Where
+	}
+	filter, err := query.Compile(t, where)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	tx.plan(t, filter, nil).src(func(row any) bool {
+		if filter.Match(row) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+// window applies offset and limit.
+func window(rows []any, offset, limit int) []any {
+	if offset >= len(rows) {
+		return nil
+	}
+	rows = rows[offset:]
+	if limit > 0 && limit < len(rows) {
+		rows = rows[:limit]
+	}
+	return rows
+}
+
+// sortRows sorts by the order, ties (and everything, without an order) by
+// ascending primary key.
+func (tx *Txn) sortRows(t *table, rows []any, s *query.Sorter) {
+	var ka, kb []byte
+	slices.SortStableFunc(rows, func(x, y any) int {
+		if s.Len() > 0 {
+			if c := s.Compare(x, y); c != 0 {
+				return c
+			}
+		}
+		ka, kb = t.pkKey(x, ka[:0]), t.pkKey(y, kb[:0])
+		return bytes.Compare(ka, kb)
+	})
+}
+
+// plan chooses the access path for a compiled filter and an order.
+func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
+	terms := f.Terms()
+	noOrder := len(order) == 0
+	// 1. Equality on the primary key or a unique field: point lookups.
+	for _, want := range []func(*field) bool{func(f *field) bool { return f.pk }, func(f *field) bool { return f.unique }} {
+		for _, tm := range terms {
+			fd := t.byName[tm.Field]
+			if !want(fd) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
+				continue
+			}
+			ix, keys := t.eqIndex(fd), tm.Keys
+			return plan{inOrder: noOrder && (fd.pk || len(keys) <= 1), src: func(yield func(any) bool) {
+				for _, k := range keys {
+					if row := tx.first(t, ix, k); row != nil && !yield(row) {
+						return
+					}
+				}
+			}}
+		}
+	}
+	// 2. Equality or IS NULL on an indexed field: prefix seeks, each in
+	// primary key order.
+	for _, tm := range terms {
+		fd := t.byName[tm.Field]
+		ix, ok := t.ixOf[fd]
+		if !ok || fd.pk || fd.unique {
+			continue
+		}
+		var keys [][]byte
+		switch tm.Op {
+		case query.OpEq, query.OpIn:
+			keys = tm.Keys
+		case query.OpIsNull:
+			keys = [][]byte{index.AppendNull(nil)}
+		default:
+			continue
+		}
+		return plan{inOrder: noOrder && len(keys) <= 1, src: func(yield func(any) bool) {
+			for _, k := range keys {
+				it := tx.prefix(t, ix, k)
+				for row := it.Next(); row != nil; row = it.Next() {
+					if !yield(row) {
+						return
+					}
+				}
+			}
+		}}
+	}
+	// 3. A range on the primary key or an indexed field.
+	for _, tm := range terms {
+		fd := t.byName[tm.Field]
+		ix := t.eqIndex(fd)
+		if ix == "" {
+			ix = t.ixOf[fd]
+		}
+		if ix == "" {
+			continue
+		}
+		lo, hi, ok := bounds(tm)
+		if !ok {
+			continue
+		}
+		ordered := noOrder && fd.pk
+		if len(order) == 1 && !order[0].Desc && t.byName[order[0].Field] == fd && !fd.unique {
+			ordered = true // the index holds (value, primary key)
+		}
+		return plan{inOrder: ordered, src: tx.walk(t, ix, fd, lo, hi)}
+	}
+	// 4. An order on the primary key or a non-unique indexed field: walk it.
+	if len(order) == 1 {
+		fd := t.byName[order[0].Field]
+		if fd.pk {
+			if order[0].Desc {
+				return plan{inOrder: true, src: tx.reverse(t, "id", fd)}
+			}
+			return plan{inOrder: true, src: tx.scan(t)}
+		}
+		if ix, ok := t.ixOf[fd]; ok && !fd.unique {
+			if order[0].Desc {
+				return plan{inOrder: true, src: tx.reverse(t, ix, fd)}
+			}
+			return plan{inOrder: true, src: tx.walk(t, ix, fd, nil, nil)}
+		}
+	}
+	// 5. Everything, in primary key order.
+	return plan{inOrder: noOrder, src: tx.scan(t)}
+}
+
+// bounds turns a range term into an inclusive [lo, hi] on encoded keys;
+// nil means open. Strict bounds are made inclusive by the filter, which
+// re-checks every row.
+func bounds(tm query.Term) (lo, hi []byte, ok bool) {
+	switch tm.Op {
+	case query.OpGt, query.OpGte:
+		return tm.Keys[0], nil, true
+	case query.OpLt, query.OpLte:
+		// Values only: NULLs (sorting last) are not below anything.
+		return []byte{index.TagValue}, tm.Keys[0], true
+	case query.OpBetween:
+		return tm.Keys[0], tm.Keys[1], true
+	}
+	return nil, nil, false
+}
+
+func (tx *Txn) scan(t *table) rowSource {
+	return func(yield func(any) bool) {
+		it := tx.all(t)
+		for row := it.Next(); row != nil; row = it.Next() {
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// walk yields the rows of ix from lo upwards while fd's value is <= hi.
+func (tx *Txn) walk(t *table, ix string, fd *field, lo, hi []byte) rowSource {
+	return func(yield func(any) bool) {
+		var it interface{ Next() any }
+		if lo == nil {
+			it = tx.prefix(t, ix, nil)
+		} else {
+			it = tx.lowerBound(t, ix, lo)
+		}
+		var k []byte
+		for row := it.Next(); row != nil; row = it.Next() {
+			if hi != nil {
+				var ok bool
+				k, ok = fd.key(t.ptr(row), k[:0])
+				if !ok || bytes.Compare(k, hi) > 0 {
+					return
+				}
+			}
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// reverse yields the rows of ix from the top down; rows with equal values
+// of fd come in ascending primary key order, as the order's tie-break asks.
+func (tx *Txn) reverse(t *table, ix string, fd *field) rowSource {
+	return func(yield func(any) bool) {
+		it, err := tx.mt.GetReverse(t.name, ix)
+		mustMemdb(err)
+		var group []any
+		var gk, k []byte
+		flush := func() bool {
+			for i := len(group) - 1; i >= 0; i-- {
+				if !yield(group[i]) {
+					return false
+				}
+			}
+			group = group[:0]
+			return true
+		}
+		for row := it.Next(); row != nil; row = it.Next() {
+			k = nullableKey(fd, t.ptr(row), k[:0])
+			if len(group) > 0 && !bytes.Equal(k, gk) {
+				if !flush() {
+					return
+				}
+			}
+			gk = append(gk[:0], k...)
+			group = append(group, row)
+		}
+		flush()
+	}
+}
+
+// selection resolves a field selection; nil selects everything.
+func (t *table) selection(names []string) ([]bool, error) {
+	if names == nil {
+		return nil, nil
+	}
+	keep := make([]bool, len(t.fields))
+	for _, n := range names {
+		f, ok := t.byName[n]
+		if !ok {
+			return nil, &FieldError{Model: t.name, Field: n, Err: ErrUnknownField}
+		}
+		keep[slices.Index(t.fields, f)] = true
+	}
+	return keep, nil
+}
+
+// project returns a copy of row with the unselected columns cleared; owned
+// rows (already clones) are changed in place.
+func (t *table) project(row any, keep []bool, owned bool) any {
+	if !owned {
+		row = t.clone(row)
+	}
+	p := t.ptr(row)
+	for i, f := range t.fields {
+		if !keep[i] {
+			f.set(p, nil)
+		}
+	}
+	return row
+}

@@ -1,0 +1,318 @@
+package memrel
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+// HasMany is a one-to-many association from source model P to target model
+// C, declared with [NewHasMany]; its inverse is [HasMany.Inverse]. All
+// methods are safe for concurrent use on different transactions.
+//
+// The source is given as an instance; only its primary key is read, and
+// the row stored under that key is what counts (a missing one is
+// ErrNotFound). Targets are given as instances (Add, Set, Remove, Has) or,
+// in the ...Keys forms, as primary keys, instances or pointers to
+// instances, mixed freely. A target listed twice counts once.
+type HasMany[P, C any] struct {
+	a   *assoc
+	src *Model[P]
+	dst *Model[C]
+}
+
+// SetOptions are the options of [HasMany.Set].
+type SetOptions struct {
+	// DestroyPrevious deletes the previously associated rows that are not
+	// listed, instead of nulling their foreign key.
+	DestroyPrevious bool
+}
+
+// RemoveOptions are the options of [HasMany.Remove].
+type RemoveOptions struct {
+	// Destroy deletes the removed rows instead of nulling their foreign key.
+	Destroy bool
+}
+
+// NewHasMany declares that source has many target (Sequelize's hasMany),
+// with its inverse belongsTo. Mistakes in o are reported by [Schema.Open].
+func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) *HasMany[P, C] {
+	s := source.t.schema
+	if target.t.schema != s {
+		panic("memrel: NewHasMany with models of two schemas")
+	}
+	a := newAssoc(s, source.t, target.t, o)
+	h := &HasMany[P, C]{a: a, src: source, dst: target}
+	claimMany[P, C](s, a, source.t)
+	claimOne[C, P](s, a, target.t)
+	return h
+}
+
+// claimMany finds the source struct field eager loading fills ([]C or
+// []*C) and gives the source a typed setter and zeroer for it.
+func claimMany[P, C any](s *Schema, a *assoc, t *table) {
+	sf, ok := t.typ.FieldByName(a.manyField)
+	if !ok || len(sf.Index) != 1 {
+		return
+	}
+	off := sf.Offset
+	switch sf.Type {
+	case reflect.TypeFor[[]C]():
+		a.fillMany = func(parent unsafe.Pointer, kids []any) {
+			cs := make([]C, len(kids))
+			for i, k := range kids {
+				cs[i] = *k.(*C)
+			}
+			*(*[]C)(unsafe.Add(parent, off)) = cs
+		}
+		t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+	case reflect.TypeFor[[]*C]():
+		a.fillMany = func(parent unsafe.Pointer, kids []any) {
+			cs := make([]*C, len(kids))
+			for i, k := range kids {
+				cs[i] = k.(*C)
+			}
+			*(*[]*C)(unsafe.Add(parent, off)) = cs
+		}
+		t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+	default:
+		if _, isCol := t.byName[sf.Name]; !isCol {
+			s.problem(t.name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
+				a.name, reflect.TypeFor[C](), reflect.TypeFor[C](), sf.Type)
+		}
+	}
+}
+
+// claimOne finds the target struct field including the inverse fills (*P).
+func claimOne[C, P any](s *Schema, a *assoc, t *table) {
+	sf, ok := t.typ.FieldByName(a.oneField)
+	if !ok || len(sf.Index) != 1 {
+		return
+	}
+	off := sf.Offset
+	if sf.Type != reflect.TypeFor[*P]() {
+		if _, isCol := t.byName[sf.Name]; !isCol {
+			s.problem(t.name, sf.Name, "association %s fills this field, which must be *%s, not %s",
+				a.name, reflect.TypeFor[P](), sf.Type)
+		}
+		return
+	}
+	a.fillOne = func(child unsafe.Pointer, parent any) { *(**P)(unsafe.Add(child, off)) = parent.(*P) }
+	t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(**P)(unsafe.Add(p, off)) = nil }
+}
+
+// Info describes the association.
+func (h *HasMany[P, C]) Info() AssociationInfo { return h.a.info(false) }
+
+func (h *HasMany[P, C]) side() (*assoc, bool) { return h.a, false }
+
+// Inverse returns the belongsTo side of the association.
+func (h *HasMany[P, C]) Inverse() *BelongsTo[C, P] {
+	return &BelongsTo[C, P]{a: h.a, child: h.dst, parent: h.src}
+}
+
+// Get returns the targets associated with src: those whose foreign key
+// holds src's source key and that match the scope and o.Where, in o.Order
+// (default: ascending primary key), windowed by o.Offset and o.Limit, with
+// o.Include loaded. It reads the foreign key index: O(K log N) for K
+// targets among N rows.
+func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
+	if err := tx.use(h.a.target, false); err != nil {
+		return nil, err
+	}
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.assocRows(h.a, sk, o)
+	if err != nil {
+		return nil, err
+	}
+	return h.dst.outAll(rows), nil
+}
+
+// GetMany returns the targets of each source in srcs, in the order of
+// srcs: the batch form of Get behind eager loading.
+func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
+	if err := tx.use(h.a.target, false); err != nil {
+		return nil, err
+	}
+	res := make([][]C, len(srcs))
+	for i := range srcs {
+		sk, _, err := tx.source(h.a, unsafe.Pointer(&srcs[i]))
+		if err != nil {
+			return nil, err
+		}
+		rows, err := tx.assocRows(h.a, sk, o)
+		if err != nil {
+			return nil, err
+		}
+		res[i] = h.dst.outAll(rows)
+	}
+	return res, nil
+}
+
+// Count returns how many targets Get would return (scope and o.Where; o's
+// Limit and Offset apply too), without copying them.
+func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
+	if err := tx.use(h.a.target, false); err != nil {
+		return 0, err
+	}
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	if err != nil {
+		return 0, err
+	}
+	return tx.assocCount(h.a, sk, o)
+}
+
+// Has reports whether every listed target is associated with src. An empty
+// list is true; an unknown target makes it false.
+func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
+	return h.HasKeys(tx, src, instances(targets)...)
+}
+
+// HasKeys is Has with targets given as keys or instances.
+func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
+	if err := tx.use(h.a.target, false); err != nil {
+		return false, err
+	}
+	keys, err := h.targetKeys(targets)
+	if err != nil {
+		return false, err
+	}
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	if err != nil {
+		return false, err
+	}
+	return tx.assocHas(h.a, sk, keys), nil
+}
+
+// Add associates the targets with src: it sets their foreign key to src's
+// source key and writes the scope values. Targets of another source move;
+// targets already associated stay. A target that is not stored fails with
+// ErrNotFound and nothing changes.
+func (h *HasMany[P, C]) Add(tx *Txn, src P, targets ...C) error {
+	return h.AddKeys(tx, src, instances(targets)...)
+}
+
+// AddKeys is Add with targets given as keys or instances.
+func (h *HasMany[P, C]) AddKeys(tx *Txn, src P, targets ...any) error {
+	return h.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.targets(h.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.assocAdd(h.a, sk, skv, rows)
+	})
+}
+
+// Set makes the listed targets exactly the ones associated with src: new
+// ones are added as by Add; previously associated ones that are not listed
+// lose their foreign key (NULL), or are deleted when the foreign key is NOT
+// NULL or o.DestroyPrevious is set. An empty list un-associates all.
+func (h *HasMany[P, C]) Set(tx *Txn, src P, targets []C, o *SetOptions) error {
+	return h.SetKeys(tx, src, instances(targets), o)
+}
+
+// SetKeys is Set with targets given as keys or instances.
+func (h *HasMany[P, C]) SetKeys(tx *Txn, src P, targets []any, o *SetOptions) error {
+	destroy := o != nil && o.DestroyPrevious
+	return h.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.targets(h.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.assocSet(h.a, sk, skv, rows, destroy)
+	})
+}
+
+// Remove un-associates the listed targets that are associated with src
+// (others are ignored): their foreign key becomes NULL, or they are deleted
+// when the foreign key is NOT NULL or o.Destroy is set.
+func (h *HasMany[P, C]) Remove(tx *Txn, src P, targets []C, o *RemoveOptions) error {
+	return h.RemoveKeys(tx, src, instances(targets), o)
+}
+
+// RemoveKeys is Remove with targets given as keys or instances.
+func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptions) error {
+	destroy := o != nil && o.Destroy
+	return h.write(tx, src, targets, func(sk []byte, _ any, keys [][]byte) error {
+		rows, err := tx.targets(h.a, keys, false)
+		if err != nil {
+			return err
+		}
+		return tx.assocRemove(h.a, sk, rows, destroy)
+	})
+}
+
+// Create inserts v as a new target of src: its foreign key and scope
+// fields are set by the association, whatever v holds. It returns the
+// stored row with its new primary key.
+func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
+	var zero C
+	row := h.dst.in(&v)
+	err := h.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
+		h.a.attach(h.a.target.ptr(row), skv)
+		return tx.create(h.a.target, row)
+	})
+	if err != nil {
+		return zero, err
+	}
+	return h.dst.out(row), nil
+}
+
+// write runs one atomic association write for src.
+func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) error {
+	if err := tx.use(h.a.target, true); err != nil {
+		return err
+	}
+	keys, err := h.targetKeys(targets)
+	if err != nil {
+		return err
+	}
+	return tx.atomic(func() error {
+		sk, skv, err := tx.source(h.a, unsafe.Pointer(&src))
+		if err != nil {
+			return err
+		}
+		return fn(sk, skv, keys)
+	})
+}
+
+// targetKeys encodes the primary keys of targets given as C, *C or keys,
+// dropping duplicates.
+func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
+	keys := make([][]byte, 0, len(targets))
+	seen := make(map[string]bool, len(targets))
+	t := h.a.target
+	for _, x := range targets {
+		var k []byte
+		switch v := x.(type) {
+		case C:
+			k = t.pkKey(&v, nil)
+		case *C:
+			if v == nil {
+				return nil, &AssociationError{Association: h.a.name, Reason: "nil target"}
+			}
+			k = t.pkKey(v, nil)
+		default:
+			var err error
+			if k, err = t.keyOf(x); err != nil {
+				return nil, fmt.Errorf("association %s: target %v: %w", h.a.name, x, err)
+			}
+		}
+		if !seen[string(k)] {
+			seen[string(k)] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+func instances[C any](cs []C) []any {
+	xs := make([]any, len(cs))
+	for i := range cs {
+		xs[i] = &cs[i]
+	}
+	return xs
+}

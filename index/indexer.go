@@ -1,0 +1,40 @@
+package index
+
+import "fmt"
+
+// Func appends the key of obj to buf. It reports false when obj has no key
+// in this index (for example a NULL in a unique index, which PostgreSQL
+// never treats as a duplicate).
+type Func func(obj any, buf []byte) ([]byte, bool)
+
+// Indexer adapts a Func to go-memdb's SingleIndexer and PrefixIndexer
+// interfaces. Lookups pass one argument: a key already encoded by this
+// package, so go-memdb never reflects over a value.
+type Indexer struct {
+	Key Func
+}
+
+// FromObject implements go-memdb's SingleIndexer.
+func (ix Indexer) FromObject(obj any) (bool, []byte, error) {
+	key, ok := ix.Key(obj, make([]byte, 0, 16))
+	return ok, key, nil
+}
+
+// FromArgs implements go-memdb's Indexer: the single argument is the
+// encoded key.
+func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("memrel/index: want one encoded key, got %d arguments", len(args))
+	}
+	key, ok := args[0].([]byte)
+	if !ok {
+		return nil, fmt.Errorf("memrel/index: want an encoded key, got %T", args[0])
+	}
+	return key, nil
+}
+
+// PrefixFromArgs implements go-memdb's PrefixIndexer; encoded keys are
+// prefix-free, so an exact key is also the prefix of its composite entries.
+func (ix Indexer) PrefixFromArgs(args ...any) ([]byte, error) {
+	return ix.FromArgs(args...)
+}

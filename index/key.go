@@ -1,0 +1,106 @@
+// Package index holds memrel's order-preserving key encodings and the
+// go-memdb indexer that stores them.
+//
+// Every encoding starts with a tag byte: [TagValue] for a value, [TagNull]
+// for NULL. Because TagNull is greater than TagValue, NULL sorts after every
+// value, which is PostgreSQL's order for ascending NULLS LAST. After the tag,
+// the bytes of an encoded value compare (with bytes.Compare) exactly as the
+// values do, and no encoding is a prefix of another encoding of the same
+// kind, so a prefix seek on one encoded key finds that key and nothing else.
+// Composite keys are plain concatenations.
+//
+// The package imports nothing from memrel, so it can serve any storage seam.
+package index
+
+import (
+	"encoding/binary"
+	"math"
+	"time"
+)
+
+// Tag bytes that open every encoded key.
+const (
+	TagValue byte = 0x01
+	TagNull  byte = 0x02
+)
+
+// AppendNull appends the encoding of NULL, which sorts after every value.
+func AppendNull(b []byte) []byte { return append(b, TagNull) }
+
+// AppendInt appends a signed integer: the sign bit is flipped so that
+// negative numbers sort before positive ones in big-endian byte order.
+func AppendInt(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, TagValue), uint64(v)^(1<<63))
+}
+
+// AppendUint appends an unsigned integer in big-endian order.
+func AppendUint(b []byte, v uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(b, TagValue), v)
+}
+
+// AppendFloat appends a float64 so that byte order equals numeric order:
+// positive numbers get their sign bit set, negative numbers are inverted.
+// -0 and +0 encode the same; NaN sorts after +Inf, as in PostgreSQL.
+func AppendFloat(b []byte, v float64) []byte {
+	if v == 0 {
+		v = 0 // folds -0 into +0
+	}
+	var u uint64
+	if math.IsNaN(v) {
+		u = math.MaxUint64
+	} else {
+		u = math.Float64bits(v)
+		if u&(1<<63) != 0 {
+			u = ^u
+		} else {
+			u |= 1 << 63
+		}
+	}
+	return binary.BigEndian.AppendUint64(append(b, TagValue), u)
+}
+
+// AppendBool appends false before true.
+func AppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, TagValue, 1)
+	}
+	return append(b, TagValue, 0)
+}
+
+// AppendString appends s with every 0x00 byte escaped as 0x00 0xFF and a
+// terminating 0x00 0x01. The terminator sorts below every escaped byte, so a
+// string sorts before its extensions ("ab" < "abc") and no encoded string is
+// a prefix of another.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, TagValue)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 {
+			b = append(b, 0, 0xFF)
+			continue
+		}
+		b = append(b, c)
+	}
+	return append(b, 0, 1)
+}
+
+// AppendBytes appends a byte slice with the same escaping as AppendString.
+func AppendBytes(b []byte, v []byte) []byte {
+	b = append(b, TagValue)
+	for _, c := range v {
+		if c == 0 {
+			b = append(b, 0, 0xFF)
+			continue
+		}
+		b = append(b, c)
+	}
+	return append(b, 0, 1)
+}
+
+// AppendTime appends an instant: seconds since the Unix epoch as a signed
+// integer, then nanoseconds. Two times that are Equal encode the same,
+// whatever their location.
+func AppendTime(b []byte, t time.Time) []byte {
+	b = binary.BigEndian.AppendUint64(append(b, TagValue), uint64(t.Unix())^(1<<63))
+	return binary.BigEndian.AppendUint32(b, uint32(t.Nanosecond()))
+}

@@ -1,0 +1,323 @@
+package memrel
+
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/memrel/memrel/query"
+)
+
+// Model is a typed handle on one model (one table) of a schema. T is a
+// struct; its fields become columns as described in the package
+// documentation. A Model is safe for concurrent use once the schema is
+// opened; every method takes the transaction it runs in.
+//
+// Values are copied in and out: the T a method returns shares no memory
+// with the store, and the T passed in is never retained.
+type Model[T any] struct {
+	t *table
+}
+
+// Define declares the model T on s under name ("" means the type's name).
+// Field metadata is resolved here, once; mistakes are reported by
+// [Schema.Open].
+func Define[T any](s *Schema, name string) *Model[T] {
+	typ := reflect.TypeFor[T]()
+	if name == "" {
+		name = typ.Name()
+	}
+	t := s.addTable(name, typ)
+	t.ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
+	t.clone = func(row any) any {
+		n := new(T)
+		*n = *row.(*T)
+		t.own(unsafe.Pointer(n))
+		return n
+	}
+	return &Model[T]{t: t}
+}
+
+// Name returns the model's name.
+func (m *Model[T]) Name() string { return m.t.name }
+
+// Key returns v's primary key as its canonical Go value (int64 for signed
+// integer keys, uint64 for unsigned ones, string for text keys).
+func (m *Model[T]) Key(v T) any { return m.t.pk.get(unsafe.Pointer(&v)) }
+
+// in copies a caller's value into a new row the store will own: pointers
+// are duplicated and fields that are not columns cleared.
+func (m *Model[T]) in(v *T) *T {
+	n := new(T)
+	*n = *v
+	m.t.own(unsafe.Pointer(n))
+	for _, z := range m.t.zero {
+		z(unsafe.Pointer(n))
+	}
+	return n
+}
+
+// out copies a stored row for a caller.
+func (m *Model[T]) out(row any) T {
+	v := *row.(*T)
+	m.t.own(unsafe.Pointer(&v))
+	return v
+}
+
+// outAll copies stored rows for a caller.
+func (m *Model[T]) outAll(rows []any) []T {
+	res := make([]T, len(rows))
+	for i, r := range rows {
+		res[i] = *r.(*T)
+		m.t.own(unsafe.Pointer(&res[i]))
+	}
+	return res
+}
+
+// Create inserts v and returns it as stored: with its new auto-increment
+// key when v's key is zero, and defaults filled in for NULL (or, in
+// non-pointer fields, zero) values. An explicit key is kept and moves the
+// sequence past it. It fails with *ValidationError, *UniqueConstraintError
+// or *ForeignKeyConstraintError and then changes nothing.
+func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
+	var zero T
+	if err := tx.use(m.t, true); err != nil {
+		return zero, err
+	}
+	row := m.in(&v)
+	if err := tx.atomic(func() error { return tx.create(m.t, row) }); err != nil {
+		return zero, err
+	}
+	return m.out(row), nil
+}
+
+// FindByPK returns the row with the given primary key; false when there is
+// none. A key of the wrong type fails with ErrBadKey.
+func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
+	var zero T
+	if err := tx.use(m.t, false); err != nil {
+		return zero, false, err
+	}
+	k, err := m.t.keyOf(key)
+	if err != nil {
+		return zero, false, err
+	}
+	row := tx.byKey(m.t, k)
+	if row == nil {
+		return zero, false, nil
+	}
+	return m.out(row), true, nil
+}
+
+// FindAll returns the rows matching o (nil: all rows, by primary key),
+// with the associations o includes filled in.
+func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return nil, err
+	}
+	rows, err := tx.findRows(m.t, o)
+	if err != nil {
+		return nil, err
+	}
+	return m.outAll(rows), nil
+}
+
+// FindOne returns the first row FindAll would return; false when none.
+func (m *Model[T]) FindOne(tx *Txn, o *Options) (T, bool, error) {
+	var zero T
+	one := Options{Limit: 1}
+	if o != nil {
+		one = *o
+		one.Limit = 1
+	}
+	rows, err := m.FindAll(tx, &one)
+	if err != nil || len(rows) == 0 {
+		return zero, false, err
+	}
+	return rows[0], true, nil
+}
+
+// Count returns the number of rows matching o's Where (and required
+// includes), without copying them.
+func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return 0, err
+	}
+	return tx.countRows(m.t, o)
+}
+
+// Update replaces the stored row that has v's primary key by v. It fails
+// with ErrNotFound when there is none.
+func (m *Model[T]) Update(tx *Txn, v T) (T, error) {
+	return m.UpdateKey(tx, m.Key(v), v)
+}
+
+// UpdateKey replaces the row with primary key key by v, which may carry a
+// different primary key: the row is then re-keyed and the onUpdate rules
+// of its associations run. A changed source key does the same.
+func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
+	var zero T
+	if err := tx.use(m.t, true); err != nil {
+		return zero, err
+	}
+	k, err := m.t.keyOf(key)
+	if err != nil {
+		return zero, err
+	}
+	row := m.in(&v)
+	err = tx.atomic(func() error {
+		old := tx.byKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.name, Key: key}
+		}
+		return tx.updateRow(m.t, old, row)
+	})
+	if err != nil {
+		return zero, err
+	}
+	return m.out(row), nil
+}
+
+// Destroy deletes the row that has v's primary key; see DestroyKey.
+func (m *Model[T]) Destroy(tx *Txn, v T) error { return m.DestroyKey(tx, m.Key(v)) }
+
+// DestroyKey deletes the row with primary key key and applies the onDelete
+// rule of every association whose source it is: CASCADE deletes children
+// (recursively), SET NULL nulls their foreign key, RESTRICT and NO ACTION
+// fail while children exist. It fails with ErrNotFound when there is no
+// such row.
+func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
+	if err := tx.use(m.t, true); err != nil {
+		return err
+	}
+	k, err := m.t.keyOf(key)
+	if err != nil {
+		return err
+	}
+	return tx.atomic(func() error {
+		old := tx.byKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.name, Key: key}
+		}
+		return tx.deleteRow(m.t, old)
+	})
+}
+
+// UpdateAll sets the given fields (column or Go names) of every row
+// matching where and returns how many rows it changed. All rows change or,
+// on error, none.
+func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	type assign struct {
+		f *field
+		v any
+	}
+	sets := make([]assign, 0, len(set))
+	for name, v := range set {
+		f, ok := m.t.byName[name]
+		if !ok {
+			return 0, &FieldError{Model: m.t.name, Field: name, Err: ErrUnknownField}
+		}
+		cv, err := f.conv(v)
+		if err != nil {
+			return 0, &FieldError{Model: m.t.name, Field: name, Value: v, Err: ErrBadValue}
+		}
+		if cv == nil && f.null == nullNone {
+			return 0, &ValidationError{Model: m.t.name, Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}}
+		}
+		sets = append(sets, assign{f, cv})
+	}
+	n := 0
+	err := tx.atomic(func() error {
+		rows, err := tx.findRows(m.t, &Options{Where: where})
+		if err != nil {
+			return err
+		}
+		for _, old := range rows {
+			// A cascade from an earlier row may have changed this one.
+			cur := tx.byKey(m.t, m.t.pkKey(old, nil))
+			if cur == nil {
+				continue
+			}
+			row := m.t.clone(cur)
+			for _, s := range sets {
+				s.f.set(m.t.ptr(row), s.v)
+			}
+			if err := tx.updateRow(m.t, cur, row); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// DestroyAll deletes every row matching where, with the onDelete rules of
+// DestroyKey, and returns how many rows matched. All go or, on error, none.
+func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := tx.atomic(func() error {
+		rows, err := tx.findRows(m.t, &Options{Where: where})
+		if err != nil {
+			return err
+		}
+		for _, old := range rows {
+			cur := tx.byKey(m.t, m.t.pkKey(old, nil))
+			if cur == nil {
+				continue // deleted by an earlier row's cascade
+			}
+			if err := tx.deleteRow(m.t, cur); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// create inserts a row the store owns: defaults, then the auto-increment
+// key, then the checks. The sequence moves only when the insert succeeds.
+func (tx *Txn) create(t *table, row any) error {
+	p := t.ptr(row)
+	for _, f := range t.fields {
+		if f.def != nil && (f.isNull(p) || (f.null == nullNone && f.isZero(p))) {
+			f.set(p, f.def)
+		}
+	}
+	seq := &tx.store.seqs[t.pos]
+	if t.pk.autoInc && t.pk.isZero(p) {
+		if t.pk.kind == kUint {
+			t.pk.set(p, uint64(*seq+1))
+		} else {
+			t.pk.set(p, *seq+1)
+		}
+	}
+	if err := tx.insertRow(t, row); err != nil {
+		return err
+	}
+	if t.pk.autoInc {
+		var id int64
+		switch v := t.pk.get(p).(type) {
+		case int64:
+			id = v
+		case uint64:
+			id = int64(v)
+		}
+		if id > *seq {
+			*seq = id
+		}
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package memrel
+
+import "github.com/memrel/memrel/query"
+
+// Options shape a read: which rows (Where), in which order, how many, which
+// fields, and which associations to load with them. A nil *Options means
+// every row in ascending primary key order.
+type Options struct {
+	// Where filters rows; the zero Cond keeps all.
+	Where query.Cond
+	// Order sorts rows by these fields in turn; ties, and the whole order
+	// when Order is empty, go by ascending primary key.
+	Order []query.Order
+	// Limit caps the number of rows (0: no cap); Offset skips rows first.
+	Limit, Offset int
+	// Fields selects columns (column or Go names); the others come back
+	// as NULL or zero. nil selects all.
+	Fields []string
+	// Include loads associated rows into the association fields.
+	Include []Include
+}
+
+// Include asks a read to load an association's rows with each row, into
+// the struct field the association names (Post.Comments for hasMany, a
+// *Post field Comment.Post for the inverse belongsTo).
+type Include struct {
+	// Assoc is the association, whose source must be the model being read.
+	Assoc Association
+	// Where filters the included rows. As in Sequelize, a Where makes the
+	// include required unless Optional is set.
+	Where query.Cond
+	// Required drops rows that have no (matching) associated row; Optional
+	// keeps them even when Where is set.
+	Required, Optional bool
+	// Include loads associations of the included rows, to any depth.
+	Include []Include
+}
+
+// required reports whether rows without associated rows are dropped.
+func (in *Include) required() bool {
+	if in.Optional {
+		return false
+	}
+	return in.Required || !in.Where.IsZero()
+}

@@ -1,0 +1,139 @@
+// Package query builds where clauses and orderings for memrel, and compiles
+// them against a model's columns into predicates over stored rows.
+//
+// Conditions follow SQL's three-valued logic: a comparison with a NULL
+// field is unknown, so it matches neither the comparison nor its negation;
+// only IsNull and NotNull test for NULL. Eq with a nil value means IS NULL
+// and Ne with a nil value IS NOT NULL, as in Sequelize.
+//
+// A Cond is an immutable value; the zero Cond matches every row.
+package query
+
+// Op is the operator of a condition.
+type Op uint8
+
+// The operators, with Sequelize's names.
+const (
+	OpAll Op = iota // the zero Cond: matches every row
+	OpEq
+	OpNe
+	OpGt
+	OpGte
+	OpLt
+	OpLte
+	OpIn
+	OpNotIn
+	OpBetween
+	OpLike
+	OpILike
+	OpStartsWith
+	OpIsNull
+	OpNotNull
+	OpAnd
+	OpOr
+	OpNot
+)
+
+var opNames = [...]string{
+	OpAll: "all", OpEq: "eq", OpNe: "ne", OpGt: "gt", OpGte: "gte", OpLt: "lt", OpLte: "lte",
+	OpIn: "in", OpNotIn: "notIn", OpBetween: "between", OpLike: "like", OpILike: "iLike",
+	OpStartsWith: "startsWith", OpIsNull: "isNull", OpNotNull: "notNull", OpAnd: "and",
+	OpOr: "or", OpNot: "not",
+}
+
+// String returns Sequelize's name of the operator.
+func (o Op) String() string {
+	if int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return "op?"
+}
+
+// Cond is one node of a where clause: a comparison of a field with values,
+// or a combination of conditions.
+type Cond struct {
+	op     Op
+	field  string
+	values []any
+	conds  []Cond
+}
+
+// Op returns the condition's operator.
+func (c Cond) Op() Op { return c.op }
+
+// Field returns the field a comparison tests, or "" for And, Or and Not.
+func (c Cond) Field() string { return c.field }
+
+// IsZero reports whether c is the zero Cond, which matches every row.
+func (c Cond) IsZero() bool { return c.op == OpAll }
+
+func cmp(op Op, field string, values ...any) Cond {
+	return Cond{op: op, field: field, values: values}
+}
+
+// Eq matches rows whose field equals v; a nil v means IS NULL.
+func Eq(field string, v any) Cond { return cmp(OpEq, field, v) }
+
+// Ne matches rows whose field differs from v (NULLs never match); a nil v
+// means IS NOT NULL.
+func Ne(field string, v any) Cond { return cmp(OpNe, field, v) }
+
+// Gt matches rows whose field is greater than v.
+func Gt(field string, v any) Cond { return cmp(OpGt, field, v) }
+
+// Gte matches rows whose field is greater than or equal to v.
+func Gte(field string, v any) Cond { return cmp(OpGte, field, v) }
+
+// Lt matches rows whose field is less than v.
+func Lt(field string, v any) Cond { return cmp(OpLt, field, v) }
+
+// Lte matches rows whose field is less than or equal to v.
+func Lte(field string, v any) Cond { return cmp(OpLte, field, v) }
+
+// In matches rows whose field equals one of vs. An empty list matches
+// nothing; nil elements never match.
+func In(field string, vs ...any) Cond { return cmp(OpIn, field, vs...) }
+
+// NotIn matches rows whose field is not NULL and equals none of vs. As in
+// SQL, a list holding nil matches nothing.
+func NotIn(field string, vs ...any) Cond { return cmp(OpNotIn, field, vs...) }
+
+// Between matches rows whose field lies in [lo, hi], both ends included.
+func Between(field string, lo, hi any) Cond { return cmp(OpBetween, field, lo, hi) }
+
+// Like matches a text field against an SQL LIKE pattern: % is any run of
+// characters, _ one character, and a backslash escapes the next character.
+func Like(field, pattern string) Cond { return cmp(OpLike, field, pattern) }
+
+// ILike is Like ignoring case (PostgreSQL's ILIKE).
+func ILike(field, pattern string) Cond { return cmp(OpILike, field, pattern) }
+
+// StartsWith matches a text field that begins with prefix, taken literally.
+func StartsWith(field, prefix string) Cond { return cmp(OpStartsWith, field, prefix) }
+
+// IsNull matches rows whose field is NULL.
+func IsNull(field string) Cond { return cmp(OpIsNull, field) }
+
+// NotNull matches rows whose field is not NULL.
+func NotNull(field string) Cond { return cmp(OpNotNull, field) }
+
+// And matches rows that match every condition; And() matches every row.
+func And(conds ...Cond) Cond { return Cond{op: OpAnd, conds: conds} }
+
+// Or matches rows that match at least one condition; Or() matches nothing.
+func Or(conds ...Cond) Cond { return Cond{op: OpOr, conds: conds} }
+
+// Not matches rows for which c is false (not unknown).
+func Not(c Cond) Cond { return Cond{op: OpNot, conds: []Cond{c}} }
+
+// Order is one key of an ordering.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+// Asc orders by field ascending, NULLs last.
+func Asc(field string) Order { return Order{Field: field} }
+
+// Desc orders by field descending, NULLs first.
+func Desc(field string) Order { return Order{Field: field, Desc: true} }

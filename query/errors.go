@@ -1,0 +1,42 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors returned when a condition or ordering does not fit the model it is
+// compiled against. memrel re-exports them; test with errors.Is.
+var (
+	// ErrUnknownField is returned when a where clause or an order names a
+	// field the model does not have.
+	ErrUnknownField = errors.New("memrel: unknown field")
+
+	// ErrBadValue is returned when a value in a where clause cannot be
+	// converted to the type of the field it is compared with.
+	ErrBadValue = errors.New("memrel: bad value")
+
+	// ErrBadOperator is returned when an operator does not apply to a
+	// field (LIKE on a number) or has the wrong number of operands.
+	ErrBadOperator = errors.New("memrel: bad operator")
+)
+
+// FieldError says which model, field, operator and value a query rejected.
+// It wraps one of the errors above.
+type FieldError struct {
+	Model string
+	Field string
+	Op    Op
+	Value any
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	if e.Value != nil {
+		return fmt.Sprintf("%v: %s.%s %s %#v", e.Err, e.Model, e.Field, e.Op, e.Value)
+	}
+	return fmt.Sprintf("%v: %s.%s", e.Err, e.Model, e.Field)
+}
+
+// Unwrap returns the sentinel error.
+func (e *FieldError) Unwrap() error { return e.Err }

@@ -1,0 +1,71 @@
+package query
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/memrel/memrel/index"
+)
+
+// Sorter is a compiled ordering. Compare orders rows by the order keys in
+// turn; NULL sorts last ascending and first descending, as in PostgreSQL.
+// Ties are left to the caller (memrel breaks them by ascending primary key).
+// It is not safe for concurrent use.
+type Sorter struct {
+	cols []Column
+	desc []bool
+	a, b []byte
+}
+
+// CompileOrder checks every field of order against t.
+func CompileOrder(t Table, order []Order) (*Sorter, error) {
+	s := &Sorter{}
+	for _, o := range order {
+		col, ok := t.Column(o.Field)
+		if !ok {
+			return nil, &FieldError{Model: t.Name(), Field: o.Field, Err: ErrUnknownField}
+		}
+		s.cols = append(s.cols, col)
+		s.desc = append(s.desc, o.Desc)
+	}
+	return s, nil
+}
+
+// Len returns the number of order keys.
+func (s *Sorter) Len() int { return len(s.cols) }
+
+// Compare returns -1, 0 or +1 as row x sorts before, with or after row y.
+func (s *Sorter) Compare(x, y any) int {
+	for i, col := range s.cols {
+		// A NULL encodes as a lone tag byte that sorts after every value,
+		// so one byte comparison gives PostgreSQL's NULLS LAST / FIRST.
+		s.a = nullableKey(col, x, s.a[:0])
+		s.b = nullableKey(col, y, s.b[:0])
+		c := bytes.Compare(s.a, s.b)
+		if s.desc[i] {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func nullableKey(col Column, row any, buf []byte) []byte {
+	k, ok := col.Key(row, buf)
+	if !ok {
+		return append(k[:0], index.TagNull)
+	}
+	return k
+}
+
+func sortKeys(keys [][]byte) [][]byte {
+	slices.SortFunc(keys, bytes.Compare)
+	return slices.CompactFunc(keys, bytes.Equal)
+}
+
+func containsKey(sorted [][]byte, k []byte) bool {
+	_, found := slices.BinarySearchFunc(sorted, k, bytes.Compare)
+	return found
+}

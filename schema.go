@@ -1,0 +1,217 @@
+package memrel
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/hashicorp/go-memdb"
+	"github.com/memrel/memrel/index"
+)
+
+// Schema holds model and association definitions. Define models with
+// [Define], associate them with [NewHasMany], then call [Schema.Open] as
+// often as needed: each call returns an independent, empty [Store].
+//
+// Definitions are not safe for concurrent use and must all happen before
+// the first Open; defining after Open panics. Open itself may be called
+// concurrently.
+type Schema struct {
+	mu       sync.Mutex
+	tables   []*table
+	byName   map[string]*table
+	assocs   []*assoc
+	problems []SchemaProblem
+	sealed   bool
+	db       *memdb.DBSchema // built by the first successful Open
+	err      error           // the first Open's verdict
+}
+
+// NewSchema returns an empty schema.
+func NewSchema() *Schema {
+	return &Schema{byName: map[string]*table{}}
+}
+
+func (s *Schema) checkOpen() {
+	if s.sealed {
+		panic("memrel: definition after Schema.Open")
+	}
+}
+
+func (s *Schema) problem(model, field, format string, args ...any) {
+	s.problems = append(s.problems, SchemaProblem{Model: model, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// addTable resolves the fields of a struct type once; Define[T] supplies the
+// typed operations.
+func (s *Schema) addTable(name string, typ reflect.Type) *table {
+	s.checkOpen()
+	t := &table{name: name, typ: typ, schema: s, byName: map[string]*field{}, zeroers: map[string]func(unsafe.Pointer){},
+		ixOf: map[*field]string{}, indexes: map[string]index.Func{}}
+	if _, dup := s.byName[name]; dup {
+		s.problem(name, "", "model defined twice")
+	}
+	if typ.Kind() != reflect.Struct {
+		s.problem(name, "", "model type %s is not a struct", typ)
+		return t
+	}
+	for i := 0; i < typ.NumField(); i++ {
+		sf := typ.Field(i)
+		f, err := newField(sf)
+		if err != nil {
+			s.problem(name, sf.Name, "%v", err)
+			continue
+		}
+		if f == nil {
+			t.zeroers[sf.Name] = zeroerOf(sf)
+			continue
+		}
+		if other, dup := t.byName[f.name]; dup {
+			s.problem(name, sf.Name, "column %q also used by %s", f.name, other.goName)
+			continue
+		}
+		t.fields = append(t.fields, f)
+		t.byName[f.name] = f
+		if f.pk {
+			if t.pk != nil {
+				s.problem(name, sf.Name, "second primary key (first is %s); composite keys are not supported", t.pk.goName)
+			}
+			t.pk = f
+		}
+		if f.needsOwn() {
+			t.owned = append(t.owned, f)
+		}
+		if f.unique && !f.pk {
+			t.uniques = append(t.uniques, f)
+		}
+	}
+	// Go field names are accepted too, where they do not clash.
+	for _, f := range t.fields {
+		if _, taken := t.byName[f.goName]; !taken {
+			t.byName[f.goName] = f
+		}
+	}
+	if t.pk == nil {
+		if f, ok := t.byName["id"]; ok && (f.kind == kInt || f.kind == kUint) {
+			// An integer field named ID is the auto-increment key, as in Sequelize.
+			f.pk, f.autoInc, f.notNull = true, true, true
+			t.pk = f
+		} else {
+			s.problem(name, "", "no primary key: tag a field with pk or name it ID")
+		}
+	}
+	t.pos = len(s.tables)
+	s.tables = append(s.tables, t)
+	s.byName[name] = t
+	return t
+}
+
+// Open validates the schema and returns a new, empty store. Every mistake
+// in the definitions is reported in one *SchemaError. Opening costs one
+// go-memdb database: microseconds, so a store per test is cheap.
+func (s *Schema) Open() (*Store, error) {
+	s.mu.Lock()
+	if !s.sealed {
+		s.sealed = true
+		s.err = s.compile()
+	}
+	db, err := s.db, s.err
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	mdb, err := memdb.NewMemDB(db)
+	if err != nil {
+		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
+	}
+	return &Store{schema: s, db: mdb, seqs: make([]int64, len(s.tables))}, nil
+}
+
+// compile resolves associations, builds the go-memdb schema and collects
+// every problem.
+func (s *Schema) compile() error {
+	for _, t := range s.tables {
+		for _, z := range t.zeroers {
+			t.zero = append(t.zero, z)
+		}
+		for name := range t.zeroers {
+			if !s.claimed(t, name) {
+				sf, _ := t.typ.FieldByName(name)
+				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
+					s.problem(t.name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
+				}
+			}
+		}
+	}
+	if len(s.problems) > 0 {
+		return &SchemaError{Problems: s.problems}
+	}
+	db := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
+	for _, t := range s.tables {
+		db.Tables[t.name] = t.memdbSchema()
+	}
+	s.db = db
+	return nil
+}
+
+// claimed reports whether an association fills the struct field name.
+func (s *Schema) claimed(t *table, name string) bool {
+	for _, a := range s.assocs {
+		if (a.source == t && a.manyField == name) || (a.target == t && a.oneField == name) {
+			return true
+		}
+	}
+	return false
+}
+
+// memdbSchema builds the table's indexes: the primary key, one per unique
+// field, one per indexed field, and the association indexes registered by
+// resolve. Every write touches each of them, so none is built that no
+// lookup uses.
+func (t *table) memdbSchema() *memdb.TableSchema {
+	ts := &memdb.TableSchema{Name: t.name, Indexes: map[string]*memdb.IndexSchema{}}
+	add := func(name string, unique bool, fn index.Func) {
+		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: unique, AllowMissing: unique, Indexer: index.Indexer{Key: fn}}
+	}
+	add("id", true, t.fieldKey(t.pk, true))
+	t.ixOf[t.pk] = "id"
+	for _, f := range t.uniques {
+		name := "u:" + f.name
+		add(name, true, t.fieldKey(f, true))
+		t.ixOf[f] = name
+	}
+	for _, f := range t.fields {
+		if f.indexed && !f.unique && !f.pk {
+			if _, ok := t.ixOf[f]; !ok {
+				name := "i:" + f.name
+				t.indexes[name] = t.fieldKey(f, false)
+				t.ixOf[f] = name
+			}
+		}
+	}
+	for name, fn := range t.indexes {
+		add(name, false, fn)
+	}
+	return ts
+}
+
+// zeroerOf clears a struct field that is not a column. It reflects per
+// call, but only for fields no association claims (those get typed
+// zeroers), which are rare.
+func zeroerOf(sf reflect.StructField) func(unsafe.Pointer) {
+	return func(p unsafe.Pointer) {
+		reflect.NewAt(sf.Type, unsafe.Add(p, sf.Offset)).Elem().SetZero()
+	}
+}
+
+// eqIndex names the unique index that finds a row by f, or "".
+func (t *table) eqIndex(f *field) string {
+	switch {
+	case f.pk:
+		return "id"
+	case f.unique:
+		return "u:" + f.name
+	}
+	return ""
+}

@@ -1,0 +1,66 @@
+package memrel
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// Store is one in-memory database opened from a [Schema]. It is safe for
+// concurrent use: any number of read transactions run in parallel with one
+// write transaction at a time, and each reader sees the snapshot taken when
+// it began, however many writers commit meanwhile.
+type Store struct {
+	schema *Schema
+	db     *memdb.MemDB
+	// seqs holds each table's last auto-increment id. Like a PostgreSQL
+	// sequence it lives outside transactions: an id taken by a transaction
+	// that later rolls back stays taken. Only the single writer touches it.
+	seqs []int64
+}
+
+// Begin starts a transaction: a write transaction when write is true, which
+// waits until no other write transaction is open. Call [Txn.Commit] or
+// [Txn.Abort]; Abort after Commit does nothing, so defer tx.Abort() is always
+// safe.
+func (s *Store) Begin(write bool) *Txn {
+	return &Txn{store: s, mt: s.db.Txn(write), write: write}
+}
+
+// Update runs fn in a write transaction. It commits when fn returns nil;
+// when fn returns an error or panics, everything fn did is rolled back and
+// the error is returned or the panic re-raised. fn must not call Commit or
+// Abort.
+func (s *Store) Update(fn func(tx *Txn) error) error {
+	return s.managed(true, fn)
+}
+
+// View runs fn in a read transaction that sees a consistent snapshot of the
+// store; writes through it fail with ErrReadOnly. fn must not call Commit or
+// Abort.
+func (s *Store) View(fn func(tx *Txn) error) error {
+	return s.managed(false, fn)
+}
+
+func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
+	tx := s.Begin(write)
+	tx.managed = true
+	defer func() {
+		if !tx.done {
+			tx.rollback() // fn returned an error or panicked
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if !write {
+		tx.rollback()
+		return nil
+	}
+	return tx.commit()
+}
+
+// String describes the store for debugging.
+func (s *Store) String() string {
+	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.tables))
+}

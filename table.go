@@ -1,0 +1,131 @@
+package memrel
+
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/query"
+)
+
+// table is the type-erased half of a model: what the engine needs to store,
+// index, check and copy rows of one Go struct type without knowing it.
+// Stored rows are *T values boxed in any; they are never mutated once
+// stored.
+type table struct {
+	name    string
+	typ     reflect.Type
+	fields  []*field
+	byName  map[string]*field // column names and Go field names
+	pk      *field
+	owned   []*field // fields whose copies must not share memory
+	uniques []*field // unique non-PK fields
+	pos     int      // position in the schema
+
+	// Typed operations, supplied by Define[T].
+	ptr   func(row any) unsafe.Pointer
+	clone func(row any) any // a new *T that shares nothing with row
+	// zeroers clear the struct fields that are not columns (association
+	// fields, fields tagged "-") so they are never stored.
+	zeroers map[string]func(unsafe.Pointer)
+	zero    []func(unsafe.Pointer) // the zeroers, as a slice for the hot path
+	schema  *Schema
+
+	// Filled at Open.
+	parents  []*assoc          // associations whose FK lives here
+	children []*assoc          // associations whose source is this table
+	ixOf     map[*field]string // index answering equality on a field
+	indexes  map[string]index.Func
+}
+
+// Name implements query.Table.
+func (t *table) Name() string { return t.name }
+
+// Column implements query.Table.
+func (t *table) Column(name string) (query.Column, bool) {
+	f, ok := t.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return column{t, f}, true
+}
+
+// column adapts a field to query.Column.
+type column struct {
+	t *table
+	f *field
+}
+
+func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.key(c.t.ptr(row), buf) }
+
+func (c column) Encode(v any, buf []byte) ([]byte, error) {
+	cv, err := c.f.conv(v)
+	if err != nil {
+		return nil, err
+	}
+	return c.f.encode(cv, buf), nil
+}
+
+func (c column) Text(row any) (string, bool) {
+	v := c.f.get(c.t.ptr(row))
+	s, ok := v.(string)
+	return s, ok
+}
+
+func (c column) IsText() bool { return c.f.kind == kString }
+
+// own makes a freshly copied row share nothing with its source.
+func (t *table) own(p unsafe.Pointer) {
+	for _, f := range t.owned {
+		f.own(p)
+	}
+}
+
+// pkKey appends the primary key encoding of a row.
+func (t *table) pkKey(row any, buf []byte) []byte {
+	k, _ := t.pk.key(t.ptr(row), buf)
+	return k
+}
+
+// keyOf converts a caller's key to the PK encoding.
+func (t *table) keyOf(key any) ([]byte, error) {
+	if key == nil {
+		return nil, &FieldError{Model: t.name, Field: t.pk.name, Err: ErrBadKey}
+	}
+	v, err := t.pk.conv(key)
+	if err != nil {
+		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: key, Err: ErrBadKey}
+	}
+	return t.pk.encode(v, nil), nil
+}
+
+// fieldKey builds the index function of a single column. NULL is absent
+// from unique indexes (PostgreSQL never calls two NULLs duplicates) and
+// stored under the NULL tag elsewhere, where it sorts last.
+func (t *table) fieldKey(f *field, unique bool) index.Func {
+	return func(obj any, buf []byte) ([]byte, bool) {
+		k, ok := f.key(t.ptr(obj), buf)
+		if !ok {
+			if unique {
+				return nil, false
+			}
+			return index.AppendNull(buf), true
+		}
+		return k, true
+	}
+}
+
+// compoundKey builds the index function of several columns.
+func (t *table) compoundKey(fs []*field) index.Func {
+	return func(obj any, buf []byte) ([]byte, bool) {
+		p := t.ptr(obj)
+		for _, f := range fs {
+			var ok bool
+			buf, ok = f.key(p, buf)
+			if !ok {
+				buf = index.AppendNull(buf)
+			}
+		}
+		return buf, true
+	}
+}

@@ -1,0 +1,206 @@
+package memrel
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/go-memdb"
+)
+
+// Txn is a transaction on a [Store], from [Store.Begin], [Store.Update] or
+// [Store.View]. A Txn must be used by one goroutine at a time. It is done
+// after Commit or Abort (or when its Update/View callback returns); every
+// operation on a done Txn fails with ErrTxDone.
+//
+// Each memrel call on a Txn is atomic on its own: when it fails, the
+// transaction is exactly as it was before the call, so the caller may go on
+// or roll back.
+type Txn struct {
+	store   *Store
+	mt      *memdb.Txn
+	write   bool
+	managed bool
+	done    bool
+
+	// undo records every row change of the current call, so a failing call
+	// can be reverted inside a transaction that goes on.
+	undo  []change
+	depth int
+	// deferred holds NO ACTION checks, run when the outermost call ends,
+	// as PostgreSQL runs them at the end of the statement.
+	deferred []deferredCheck
+}
+
+// change is one row write: before is nil for an insert, after nil for a
+// delete. Rows are immutable, so putting before back restores the state.
+type change struct {
+	t             *table
+	before, after any
+}
+
+type deferredCheck struct {
+	a   *assoc
+	key []byte // source key value of the deleted or re-keyed row
+}
+
+// Commit makes the transaction's writes visible to transactions that begin
+// afterwards. It panics inside Update or View, which commit themselves.
+func (tx *Txn) Commit() error {
+	if tx.managed {
+		panic("memrel: Commit inside Store.Update or Store.View")
+	}
+	if tx.done {
+		return ErrTxDone
+	}
+	if !tx.write {
+		tx.rollback()
+		return nil
+	}
+	return tx.commit()
+}
+
+// Abort discards the transaction's writes. It does nothing on a done
+// transaction, so defer tx.Abort() is always safe. It panics inside Update
+// or View.
+func (tx *Txn) Abort() {
+	if tx.managed {
+		panic("memrel: Abort inside Store.Update or Store.View")
+	}
+	if !tx.done {
+		tx.rollback()
+	}
+}
+
+// Writable reports whether the transaction may write.
+func (tx *Txn) Writable() bool { return tx.write }
+
+func (tx *Txn) commit() error {
+	tx.done = true
+	tx.mt.Commit()
+	return nil
+}
+
+func (tx *Txn) rollback() {
+	tx.done = true
+	tx.mt.Abort()
+}
+
+// use checks that the transaction is live, may write when asked to, and
+// belongs to the store the table was opened in.
+func (tx *Txn) use(t *table, write bool) error {
+	if tx == nil {
+		return fmt.Errorf("%w: nil transaction", ErrTxDone)
+	}
+	if tx.done {
+		return ErrTxDone
+	}
+	tables := tx.store.schema.tables
+	if t == nil || t.pos >= len(tables) || tables[t.pos] != t {
+		return ErrWrongStore
+	}
+	if write && !tx.write {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// atomic runs one public call: if fn fails (or panics), every row change it
+// made is reverted and the transaction is as before the call. Nested calls
+// join the outermost one; the outermost also runs the deferred NO ACTION
+// checks before it declares success.
+func (tx *Txn) atomic(fn func() error) (err error) {
+	mark, dmark := len(tx.undo), len(tx.deferred)
+	tx.depth++
+	defer func() {
+		tx.depth--
+		if p := recover(); p != nil {
+			tx.revert(mark)
+			tx.deferred = tx.deferred[:dmark]
+			panic(p)
+		}
+		if err == nil && tx.depth == 0 {
+			err = tx.runDeferred()
+		}
+		if err != nil {
+			tx.revert(mark)
+			tx.deferred = tx.deferred[:dmark]
+		}
+		if tx.depth == 0 {
+			tx.undo = tx.undo[:0]
+			tx.deferred = tx.deferred[:0]
+		}
+	}()
+	return fn()
+}
+
+// revert undoes the changes recorded after mark, newest first.
+func (tx *Txn) revert(mark int) {
+	for i := len(tx.undo) - 1; i >= mark; i-- {
+		c := tx.undo[i]
+		if c.after != nil {
+			mustMemdb(tx.mt.Delete(c.t.name, c.after))
+		}
+		if c.before != nil {
+			mustMemdb(tx.mt.Insert(c.t.name, c.before))
+		}
+	}
+	tx.undo = tx.undo[:mark]
+}
+
+// mustMemdb turns an impossible go-memdb failure into a panic: memrel
+// checks everything go-memdb could reject before calling it.
+func mustMemdb(err error) {
+	if err != nil {
+		panic("memrel: internal error: " + err.Error())
+	}
+}
+
+// put stores after in place of before (nil for an insert). When the primary
+// key changes the old row is deleted first, since go-memdb identifies rows
+// by primary key.
+func (tx *Txn) put(t *table, before, after any) {
+	if before != nil && string(t.pkKey(before, nil)) != string(t.pkKey(after, nil)) {
+		mustMemdb(tx.mt.Delete(t.name, before))
+	}
+	mustMemdb(tx.mt.Insert(t.name, after))
+	tx.undo = append(tx.undo, change{t, before, after})
+}
+
+// del removes a stored row.
+func (tx *Txn) del(t *table, before any) {
+	mustMemdb(tx.mt.Delete(t.name, before))
+	tx.undo = append(tx.undo, change{t, before, nil})
+}
+
+// first returns the row found under an exact key of a unique index, or nil.
+func (tx *Txn) first(t *table, ix string, key []byte) any {
+	row, err := tx.mt.First(t.name, ix, key)
+	mustMemdb(err)
+	return row
+}
+
+// prefix iterates the rows whose key in ix starts with key, in key order
+// (then primary key order for non-unique indexes).
+func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
+	it, err := tx.mt.Get(t.name, ix+"_prefix", key)
+	mustMemdb(err)
+	return it
+}
+
+// lowerBound iterates ix from key upwards.
+func (tx *Txn) lowerBound(t *table, ix string, key []byte) memdb.ResultIterator {
+	it, err := tx.mt.LowerBound(t.name, ix, key)
+	mustMemdb(err)
+	return it
+}
+
+// all iterates every row of t in primary key order.
+func (tx *Txn) all(t *table) memdb.ResultIterator {
+	it, err := tx.mt.Get(t.name, "id")
+	mustMemdb(err)
+	return it
+}
+
+// byKey returns the stored row with the given primary key encoding.
+func (tx *Txn) byKey(t *table, key []byte) any {
+	return tx.first(t, "id", key)
+}
