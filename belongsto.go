@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"fmt"
 	"unsafe"
 )
 
@@ -37,26 +38,30 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 	return b.parent.out(parent), true, nil
 }
 
-// Set points child at parent (by parent's source key, which must be
-// stored) and returns the updated child.
+// Set points child at parent and returns the updated child. The parent is
+// identified by its primary key and the stored row's source key is used;
+// a parent that is not stored fails with *ForeignKeyConstraintError, unless
+// the association has no constraints, when the source key parent holds is
+// used as it is.
 func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
-	var zero C
 	if err := tx.use(b.a.target, true); err != nil {
-		return zero, err
+		return *new(C), err
 	}
-	var out any
-	err := tx.atomic(func() error {
-		_, skv, err := tx.source(b.a, unsafe.Pointer(&parent))
-		if err != nil {
-			return err
+	p := unsafe.Pointer(&parent)
+	skv := b.a.sk.get(p)
+	if pk, ok := b.a.source.pk.key(p, nil); ok {
+		if row := tx.byKey(b.a.source, pk); row != nil {
+			skv = b.a.sk.get(b.a.source.ptr(row))
+		} else if b.a.constrained {
+			return *new(C), &ForeignKeyConstraintError{Model: b.a.target.name, ForeignKey: b.a.fk.name,
+				Value: skv, Referenced: b.a.source.name, Association: b.a.name,
+				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.source.name, b.a.source.pk.get(p))}
 		}
-		out, err = tx.pointAt(b.a, unsafe.Pointer(&child), skv)
-		return err
-	})
-	if err != nil {
-		return zero, err
 	}
-	return b.child.out(out), nil
+	if skv == nil {
+		return *new(C), &AssociationError{Association: b.a.name, Reason: "parent has a NULL " + b.a.sk.name}
+	}
+	return b.SetKey(tx, child, skv)
 }
 
 // SetKey points child at the parent whose source key is key; nil clears
