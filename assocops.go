@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/memrel/memrel/query"
@@ -91,7 +92,7 @@ func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
 		return true
 	})
 	if sorter.Len() > 0 {
-		tx.sortRows(t, rows, sorter)
+		slices.SortFunc(rows, t.rowCompare(sorter))
 	}
 	if len(inc) > 0 {
 		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {

@@ -59,14 +59,26 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 		stopAt = o.Offset + o.Limit
 	}
 	var rows []any
-	p.src(func(row any) bool {
-		if filter.Match(row) {
-			rows = append(rows, row)
+	switch {
+	case !p.inOrder && o.Limit > 0 && !inc.anyRequired():
+		top := newTopK(o.Offset+o.Limit, t.rowCompare(sorter))
+		p.src(func(row any) bool {
+			if filter.Match(row) {
+				top.add(row)
+			}
+			return true
+		})
+		rows = top.rows()
+	default:
+		p.src(func(row any) bool {
+			if filter.Match(row) {
+				rows = append(rows, row)
+			}
+			return stopAt < 0 || len(rows) < stopAt
+		})
+		if !p.inOrder {
+			slices.SortFunc(rows, t.rowCompare(sorter))
 		}
-		return stopAt < 0 || len(rows) < stopAt
-	})
-	if !p.inOrder {
-		tx.sortRows(t, rows, sorter)
 	}
 	if len(inc) > 0 {
 		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
@@ -118,11 +130,11 @@ func window(rows []any, offset, limit int) []any {
 	return rows
 }
 
-// sortRows sorts by the order, ties (and everything, without an order) by
-// ascending primary key.
-func (tx *Txn) sortRows(t *table, rows []any, s *query.Sorter) {
+// rowCompare orders rows by the order, ties (and everything, without an
+// order) by ascending primary key, which makes the order total.
+func (t *table) rowCompare(s *query.Sorter) func(x, y any) int {
 	var ka, kb []byte
-	slices.SortStableFunc(rows, func(x, y any) int {
+	return func(x, y any) int {
 		if s.Len() > 0 {
 			if c := s.Compare(x, y); c != 0 {
 				return c
@@ -130,7 +142,7 @@ func (tx *Txn) sortRows(t *table, rows []any, s *query.Sorter) {
 		}
 		ka, kb = t.pkKey(x, ka[:0]), t.pkKey(y, kb[:0])
 		return bytes.Compare(ka, kb)
-	})
+	}
 }
 
 // plan chooses the access path for a compiled filter and an order.

@@ -181,7 +181,7 @@ func (tx *Txn) first(t *table, ix string, key []byte) any {
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
 func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
-	it, err := tx.mt.Get(t.name, ix+"_prefix", key)
+	it, err := tx.mt.Get(t.name, ix, key)
 	mustMemdb(err)
 	return it
 }
