@@ -35,6 +35,11 @@ var (
 	// identifies, or an instance is of the wrong model.
 	ErrBadKey = errors.New("memrel: bad key")
 
+	// ErrBadSnapshot is returned by Load when a snapshot is truncated,
+	// corrupted, from another schema or holds rows that break a
+	// constraint; see SnapshotError.
+	ErrBadSnapshot = errors.New("memrel: bad snapshot")
+
 	// ErrUnknownField is returned when a where clause, an order, a field
 	// selection or an option names a field the model does not have.
 	ErrUnknownField = query.ErrUnknownField
@@ -166,4 +171,31 @@ func (e *SchemaError) Error() string {
 		parts[i] = p.String()
 	}
 	return "memrel: invalid schema: " + strings.Join(parts, "; ")
+}
+
+// SnapshotError says why Load rejected a snapshot; it wraps ErrBadSnapshot
+// and, for a row that breaks a constraint, that constraint's error.
+type SnapshotError struct {
+	Offset int // byte offset of the problem, when known
+	Reason string
+	Err    error // the constraint error, if any
+}
+
+func (e *SnapshotError) Error() string {
+	msg := "memrel: bad snapshot: " + e.Reason
+	if e.Offset > 0 {
+		msg += fmt.Sprintf(" at byte %d", e.Offset)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns ErrBadSnapshot and the constraint error.
+func (e *SnapshotError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrBadSnapshot, e.Err}
+	}
+	return []error{ErrBadSnapshot}
 }

@@ -28,6 +28,7 @@ func Define[T any](s *Schema, name string) *Model[T] {
 	}
 	t := s.addTable(name, typ)
 	t.ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
+	t.newRow = func() any { return new(T) }
 	t.clone = func(row any) any {
 		n := new(T)
 		*n = *row.(*T)
@@ -299,9 +300,9 @@ func (tx *Txn) create(t *table, row any) error {
 	seq := &tx.store.seqs[t.pos]
 	if t.pk.autoInc && t.pk.isZero(p) {
 		if t.pk.kind == kUint {
-			t.pk.set(p, uint64(*seq+1))
+			t.pk.set(p, uint64(seq.Load()+1))
 		} else {
-			t.pk.set(p, *seq+1)
+			t.pk.set(p, seq.Load()+1)
 		}
 	}
 	if err := tx.insertRow(t, row); err != nil {
@@ -315,8 +316,8 @@ func (tx *Txn) create(t *table, row any) error {
 		case uint64:
 			id = int64(v)
 		}
-		if id > *seq {
-			*seq = id
+		if id > seq.Load() {
+			seq.Store(id)
 		}
 	}
 	return nil

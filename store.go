@@ -2,6 +2,7 @@ package memrel
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-memdb"
 )
@@ -15,8 +16,9 @@ type Store struct {
 	db     *memdb.MemDB
 	// seqs holds each table's last auto-increment id. Like a PostgreSQL
 	// sequence it lives outside transactions: an id taken by a transaction
-	// that later rolls back stays taken. Only the single writer touches it.
-	seqs []int64
+	// that later rolls back stays taken. Only the single writer advances
+	// it; Save reads it concurrently.
+	seqs []atomic.Int64
 }
 
 // Begin starts a transaction: a write transaction when write is true, which

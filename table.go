@@ -23,8 +23,9 @@ type table struct {
 	pos     int      // position in the schema
 
 	// Typed operations, supplied by Define[T].
-	ptr   func(row any) unsafe.Pointer
-	clone func(row any) any // a new *T that shares nothing with row
+	ptr    func(row any) unsafe.Pointer
+	newRow func() any        // a new, zero *T
+	clone  func(row any) any // a new *T that shares nothing with row
 	// zeroers clear the struct fields that are not columns (association
 	// fields, fields tagged "-") so they are never stored.
 	zeroers map[string]func(unsafe.Pointer)
