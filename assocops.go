@@ -14,7 +14,8 @@ import (
 // source finds the stored source row identified by the instance at p and
 // returns its encoded and canonical source key.
 func (tx *Txn) source(a *assoc, p unsafe.Pointer) ([]byte, any, error) {
-	pk, ok := a.source.pk.key(p, nil)
+	var kb [32]byte
+	pk, ok := a.source.pk.key(p, kb[:0])
 	if !ok {
 		return nil, nil, &AssociationError{Association: a.name, Reason: "source instance has a NULL primary key"}
 	}

@@ -124,11 +124,34 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.plain() {
+		return h.children(tx, sk), nil
+	}
 	rows, err := tx.assocRows(h.a, sk, o)
 	if err != nil {
 		return nil, err
 	}
 	return h.dst.outAll(rows), nil
+}
+
+// children copies all targets of the source with key sk, in primary key
+// order: Get's path when there are no options, with no intermediate slice.
+func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
+	it := tx.prefix(h.a.target, h.a.ix, h.a.getKey(sk))
+	var out []C
+	for row := it.Next(); row != nil; row = it.Next() {
+		if out == nil {
+			out = make([]C, 0, 8)
+		}
+		out = append(out, *row.(*C))
+	}
+	t := h.a.target
+	if len(t.owned) > 0 {
+		for i := range out {
+			t.own(unsafe.Pointer(&out[i]))
+		}
+	}
+	return out
 }
 
 // GetMany returns the targets of each source in srcs, in the order of
@@ -142,6 +165,10 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 		sk, _, err := tx.source(h.a, unsafe.Pointer(&srcs[i]))
 		if err != nil {
 			return nil, err
+		}
+		if o.plain() {
+			res[i] = h.children(tx, sk)
+			continue
 		}
 		rows, err := tx.assocRows(h.a, sk, o)
 		if err != nil {

@@ -43,3 +43,10 @@ func (in *Include) required() bool {
 	}
 	return in.Required || !in.Where.IsZero()
 }
+
+// plain reports whether o asks for nothing but every row in primary key
+// order, which lets reads skip compiling and sorting.
+func (o *Options) plain() bool {
+	return o == nil || (o.Where.IsZero() && len(o.Order) == 0 && o.Limit == 0 && o.Offset == 0 &&
+		o.Fields == nil && len(o.Include) == 0)
+}

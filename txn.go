@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/go-memdb"
+	"github.com/memrel/memrel/index"
 )
 
 // Txn is a transaction on a [Store], from [Store.Begin], [Store.Update] or
@@ -28,6 +29,8 @@ type Txn struct {
 	// deferred holds NO ACTION checks, run when the outermost call ends,
 	// as PostgreSQL runs them at the end of the statement.
 	deferred []deferredCheck
+	// arg carries keys into go-memdb lookups without an allocation each.
+	arg index.Arg
 }
 
 // change is one row write: before is nil for an insert, after nil for a
@@ -171,9 +174,15 @@ func (tx *Txn) del(t *table, before any) {
 	tx.undo = append(tx.undo, change{t, before, nil})
 }
 
+// lookup lends key to one go-memdb call; the call must not keep it.
+func (tx *Txn) lookup(key []byte) *index.Arg {
+	tx.arg.Key = append(tx.arg.Key[:0], key...)
+	return &tx.arg
+}
+
 // first returns the row found under an exact key of a unique index, or nil.
 func (tx *Txn) first(t *table, ix string, key []byte) any {
-	row, err := tx.mt.First(t.name, ix, key)
+	row, err := tx.mt.First(t.name, ix, tx.lookup(key))
 	mustMemdb(err)
 	return row
 }
@@ -181,14 +190,14 @@ func (tx *Txn) first(t *table, ix string, key []byte) any {
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
 func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
-	it, err := tx.mt.Get(t.name, ix, key)
+	it, err := tx.mt.Get(t.name, ix, tx.lookup(key))
 	mustMemdb(err)
 	return it
 }
 
 // lowerBound iterates ix from key upwards.
 func (tx *Txn) lowerBound(t *table, ix string, key []byte) memdb.ResultIterator {
-	it, err := tx.mt.LowerBound(t.name, ix, key)
+	it, err := tx.mt.LowerBound(t.name, ix, tx.lookup(key))
 	mustMemdb(err)
 	return it
 }

@@ -24,11 +24,18 @@ func (ix Indexer) FromObject(obj any) (bool, []byte, error) {
 // encoded key.
 func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
 	if len(args) != 1 {
-		return nil, fmt.Errorf("memrel/index: want one encoded key, got %d arguments", len(args))
+		return nil, fmt.Errorf("memrel: index lookup wants one encoded key, got %d arguments", len(args))
 	}
-	key, ok := args[0].([]byte)
+	var key []byte
+	var ok bool
+	switch a := args[0].(type) {
+	case *Arg:
+		key, ok = a.Key, true
+	case []byte:
+		key, ok = a, true
+	}
 	if !ok {
-		return nil, fmt.Errorf("memrel/index: want an encoded key, got %T", args[0])
+		return nil, fmt.Errorf("memrel: index lookup wants an encoded key, got %T", args[0])
 	}
 	return key, nil
 }
@@ -37,4 +44,12 @@ func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
 // prefix-free, so an exact key is also the prefix of its composite entries.
 func (ix Indexer) PrefixFromArgs(args ...any) ([]byte, error) {
 	return ix.FromArgs(args...)
+}
+
+// Arg carries an encoded key into a go-memdb lookup. Passing a pointer to
+// a reused Arg, rather than the []byte itself, spares the allocation that
+// boxing a slice into go-memdb's ...interface{} arguments costs on every
+// lookup.
+type Arg struct {
+	Key []byte
 }

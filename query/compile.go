@@ -2,7 +2,6 @@ package query
 
 import (
 	"bytes"
-	"strings"
 )
 
 // Column is what compiling needs to know about one field of a model. memrel
@@ -65,10 +64,10 @@ func (f *Filter) Terms() []Term {
 // Compile checks c against t and returns its filter. Unknown fields, values
 // of the wrong type and misused operators are *FieldError.
 func Compile(t Table, c Cond) (*Filter, error) {
-	f := &Filter{}
 	if c.IsZero() {
-		return f, nil
+		return nil, nil // a nil *Filter matches every row
 	}
+	f := &Filter{}
 	eval, err := compile(t, c, f, true)
 	if err != nil {
 		return nil, err
@@ -185,16 +184,19 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 			p = escapeLike(p) + "%"
 		}
 		if fold {
-			p = strings.ToLower(p)
+			p = lowerCase(p)
 		}
-		toks := compileLike(p)
+		toks, ok := compileLike(p)
+		if !ok {
+			return nil, bad(c.values[0], ErrBadValue)
+		}
 		return func(row any) tri {
 			s, ok := col.Text(row)
 			if !ok {
 				return triUnknown
 			}
 			if fold {
-				s = strings.ToLower(s)
+				s = lowerCase(s)
 			}
 			if matchLike(toks, s) {
 				return triTrue
@@ -202,8 +204,13 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 			return triFalse
 		}, nil
 	case OpIn, OpNotIn:
+		// Sequelize sends an empty In as IN (NULL), unknown for every row,
+		// and drops an empty NotIn, which then matches every row.
+		if op == OpNotIn && len(c.values) == 0 {
+			return func(any) tri { return triTrue }, nil
+		}
 		keys := make([][]byte, 0, len(c.values))
-		hasNull := false
+		hasNull := len(c.values) == 0
 		for _, v := range c.values {
 			if v == nil {
 				hasNull = true

@@ -90,12 +90,14 @@ func Lt(field string, v any) Cond { return cmp(OpLt, field, v) }
 // Lte matches rows whose field is less than or equal to v.
 func Lte(field string, v any) Cond { return cmp(OpLte, field, v) }
 
-// In matches rows whose field equals one of vs. An empty list matches
-// nothing; nil elements never match.
+// In matches rows whose field equals one of vs. Nil elements never match,
+// and an empty list matches nothing, not even under Not (Sequelize sends it
+// as IN (NULL)).
 func In(field string, vs ...any) Cond { return cmp(OpIn, field, vs...) }
 
 // NotIn matches rows whose field is not NULL and equals none of vs. As in
-// SQL, a list holding nil matches nothing.
+// SQL, a list holding nil matches nothing. An empty list matches every row,
+// NULLs included, because Sequelize drops the condition.
 func NotIn(field string, vs ...any) Cond { return cmp(OpNotIn, field, vs...) }
 
 // Between matches rows whose field lies in [lo, hi], both ends included.

@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -13,8 +14,10 @@ type likeToken struct {
 }
 
 // compileLike splits a LIKE pattern into tokens; a backslash makes the next
-// character literal, as PostgreSQL's default escape does.
-func compileLike(p string) []likeToken {
+// character literal, as PostgreSQL's default escape does. It reports false
+// for a pattern that ends with the escape character, which PostgreSQL
+// rejects. Literal bytes are kept as they are, even when not UTF-8.
+func compileLike(p string) ([]likeToken, bool) {
 	var toks []likeToken
 	var lit strings.Builder
 	flush := func() {
@@ -24,29 +27,31 @@ func compileLike(p string) []likeToken {
 		}
 	}
 	for i := 0; i < len(p); {
-		r, n := utf8.DecodeRuneInString(p[i:])
+		_, n := utf8.DecodeRuneInString(p[i:])
+		c := p[i : i+n]
 		i += n
-		switch r {
-		case '\\':
-			if i < len(p) {
-				r2, n2 := utf8.DecodeRuneInString(p[i:])
-				i += n2
-				lit.WriteRune(r2)
+		switch c {
+		case `\`:
+			if i == len(p) {
+				return nil, false
 			}
-		case '%':
+			_, n = utf8.DecodeRuneInString(p[i:])
+			lit.WriteString(p[i : i+n])
+			i += n
+		case "%":
 			flush()
 			if len(toks) == 0 || !toks[len(toks)-1].any {
 				toks = append(toks, likeToken{any: true})
 			}
-		case '_':
+		case "_":
 			flush()
 			toks = append(toks, likeToken{one: true})
 		default:
-			lit.WriteRune(r)
+			lit.WriteString(c)
 		}
 	}
 	flush()
-	return toks
+	return toks, true
 }
 
 // matchLike reports whether s matches the tokens. Backtracking is bounded by
@@ -87,6 +92,26 @@ func matchLike(toks []likeToken, s string) bool {
 		starStr += n
 		ti, si = starTok+1, starStr
 	}
+}
+
+// lowerCase is strings.ToLower except that bytes which are not UTF-8 stay
+// as they are, so ILIKE does not equate two different invalid bytes.
+func lowerCase(s string) string {
+	if utf8.ValidString(s) {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte(s[i])
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // escapeLike quotes the LIKE metacharacters of a literal.

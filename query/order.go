@@ -19,6 +19,9 @@ type Sorter struct {
 
 // CompileOrder checks every field of order against t.
 func CompileOrder(t Table, order []Order) (*Sorter, error) {
+	if len(order) == 0 {
+		return nil, nil // a nil *Sorter has no keys
+	}
 	s := &Sorter{}
 	for _, o := range order {
 		col, ok := t.Column(o.Field)
@@ -32,7 +35,12 @@ func CompileOrder(t Table, order []Order) (*Sorter, error) {
 }
 
 // Len returns the number of order keys.
-func (s *Sorter) Len() int { return len(s.cols) }
+func (s *Sorter) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.cols)
+}
 
 // Compare returns -1, 0 or +1 as row x sorts before, with or after row y.
 func (s *Sorter) Compare(x, y any) int {
