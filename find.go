@@ -290,8 +290,7 @@ func (tx *Txn) walk(t *table, ix string, fd *field, lo, hi []byte) rowSource {
 // of fd come in ascending primary key order, as the order's tie-break asks.
 func (tx *Txn) reverse(t *table, ix string, fd *field) rowSource {
 	return func(yield func(any) bool) {
-		it, err := tx.mt.GetReverse(t.name, ix)
-		mustMemdb(err)
+		it := tx.descending(t, ix)
 		var group []any
 		var gk, k []byte
 		flush := func() bool {

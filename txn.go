@@ -161,7 +161,8 @@ func mustMemdb(err error) {
 // key changes the old row is deleted first, since go-memdb identifies rows
 // by primary key.
 func (tx *Txn) put(t *table, before, after any) {
-	if before != nil && string(t.pkKey(before, nil)) != string(t.pkKey(after, nil)) {
+	var kb, ka [32]byte
+	if before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0])) {
 		mustMemdb(tx.mt.Delete(t.name, before))
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
@@ -198,6 +199,13 @@ func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
 // lowerBound iterates ix from key upwards.
 func (tx *Txn) lowerBound(t *table, ix string, key []byte) memdb.ResultIterator {
 	it, err := tx.mt.LowerBound(t.name, ix, tx.lookup(key))
+	mustMemdb(err)
+	return it
+}
+
+// descending iterates every entry of ix from the largest key down.
+func (tx *Txn) descending(t *table, ix string) memdb.ResultIterator {
+	it, err := tx.mt.GetReverse(t.name, ix)
 	mustMemdb(err)
 	return it
 }
