@@ -20,12 +20,26 @@ import (
 // (format: ../shared/conformance/README.md), or those in the directory
 // named by MEMREL_CONFORMANCE_DIR. A scenario it cannot execute fails.
 func TestConformance(t *testing.T) {
+	// The contract lives in ../shared/conformance beside the checkout;
+	// testdata/conformance is a verbatim copy so a clone alone can run it.
 	root := filepath.Join("..", "shared", "conformance")
+	if _, err := os.Stat(root); err != nil {
+		root = filepath.Join("testdata", "conformance")
+	}
 	dir := filepath.Join(root, "scenarios")
+	schemaFile := filepath.Join(root, "schemas.json")
 	if d := os.Getenv("MEMREL_CONFORMANCE_DIR"); d != "" {
 		dir = d
+		// A scenario directory may bring its own schemas.json, beside or
+		// above it; otherwise the contract's schemas apply.
+		for _, c := range []string{filepath.Join(d, "schemas.json"), filepath.Join(d, "..", "schemas.json")} {
+			if _, err := os.Stat(c); err == nil {
+				schemaFile = c
+				break
+			}
+		}
 	}
-	schemas := cfLoadSchemas(t, filepath.Join(root, "schemas.json"))
+	schemas := cfLoadSchemas(t, schemaFile)
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no scenarios in %s", dir)

@@ -52,6 +52,7 @@ func (s *Schema) addTable(name string, typ reflect.Type) *table {
 		ixOf: map[*field]string{}, indexes: map[string]index.Func{}}
 	if _, dup := s.byName[name]; dup {
 		s.problem(name, "", "model defined twice")
+		return t // not registered: its own problems would only repeat
 	}
 	if typ.Kind() != reflect.Struct {
 		s.problem(name, "", "model type %s is not a struct", typ)
