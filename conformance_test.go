@@ -885,3 +885,26 @@ func (a *cfAssocOf[P, C]) inverseSet(tx *memrel.Txn, target, src any) error {
 	_, err := a.h.Inverse().Set(tx, child, a.source(src))
 	return err
 }
+
+// TestConformanceCopyIsVerbatim fails when testdata/conformance drifts from
+// the contract beside the checkout (when that is present).
+func TestConformanceCopyIsVerbatim(t *testing.T) {
+	shared := filepath.Join("..", "shared", "conformance")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skip("no ../shared/conformance beside this checkout")
+	}
+	want, err := filepath.Glob(filepath.Join(shared, "scenarios", "*.json"))
+	require.NoError(t, err)
+	got, err := filepath.Glob(filepath.Join("testdata", "conformance", "scenarios", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, got, len(want), "scenario count")
+	for _, f := range append(want, filepath.Join(shared, "schemas.json")) {
+		rel, err := filepath.Rel(shared, f)
+		require.NoError(t, err)
+		a, err := os.ReadFile(f)
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join("testdata", "conformance", rel))
+		require.NoError(t, err, "copy of %s", rel)
+		require.Equal(t, string(a), string(b), "testdata copy of %s differs: copy it again", rel)
+	}
+}
