@@ -30,7 +30,9 @@ func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
 	var ok bool
 	switch a := args[0].(type) {
 	case *Arg:
-		key, ok = a.Key, true
+		if a != nil {
+			key, ok = a.Key, true
+		}
 	case []byte:
 		key, ok = a, true
 	}

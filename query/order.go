@@ -42,8 +42,12 @@ func (s *Sorter) Len() int {
 	return len(s.cols)
 }
 
-// Compare returns -1, 0 or +1 as row x sorts before, with or after row y.
+// Compare returns -1, 0 or +1 as row x sorts before, with or after row y;
+// a nil *Sorter reports every pair equal.
 func (s *Sorter) Compare(x, y any) int {
+	if s == nil {
+		return 0
+	}
 	for i, col := range s.cols {
 		// A NULL encodes as a lone tag byte that sorts after every value,
 		// so one byte comparison gives PostgreSQL's NULLS LAST / FIRST.

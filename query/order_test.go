@@ -1,0 +1,165 @@
+package query
+
+import (
+	stdcmp "cmp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// sortIDs sorts rows by s, ties by ascending id as memrel does, and
+// returns the ids.
+func sortIDs(s *Sorter, rows []fakeRow) []int64 {
+	rows = slices.Clone(rows)
+	slices.SortStableFunc(rows, func(x, y fakeRow) int {
+		if c := s.Compare(x, y); c != 0 {
+			return c
+		}
+		return stdcmp.Compare(x["id"].(int64), y["id"].(int64))
+	})
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r["id"].(int64)
+	}
+	return ids
+}
+
+func TestSorter(t *testing.T) {
+	tests := []struct {
+		name  string
+		order []Order
+		want  []int64
+	}{
+		{"no order", nil, []int64{1, 2, 3, 4, 5}},
+		{"int asc nulls last", []Order{Asc("n")}, []int64{5, 1, 2, 3, 4}},
+		{"int desc nulls first", []Order{Desc("n")}, []int64{4, 3, 2, 1, 5}},
+		{"string asc bytewise", []Order{Asc("s")}, []int64{5, 2, 1, 3, 4}},
+		{"string desc", []Order{Desc("s")}, []int64{4, 3, 1, 2, 5}},
+		{"float asc NaN after inf", []Order{Asc("f")}, []int64{2, 1, 3, 5, 4}},
+		{"float desc", []Order{Desc("f")}, []int64{4, 5, 3, 1, 2}},
+		{"uint asc", []Order{Asc("u")}, []int64{5, 1, 2, 3, 4}},
+		{"bytes asc", []Order{Asc("data")}, []int64{5, 2, 1, 3, 4}},
+		{"time asc", []Order{Asc("at")}, []int64{5, 3, 1, 2, 4}},
+		{"time desc", []Order{Desc("at")}, []int64{4, 2, 1, 3, 5}},
+		{"bool asc, ties by id", []Order{Asc("b")}, []int64{2, 5, 1, 3, 4}},
+		{"bool asc then n desc", []Order{Asc("b"), Desc("n")}, []int64{2, 5, 3, 1, 4}},
+		{"bool desc then id desc", []Order{Desc("b"), Desc("id")}, []int64{4, 3, 1, 5, 2}},
+		{"same key twice", []Order{Asc("n"), Desc("n")}, []int64{5, 1, 2, 3, 4}},
+		{"id desc", []Order{Desc("id")}, []int64{5, 4, 3, 2, 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := CompileOrder(fakePosts, tc.order)
+			require.NoError(t, err)
+			require.Equal(t, len(tc.order), s.Len())
+			require.Equal(t, tc.want, sortIDs(s, fakeRows))
+		})
+	}
+	t.Run("nil sorter", func(t *testing.T) {
+		s, err := CompileOrder(fakePosts, []Order{})
+		require.NoError(t, err)
+		require.Nil(t, s)
+		require.Zero(t, s.Len())
+		require.Zero(t, s.Compare(fakeRows[0], fakeRows[1]))
+	})
+}
+
+func TestSorterMultiKeyNulls(t *testing.T) {
+	rows := []fakeRow{
+		{"id": int64(1), "s": "b", "n": int64(1)},
+		{"id": int64(2), "s": "a"},
+		{"id": int64(3), "n": int64(2)},
+		{"id": int64(4), "s": "a", "n": int64(3)},
+		{"id": int64(5)},
+		{"id": int64(6), "s": "b", "n": int64(1)},
+		{"id": int64(7), "s": "a", "n": int64(-1)},
+	}
+	tests := []struct {
+		name  string
+		order []Order
+		want  []int64
+	}{
+		{"s asc, n asc", []Order{Asc("s"), Asc("n")}, []int64{7, 4, 2, 1, 6, 3, 5}},
+		{"s asc, n desc", []Order{Asc("s"), Desc("n")}, []int64{2, 4, 7, 1, 6, 5, 3}},
+		{"s desc, n asc", []Order{Desc("s"), Asc("n")}, []int64{3, 5, 1, 6, 7, 4, 2}},
+		{"s desc, n desc", []Order{Desc("s"), Desc("n")}, []int64{5, 3, 1, 6, 2, 4, 7}},
+		{"n asc, s desc", []Order{Asc("n"), Desc("s")}, []int64{7, 1, 6, 3, 4, 5, 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := CompileOrder(fakePosts, tc.order)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, sortIDs(s, rows))
+		})
+	}
+}
+
+func TestCompileOrderErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		order []Order
+		field string
+	}{
+		{"unknown", []Order{Asc("nope")}, "nope"},
+		{"unknown after known", []Order{Asc("n"), Desc("Nope")}, "Nope"},
+		{"empty name", []Order{{}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := CompileOrder(fakePosts, tc.order)
+			require.Nil(t, s)
+			require.ErrorIs(t, err, ErrUnknownField)
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, "Post", fe.Model)
+			require.Equal(t, tc.field, fe.Field)
+		})
+	}
+}
+
+// refOrder is a reference comparator over n (int64) and s (string) with
+// PostgreSQL's NULL placement.
+func refOrder(order []Order, x, y fakeRow) int {
+	for _, o := range order {
+		a, b := x[o.Field], y[o.Field]
+		var c int
+		switch {
+		case a == nil && b == nil:
+			c = 0
+		case a == nil:
+			c = 1
+		case b == nil:
+			c = -1
+		case o.Field == "s":
+			c = strings.Compare(a.(string), b.(string))
+		default:
+			c = stdcmp.Compare(a.(int64), b.(int64))
+		}
+		if o.Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func TestSorterMatchesReference(t *testing.T) {
+	orderGen := rapid.Custom(func(t *rapid.T) Order {
+		return Order{Field: rapid.SampledFrom([]string{"n", "s", "id"}).Draw(t, "field"), Desc: rapid.Bool().Draw(t, "desc")}
+	})
+	rapid.Check(t, func(t *rapid.T) {
+		order := rapid.SliceOfN(orderGen, 0, 3).Draw(t, "order")
+		s, err := CompileOrder(fakePosts, order)
+		require.NoError(t, err)
+		x, y := propRow(t, rapid.IntRange(0, 2).Draw(t, "xid")), propRow(t, rapid.IntRange(0, 2).Draw(t, "yid"))
+		want := refOrder(order, x, y)
+		require.Equal(t, want, s.Compare(x, y), "%v vs %v", x, y)
+		require.Equal(t, -want, s.Compare(y, x))
+		require.Equal(t, 0, s.Compare(x, x))
+	})
+}

@@ -1,0 +1,290 @@
+package query
+
+import (
+	"bytes"
+	stdcmp "cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// A reference evaluator written from SQL's definitions over plain Go values
+// of the columns n (int64) and s (string); compiled filters must agree with
+// it on random conditions and rows.
+
+func refNot(v tri) tri {
+	switch v {
+	case triTrue:
+		return triFalse
+	case triFalse:
+		return triTrue
+	}
+	return triUnknown
+}
+
+func refBool(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
+// refCmp compares a row value with a constant, both int64 or both string.
+func refCmp(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		return stdcmp.Compare(x, refInt(b))
+	case string:
+		return strings.Compare(x, b.(string))
+	}
+	panic(fmt.Sprintf("refCmp %T", a))
+}
+
+func refInt(v any) int64 {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int64:
+		return x
+	}
+	panic(fmt.Sprintf("refInt %T", v))
+}
+
+func refEval(c Cond, row fakeRow) tri {
+	switch c.op {
+	case OpAll:
+		return triTrue
+	case OpAnd:
+		r := triTrue
+		for _, sub := range c.conds {
+			switch refEval(sub, row) {
+			case triFalse:
+				return triFalse
+			case triUnknown:
+				r = triUnknown
+			}
+		}
+		return r
+	case OpOr:
+		r := triFalse
+		for _, sub := range c.conds {
+			switch refEval(sub, row) {
+			case triTrue:
+				return triTrue
+			case triUnknown:
+				r = triUnknown
+			}
+		}
+		return r
+	case OpNot:
+		return refNot(refEval(c.conds[0], row))
+	}
+	v := row[c.field]
+	switch {
+	case c.op == OpIsNull, c.op == OpEq && c.values[0] == nil:
+		return refBool(v == nil)
+	case c.op == OpNotNull, c.op == OpNe && c.values[0] == nil:
+		return refBool(v != nil)
+	case c.op == OpNotIn && len(c.values) == 0:
+		return triTrue // Sequelize drops an empty NOT IN
+	case v == nil:
+		return triUnknown
+	}
+	switch c.op {
+	case OpEq:
+		return refBool(refCmp(v, c.values[0]) == 0)
+	case OpNe:
+		return refBool(refCmp(v, c.values[0]) != 0)
+	case OpGt:
+		return refBool(refCmp(v, c.values[0]) > 0)
+	case OpGte:
+		return refBool(refCmp(v, c.values[0]) >= 0)
+	case OpLt:
+		return refBool(refCmp(v, c.values[0]) < 0)
+	case OpLte:
+		return refBool(refCmp(v, c.values[0]) <= 0)
+	case OpBetween:
+		return refBool(refCmp(v, c.values[0]) >= 0 && refCmp(v, c.values[1]) <= 0)
+	case OpIn, OpNotIn:
+		// x IN (a, b, ...) is x = a OR x = b OR ...; an empty list is IN (NULL).
+		r := triFalse
+		if len(c.values) == 0 {
+			r = triUnknown
+		}
+		for _, e := range c.values {
+			switch {
+			case e == nil:
+				if r == triFalse {
+					r = triUnknown
+				}
+			case refCmp(v, e) == 0:
+				r = triTrue
+			}
+		}
+		if c.op == OpNotIn {
+			return refNot(r)
+		}
+		return r
+	case OpLike:
+		return refBool(likeRegexp(c.values[0].(string)).MatchString(v.(string)))
+	case OpILike:
+		return refBool(likeRegexp(strings.ToLower(c.values[0].(string))).MatchString(strings.ToLower(v.(string))))
+	case OpStartsWith:
+		return refBool(strings.HasPrefix(v.(string), c.values[0].(string)))
+	}
+	panic("refEval: " + c.op.String())
+}
+
+var (
+	propInt    = rapid.Int64Range(-2, 2)
+	propString = rapid.StringOfN(rapid.SampledFrom([]rune{'a', 'b', 'A', 'é', '%', '_'}), 0, 3, -1)
+)
+
+// propValue draws a constant for field, or nil when nullOK.
+func propValue(t *rapid.T, field string, nullOK bool, label string) any {
+	if nullOK && rapid.IntRange(0, 5).Draw(t, label+"Null") == 0 {
+		return nil
+	}
+	if field == "n" {
+		return propInt.Draw(t, label)
+	}
+	return propString.Draw(t, label)
+}
+
+func propLeaf(t *rapid.T) Cond {
+	field := rapid.SampledFrom([]string{"n", "s"}).Draw(t, "field")
+	ops := []Op{OpEq, OpNe, OpGt, OpGte, OpLt, OpLte, OpIn, OpNotIn, OpBetween, OpIsNull, OpNotNull}
+	if field == "s" {
+		ops = append(ops, OpLike, OpILike, OpStartsWith)
+	}
+	switch op := rapid.SampledFrom(ops).Draw(t, "op"); op {
+	case OpEq:
+		return Eq(field, propValue(t, field, true, "v"))
+	case OpNe:
+		return Ne(field, propValue(t, field, true, "v"))
+	case OpGt:
+		return Gt(field, propValue(t, field, false, "v"))
+	case OpGte:
+		return Gte(field, propValue(t, field, false, "v"))
+	case OpLt:
+		return Lt(field, propValue(t, field, false, "v"))
+	case OpLte:
+		return Lte(field, propValue(t, field, false, "v"))
+	case OpBetween:
+		return Between(field, propValue(t, field, false, "lo"), propValue(t, field, false, "hi"))
+	case OpIn, OpNotIn:
+		n := rapid.IntRange(0, 3).Draw(t, "len")
+		vs := make([]any, n)
+		for i := range vs {
+			vs[i] = propValue(t, field, true, fmt.Sprintf("v%d", i))
+		}
+		if op == OpIn {
+			return In(field, vs...)
+		}
+		return NotIn(field, vs...)
+	case OpIsNull:
+		return IsNull(field)
+	case OpNotNull:
+		return NotNull(field)
+	case OpLike:
+		return Like(field, likePattern.Draw(t, "pattern"))
+	case OpILike:
+		return ILike(field, likePattern.Draw(t, "pattern"))
+	default:
+		return StartsWith(field, propString.Draw(t, "prefix"))
+	}
+}
+
+func propCond(t *rapid.T, depth int) Cond {
+	kind := 0
+	if depth > 0 {
+		kind = rapid.IntRange(0, 3).Draw(t, "kind")
+	}
+	switch kind {
+	case 1, 2:
+		subs := make([]Cond, rapid.IntRange(0, 3).Draw(t, "arity"))
+		for i := range subs {
+			subs[i] = propCond(t, depth-1)
+		}
+		if kind == 1 {
+			return And(subs...)
+		}
+		return Or(subs...)
+	case 3:
+		return Not(propCond(t, depth-1))
+	}
+	return propLeaf(t)
+}
+
+func propRow(t *rapid.T, id int) fakeRow {
+	r := fakeRow{"id": int64(id)}
+	if v := propValue(t, "n", true, "n"); v != nil {
+		r["n"] = v
+	}
+	if v := propValue(t, "s", true, "s"); v != nil {
+		r["s"] = v
+	}
+	return r
+}
+
+// termHolds reports whether row satisfies one index term, from its key.
+func termHolds(tm Term, row fakeRow) bool {
+	k, ok := fakePosts.cols[tm.Field].Key(row, nil)
+	if tm.Op == OpIsNull {
+		return !ok
+	}
+	if !ok {
+		return false
+	}
+	switch tm.Op {
+	case OpEq:
+		return bytes.Equal(k, tm.Keys[0])
+	case OpIn:
+		return slices.ContainsFunc(tm.Keys, func(c []byte) bool { return bytes.Equal(k, c) })
+	case OpGt:
+		return bytes.Compare(k, tm.Keys[0]) > 0
+	case OpGte:
+		return bytes.Compare(k, tm.Keys[0]) >= 0
+	case OpLt:
+		return bytes.Compare(k, tm.Keys[0]) < 0
+	case OpLte:
+		return bytes.Compare(k, tm.Keys[0]) <= 0
+	case OpBetween:
+		return bytes.Compare(k, tm.Keys[0]) >= 0 && bytes.Compare(k, tm.Keys[1]) <= 0
+	}
+	panic("term op " + tm.Op.String())
+}
+
+// TestCompileMatchesReference checks Match against the reference evaluator,
+// and that every term is implied by the filter (an index may narrow by it).
+func TestCompileMatchesReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := propCond(t, 3)
+		f, err := Compile(fakePosts, c)
+		require.NoError(t, err)
+		for _, tm := range f.Terms() {
+			require.Contains(t, []Op{OpEq, OpIn, OpIsNull, OpGt, OpGte, OpLt, OpLte, OpBetween}, tm.Op)
+			require.True(t, slices.IsSortedFunc(tm.Keys, bytes.Compare) || tm.Op == OpBetween)
+		}
+		for i := range 6 {
+			row := propRow(t, i)
+			want := refEval(c, row) == triTrue
+			require.Equal(t, want, f.Match(row), "row %v", row)
+			// Matching twice gives the same answer (scratch buffers reused).
+			require.Equal(t, want, f.Match(row))
+			// NOT flips true and false but keeps unknown.
+			nf, err := Compile(fakePosts, Not(c))
+			require.NoError(t, err)
+			require.Equal(t, refEval(c, row) == triFalse, nf.Match(row), "NOT, row %v", row)
+			if want {
+				for _, tm := range f.Terms() {
+					require.True(t, termHolds(tm, row), "term %v %s fails on matching row %v", tm.Field, tm.Op, row)
+				}
+			}
+		}
+	})
+}
