@@ -110,6 +110,7 @@ type assoc struct {
 	as, singular   string
 	inverse        string
 	aliased        bool
+	inverseAliased bool
 	scope          []scopeVal
 	scopePrefix    []byte
 	onDelete       Action
@@ -136,6 +137,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 		a.singular = singular(a.as)
 	}
 	a.inverse = o.Inverse
+	a.inverseAliased = o.Inverse != ""
 	if a.inverse == "" {
 		a.inverse = lowerFirst(src.name)
 	}
@@ -279,7 +281,7 @@ func (a *assoc) info(inverse bool) AssociationInfo {
 	}
 	if inverse {
 		in.Type, in.Source, in.Target = "BelongsTo", a.target.name, a.source.name
-		in.As, in.Singular = a.inverse, a.inverse
+		in.As, in.Singular, in.IsAliased = a.inverse, a.inverse, a.inverseAliased
 	}
 	return in
 }
@@ -358,9 +360,20 @@ func plural(s string) string {
 	return s + "s"
 }
 
+// irregular plurals that association names commonly use.
+var irregular = map[string]string{"children": "child", "people": "person", "men": "man",
+	"women": "woman", "mice": "mouse", "geese": "goose", "teeth": "tooth", "feet": "foot"}
+
 // singular inverts plural.
 func singular(s string) string {
 	low := strings.ToLower(s)
+	for pl, sg := range irregular {
+		if strings.HasSuffix(low, pl) {
+			// Keep the caller's case of the word's first letter.
+			i := len(s) - len(pl)
+			return s[:i+1] + sg[1:]
+		}
+	}
 	switch {
 	case strings.HasSuffix(low, "ies") && len(s) > 3:
 		return s[:len(s)-3] + "y"

@@ -55,7 +55,7 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 		if !oldOK || bytes.Equal(oldKey, newKey) {
 			continue
 		}
-		if err := tx.onParentGone(a, oldKey, a.onUpdate, a.sk.get(p)); err != nil {
+		if err := tx.onParentGone(a, oldKey, true, a.sk.get(p)); err != nil {
 			return err
 		}
 	}
@@ -75,26 +75,31 @@ func (tx *Txn) deleteRow(t *table, old any) error {
 		if !ok {
 			continue
 		}
-		if err := tx.onParentGone(a, key, a.onDelete, nil); err != nil {
+		if err := tx.onParentGone(a, key, false, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// onParentGone applies action to the children of a whose foreign key holds
-// key, after the source row with that key was deleted (newKey nil) or
-// re-keyed to newKey.
-func (tx *Txn) onParentGone(a *assoc, key []byte, action Action, newKey any) error {
+// onParentGone applies a's onDelete rule (update false) or onUpdate rule
+// (update true) to the children whose foreign key holds key, after the
+// source row with that key was deleted or its source key changed to newKey
+// (which may be NULL).
+func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error {
 	kids := tx.childrenByFK(a, key)
 	if len(kids) == 0 {
 		return nil
 	}
+	action := a.onDelete
+	if update {
+		action = a.onUpdate
+	}
 	switch action {
 	case Restrict:
-		return a.restricted(tx, kids[0], newKey != nil)
+		return a.restricted(tx, kids[0], update)
 	case NoAction:
-		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: key})
+		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: key, update: update})
 		return nil
 	}
 	for _, kid := range kids {
@@ -110,10 +115,10 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, action Action, newKey any) err
 		var err error
 		switch action {
 		case Cascade:
-			if newKey == nil {
-				err = tx.deleteRow(a.target, cur)
+			if update {
+				err = tx.setFK(a, cur, newKey) // a NULL new key nulls the children
 			} else {
-				err = tx.setFK(a, cur, newKey)
+				err = tx.deleteRow(a.target, cur)
 			}
 		case SetNull:
 			err = tx.setFK(a, cur, nil)
@@ -157,7 +162,7 @@ func (tx *Txn) runDeferred() error {
 			continue
 		}
 		if kids := tx.childrenByFK(d.a, d.key); len(kids) > 0 {
-			return d.a.restricted(tx, kids[0], false)
+			return d.a.restricted(tx, kids[0], d.update)
 		}
 	}
 	return nil

@@ -259,7 +259,8 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 }
 
 // DestroyAll deletes every row matching where, with the onDelete rules of
-// DestroyKey, and returns how many rows matched. All go or, on error, none.
+// DestroyKey, and returns how many rows matched (including those a cascade
+// from an earlier one removed). All go or, on error, none.
 func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return 0, err
@@ -278,8 +279,10 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 			if err := tx.deleteRow(m.t, cur); err != nil {
 				return err
 			}
-			n++
 		}
+		// Every matching row is gone, by this statement or its cascades,
+		// and PostgreSQL's DELETE reports them all.
+		n = len(rows)
 		return nil
 	})
 	if err != nil {

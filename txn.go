@@ -41,8 +41,9 @@ type change struct {
 }
 
 type deferredCheck struct {
-	a   *assoc
-	key []byte // source key value of the deleted or re-keyed row
+	a      *assoc
+	key    []byte // source key value of the deleted or re-keyed row
+	update bool   // raised by a key change (onUpdate), not a delete
 }
 
 // Commit makes the transaction's writes visible to transactions that begin

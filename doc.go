@@ -1,0 +1,152 @@
+// Package memrel is an in-memory, embedded relational object store: typed
+// models, one-to-many associations with the semantics of Sequelize's
+// hasMany and belongsTo, and the foreign-key rules a PostgreSQL table would
+// enforce, all on top of go-memdb's transactional radix trees.
+//
+// It exists so that code written against a relational model can run, and
+// be tested, without a database server: a [Schema] opens a fresh [Store]
+// in microseconds, so every test can have its own.
+//
+// # Models and tags
+//
+// A model is a Go struct declared with [Define]. Its fields are resolved
+// once, at definition, into offsets and typed accessors, so calls do not
+// pay for reflection; mistakes are collected and reported together by
+// [Schema.Open], which also freezes the schema (defining anything after
+// the first Open panics).
+//
+// Each exported field is a column named in lower camel case (ID is "id",
+// PostID is "postId") unless its tag names it:
+//
+//	type Post struct {
+//		ID       int64                             // auto-increment primary key
+//		Slug     string  `memrel:"slug,unique"`
+//		Title    string                            // NOT NULL: a plain field
+//		Rank     *int64  `memrel:"rank,index"`     // nullable
+//		Summary  *string `memrel:"summary,notnull"`
+//		Status   string  `memrel:"status,default=draft"`
+//		Cache    string  `memrel:"-"`              // not stored
+//		Comments []Comment                         // filled by Include
+//	}
+//
+// The tag options are pk, autoinc, unique, notnull, null, index and
+// default=V. An integer field named ID with no pk tag elsewhere is the
+// auto-increment primary key, as in Sequelize. Nullability follows the Go
+// type rather than a tag, so that NULL always has a representation: plain
+// fields are NOT NULL, pointer fields and [database/sql.Null] fields are
+// nullable (notnull turns a NULL into a [*ValidationError]), and []byte is
+// nullable only when tagged null. Column types are the integer types,
+// float32 and float64, string, bool, [time.Time] and []byte, and pointers
+// to them; primary keys are integers or strings. Defaults fill NULL, or
+// zero in plain fields, on create.
+//
+// Auto-increment ids behave like a PostgreSQL sequence: never reused, and
+// an id taken inside a transaction that rolls back stays taken. An explicit
+// key is kept and moves the sequence past it, so later creates never
+// collide with it.
+//
+// Where clauses, orders and field selections (package query) accept column
+// names or Go field names.
+//
+// # Associations
+//
+// [NewHasMany] declares that a source model has many targets through a
+// foreign key field of the target, and returns a [HasMany] whose
+// [HasMany.Inverse] is the matching [BelongsTo]. [HasManyOptions] takes
+// Sequelize's option names and defaults: the foreign key defaults to the
+// source name plus its key (postId), onDelete to SET NULL for a nullable
+// foreign key and CASCADE otherwise, onUpdate to CASCADE.
+//
+// The seven operations are [HasMany.Get], [HasMany.Count], [HasMany.Has],
+// [HasMany.Add], [HasMany.Set], [HasMany.Remove] and [HasMany.Create]; the
+// ...Keys forms take targets as primary keys, instances or pointers, mixed.
+// The source is identified by its primary key only and the stored row is
+// what counts, so a stale copy in the caller's hands cannot mislead an
+// operation. Set and Remove un-associate rows by nulling their foreign key;
+// when the key is NOT NULL, or when [SetOptions.DestroyPrevious] or
+// [RemoveOptions.Destroy] asks for it, they delete the rows instead, and
+// the deletion applies those rows' own onDelete rules.
+//
+// Every write path, whether a model call, an association operation or a
+// cascade, goes through the same constraint checks, so a foreign key can
+// never point at a missing row (unless the association was declared with
+// NoConstraints) and a delete can never leave one behind. A scope
+// restricts an association to targets carrying fixed field values, which
+// is how polymorphic associations are built.
+//
+// Reads load associations eagerly through [Options.Include], to any depth
+// and through either side; each loaded row costs one index seek, never a
+// scan.
+//
+// # Transactions
+//
+// All work happens in a [Txn]. [Store.Update] runs a function in a write
+// transaction and commits when it returns nil; an error or a panic rolls
+// everything back (the panic is re-raised). [Store.View] runs a read
+// transaction, through which writes fail with [ErrReadOnly].
+// [Store.Begin] is the manual form; [Txn.Abort] does nothing after
+// [Txn.Commit], so defer tx.Abort() is always safe.
+//
+// A Txn is done after Commit or Abort, or once its Update or View function
+// returns. From then on every operation through it fails with
+// [ErrTxDone], and so does a second Commit. Commit and Abort panic inside
+// Update and View, which own the transaction's end.
+//
+// Each call on a Txn is atomic on its own: if it fails, the transaction is
+// exactly as before the call. Unlike PostgreSQL, which aborts a
+// transaction after any failed statement, memrel lets the caller handle
+// the error (a refused foreign key, say) and go on to commit the rest.
+//
+// # Concurrency
+//
+// A [Store] is safe for concurrent use. Write transactions are serialised:
+// [Store.Begin] with write set waits until no other write transaction is
+// open, so a goroutine that begins a second write transaction while
+// holding one deadlocks. Read transactions never wait; each sees the
+// snapshot taken when it began, however many writers commit meanwhile,
+// because go-memdb never changes a tree a reader holds.
+//
+// A [Txn] must be used by one goroutine at a time. [Model], [HasMany] and
+// [BelongsTo] values hold no per-call state and may be shared by any
+// number of goroutines, each with its own transaction.
+//
+// A [Schema] is not safe for concurrent definition: declare every model
+// and association from one goroutine, then call [Schema.Open], which may
+// be called concurrently.
+//
+// # Copies and aliasing
+//
+// Values are copied in and out. A struct passed to Create or Update is
+// copied, including what its pointer and []byte fields point at, and never
+// retained; a struct returned by any read is a fresh copy that shares no
+// memory with the store, so the caller may modify it freely and it stays
+// valid indefinitely. The reason is that go-memdb shares stored rows
+// between every snapshot that contains them: a caller writing through an
+// alias would change what concurrent readers see and corrupt the indexes.
+//
+// The flip side is that a result is a snapshot, not a live object: it does
+// not change when the store does, and writing to it changes nothing until
+// it is passed back to Update. Association fields (Post.Comments) and
+// fields tagged "-" are never stored: they are cleared on the way in, so
+// reads return them empty unless an Include fills the association.
+//
+// # Errors
+//
+// Every error is typed and works with [errors.Is] and [errors.As];
+// messages start with "memrel: " and name the model, field and value
+// involved. [ErrNotFound] (with [*NotFoundError]) reports a missing row
+// the caller named: the key of an Update or Destroy, an association's
+// source, or a target key given to Add or Set (which Sequelize would
+// silently ignore). A row that may legitimately be absent comes back as a
+// false ok instead, as from [Model.FindByPK].
+//
+// Constraint violations are [*ValidationError] (NULL in a NOT NULL field,
+// listing every failing field), [*UniqueConstraintError] and
+// [*ForeignKeyConstraintError] (a dangling key, or a delete restricted by
+// children). Query mistakes wrap [ErrUnknownField], [ErrBadValue] or
+// [ErrBadOperator] in a [*FieldError], and a key of the wrong type is
+// [ErrBadKey]. Misuse of an association is an
+// [*AssociationError], an include of an unrelated association an
+// [*EagerLoadingError], and a bad definition a [*SchemaError] listing
+// every problem.
+package memrel
