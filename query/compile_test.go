@@ -332,3 +332,15 @@ func TestCondAccessors(t *testing.T) {
 	require.Equal(t, Order{Field: "a"}, Asc("a"))
 	require.Equal(t, Order{Field: "a", Desc: true}, Desc("a"))
 }
+
+func TestPointerValuesAreDereferenced(t *testing.T) {
+	five := int64(5)
+	var none *int64
+	list := []any{&five, none}
+	c := In("n", list...)
+	require.Equal(t, []any{int64(5), nil}, c.values)
+	require.Equal(t, []any{&five, none}, list, "the caller's list is left alone")
+	require.Nil(t, Eq("n", none).values[0], "a nil pointer is NULL")
+	pp := &five
+	require.Equal(t, int64(5), Gt("n", &pp).values[0])
+}

@@ -6,8 +6,13 @@
 // only IsNull and NotNull test for NULL. Eq with a nil value means IS NULL
 // and Ne with a nil value IS NOT NULL, as in Sequelize.
 //
+// Values may be given as pointers, the way nullable fields hold them: a nil
+// pointer is NULL and any other pointer stands for what it points at.
+//
 // A Cond is an immutable value; the zero Cond matches every row.
 package query
+
+import "reflect"
 
 // Op is the operator of a condition.
 type Op uint8
@@ -68,7 +73,28 @@ func (c Cond) Field() string { return c.field }
 func (c Cond) IsZero() bool { return c.op == OpAll }
 
 func cmp(op Op, field string, values ...any) Cond {
-	return Cond{op: op, field: field, values: values}
+	// A copy: In(f, list...) must not change the caller's list.
+	vs := make([]any, len(values))
+	for i, v := range values {
+		vs[i] = deref(v)
+	}
+	return Cond{op: op, field: field, values: vs}
+}
+
+// deref lets callers pass a nullable field as they hold it: a nil pointer
+// is NULL and any other pointer stands for the value it points at.
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer {
+		return v
+	}
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	return rv.Interface()
 }
 
 // Eq matches rows whose field equals v; a nil v means IS NULL.
