@@ -145,6 +145,14 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	fail := func(field, format string, args ...any) {
 		s.problem(src.name, field, "hasMany %s: "+format, append([]any{a.as}, args...)...)
 	}
+	a.manyField = o.Field
+	if a.manyField == "" {
+		a.manyField = upperFirst(a.as)
+	}
+	a.oneField = o.InverseField
+	if a.oneField == "" {
+		a.oneField = upperFirst(a.inverse)
+	}
 	for _, other := range s.assocs {
 		if other.source == src && other.as == a.as {
 			fail("", "alias %q used twice on %s", a.as, src.name)
@@ -153,10 +161,13 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 			fail("", "inverse alias %q used twice on %s", a.inverse, dst.name)
 		}
 	}
-	if f, clash := src.byName[a.as]; clash && f.name == a.as {
+	// Registered now, even if resolving fails below, so Open knows which
+	// struct fields the association claims and reports only real problems.
+	s.assocs = append(s.assocs, a)
+	if _, clash := src.byName[a.as]; clash {
 		fail(a.as, "alias %q equals a field name of %s", a.as, src.name)
 	}
-	if f, clash := dst.byName[a.inverse]; clash && f.name == a.inverse {
+	if _, clash := dst.byName[a.inverse]; clash {
 		fail(a.inverse, "inverse alias %q equals a field name of %s", a.inverse, dst.name)
 	}
 	if src.pk == nil || dst.pk == nil {
@@ -247,17 +258,8 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 			dst.ixOf[fk] = plain
 		}
 	}
-	a.manyField = o.Field
-	if a.manyField == "" {
-		a.manyField = upperFirst(a.as)
-	}
-	a.oneField = o.InverseField
-	if a.oneField == "" {
-		a.oneField = upperFirst(a.inverse)
-	}
 	dst.parents = append(dst.parents, a)
 	src.children = append(src.children, a)
-	s.assocs = append(s.assocs, a)
 	return a
 }
 

@@ -110,10 +110,11 @@ func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
 }
 
 // assocCount is Count: it counts index entries that pass the filter and
-// copies nothing.
+// copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
+// apply.
 func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
-	if o != nil && (len(o.Include) > 0 || o.Limit > 0 || o.Offset > 0) {
-		rows, err := tx.assocRows(a, sk, o)
+	if o != nil && len(o.Include) > 0 {
+		rows, err := tx.assocRows(a, sk, &Options{Where: o.Where, Include: o.Include})
 		return len(rows), err
 	}
 	var where query.Cond

@@ -31,6 +31,11 @@ var (
 	// schema.
 	ErrWrongStore = errors.New("memrel: model does not belong to this store")
 
+	// ErrSequenceExhausted is returned by Create when an auto-increment key
+	// has reached the largest value its type holds, as PostgreSQL's nextval
+	// fails at the end of a sequence.
+	ErrSequenceExhausted = errors.New("memrel: auto-increment sequence exhausted")
+
 	// ErrBadKey is returned when a key has the wrong type for the field it
 	// identifies, or an instance is of the wrong model.
 	ErrBadKey = errors.New("memrel: bad key")

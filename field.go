@@ -704,3 +704,16 @@ func nullableKey(f *field, row unsafe.Pointer, buf []byte) []byte {
 	}
 	return k
 }
+
+// maxID is the largest auto-increment id the key's type holds (sequences
+// are int64, so at most MaxInt64).
+func (f *field) maxID() int64 {
+	bits := f.size * 8
+	if f.kind == kInt {
+		bits--
+	}
+	if bits >= 63 {
+		return math.MaxInt64
+	}
+	return 1<<bits - 1
+}

@@ -94,10 +94,12 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 	return rows, nil
 }
 
-// countRows counts what findRows would return, without copying rows.
+// countRows counts the rows matching o's Where and required includes, as
+// Sequelize's count does: Order, Limit, Offset and Fields do not apply.
+// Without includes it copies nothing.
 func (tx *Txn) countRows(t *table, o *Options) (int, error) {
-	if o != nil && (len(o.Include) > 0 || o.Limit > 0 || o.Offset > 0) {
-		rows, err := tx.findRows(t, o)
+	if o != nil && len(o.Include) > 0 {
+		rows, err := tx.findRows(t, &Options{Where: o.Where, Include: o.Include})
 		return len(rows), err
 	}
 	var where query.Cond

@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"fmt"
 	"reflect"
 	"unsafe"
 
@@ -138,7 +139,8 @@ func (m *Model[T]) FindOne(tx *Txn, o *Options) (T, bool, error) {
 }
 
 // Count returns the number of rows matching o's Where (and required
-// includes), without copying them.
+// includes), without copying them. As in Sequelize, o's Order, Limit,
+// Offset and Fields do not apply.
 func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
 	if err := tx.use(m.t, false); err != nil {
 		return 0, err
@@ -302,6 +304,9 @@ func (tx *Txn) create(t *table, row any) error {
 	}
 	seq := &tx.store.seqs[t.pos]
 	if t.pk.autoInc && t.pk.isZero(p) {
+		if seq.Load() >= t.pk.maxID() {
+			return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.name, t.pk.name, seq.Load())
+		}
 		if t.pk.kind == kUint {
 			t.pk.set(p, uint64(seq.Load()+1))
 		} else {

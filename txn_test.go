@@ -1,0 +1,457 @@
+package memrel_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSTUpdateCommits(t *testing.T) {
+	db := stSetup(t)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		require.True(t, tx.Writable())
+		_, err := db.posts.Create(tx, stNewPost("a"))
+		return err
+	}))
+	snap := stDump(t, db)
+	require.Len(t, snap.Posts, 1)
+	require.Equal(t, "a", snap.Posts[0].Title)
+}
+
+func TestSTUpdateErrorRollsBack(t *testing.T) {
+	db := stSetup(t)
+	stCreatePost(t, db, stNewPost("keep"))
+	before := stDump(t, db)
+	boom := errors.New("boom")
+	err := db.Update(func(tx *memrel.Txn) error {
+		_, err := db.posts.Create(tx, stNewPost("new"))
+		require.NoError(t, err)
+		p, _, err := db.posts.FindByPK(tx, 1)
+		require.NoError(t, err)
+		p.Title = "changed"
+		_, err = db.posts.Update(tx, p)
+		require.NoError(t, err)
+		_, err = db.tags.Create(tx, stTag{Name: "t"})
+		require.NoError(t, err)
+		// The transaction sees its own writes.
+		n, err := db.posts.Count(tx, nil)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, before, stDump(t, db))
+}
+
+func TestSTUpdatePanicRollsBack(t *testing.T) {
+	db := stSetup(t)
+	stCreatePost(t, db, stNewPost("keep"))
+	before := stDump(t, db)
+	require.PanicsWithValue(t, "kaboom", func() {
+		_ = db.Update(func(tx *memrel.Txn) error {
+			_, err := db.posts.Create(tx, stNewPost("new"))
+			require.NoError(t, err)
+			require.NoError(t, db.posts.DestroyKey(tx, 1))
+			panic("kaboom")
+		})
+	})
+	require.Equal(t, before, stDump(t, db))
+	// The store is still usable: the writer lock was released.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tx := db.Begin(true)
+		defer tx.Abort()
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a panic in Update left the store locked")
+	}
+	require.Equal(t, int64(3), stCreatePost(t, db, stNewPost("after")).ID)
+
+	// A panic in View is re-raised too.
+	require.Panics(t, func() {
+		_ = db.View(func(tx *memrel.Txn) error { panic("in view") })
+	})
+	require.Len(t, stDump(t, db).Posts, 2)
+}
+
+func TestSTViewIsReadOnly(t *testing.T) {
+	db := stSetup(t)
+	p := stCreatePost(t, db, stNewPost("a"))
+	before := stDump(t, db)
+	writes := []struct {
+		name string
+		fn   func(tx *memrel.Txn) error
+	}{
+		{"Create", func(tx *memrel.Txn) error { _, err := db.posts.Create(tx, stNewPost("b")); return err }},
+		{"Update", func(tx *memrel.Txn) error { q := p; q.Title = "x"; _, err := db.posts.Update(tx, q); return err }},
+		{"UpdateKey", func(tx *memrel.Txn) error { q := p; q.ID = 9; _, err := db.posts.UpdateKey(tx, 1, q); return err }},
+		{"Destroy", func(tx *memrel.Txn) error { return db.posts.Destroy(tx, p) }},
+		{"DestroyKey", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, 1) }},
+		{"UpdateAll", func(tx *memrel.Txn) error {
+			_, err := db.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x"})
+			return err
+		}},
+		{"DestroyAll", func(tx *memrel.Txn) error { _, err := db.posts.DestroyAll(tx, query.Cond{}); return err }},
+	}
+	for _, w := range writes {
+		t.Run(w.name, func(t *testing.T) {
+			var werr error
+			require.NoError(t, db.View(func(tx *memrel.Txn) error {
+				require.False(t, tx.Writable())
+				werr = w.fn(tx)
+				// The read transaction stays usable.
+				n, err := db.posts.Count(tx, nil)
+				require.NoError(t, err)
+				require.Equal(t, 1, n)
+				return nil
+			}))
+			require.ErrorIs(t, werr, memrel.ErrReadOnly)
+			require.Equal(t, before, stDump(t, db))
+
+			tx := db.Begin(false)
+			require.ErrorIs(t, w.fn(tx), memrel.ErrReadOnly)
+			require.NoError(t, tx.Commit())
+			require.Equal(t, before, stDump(t, db))
+		})
+	}
+}
+
+func TestSTManualTxn(t *testing.T) {
+	db := stSetup(t)
+
+	tx := db.Begin(true)
+	require.True(t, tx.Writable())
+	_, err := db.posts.Create(tx, stNewPost("committed"))
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit())
+	tx.Abort() // a no-op after Commit
+	require.Len(t, stDump(t, db).Posts, 1)
+	require.ErrorIs(t, tx.Commit(), memrel.ErrTxDone)
+
+	tx = db.Begin(true)
+	_, err = db.posts.Create(tx, stNewPost("aborted"))
+	require.NoError(t, err)
+	tx.Abort()
+	tx.Abort()
+	require.ErrorIs(t, tx.Commit(), memrel.ErrTxDone)
+	require.Len(t, stDump(t, db).Posts, 1)
+
+	rtx := db.Begin(false)
+	require.False(t, rtx.Writable())
+	n, err := db.posts.Count(rtx, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.NoError(t, rtx.Commit())
+	_, err = db.posts.Count(rtx, nil)
+	require.ErrorIs(t, err, memrel.ErrTxDone)
+	rtx.Abort()
+}
+
+func TestSTTxDone(t *testing.T) {
+	db := stSetup(t)
+	p := stCreatePost(t, db, stNewPost("a"))
+	var kept *memrel.Txn
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { kept = tx; return nil }))
+	var viewed *memrel.Txn
+	require.NoError(t, db.View(func(tx *memrel.Txn) error { viewed = tx; return nil }))
+	committed := db.Begin(true)
+	require.NoError(t, committed.Commit())
+	aborted := db.Begin(true)
+	aborted.Abort()
+	before := stDump(t, db)
+
+	for name, tx := range map[string]*memrel.Txn{"Update": kept, "View": viewed, "committed": committed, "aborted": aborted} {
+		t.Run(name, func(t *testing.T) {
+			ops := map[string]func() error{
+				"Create":     func() error { _, err := db.posts.Create(tx, stNewPost("b")); return err },
+				"FindByPK":   func() error { _, _, err := db.posts.FindByPK(tx, 1); return err },
+				"FindOne":    func() error { _, _, err := db.posts.FindOne(tx, nil); return err },
+				"FindAll":    func() error { _, err := db.posts.FindAll(tx, nil); return err },
+				"Count":      func() error { _, err := db.posts.Count(tx, nil); return err },
+				"Update":     func() error { _, err := db.posts.Update(tx, p); return err },
+				"UpdateKey":  func() error { _, err := db.posts.UpdateKey(tx, 1, p); return err },
+				"DestroyKey": func() error { return db.posts.DestroyKey(tx, 1) },
+				"UpdateAll": func() error {
+					_, err := db.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x"})
+					return err
+				},
+				"DestroyAll": func() error { _, err := db.posts.DestroyAll(tx, query.Cond{}); return err },
+			}
+			for op, fn := range ops {
+				require.ErrorIs(t, fn(), memrel.ErrTxDone, op)
+			}
+		})
+	}
+	require.Equal(t, before, stDump(t, db))
+}
+
+func TestSTCommitInsideManagedPanics(t *testing.T) {
+	db := stSetup(t)
+	cases := []struct {
+		name string
+		run  func(fn func(*memrel.Txn) error) error
+		end  func(*memrel.Txn)
+	}{
+		{"Commit in Update", db.Update, func(tx *memrel.Txn) { _ = tx.Commit() }},
+		{"Abort in Update", db.Update, func(tx *memrel.Txn) { tx.Abort() }},
+		{"Commit in View", db.View, func(tx *memrel.Txn) { _ = tx.Commit() }},
+		{"Abort in View", db.View, func(tx *memrel.Txn) { tx.Abort() }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := stDump(t, db)
+			require.Panics(t, func() {
+				_ = tc.run(func(tx *memrel.Txn) error {
+					if tx.Writable() {
+						_, err := db.posts.Create(tx, stNewPost("x"))
+						require.NoError(t, err)
+					}
+					tc.end(tx)
+					return nil
+				})
+			})
+			require.Equal(t, before, stDump(t, db), "writes before the panic were committed")
+			stCreatePost(t, db, stNewPost("store still usable"))
+		})
+	}
+}
+
+func TestSTFailedCallKeepsTxn(t *testing.T) {
+	db := stSetup(t)
+	taken := stNewPost("taken")
+	taken.Slug = stStr("taken")
+	stCreatePost(t, db, taken)
+
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		a, err := db.posts.Create(tx, stNewPost("a"))
+		require.NoError(t, err)
+		a.Title = "a2"
+		_, err = db.posts.Update(tx, a)
+		require.NoError(t, err)
+		mid := stDumpTx(t, db, tx)
+
+		// Each failing call leaves the transaction exactly as before it.
+		failing := []func() error{
+			func() error { _, err := db.posts.Create(tx, stPost{Title: "no body"}); return err },
+			func() error { _, err := db.posts.Create(tx, taken); return err },
+			func() error { x := a; x.Slug = stStr("taken"); _, err := db.posts.Update(tx, x); return err },
+			func() error { x := a; x.ID = 1; _, err := db.posts.UpdateKey(tx, a.ID, x); return err },
+			func() error { return db.posts.DestroyKey(tx, 99) },
+			func() error {
+				_, err := db.posts.UpdateAll(tx, query.Cond{}, map[string]any{"slug": "same", "title": "z"})
+				return err
+			},
+			func() error { _, err := db.posts.UpdateAll(tx, query.Cond{}, map[string]any{"nope": 1}); return err },
+			func() error { _, err := db.posts.DestroyAll(tx, query.Eq("nope", 1)); return err },
+		}
+		for i, fn := range failing {
+			require.Error(t, fn(), "call %d", i)
+			require.Equal(t, mid, stDumpTx(t, db, tx), "call %d changed the transaction", i)
+		}
+
+		// The transaction is still usable.
+		_, err = db.posts.Create(tx, stNewPost("c"))
+		require.NoError(t, err)
+		return nil
+	}))
+	snap := stDump(t, db)
+	var titles []string
+	for _, p := range snap.Posts {
+		titles = append(titles, p.Title)
+	}
+	require.Equal(t, []string{"taken", "a2", "c"}, titles)
+}
+
+// stDumpTx is stDump inside a given transaction.
+func stDumpTx(t *testing.T, db *stDB, tx *memrel.Txn) stSnap {
+	t.Helper()
+	var snap stSnap
+	var err error
+	snap.Posts, err = db.posts.FindAll(tx, nil)
+	require.NoError(t, err)
+	snap.Tags, err = db.tags.FindAll(tx, nil)
+	require.NoError(t, err)
+	snap.Users, err = db.users.FindAll(tx, nil)
+	require.NoError(t, err)
+	snap.Rows, err = db.rows.FindAll(tx, nil)
+	require.NoError(t, err)
+	return stDeepCopy(snap)
+}
+
+func TestSTSnapshotIsolation(t *testing.T) {
+	db := stSetup(t)
+	stCreatePost(t, db, stNewPost("a"))
+	old := stDump(t, db)
+
+	reader := db.Begin(false)
+	defer reader.Abort()
+
+	// An open writer's changes are invisible to readers.
+	writer := db.Begin(true)
+	_, err := db.posts.Create(writer, stNewPost("b"))
+	require.NoError(t, err)
+	require.NoError(t, db.posts.DestroyKey(writer, 1))
+	require.Equal(t, old, stDumpTx(t, db, reader))
+	require.Equal(t, old, stDump(t, db))
+	require.NoError(t, writer.Commit())
+
+	// The old reader keeps its snapshot; a new one sees the commit.
+	require.Equal(t, old, stDumpTx(t, db, reader))
+	p, ok, err := db.posts.FindByPK(reader, 1)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "a", p.Title)
+	now := stDump(t, db)
+	require.Equal(t, []int64{2}, stPostIDs(now.Posts))
+	require.NotEqual(t, old, now)
+}
+
+func TestSTWritersSerialised(t *testing.T) {
+	db := stSetup(t)
+	first := db.Begin(true)
+	_, err := db.posts.Create(first, stNewPost("first"))
+	require.NoError(t, err)
+
+	began := make(chan struct{})
+	finished := make(chan error, 1)
+	go func() {
+		tx := db.Begin(true)
+		close(began)
+		defer tx.Abort()
+		// The second writer starts after the first committed and sees it.
+		n, err := db.posts.Count(tx, nil)
+		if err == nil && n != 1 {
+			err = errors.New("second writer does not see the first one's commit")
+		}
+		if err == nil {
+			_, err = db.posts.Create(tx, stNewPost("second"))
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		finished <- err
+	}()
+	select {
+	case <-began:
+		t.Fatal("a second write transaction began while the first was open")
+	case <-time.After(50 * time.Millisecond):
+	}
+	// Readers do not wait for the writer.
+	require.Empty(t, stDump(t, db).Posts)
+	require.NoError(t, first.Commit())
+	require.NoError(t, <-finished)
+	require.Equal(t, []int64{1, 2}, stPostIDs(stDump(t, db).Posts))
+}
+
+// TestSTConcurrentReadersWriters runs writers that keep an invariant (rows
+// come in pairs with the same title) beside readers that check it on their
+// snapshot; run with -race.
+func TestSTConcurrentReadersWriters(t *testing.T) {
+	db := stSetup(t)
+	const writers, readers, rounds = 2, 3, 30
+	var wg sync.WaitGroup
+	errs := make(chan error, writers+readers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				err := db.Update(func(tx *memrel.Txn) error {
+					title := fmt.Sprintf("%d-%d", w, i)
+					for range 2 {
+						if _, err := db.posts.Create(tx, stNewPost(title)); err != nil {
+							return err
+						}
+					}
+					if i%3 == 0 {
+						// Delete one whole pair.
+						p, ok, err := db.posts.FindOne(tx, &memrel.Options{Order: []query.Order{query.Asc("id")}})
+						if err != nil || !ok {
+							return err
+						}
+						_, err = db.posts.DestroyAll(tx, query.Eq("title", p.Title))
+						return err
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				err := db.View(func(tx *memrel.Txn) error {
+					all, err := db.posts.FindAll(tx, nil)
+					if err != nil {
+						return err
+					}
+					n, err := db.posts.Count(tx, nil)
+					if err != nil {
+						return err
+					}
+					if n != len(all) || n%2 != 0 {
+						return errors.New("reader saw a torn snapshot")
+					}
+					count := map[string]int{}
+					for _, p := range all {
+						count[p.Title]++
+					}
+					for title, c := range count {
+						if c%2 != 0 {
+							return errors.New("reader saw half a pair: " + title)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	snap := stDump(t, db)
+	require.Len(t, snap.Posts, 2*writers*rounds-2*writers*((rounds+2)/3))
+	// Ids were handed out without duplicates under concurrency.
+	seen := map[int64]bool{}
+	for _, p := range snap.Posts {
+		require.False(t, seen[p.ID])
+		seen[p.ID] = true
+	}
+}
+
+func TestSTWrongStore(t *testing.T) {
+	db := stSetup(t)
+	other := stSetup(t) // another schema: its models are not db's
+	before := stDump(t, db)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := other.posts.Create(tx, stNewPost("x"))
+		require.ErrorIs(t, err, memrel.ErrWrongStore)
+		_, err = other.posts.FindAll(tx, nil)
+		require.ErrorIs(t, err, memrel.ErrWrongStore)
+		_, _, err = other.posts.FindByPK(tx, 1)
+		require.ErrorIs(t, err, memrel.ErrWrongStore)
+		return nil
+	}))
+	require.Equal(t, before, stDump(t, db))
+}
