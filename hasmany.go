@@ -179,8 +179,9 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 	return res, nil
 }
 
-// Count returns how many targets Get would return (scope and o.Where; o's
-// Limit and Offset apply too), without copying them.
+// Count returns how many targets match the scope, o.Where and o's required
+// includes, without copying them. As in Sequelize, o's Order, Limit, Offset
+// and Fields do not apply.
 func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 	if err := tx.use(h.a.target, false); err != nil {
 		return 0, err
