@@ -717,3 +717,26 @@ func (f *field) maxID() int64 {
 	}
 	return 1<<bits - 1
 }
+
+// copy copies this column from row src to row dst with typed writes, so
+// pointers are published correctly; own must follow for a deep copy.
+func (f *field) copy(dst, src unsafe.Pointer) {
+	d, s := unsafe.Add(dst, f.off), unsafe.Add(src, f.off)
+	switch {
+	case f.null == nullPtr:
+		*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
+		return
+	case f.null == nullSQL:
+		*(*bool)(unsafe.Add(d, f.validOff)) = *(*bool)(unsafe.Add(s, f.validOff))
+	}
+	switch f.kind {
+	case kString:
+		*(*string)(d) = *(*string)(s)
+	case kTime:
+		*(*time.Time)(d) = *(*time.Time)(s)
+	case kBytes:
+		*(*[]byte)(d) = *(*[]byte)(s)
+	default:
+		copyBytes(d, s, f.size) // numbers and bools hold no pointers
+	}
+}

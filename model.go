@@ -50,11 +50,17 @@ func (m *Model[T]) Key(v T) any { return m.t.pk.get(unsafe.Pointer(&v)) }
 // are duplicated and fields that are not columns cleared.
 func (m *Model[T]) in(v *T) *T {
 	n := new(T)
-	*n = *v
-	m.t.own(unsafe.Pointer(n))
-	for _, z := range m.t.zero {
-		z(unsafe.Pointer(n))
+	if m.t.columnwise {
+		for _, f := range m.t.fields {
+			f.copy(unsafe.Pointer(n), unsafe.Pointer(v))
+		}
+	} else {
+		*n = *v
+		for _, z := range m.t.zero {
+			z(unsafe.Pointer(n))
+		}
 	}
+	m.t.own(unsafe.Pointer(n))
 	return n
 }
 

@@ -139,6 +139,9 @@ func (s *Schema) compile() error {
 		}
 		for name := range t.zeroers {
 			if !s.claimed(t, name) {
+				// Clearing this field would need reflection per call:
+				// copy rows column by column instead.
+				t.columnwise = true
 				sf, _ := t.typ.FieldByName(name)
 				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
 					s.problem(t.name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)

@@ -594,3 +594,35 @@ func TestSTNoAliasing(t *testing.T) {
 	require.Equal(t, want, stDump(t, db), "UpdateAll's value is shared with the store")
 	require.Equal(t, []byte("bulk"), want.Posts[0].Data)
 }
+
+func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
+	type stMixed struct {
+		ID    int64
+		Name  *string
+		Extra []string `memrel:"-"`
+		note  *string
+	}
+	s := memrel.NewSchema()
+	m := memrel.Define[stMixed](s, "Mixed")
+	db, err := s.Open()
+	require.NoError(t, err)
+	name, note := "n", "secret"
+	in := stMixed{Name: &name, Extra: []string{"x"}, note: &note}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		got, err := m.Create(tx, in)
+		require.NoError(t, err)
+		require.Nil(t, got.Extra, "a field tagged - is not stored")
+		require.Nil(t, got.note, "an unexported field is not stored")
+		require.NotSame(t, &name, got.Name, "pointer columns are copied")
+		return nil
+	}))
+	name = "changed"
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, ok, err := m.FindByPK(tx, int64(1))
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, "n", *got.Name)
+		require.Nil(t, got.Extra)
+		return nil
+	}))
+}

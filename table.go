@@ -30,7 +30,10 @@ type table struct {
 	// fields, fields tagged "-") so they are never stored.
 	zeroers map[string]func(unsafe.Pointer)
 	zero    []func(unsafe.Pointer) // the zeroers, as a slice for the hot path
-	schema  *Schema
+	// columnwise: the struct has fields no typed zeroer clears (tagged
+	// "-", unexported), so rows are built column by column.
+	columnwise bool
+	schema     *Schema
 
 	// Filled at Open.
 	parents  []*assoc          // associations whose FK lives here
