@@ -66,7 +66,7 @@ func (s *Schema) addTable(name string, typ reflect.Type) *table {
 			continue
 		}
 		if f == nil {
-			t.zeroers[sf.Name] = zeroerOf(sf)
+			t.zeroers[sf.Name] = nil // an association may claim it with a typed zeroer
 			continue
 		}
 		if other, dup := t.byName[f.name]; dup {
@@ -134,14 +134,15 @@ func (s *Schema) Open() (*Store, error) {
 // every problem.
 func (s *Schema) compile() error {
 	for _, t := range s.tables {
-		for _, z := range t.zeroers {
-			t.zero = append(t.zero, z)
-		}
-		for name := range t.zeroers {
+		for name, z := range t.zeroers {
+			if z != nil {
+				t.zero = append(t.zero, z)
+				continue
+			}
+			// Nothing typed clears this field (tagged "-", unexported):
+			// rows are copied column by column instead.
+			t.columnwise = true
 			if !s.claimed(t, name) {
-				// Clearing this field would need reflection per call:
-				// copy rows column by column instead.
-				t.columnwise = true
 				sf, _ := t.typ.FieldByName(name)
 				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
 					s.problem(t.name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
@@ -199,15 +200,6 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 		add(name, false, fn)
 	}
 	return ts
-}
-
-// zeroerOf clears a struct field that is not a column. It reflects per
-// call, but only for fields no association claims (those get typed
-// zeroers), which are rare.
-func zeroerOf(sf reflect.StructField) func(unsafe.Pointer) {
-	return func(p unsafe.Pointer) {
-		reflect.NewAt(sf.Type, unsafe.Add(p, sf.Offset)).Elem().SetZero()
-	}
 }
 
 // eqIndex names the unique index that finds a row by f, or "".
