@@ -16,15 +16,37 @@ type BelongsTo[C, P any] struct {
 }
 
 // Info describes the association.
-func (b *BelongsTo[C, P]) Info() AssociationInfo { return b.a.info(true) }
+func (b *BelongsTo[C, P]) Info() AssociationInfo {
+	if b == nil || b.a == nil {
+		return AssociationInfo{}
+	}
+	return b.a.info(true)
+}
 
-func (b *BelongsTo[C, P]) side() (*assoc, bool) { return b.a, true }
+func (b *BelongsTo[C, P]) side() (*assoc, bool) {
+	if b == nil {
+		return nil, true
+	}
+	return b.a, true
+}
+
+// table is the parent (or child) table, or nil for a BelongsTo not made by
+// HasMany.Inverse, which Txn.use then refuses.
+func (b *BelongsTo[C, P]) table(parent bool) *table {
+	switch {
+	case b == nil || b.a == nil:
+		return nil
+	case parent:
+		return b.a.source
+	}
+	return b.a.target
+}
 
 // Get returns child's parent; false when the foreign key is NULL (or, with
 // constraints off, points at no row).
 func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 	var zero P
-	if err := tx.use(b.a.source, false); err != nil {
+	if err := tx.use(b.table(true), false); err != nil {
 		return zero, false, err
 	}
 	cur, err := tx.stored(b.a.target, unsafe.Pointer(&child))
@@ -44,7 +66,7 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 // the association has no constraints, when the source key parent holds is
 // used as it is.
 func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
-	if err := tx.use(b.a.target, true); err != nil {
+	if err := tx.use(b.table(false), true); err != nil {
 		return *new(C), err
 	}
 	p := unsafe.Pointer(&parent)
@@ -70,7 +92,7 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 // association has no constraints.
 func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 	var zero C
-	if err := tx.use(b.a.target, true); err != nil {
+	if err := tx.use(b.table(false), true); err != nil {
 		return zero, err
 	}
 	skv, err := b.a.sk.conv(key)
@@ -92,7 +114,7 @@ func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 // returns the new parent.
 func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 	var zero P
-	if err := tx.use(b.a.target, true); err != nil {
+	if err := tx.use(b.table(false), true); err != nil {
 		return zero, err
 	}
 	row := b.parent.in(&v)

@@ -46,6 +46,9 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 		return err
 	}
 	tx.put(t, old, row)
+	if t.pk.autoInc && !bytes.Equal(oldPK, newPK) {
+		tx.advance(t, p) // an explicit key moves the sequence, as on Create
+	}
 	for _, a := range t.children {
 		if !a.constrained {
 			continue
@@ -59,7 +62,10 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 			return err
 		}
 	}
-	return tx.checkParents(t, old, row)
+	// The onUpdate actions may have rewritten this very row (a reference to
+	// its own old key): check what is stored now, as PostgreSQL checks the
+	// live row version.
+	return tx.checkParents(t, old, tx.byKey(t, newPK))
 }
 
 // deleteRow removes a stored row and applies the onDelete rule of every

@@ -102,9 +102,28 @@ func claimOne[C, P any](s *Schema, a *assoc, t *table) {
 }
 
 // Info describes the association.
-func (h *HasMany[P, C]) Info() AssociationInfo { return h.a.info(false) }
+func (h *HasMany[P, C]) Info() AssociationInfo {
+	if h == nil || h.a == nil {
+		return AssociationInfo{}
+	}
+	return h.a.info(false)
+}
 
-func (h *HasMany[P, C]) side() (*assoc, bool) { return h.a, false }
+func (h *HasMany[P, C]) side() (*assoc, bool) {
+	if h == nil {
+		return nil, false
+	}
+	return h.a, false
+}
+
+// table is the target table, or nil for a HasMany not made by NewHasMany,
+// which Txn.use then refuses.
+func (h *HasMany[P, C]) table() *table {
+	if h == nil || h.a == nil {
+		return nil
+	}
+	return h.a.target
+}
 
 // Inverse returns the belongsTo side of the association.
 func (h *HasMany[P, C]) Inverse() *BelongsTo[C, P] {
@@ -117,7 +136,7 @@ func (h *HasMany[P, C]) Inverse() *BelongsTo[C, P] {
 // o.Include loaded. It reads the foreign key index: O(K log N) for K
 // targets among N rows.
 func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
-	if err := tx.use(h.a.target, false); err != nil {
+	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
 	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
@@ -157,7 +176,7 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 // GetMany returns the targets of each source in srcs, in the order of
 // srcs: the batch form of Get behind eager loading.
 func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
-	if err := tx.use(h.a.target, false); err != nil {
+	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
 	res := make([][]C, len(srcs))
@@ -183,7 +202,7 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 // includes, without copying them. As in Sequelize, o's Order, Limit, Offset
 // and Fields do not apply.
 func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
-	if err := tx.use(h.a.target, false); err != nil {
+	if err := tx.use(h.table(), false); err != nil {
 		return 0, err
 	}
 	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
@@ -201,7 +220,7 @@ func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
 
 // HasKeys is Has with targets given as keys or instances.
 func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
-	if err := tx.use(h.a.target, false); err != nil {
+	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
 	keys, err := h.targetKeys(targets)
@@ -291,7 +310,7 @@ func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 
 // write runs one atomic association write for src.
 func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) error {
-	if err := tx.use(h.a.target, true); err != nil {
+	if err := tx.use(h.table(), true); err != nil {
 		return err
 	}
 	keys, err := h.targetKeys(targets)
@@ -326,7 +345,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 		default:
 			var err error
 			if k, err = t.keyOf(x); err != nil {
-				return nil, fmt.Errorf("association %s: target %v: %w", h.a.name, x, err)
+				return nil, fmt.Errorf("%w (a target of %s)", err, h.a.name)
 			}
 		}
 		if !seen[string(k)] {

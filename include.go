@@ -38,6 +38,9 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 			return nil, &EagerLoadingError{Model: t.name, Association: "<nil>"}
 		}
 		a, inverse := in.Assoc.side()
+		if a == nil {
+			return nil, &EagerLoadingError{Model: t.name, Association: "<zero association>"}
+		}
 		from, to, filled := a.source, a.target, a.fillMany != nil
 		name := a.name
 		if inverse {

@@ -2,6 +2,7 @@ package memrel
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"unsafe"
 
@@ -323,16 +324,23 @@ func (tx *Txn) create(t *table, row any) error {
 		return err
 	}
 	if t.pk.autoInc {
-		var id int64
-		switch v := t.pk.get(p).(type) {
-		case int64:
-			id = v
-		case uint64:
-			id = int64(v)
-		}
-		if id > seq.Load() {
-			seq.Store(id)
-		}
+		tx.advance(t, p)
 	}
 	return nil
+}
+
+// advance moves t's sequence past the key of row p, if it is beyond it,
+// recording the move so a failing call can take it back.
+func (tx *Txn) advance(t *table, p unsafe.Pointer) {
+	var id int64
+	switch v := t.pk.get(p).(type) {
+	case int64:
+		id = v
+	case uint64:
+		id = int64(min(v, math.MaxInt64))
+	}
+	if seq := &tx.store.seqs[t.pos]; id > seq.Load() {
+		tx.seqUndo = append(tx.seqUndo, seqMove{t.pos, seq.Load()})
+		seq.Store(id)
+	}
 }

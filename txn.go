@@ -29,6 +29,10 @@ type Txn struct {
 	// deferred holds NO ACTION checks, run when the outermost call ends,
 	// as PostgreSQL runs them at the end of the statement.
 	deferred []deferredCheck
+	// seqUndo records sequence moves of the current call: a failed call
+	// moves no sequence. Rolling back a whole transaction keeps them, as
+	// a PostgreSQL sequence does.
+	seqUndo []seqMove
 	// arg carries keys into go-memdb lookups without an allocation each.
 	arg index.Arg
 }
@@ -38,6 +42,11 @@ type Txn struct {
 type change struct {
 	t             *table
 	before, after any
+}
+
+type seqMove struct {
+	pos int
+	old int64
 }
 
 type deferredCheck struct {
@@ -94,15 +103,18 @@ func (tx *Txn) use(t *table, write bool) error {
 	if tx == nil {
 		return fmt.Errorf("%w: nil transaction", ErrTxDone)
 	}
+	if t == nil {
+		return fmt.Errorf("%w: the model or association was not declared on a schema", ErrWrongStore)
+	}
 	if tx.done {
-		return ErrTxDone
+		return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
 	}
 	tables := tx.store.schema.tables
-	if t == nil || t.pos >= len(tables) || tables[t.pos] != t {
-		return ErrWrongStore
+	if t.pos >= len(tables) || tables[t.pos] != t {
+		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.name)
 	}
 	if write && !tx.write {
-		return ErrReadOnly
+		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.name)
 	}
 	return nil
 }
@@ -112,25 +124,29 @@ func (tx *Txn) use(t *table, write bool) error {
 // join the outermost one; the outermost also runs the deferred NO ACTION
 // checks before it declares success.
 func (tx *Txn) atomic(fn func() error) (err error) {
-	mark, dmark := len(tx.undo), len(tx.deferred)
+	mark, dmark, smark := len(tx.undo), len(tx.deferred), len(tx.seqUndo)
 	tx.depth++
 	defer func() {
 		tx.depth--
-		if p := recover(); p != nil {
-			tx.revert(mark)
-			tx.deferred = tx.deferred[:dmark]
-			panic(p)
-		}
-		if err == nil && tx.depth == 0 {
+		p := recover()
+		if p == nil && err == nil && tx.depth == 0 {
 			err = tx.runDeferred()
 		}
-		if err != nil {
+		if p != nil || err != nil {
 			tx.revert(mark)
 			tx.deferred = tx.deferred[:dmark]
+			for i := len(tx.seqUndo) - 1; i >= smark; i-- {
+				tx.store.seqs[tx.seqUndo[i].pos].Store(tx.seqUndo[i].old)
+			}
+			tx.seqUndo = tx.seqUndo[:smark]
 		}
 		if tx.depth == 0 {
 			tx.undo = tx.undo[:0]
 			tx.deferred = tx.deferred[:0]
+			tx.seqUndo = tx.seqUndo[:0]
+		}
+		if p != nil {
+			panic(p)
 		}
 	}()
 	return fn()

@@ -32,10 +32,17 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	if e.Value != nil {
-		return fmt.Sprintf("%v: %s.%s %s %#v", e.Err, e.Model, e.Field, e.Op, e.Value)
+	msg := fmt.Sprintf("%v: %s.%s", e.Err, e.Model, e.Field)
+	if e.Value == nil {
+		return msg
 	}
-	return fmt.Sprintf("%v: %s.%s", e.Err, e.Model, e.Field)
+	if e.Op != OpAll {
+		msg += " " + e.Op.String()
+	}
+	if s, ok := e.Value.(string); ok {
+		return msg + fmt.Sprintf(" %q", s)
+	}
+	return msg + fmt.Sprintf(" %v", e.Value)
 }
 
 // Unwrap returns the sentinel error.

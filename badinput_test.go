@@ -1,0 +1,875 @@
+package memrel_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+// The bad-input catalogue: every public entry point, each kind of bad
+// input. Every case must fail with the documented typed error, with a
+// message naming the problem, without panicking, and leave a full dump
+// (Save) of every store involved byte-for-byte as it was.
+
+type rlPost struct {
+	ID       int64
+	Slug     string `memrel:"slug,unique"`
+	Title    string
+	Rank     *int64 `memrel:"rank,index"`
+	Comments []rlComment
+}
+
+type rlComment struct {
+	ID     int64
+	PostID int64
+	Body   *string `memrel:"body,notnull"`
+	Post   *rlPost
+}
+
+type rlAuthor struct {
+	ID    int64
+	Name  string `memrel:"name,unique"`
+	Books []rlBook
+}
+
+type rlBook struct {
+	ID       int64
+	AuthorID *int64
+	Title    string
+	Reviews  []rlReview
+}
+
+type rlReview struct {
+	ID     int64
+	BookID int64
+	Stars  int8
+}
+
+type rlTag struct {
+	Code  string `memrel:"code,pk"`
+	Label string
+	Notes []rlNote
+}
+
+type rlNote struct {
+	ID      int64
+	TagCode *string
+	Kind    string
+	Text    string
+}
+
+// rlModels is one schema of the catalogue.
+type rlModels struct {
+	s        *memrel.Schema
+	posts    *memrel.Model[rlPost]
+	comments *memrel.Model[rlComment]
+	authors  *memrel.Model[rlAuthor]
+	books    *memrel.Model[rlBook]
+	reviews  *memrel.Model[rlReview]
+	tags     *memrel.Model[rlTag]
+	notes    *memrel.Model[rlNote]
+	pc       *memrel.HasMany[rlPost, rlComment]
+	ab       *memrel.HasMany[rlAuthor, rlBook]
+	br       *memrel.HasMany[rlBook, rlReview]
+	tn       *memrel.HasMany[rlTag, rlNote]
+	cp       *memrel.BelongsTo[rlComment, rlPost]
+	ba       *memrel.BelongsTo[rlBook, rlAuthor]
+}
+
+func rlNewModels() *rlModels {
+	s := memrel.NewSchema()
+	m := &rlModels{s: s}
+	m.posts = memrel.Define[rlPost](s, "Post")
+	m.comments = memrel.Define[rlComment](s, "Comment")
+	m.authors = memrel.Define[rlAuthor](s, "Author")
+	m.books = memrel.Define[rlBook](s, "Book")
+	m.reviews = memrel.Define[rlReview](s, "Review")
+	m.tags = memrel.Define[rlTag](s, "Tag")
+	m.notes = memrel.Define[rlNote](s, "Note")
+	m.pc = memrel.NewHasMany(m.posts, m.comments, memrel.HasManyOptions{Inverse: "post"})
+	m.ab = memrel.NewHasMany(m.authors, m.books, memrel.HasManyOptions{OnDelete: memrel.Restrict, OnUpdate: memrel.Restrict})
+	m.br = memrel.NewHasMany(m.books, m.reviews, memrel.HasManyOptions{OnDelete: memrel.Restrict})
+	m.tn = memrel.NewHasMany(m.tags, m.notes, memrel.HasManyOptions{ForeignKey: "tagCode", Scope: map[string]any{"kind": "tag"}})
+	m.cp = m.pc.Inverse()
+	m.ba = m.ab.Inverse()
+	return m
+}
+
+// rlEnv is a store with the catalogue's fixtures, and a second store of an
+// identical but separate schema, for ErrWrongStore.
+type rlEnv struct {
+	*rlModels
+	db    *memrel.Store
+	other *memrel.Store
+	// nComments is the number of comments of post 3 (ids 3..nComments+2).
+	nComments int
+}
+
+func rlStr(s string) *string { return &s }
+
+func rlI64(i int64) *int64 { return &i }
+
+func rlOpen(t *testing.T, m, other *rlModels) *rlEnv {
+	t.Helper()
+	db, err := m.s.Open()
+	require.NoError(t, err)
+	odb, err := other.s.Open()
+	require.NoError(t, err)
+	e := &rlEnv{rlModels: m, db: db, other: odb, nComments: 100}
+	for _, st := range []struct {
+		db *memrel.Store
+		m  *rlModels
+	}{{db, m}, {odb, other}} {
+		require.NoError(t, st.db.Update(func(tx *memrel.Txn) error { return rlFixtures(tx, st.m, e.nComments) }))
+	}
+	return e
+}
+
+func rlFixtures(tx *memrel.Txn, m *rlModels, n int) error {
+	var errs []error
+	add := func(_ any, err error) { errs = append(errs, err) }
+	add(m.posts.Create(tx, rlPost{Slug: "a", Title: "A"}))
+	add(m.posts.Create(tx, rlPost{Slug: "b", Title: "B", Rank: rlI64(5)}))
+	add(m.posts.Create(tx, rlPost{Slug: "c", Title: "C"}))
+	add(m.comments.Create(tx, rlComment{PostID: 1, Body: rlStr("first")}))
+	add(m.comments.Create(tx, rlComment{PostID: 1, Body: rlStr("second")}))
+	for i := 0; i < n; i++ {
+		add(m.comments.Create(tx, rlComment{PostID: 3, Body: rlStr(fmt.Sprint("bulk ", i))}))
+	}
+	add(m.authors.Create(tx, rlAuthor{Name: "ann"}))
+	add(m.authors.Create(tx, rlAuthor{Name: "bob"}))
+	add(m.books.Create(tx, rlBook{AuthorID: rlI64(1), Title: "reviewed"}))
+	add(m.books.Create(tx, rlBook{Title: "orphan"}))
+	add(m.reviews.Create(tx, rlReview{BookID: 1, Stars: 4}))
+	add(m.tags.Create(tx, rlTag{Code: "go", Label: "Go"}))
+	add(m.notes.Create(tx, rlNote{TagCode: rlStr("go"), Kind: "tag", Text: "n1"}))
+	return errors.Join(errs...)
+}
+
+func rlDump(t *testing.T, db *memrel.Store) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, db.Save(&buf))
+	return buf.Bytes()
+}
+
+// rlSameDump fails when db's dump differs from want (without printing
+// kilobytes of bytes).
+func rlSameDump(t *testing.T, want []byte, db *memrel.Store, msg string) {
+	t.Helper()
+	got := rlDump(t, db)
+	if !bytes.Equal(want, got) {
+		i := 0
+		for i < len(want) && i < len(got) && want[i] == got[i] {
+			i++
+		}
+		t.Fatalf("%s: dumps differ from byte %d (len %d -> %d)", msg, i, len(want), len(got))
+	}
+}
+
+// rlMode is the transaction a case runs its operation in.
+type rlMode int
+
+const (
+	rlWrite     rlMode = iota // a write transaction, committed after the op
+	rlRead                    // a read transaction
+	rlCommitted               // a write transaction committed before the op
+	rlAborted                 // a write transaction aborted before the op
+	rlDoneRead                // a read transaction committed before the op
+	rlForeign                 // a write transaction of a store of another schema
+	rlNilTx                   // a nil *Txn
+)
+
+func (m rlMode) String() string {
+	return [...]string{"write", "read", "committed", "aborted", "done-read", "foreign", "nil-tx"}[m]
+}
+
+type rlCase struct {
+	name string
+	mode rlMode
+	op   func(e *rlEnv, tx *memrel.Txn) error
+	is   error // errors.Is target, or nil
+	as   any   // errors.As target (pointer to a typed error pointer), or nil
+	msg  []string
+}
+
+// rlRun runs one case in a fresh store: the op must fail as documented,
+// without panicking, and change nothing in either store.
+func rlRun(t *testing.T, m, other *rlModels, tc rlCase) error {
+	t.Helper()
+	e := rlOpen(t, m, other)
+	before, obefore := rlDump(t, e.db), rlDump(t, e.other)
+	var err error
+	call := func(tx *memrel.Txn) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("rl: memrel panicked: %v", p)
+				t.Errorf("memrel panicked on bad input: %v", p)
+			}
+		}()
+		return tc.op(e, tx)
+	}
+	switch tc.mode {
+	case rlWrite:
+		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error { err = call(tx); return nil }))
+	case rlRead:
+		require.NoError(t, e.db.View(func(tx *memrel.Txn) error { err = call(tx); return nil }))
+	case rlCommitted:
+		tx := e.db.Begin(true)
+		require.NoError(t, tx.Commit())
+		err = call(tx)
+	case rlAborted:
+		tx := e.db.Begin(true)
+		tx.Abort()
+		err = call(tx)
+	case rlDoneRead:
+		tx := e.db.Begin(false)
+		require.NoError(t, tx.Commit())
+		err = call(tx)
+	case rlForeign:
+		require.NoError(t, e.other.Update(func(tx *memrel.Txn) error { err = call(tx); return nil }))
+	case rlNilTx:
+		err = call(nil)
+	}
+	require.Error(t, err)
+	if tc.is != nil {
+		require.ErrorIs(t, err, tc.is)
+	}
+	if tc.as != nil {
+		require.ErrorAs(t, err, tc.as)
+	}
+	for _, s := range tc.msg {
+		require.Contains(t, err.Error(), s, "the message should name %q", s)
+	}
+	rlSameDump(t, before, e.db, "the store changed")
+	rlSameDump(t, obefore, e.other, "the other store changed")
+	// The store is still usable: a write commits.
+	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		_, err := e.posts.Create(tx, rlPost{Slug: "after", Title: "after"})
+		return err
+	}))
+	return err
+}
+
+// rlOp is one call of a public entry point, reused for every misuse of
+// the transaction.
+type rlOp struct {
+	name string
+	op   func(e *rlEnv, tx *memrel.Txn) error
+}
+
+func rlErr[T any](_ T, err error) error { return err }
+
+func rlErr3[T any](_ T, _ bool, err error) error { return err }
+
+// rlWriteOps calls every write entry point with otherwise valid input.
+func rlWriteOps() []rlOp {
+	p1 := rlPost{ID: 1}
+	c1 := rlComment{ID: 1}
+	return []rlOp{
+		{"Model.Create", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Create(tx, rlPost{Slug: "z", Title: "Z"}))
+		}},
+		{"Model.Update", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Update(tx, rlPost{ID: 1, Slug: "a", Title: "new"}))
+		}},
+		{"Model.UpdateKey", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateKey(tx, int64(2), rlPost{ID: 20, Slug: "b", Title: "B"}))
+		}},
+		{"Model.Destroy", func(e *rlEnv, tx *memrel.Txn) error { return e.posts.Destroy(tx, p1) }},
+		{"Model.DestroyKey", func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 2) }},
+		{"Model.UpdateAll", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Eq("id", 1), map[string]any{"title": "x"}))
+		}},
+		{"Model.DestroyAll", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.DestroyAll(tx, query.Eq("id", 2)))
+		}},
+		{"HasMany.Add", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, rlPost{ID: 2}, c1) }},
+		{"HasMany.AddKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, &c1) }},
+		{"HasMany.Set", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Set(tx, p1, nil, nil) }},
+		{"HasMany.SetKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.SetKeys(tx, p1, []any{1}, nil) }},
+		{"HasMany.Remove", func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Remove(tx, p1, []rlComment{c1}, nil)
+		}},
+		{"HasMany.RemoveKeys", func(e *rlEnv, tx *memrel.Txn) error {
+			return e.ab.RemoveKeys(tx, rlAuthor{ID: 1}, []any{1}, nil)
+		}},
+		{"HasMany.Create", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Create(tx, p1, rlComment{Body: rlStr("x")}))
+		}},
+		{"BelongsTo.Set", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Set(tx, c1, rlPost{ID: 2}))
+		}},
+		{"BelongsTo.SetKey", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.ba.SetKey(tx, rlBook{ID: 1}, nil))
+		}},
+		{"BelongsTo.Create", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Create(tx, c1, rlPost{Slug: "new", Title: "N"}))
+		}},
+	}
+}
+
+// rlReadOps calls every read entry point with valid input.
+func rlReadOps() []rlOp {
+	p1 := rlPost{ID: 1}
+	c1 := rlComment{ID: 1}
+	return []rlOp{
+		{"Model.FindByPK", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.posts.FindByPK(tx, 1)) }},
+		{"Model.FindOne", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.posts.FindOne(tx, nil)) }},
+		{"Model.FindAll", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}}}))
+		}},
+		{"Model.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.posts.Count(tx, nil)) }},
+		{"HasMany.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, p1, nil)) }},
+		{"HasMany.GetMany", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.GetMany(tx, []rlPost{p1}, nil))
+		}},
+		{"HasMany.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Count(tx, p1, nil)) }},
+		{"HasMany.Has", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Has(tx, p1, c1)) }},
+		{"HasMany.HasKeys", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, 1)) }},
+		{"BelongsTo.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.cp.Get(tx, c1)) }},
+	}
+}
+
+// rlTxnCases: every entry point in every transaction it must refuse.
+func rlTxnCases() []rlCase {
+	var cases []rlCase
+	readOnly := []string{"read-only"}
+	done := []string{"committed or aborted"}
+	wrong := []string{"does not belong to this store"}
+	for _, w := range rlWriteOps() {
+		cases = append(cases,
+			rlCase{name: w.name, mode: rlRead, op: w.op, is: memrel.ErrReadOnly, msg: readOnly},
+			rlCase{name: w.name, mode: rlCommitted, op: w.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: w.name, mode: rlAborted, op: w.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: w.name, mode: rlDoneRead, op: w.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: w.name, mode: rlForeign, op: w.op, is: memrel.ErrWrongStore, msg: wrong},
+			rlCase{name: w.name, mode: rlNilTx, op: w.op, is: memrel.ErrTxDone, msg: []string{"nil transaction"}},
+		)
+	}
+	for _, r := range rlReadOps() {
+		cases = append(cases,
+			rlCase{name: r.name, mode: rlCommitted, op: r.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: r.name, mode: rlAborted, op: r.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: r.name, mode: rlDoneRead, op: r.op, is: memrel.ErrTxDone, msg: done},
+			rlCase{name: r.name, mode: rlForeign, op: r.op, is: memrel.ErrWrongStore, msg: wrong},
+			rlCase{name: r.name, mode: rlNilTx, op: r.op, is: memrel.ErrTxDone, msg: []string{"nil transaction"}},
+		)
+	}
+	return cases
+}
+
+func rlAs[T any]() any { return new(T) }
+
+// rlInputCases: bad values given to each entry point in a live write
+// transaction.
+func rlInputCases() []rlCase {
+	p1, p3 := rlPost{ID: 1}, rlPost{ID: 3}
+	c1 := rlComment{ID: 1}
+	unsavedPost, unsavedComment := rlPost{Slug: "u", Title: "U"}, rlComment{Body: rlStr("u")}
+	missingPost := rlPost{ID: 999}
+	fieldErr := rlAs[*memrel.FieldError]
+	valErr := rlAs[*memrel.ValidationError]
+	uniqErr := rlAs[*memrel.UniqueConstraintError]
+	fkErr := rlAs[*memrel.ForeignKeyConstraintError]
+	assocErr := rlAs[*memrel.AssociationError]
+	eagerErr := rlAs[*memrel.EagerLoadingError]
+	nfErr := rlAs[*memrel.NotFoundError]
+	findAll := func(o *memrel.Options) func(e *rlEnv, tx *memrel.Txn) error {
+		return func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.posts.FindAll(tx, o)) }
+	}
+	where := func(c query.Cond) func(e *rlEnv, tx *memrel.Txn) error {
+		return findAll(&memrel.Options{Where: c})
+	}
+	// bigKeys is a huge batch of existing comment keys (repeated) with one
+	// unknown key in the middle.
+	bigKeys := func(e *rlEnv, unknown any) []any {
+		keys := make([]any, 100_000)
+		for i := range keys {
+			keys[i] = int64(3 + i%e.nComments)
+		}
+		keys[len(keys)/2] = unknown
+		return keys
+	}
+	return []rlCase{
+		// Model.Create
+		{name: "Create duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Create(tx, rlPost{Slug: "a", Title: "dup"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "a"}},
+		{name: "Create duplicate PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Create(tx, rlPost{ID: 1, Slug: "new", Title: "dup"}))
+		}, as: uniqErr(), msg: []string{"Post", "id", "1"}},
+		{name: "Create duplicate string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.tags.Create(tx, rlTag{Code: "go", Label: "again"}))
+		}, as: uniqErr(), msg: []string{"Tag", "code", "go"}},
+		{name: "Create FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Create(tx, rlComment{PostID: 999, Body: rlStr("x")}))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
+		{name: "Create zero FK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Create(tx, rlComment{Body: rlStr("x")}))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "0"}},
+		{name: "Create nullable FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.books.Create(tx, rlBook{AuthorID: rlI64(-7), Title: "x"}))
+		}, as: fkErr(), msg: []string{"Book", "authorId", "-7"}},
+		{name: "Create string FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.notes.Create(tx, rlNote{TagCode: rlStr("rust"), Kind: "tag"}))
+		}, as: fkErr(), msg: []string{"Note", "tagCode", "rust"}},
+		{name: "Create NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Create(tx, rlComment{PostID: 1}))
+		}, as: valErr(), msg: []string{"Comment", "body", "null"}},
+		{name: "Create NULL and bad FK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Create(tx, rlComment{PostID: 999}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+
+		// Model.FindByPK: wrong key types
+		{name: "FindByPK string key for int PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, "1"))
+		}, is: memrel.ErrBadKey, as: fieldErr(), msg: []string{"Post", "id", `"1"`}},
+		{name: "FindByPK fractional float", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, 1.5))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "1.5"}},
+		{name: "FindByPK NaN", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, math.NaN()))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "NaN"}},
+		{name: "FindByPK struct key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, struct{ X int }{1}))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "FindByPK instance as key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, p1))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "FindByPK nil key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, nil))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "FindByPK uint64 overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindByPK(tx, uint64(math.MaxUint64)))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "18446744073709551615"}},
+		{name: "FindByPK int key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.tags.FindByPK(tx, 1))
+		}, is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
+		{name: "FindByPK bytes key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.tags.FindByPK(tx, []byte("go")))
+		}, is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
+
+		// FindAll / FindOne / Count options
+		{name: "where unknown field", op: where(query.Eq("nope", 1)),
+			is: memrel.ErrUnknownField, as: fieldErr(), msg: []string{"Post", "nope"}},
+		{name: "where unknown field nested", op: where(query.Or(query.Eq("id", 1), query.Not(query.And(query.Gt("rank", 1), query.IsNull("nope2"))))),
+			is: memrel.ErrUnknownField, msg: []string{"Post", "nope2"}},
+		{name: "where association name as field", op: where(query.Eq("comments", 1)),
+			is: memrel.ErrUnknownField, msg: []string{"Post", "comments"}},
+		{name: "where wrong value type", op: where(query.Eq("id", "x")),
+			is: memrel.ErrBadValue, msg: []string{"Post", "id", `"x"`}},
+		{name: "where struct value", op: where(query.Eq("title", struct{}{})),
+			is: memrel.ErrBadValue, msg: []string{"Post", "title"}},
+		{name: "where slice value", op: where(query.In("slug", []string{"a"})),
+			is: memrel.ErrBadValue, msg: []string{"Post", "slug"}},
+		{name: "where between bad bound", op: where(query.Between("id", 1, "z")),
+			is: memrel.ErrBadValue, msg: []string{"Post", "id", `"z"`}},
+		{name: "where in bad element", op: where(query.In("id", 1, 2, 1.25)),
+			is: memrel.ErrBadValue, msg: []string{"Post", "id", "1.25"}},
+		{name: "where int overflow", op: where(query.Gt("id", uint64(math.MaxUint64))),
+			is: memrel.ErrBadValue, msg: []string{"Post", "id"}},
+		{name: "where like on integer", op: where(query.Like("id", "1%")),
+			is: memrel.ErrBadOperator, msg: []string{"Post", "id"}},
+		{name: "where startsWith on pointer int", op: where(query.StartsWith("rank", "1")),
+			is: memrel.ErrBadOperator, msg: []string{"Post", "rank"}},
+		{name: "where zero-value cond inside Not", op: where(query.Not(query.Eq("", 1))),
+			is: memrel.ErrUnknownField, msg: []string{"Post"}},
+		{name: "order unknown field", op: findAll(&memrel.Options{Order: []query.Order{query.Asc("id"), query.Desc("nope")}}),
+			is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "order empty field", op: findAll(&memrel.Options{Order: []query.Order{{}}}),
+			is: memrel.ErrUnknownField, msg: []string{"Post"}},
+		{name: "fields unknown", op: findAll(&memrel.Options{Fields: []string{"id", "nope"}}),
+			is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "negative limit", op: findAll(&memrel.Options{Limit: -1}),
+			is: memrel.ErrBadValue, msg: []string{"Post", "limit"}},
+		{name: "negative offset", op: findAll(&memrel.Options{Offset: -1}),
+			is: memrel.ErrBadValue, msg: []string{"Post", "offset"}},
+		{name: "include unrelated association", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.ab}}}))
+		}, as: eagerErr(), msg: []string{"Post", "Author.books"}},
+		{name: "include nil association", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{}}}))
+		}, as: eagerErr(), msg: []string{"Post"}},
+		{name: "include unrelated nested", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc, Include: []memrel.Include{{Assoc: e.br}}}}}))
+		}, as: eagerErr(), msg: []string{"Comment", "Book.reviews"}},
+		{name: "include inverse from wrong side", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.cp}}}))
+		}, as: eagerErr(), msg: []string{"Post", "post"}},
+		{name: "include where unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc, Where: query.Eq("nope", 1)}}}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
+		{name: "include without struct field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.books.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.ba}}}))
+		}, as: assocErr(), msg: []string{"author"}},
+		{name: "FindOne unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("nope", 1)}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "FindOne bad order", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.posts.FindOne(tx, &memrel.Options{Order: []query.Order{query.Asc("nope")}}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "Count unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Count(tx, &memrel.Options{Where: query.Ne("nope", nil)}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "Count bad value", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Count(tx, &memrel.Options{Where: query.Lt("rank", "high")}))
+		}, is: memrel.ErrBadValue, msg: []string{"Post", "rank", "high"}},
+
+		// Model.Update / UpdateKey
+		{name: "Update missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Update(tx, rlPost{ID: 999, Slug: "z", Title: "Z"}))
+		}, is: memrel.ErrNotFound, as: nfErr(), msg: []string{"Post", "999"}},
+		{name: "Update unsaved instance", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Update(tx, unsavedPost))
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "Update duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.Update(tx, rlPost{ID: 1, Slug: "b", Title: "A"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "b"}},
+		{name: "Update NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Update(tx, rlComment{ID: 1, PostID: 1}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+		{name: "Update FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.Update(tx, rlComment{ID: 1, PostID: 999, Body: rlStr("x")}))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
+		{name: "UpdateKey string key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateKey(tx, "1", rlPost{ID: 1, Slug: "a", Title: "A"}))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", `"1"`}},
+		{name: "UpdateKey nil key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateKey(tx, nil, rlPost{ID: 1, Slug: "a", Title: "A"}))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "UpdateKey onto existing PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateKey(tx, 1, rlPost{ID: 2, Slug: "a", Title: "A"}))
+		}, as: uniqErr(), msg: []string{"Post", "id", "2"}},
+		{name: "UpdateKey restricted by children", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.authors.UpdateKey(tx, 1, rlAuthor{ID: 50, Name: "ann"}))
+		}, as: fkErr(), msg: []string{"Book", "authorId", "1", "onUpdate"}},
+		{name: "UpdateKey re-key with duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateKey(tx, 1, rlPost{ID: 10, Slug: "b", Title: "A"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "b"}},
+
+		// Model.Destroy / DestroyKey
+		{name: "DestroyKey missing row", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 999) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "DestroyKey wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, "1") },
+			is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "DestroyKey float key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 2.5) },
+			is: memrel.ErrBadKey, msg: []string{"Post", "id", "2.5"}},
+		{name: "DestroyKey nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, nil) },
+			is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "DestroyKey int key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.tags.DestroyKey(tx, -1) },
+			is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
+		{name: "Destroy unsaved instance", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.Destroy(tx, unsavedPost) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "Destroy restricted by children", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.authors.Destroy(tx, rlAuthor{ID: 1})
+		}, as: fkErr(), msg: []string{"Book", "authorId", "onDelete"}},
+		{name: "Destroy restricted by grandchildren", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.books.DestroyKey(tx, 1)
+		}, as: fkErr(), msg: []string{"Review", "bookId", "1"}},
+
+		// Model.UpdateAll / DestroyAll
+		{name: "UpdateAll unknown set field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x", "nope": 1}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "UpdateAll association field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"Comments": nil}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "Comments"}},
+		{name: "UpdateAll wrong value type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": 7}))
+		}, is: memrel.ErrBadValue, msg: []string{"Post", "title", "7"}},
+		{name: "UpdateAll overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.reviews.UpdateAll(tx, query.Cond{}, map[string]any{"stars": 300}))
+		}, is: memrel.ErrBadValue, msg: []string{"Review", "stars", "300"}},
+		{name: "UpdateAll NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": nil}))
+		}, as: valErr(), msg: []string{"Post", "title"}},
+		{name: "UpdateAll NULL into notnull pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.UpdateAll(tx, query.Eq("postId", 1), map[string]any{"body": nil}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+		{name: "UpdateAll unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Eq("nope", 1), map[string]any{"title": "x"}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "UpdateAll duplicates a unique field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"slug": "same"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "same"}},
+		{name: "UpdateAll duplicates the PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Gt("id", 1), map[string]any{"id": 1}))
+		}, as: uniqErr(), msg: []string{"Post", "id", "1"}},
+		{name: "UpdateAll FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.comments.UpdateAll(tx, query.Cond{}, map[string]any{"postId": 999}))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
+		{name: "UpdateAll re-key onto existing PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.authors.UpdateAll(tx, query.Eq("name", "bob"), map[string]any{"id": 1}))
+		}, as: uniqErr(), msg: []string{"Author", "id", "1"}},
+		{name: "UpdateAll re-key one restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.authors.UpdateAll(tx, query.Eq("name", "ann"), map[string]any{"id": 77}))
+		}, as: fkErr(), msg: []string{"Book", "authorId", "onUpdate"}},
+		{name: "DestroyAll unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.DestroyAll(tx, query.Eq("nope", 1)))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "DestroyAll bad value", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.DestroyAll(tx, query.In("id", "x")))
+		}, is: memrel.ErrBadValue, msg: []string{"Post", "id"}},
+		{name: "DestroyAll restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.authors.DestroyAll(tx, query.Cond{}))
+		}, as: fkErr(), msg: []string{"Book", "authorId"}},
+		{name: "DestroyAll cascade hits restrict", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.books.DestroyAll(tx, query.Cond{}))
+		}, as: fkErr(), msg: []string{"Review", "bookId"}},
+
+		// HasMany reads
+		{name: "Get unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, unsavedPost, nil)) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "Get missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, missingPost, nil)) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "Get missing string source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.tn.Get(tx, rlTag{Code: "zig"}, nil))
+		}, is: memrel.ErrNotFound, msg: []string{"Tag", "zig"}},
+		{name: "Get unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Where: query.Eq("slug", "a")}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "slug"}},
+		{name: "Get unknown order field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Order: []query.Order{query.Desc("nope")}}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
+		{name: "Get unknown selected field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Fields: []string{"nope"}}))
+		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
+		{name: "Get negative offset", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Offset: -2}))
+		}, is: memrel.ErrBadValue, msg: []string{"Comment"}},
+		{name: "Get include unrelated", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}}}))
+		}, as: eagerErr(), msg: []string{"Comment", "Post.comments"}},
+		{name: "GetMany one missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.GetMany(tx, []rlPost{p1, missingPost}, nil))
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "GetMany bad where", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.GetMany(tx, []rlPost{p1}, &memrel.Options{Where: query.Like("postId", "%")}))
+		}, is: memrel.ErrBadOperator, msg: []string{"Comment", "postId"}},
+		{name: "Count missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Count(tx, missingPost, nil)) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "Count bad where", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Count(tx, p1, &memrel.Options{Where: query.Eq("body", 1)}))
+		}, is: memrel.ErrBadValue, msg: []string{"Comment", "body"}},
+		{name: "Has missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Has(tx, missingPost, c1)) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "HasKeys string key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, "1")) },
+			is: memrel.ErrBadKey, msg: []string{"comments", "Comment", "id"}},
+		{name: "HasKeys float key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, 1.5)) },
+			is: memrel.ErrBadKey, msg: []string{"comments", "1.5"}},
+		{name: "HasKeys struct key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.HasKeys(tx, p1, struct{}{}))
+		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "HasKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, p1)) },
+			is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "HasKeys wrong model pointer", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, &p1)) },
+			is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "HasKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, nil)) },
+			is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "HasKeys nil instance pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.HasKeys(tx, p1, (*rlComment)(nil)))
+		}, as: assocErr(), msg: []string{"comments", "nil"}},
+
+		// HasMany.Add / AddKeys
+		{name: "Add missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, missingPost, c1) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "Add unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, unsavedPost, c1) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "Add unsaved target", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Add(tx, rlPost{ID: 2}, c1, unsavedComment)
+		}, is: memrel.ErrNotFound, as: nfErr(), msg: []string{"Comment", "0"}},
+		{name: "AddKeys unknown key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 999) },
+			is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
+		{name: "AddKeys duplicate keys and unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 1, int64(1), &c1, c1, 2, 2, 888)
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "888"}},
+		{name: "AddKeys 100k keys with one unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.AddKeys(tx, p1, bigKeys(e, 123456789)...)
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "123456789"}},
+		{name: "AddKeys 100k keys with one bad type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.AddKeys(tx, p1, bigKeys(e, "3")...)
+		}, is: memrel.ErrBadKey, msg: []string{"comments", `"3"`}},
+		{name: "AddKeys string key for int PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, "1") },
+			is: memrel.ErrBadKey, msg: []string{"comments", `"1"`}},
+		{name: "AddKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, p3) },
+			is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "AddKeys wrong model after good keys", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 2, &p3)
+		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "AddKeys string key for int PK of string-keyed source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.tn.AddKeys(tx, rlTag{Code: "go"}, "1")
+		}, is: memrel.ErrBadKey, msg: []string{"Tag.notes", "Note", `"1"`}},
+		{name: "AddKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, nil) },
+			is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "AddKeys nil instance pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.AddKeys(tx, p1, (*rlComment)(nil))
+		}, as: assocErr(), msg: []string{"comments", "nil"}},
+		{name: "Add missing string source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.tn.Add(tx, rlTag{Code: "nope"}, rlNote{ID: 1})
+		}, is: memrel.ErrNotFound, msg: []string{"Tag", "nope"}},
+
+		// HasMany.Set / SetKeys
+		{name: "Set missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Set(tx, missingPost, nil, nil) },
+			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "Set unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Set(tx, unsavedPost, []rlComment{c1}, &memrel.SetOptions{DestroyPrevious: true})
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "Set unsaved target", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Set(tx, p3, []rlComment{unsavedComment}, nil)
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "0"}},
+		{name: "SetKeys unknown key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.SetKeys(tx, p3, []any{1, 999}, nil)
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
+		{name: "SetKeys 100k keys with one unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.SetKeys(tx, p1, bigKeys(e, -1), nil)
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "-1"}},
+		{name: "SetKeys wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.SetKeys(tx, p1, []any{true}, nil)
+		}, is: memrel.ErrBadKey, msg: []string{"comments", "true"}},
+		{name: "SetKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.SetKeys(tx, p1, []any{rlBook{ID: 1}}, nil)
+		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "Set un-associating restricted rows", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.ab.Set(tx, rlAuthor{ID: 1}, nil, &memrel.SetOptions{DestroyPrevious: true})
+		}, as: fkErr(), msg: []string{"Review", "bookId"}},
+
+		// HasMany.Remove / RemoveKeys
+		{name: "Remove missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Remove(tx, missingPost, []rlComment{c1}, nil)
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "Remove unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.Remove(tx, unsavedPost, nil, nil)
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "RemoveKeys wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.RemoveKeys(tx, p1, []any{1, "2"}, nil)
+		}, is: memrel.ErrBadKey, msg: []string{"comments", `"2"`}},
+		{name: "RemoveKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.RemoveKeys(tx, p1, []any{&p1}, nil)
+		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
+		{name: "RemoveKeys 100k keys with one bad type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.pc.RemoveKeys(tx, p3, bigKeys(e, 3.25), nil)
+		}, is: memrel.ErrBadKey, msg: []string{"comments", "3.25"}},
+		{name: "Remove destroy restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.ab.RemoveKeys(tx, rlAuthor{ID: 1}, []any{1}, &memrel.RemoveOptions{Destroy: true})
+		}, as: fkErr(), msg: []string{"Review", "bookId"}},
+
+		// HasMany.Create
+		{name: "HasMany.Create missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Create(tx, missingPost, rlComment{Body: rlStr("x")}))
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
+		{name: "HasMany.Create unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Create(tx, unsavedPost, rlComment{Body: rlStr("x")}))
+		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
+		{name: "HasMany.Create NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Create(tx, p1, rlComment{}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+		{name: "HasMany.Create duplicate PK", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.pc.Create(tx, p1, rlComment{ID: 2, Body: rlStr("x")}))
+		}, as: uniqErr(), msg: []string{"Comment", "id", "2"}},
+
+		// BelongsTo
+		{name: "BelongsTo.Get unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.cp.Get(tx, unsavedComment))
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "0"}},
+		{name: "BelongsTo.Get missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.cp.Get(tx, rlComment{ID: 999}))
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
+		{name: "BelongsTo.Set unsaved parent", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Set(tx, c1, unsavedPost))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "Post"}},
+		{name: "BelongsTo.Set missing parent", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Set(tx, c1, missingPost))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
+		{name: "BelongsTo.Set missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Set(tx, rlComment{ID: 999}, p1))
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
+		{name: "BelongsTo.Set unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.ba.Set(tx, rlBook{Title: "u"}, rlAuthor{ID: 2}))
+		}, is: memrel.ErrNotFound, msg: []string{"Book", "0"}},
+		{name: "BelongsTo.SetKey missing parent", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.SetKey(tx, c1, 999))
+		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
+		{name: "BelongsTo.SetKey string key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.SetKey(tx, c1, "2"))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", `"2"`}},
+		{name: "BelongsTo.SetKey float key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.SetKey(tx, c1, 2.5))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "2.5"}},
+		{name: "BelongsTo.SetKey instance as key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.SetKey(tx, c1, p1))
+		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
+		{name: "BelongsTo.SetKey nil into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.SetKey(tx, c1, nil))
+		}, as: valErr(), msg: []string{"Comment", "postId"}},
+		{name: "BelongsTo.SetKey missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.ba.SetKey(tx, rlBook{ID: 77}, 1))
+		}, is: memrel.ErrNotFound, msg: []string{"Book", "77"}},
+		{name: "BelongsTo.Create duplicate parent", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Create(tx, c1, rlPost{Slug: "a", Title: "dup"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "a"}},
+		{name: "BelongsTo.Create missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.cp.Create(tx, rlComment{ID: 999}, rlPost{Slug: "n", Title: "N"}))
+		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
+		{name: "BelongsTo.Create unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.ba.Create(tx, rlBook{}, rlAuthor{Name: "new"}))
+		}, is: memrel.ErrNotFound, msg: []string{"Book"}},
+
+		// Zero values of the handles themselves
+		{name: "zero Model", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(new(memrel.Model[rlPost]).FindAll(tx, nil))
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+		{name: "zero Model Create", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(new(memrel.Model[rlPost]).Create(tx, rlPost{Slug: "z", Title: "z"}))
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+		{name: "zero HasMany", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(new(memrel.HasMany[rlPost, rlComment]).Get(tx, p1, nil))
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+		{name: "zero HasMany AddKeys", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return new(memrel.HasMany[rlPost, rlComment]).AddKeys(tx, p1, 1)
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+		{name: "zero BelongsTo", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(new(memrel.BelongsTo[rlComment, rlPost]).Get(tx, c1))
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+		{name: "include typed nil association", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: (*memrel.HasMany[rlPost, rlComment])(nil)}}}))
+		}, as: eagerErr(), msg: []string{"Post"}},
+		{name: "include zero association", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: new(memrel.HasMany[rlPost, rlComment])}}}))
+		}, as: eagerErr(), msg: []string{"Post"}},
+		{name: "model of another schema", op: func(e *rlEnv, tx *memrel.Txn) error {
+			other := rlNewModels()
+			return rlErr(other.posts.Create(tx, rlPost{Slug: "z", Title: "z"}))
+		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
+	}
+}
+
+// TestRLBadInputCatalogue runs every case of the catalogue.
+func TestRLBadInputCatalogue(t *testing.T) {
+	m, other := rlNewModels(), rlNewModels()
+	inputs, txns := rlInputCases(), rlTxnCases()
+	var unprefixed []string
+	run := func(name string, tc rlCase) {
+		t.Run(name, func(t *testing.T) {
+			if err := rlRun(t, m, other, tc); err != nil && !strings.HasPrefix(err.Error(), "memrel: ") {
+				unprefixed = append(unprefixed, name+": "+err.Error())
+			}
+		})
+	}
+	for _, tc := range inputs {
+		run(tc.name, tc)
+	}
+	for _, tc := range txns {
+		run(tc.name+"/"+tc.mode.String(), tc)
+	}
+	t.Logf("bad-input catalogue: %d cases (%d bad values, %d transaction misuses)", len(inputs)+len(txns), len(inputs), len(txns))
+	// STYLE: every message starts "memrel: ".
+	require.Empty(t, unprefixed, "error messages that do not start with \"memrel: \"")
+}

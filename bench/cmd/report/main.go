@@ -1,0 +1,305 @@
+// Command report runs the memrel benchmarks against raw go-memdb, GORM +
+// SQLite and a mutex-and-maps store, and prints markdown tables of
+// memrel's ratio to each per operation and data set size. Its last line is
+//
+//	geomean memrel/memdb=<x> gorm/memrel=<y> map/memrel=<z>
+//
+// the geometric means of the ns/op ratios over the operations all four
+// ran. Run it from the bench module:
+//
+//	cd bench && go run ./cmd/report          # P = 1e3, 1e5, 1e6
+//	cd bench && go run ./cmd/report -quick   # P = 1e3, 1e5, short runs
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/memrel/memrel/bench"
+)
+
+type key struct {
+	p        int64
+	impl, op string
+}
+
+type result struct {
+	ns, bytes, allocs float64 // per op (per row for Load)
+	stored            float64 // Load only: bytes kept per row
+	extra             string
+}
+
+func main() {
+	testing.Init()
+	quick := flag.Bool("quick", false, "P = 1000 and 100000 with short runs: under a minute")
+	sizes := flag.String("sizes", "", "comma-separated sizes P (default 1000,100000,1000000; -quick: 1000,100000)")
+	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
+	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
+	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
+	interleave := flag.Int64("interleave-max", 10_000, "largest P at which every contender's data set is loaded at once and each op runs on all in turn")
+	flag.Parse()
+
+	sz, bt := "1000,100000,1000000", "1s"
+	if *quick {
+		sz, bt = "1000,100000", "40ms"
+	}
+	if *sizes != "" {
+		sz = *sizes
+	}
+	if *benchtime != "" {
+		bt = *benchtime
+	}
+	ps, err := bench.ParseSizes(sz)
+	if err != nil {
+		fail(err)
+	}
+	r := &bench.Runner{Sizes: ps, Impls: bench.Impls(), InterleaveMax: *interleave}
+	if *impls != "" {
+		r.Impls = nil
+		for _, im := range bench.Impls() {
+			if contains(*impls, im.Name) {
+				r.Impls = append(r.Impls, im)
+			}
+		}
+	}
+	if *ops != "" {
+		r.Ops = strings.Split(*ops, ",")
+	}
+
+	// Above the first size, an op whose time per step is known from the
+	// size before runs once (b.N = 1) for as many steps as should fill the
+	// bench time, instead of ramping up over several runs that each begin
+	// with a GC of the whole (large) heap.
+	budget, err := time.ParseDuration(bt)
+	scaled := map[key]int64{}
+	perStep := map[string]float64{}
+	parallel := map[string]bool{}
+	for _, o := range bench.Ops() {
+		parallel[o.Name] = o.Parallel
+	}
+	if err == nil {
+		r.Steps = func(c bench.Case) int64 {
+			prev, ok := perStep[c.Impl+"/"+c.Op]
+			if !ok || prev <= 0 || parallel[c.Op] {
+				return 1
+			}
+			// Assume the larger data set doubles the time per step.
+			n := max(int64(float64(budget.Nanoseconds())/(2*prev)), 1)
+			scaled[key{c.P, c.Impl, c.Op}] = n
+			return n
+		}
+	}
+
+	start := time.Now()
+	res := map[key]result{}
+	skipped := map[string]string{}
+	loads := map[key]bench.LoadStats{}
+	r.Each(func(c bench.Case, f func(*testing.B)) {
+		k := key{c.P, c.Impl, c.Op}
+		if c.Skip != "" {
+			skipped[c.Impl] = c.Skip
+			return
+		}
+		fmt.Fprintf(os.Stderr, "%-28s", c.Name())
+		steps, once := scaled[k]
+		if once {
+			must(flag.Set("test.benchtime", "1x"))
+		} else {
+			steps = 1
+			must(flag.Set("test.benchtime", bt))
+		}
+		br := testing.Benchmark(f)
+		if br.N == 0 {
+			fmt.Fprintln(os.Stderr, " FAILED")
+			return
+		}
+		per := float64(br.N) * float64(steps)
+		rs := result{ns: float64(br.T.Nanoseconds()) / per, bytes: float64(br.MemBytes) / per, allocs: float64(br.MemAllocs) / per}
+		perStep[c.Impl+"/"+c.Op] = rs.ns
+		if c.Op == bench.LoadOp {
+			st := loads[k]
+			rs = result{ns: st.NsPerRow, bytes: st.BytesPerRow, allocs: st.AllocsPerRow, stored: st.StoredBytesPerRow}
+		}
+		if v, ok := br.Extra["commits/s"]; ok {
+			rs.extra = fmt.Sprintf("%.0f commits/s", v)
+		}
+		res[k] = rs
+		fmt.Fprintf(os.Stderr, " %12s %10.0f B %8.1f allocs %s\n", dur(rs.ns), rs.bytes, rs.allocs, rs.extra)
+	}, func(c bench.Case, st bench.LoadStats) {
+		loads[key{c.P, c.Impl, c.Op}] = st
+	})
+
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	report(w, r, res, skipped, time.Since(start))
+}
+
+func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string]string, took time.Duration) {
+	fmt.Fprintf(w, "# memrel benchmarks\n\n")
+	fmt.Fprintf(w, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s. Run took %s.\n\n",
+		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, took.Round(time.Second))
+	fmt.Fprintf(w, "Workload: Post hasMany Comment, P posts with %d comments each; one transaction per op. "+
+		"Load is per stored row (post or comment); Eager100 loads %d posts with their comments; "+
+		"GetParallel is Get from GOMAXPROCS readers while one writer commits moves.\n"+
+		"Ratios are of ns/op: memrel/memdb > 1 means memrel is slower than raw go-memdb; "+
+		"gorm/memrel and map/memrel > 1 mean memrel is faster.\n\n", bench.K, bench.EagerN)
+	for _, why := range skipped {
+		fmt.Fprintf(w, "Note: %s.\n\n", why)
+	}
+	names := make([]string, len(r.Impls))
+	for i, im := range r.Impls {
+		names[i] = im.Name
+	}
+	var logs [3]float64
+	n := 0
+	for _, p := range r.Sizes {
+		fmt.Fprintf(w, "## P = %d (%d rows)\n\n", p, p*(bench.K+1))
+		fmt.Fprintf(w, "| op | %s | memrel/memdb | gorm/memrel | map/memrel |\n", strings.Join(names, " | "))
+		fmt.Fprintf(w, "|---%s|---:|---:|---:|\n", strings.Repeat("|---:", len(names)))
+		for _, op := range bench.OpNames() {
+			row, ok := rowOf(res, p, op, names)
+			if !ok {
+				continue
+			}
+			ratio := func(num, den string) (float64, string) {
+				a, okA := res[key{p, num, op}]
+				b, okB := res[key{p, den, op}]
+				if !okA || !okB || b.ns == 0 {
+					return 0, "–"
+				}
+				return a.ns / b.ns, fmt.Sprintf("%.2f", a.ns/b.ns)
+			}
+			r1, s1 := ratio("memrel", "memdb")
+			r2, s2 := ratio("gorm", "memrel")
+			r3, s3 := ratio("map", "memrel")
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", op, strings.Join(row, " | "), s1, s2, s3)
+			if r1 > 0 && r2 > 0 && r3 > 0 {
+				logs[0] += math.Log(r1)
+				logs[1] += math.Log(r2)
+				logs[2] += math.Log(r3)
+				n++
+			}
+		}
+		fmt.Fprintf(w, "\nAllocation per op (Load: per row), B/op / allocs/op:\n\n")
+		fmt.Fprintf(w, "| op | %s |\n|---%s|\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)))
+		for _, op := range bench.OpNames() {
+			var cells []string
+			ran := false
+			for _, im := range names {
+				rs, ok := res[key{p, im, op}]
+				if !ok {
+					cells = append(cells, "–")
+					continue
+				}
+				ran = true
+				cells = append(cells, fmt.Sprintf("%.0f B / %.1f", rs.bytes, rs.allocs))
+			}
+			if ran {
+				fmt.Fprintf(w, "| %s | %s |\n", op, strings.Join(cells, " | "))
+			}
+		}
+		var mem []string
+		for _, im := range names {
+			if rs, ok := res[key{p, im, bench.LoadOp}]; ok {
+				mem = append(mem, fmt.Sprintf("%s %.0f", im, rs.stored))
+			}
+		}
+		if len(mem) > 0 {
+			fmt.Fprintf(w, "\nMemory kept per stored row (Go heap after GC, plus SQLite pages), bytes: %s", strings.Join(mem, ", "))
+			a, okA := res[key{p, "memrel", bench.LoadOp}]
+			b, okB := res[key{p, "memdb", bench.LoadOp}]
+			if okA && okB && b.stored > 0 {
+				fmt.Fprintf(w, " (memrel/memdb %.2f)", a.stored/b.stored)
+			}
+			fmt.Fprintln(w, ".")
+		}
+		for _, op := range bench.OpNames() {
+			if rs, ok := res[key{p, "memrel", op}]; ok && rs.extra != "" {
+				fmt.Fprintf(w, "\n%s, writer throughput meanwhile: ", op)
+				var ws []string
+				for _, im := range names {
+					if rs, ok := res[key{p, im, op}]; ok {
+						ws = append(ws, im+" "+rs.extra)
+					}
+				}
+				fmt.Fprintln(w, strings.Join(ws, ", ")+".")
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	g := func(i int) string {
+		if n == 0 {
+			return "NaN"
+		}
+		return fmt.Sprintf("%.2f", math.Exp(logs[i]/float64(n)))
+	}
+	fmt.Fprintf(w, "Geometric means over the %d (size, op) pairs all four contenders ran.\n\n", n)
+	fmt.Fprintf(w, "geomean memrel/memdb=%s gorm/memrel=%s map/memrel=%s\n", g(0), g(1), g(2))
+}
+
+// rowOf formats the ns/op cells of one op; ok is false when nothing ran.
+func rowOf(res map[key]result, p int64, op string, names []string) ([]string, bool) {
+	var cells []string
+	ran := false
+	for _, im := range names {
+		rs, ok := res[key{p, im, op}]
+		if !ok {
+			cells = append(cells, "–")
+			continue
+		}
+		ran = true
+		cells = append(cells, dur(rs.ns))
+	}
+	return cells, ran
+}
+
+// dur formats nanoseconds with a unit.
+func dur(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown CPU"
+}
+
+func contains(list, name string) bool {
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func must(err error) {
+	if err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "report:", err)
+	os.Exit(2)
+}

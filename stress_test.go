@@ -1,0 +1,679 @@
+package memrel_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+// Stress: one writer running mixed operations (creates, association
+// Add/Set/Remove, destroys with cascades, updates, key changes and
+// operations that must fail) against readers that check, inside every
+// snapshot, that what they see is a committed state and that every
+// invariant holds. MEMREL_STRESS_OPS sets the number of writer operations.
+
+type rlsUser struct {
+	ID    int64
+	Name  string `memrel:"name,unique"`
+	Posts []rlsPost
+	Votes []rlsVote
+}
+
+type rlsPost struct {
+	ID       int64
+	AuthorID *int64
+	Title    string
+	Rank     *int64 `memrel:"rank,index"`
+	Comments []rlsComment
+}
+
+type rlsComment struct {
+	ID     int64
+	PostID int64
+	Body   string
+	Votes  []rlsVote
+}
+
+type rlsVote struct {
+	ID        int64
+	CommentID *int64
+	VoterID   int64
+	Up        bool
+}
+
+type rlsEnv struct {
+	s        *memrel.Schema
+	users    *memrel.Model[rlsUser]
+	posts    *memrel.Model[rlsPost]
+	comments *memrel.Model[rlsComment]
+	votes    *memrel.Model[rlsVote]
+	up       *memrel.HasMany[rlsUser, rlsPost]    // SET NULL on delete
+	pc       *memrel.HasMany[rlsPost, rlsComment] // NOT NULL: CASCADE
+	cv       *memrel.HasMany[rlsComment, rlsVote] // nullable, CASCADE
+	uv       *memrel.HasMany[rlsUser, rlsVote]    // RESTRICT
+}
+
+func rlsSchema() *rlsEnv {
+	s := memrel.NewSchema()
+	e := &rlsEnv{s: s}
+	e.users = memrel.Define[rlsUser](s, "User")
+	e.posts = memrel.Define[rlsPost](s, "Post")
+	e.comments = memrel.Define[rlsComment](s, "Comment")
+	e.votes = memrel.Define[rlsVote](s, "Vote")
+	e.up = memrel.NewHasMany(e.users, e.posts, memrel.HasManyOptions{ForeignKey: "authorId", As: "posts", Inverse: "author"})
+	e.pc = memrel.NewHasMany(e.posts, e.comments, memrel.HasManyOptions{})
+	e.cv = memrel.NewHasMany(e.comments, e.votes, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+	e.uv = memrel.NewHasMany(e.users, e.votes, memrel.HasManyOptions{ForeignKey: "voterId", As: "votes", Inverse: "voter", OnDelete: memrel.Restrict})
+	return e
+}
+
+// rlsState is everything a transaction sees.
+type rlsState struct {
+	users    []rlsUser
+	posts    []rlsPost
+	comments []rlsComment
+	votes    []rlsVote
+}
+
+func rlsRead(e *rlsEnv, tx *memrel.Txn) (rlsState, error) {
+	var s rlsState
+	var errs [4]error
+	s.users, errs[0] = e.users.FindAll(tx, nil)
+	s.posts, errs[1] = e.posts.FindAll(tx, nil)
+	s.comments, errs[2] = e.comments.FindAll(tx, nil)
+	s.votes, errs[3] = e.votes.FindAll(tx, nil)
+	return s, errors.Join(errs[:]...)
+}
+
+func rlsOpt(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+// digest is a canonical text of the state.
+func (s rlsState) digest() string {
+	var b strings.Builder
+	for _, u := range s.users {
+		fmt.Fprintf(&b, "U%d:%q;", u.ID, u.Name)
+	}
+	for _, p := range s.posts {
+		fmt.Fprintf(&b, "P%d:%s:%q:%s;", p.ID, rlsOpt(p.AuthorID), p.Title, rlsOpt(p.Rank))
+	}
+	for _, c := range s.comments {
+		fmt.Fprintf(&b, "C%d:%d:%q;", c.ID, c.PostID, c.Body)
+	}
+	for _, v := range s.votes {
+		fmt.Fprintf(&b, "V%d:%s:%d:%v;", v.ID, rlsOpt(v.CommentID), v.VoterID, v.Up)
+	}
+	return b.String()
+}
+
+// rlsCheck verifies every invariant inside one transaction and returns the
+// state's digest.
+func rlsCheck(e *rlsEnv, tx *memrel.Txn) (string, error) {
+	s, err := rlsRead(e, tx)
+	if err != nil {
+		return "", err
+	}
+	fail := func(format string, args ...any) (string, error) { return "", fmt.Errorf(format, args...) }
+	users, posts, comments := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
+	var last int64
+	for i, u := range s.users {
+		if i > 0 && u.ID <= last {
+			return fail("users not in strict PK order: %d after %d", u.ID, last)
+		}
+		last, users[u.ID] = u.ID, true
+	}
+	postsOf, votesOf := map[int64]int{}, map[int64]int{}
+	for i, p := range s.posts {
+		if i > 0 && p.ID <= last {
+			return fail("posts not in strict PK order: %d after %d", p.ID, last)
+		}
+		last, posts[p.ID] = p.ID, true
+		if p.AuthorID != nil {
+			if !users[*p.AuthorID] {
+				return fail("post %d: dangling authorId %d", p.ID, *p.AuthorID)
+			}
+			postsOf[*p.AuthorID]++
+		}
+	}
+	commentsOf := map[int64][]any{}
+	for i, c := range s.comments {
+		if i > 0 && c.ID <= last {
+			return fail("comments not in strict PK order: %d after %d", c.ID, last)
+		}
+		last, comments[c.ID] = c.ID, true
+		if !posts[c.PostID] {
+			return fail("comment %d: dangling postId %d", c.ID, c.PostID)
+		}
+		commentsOf[c.PostID] = append(commentsOf[c.PostID], c.ID)
+	}
+	votesOnComment := map[int64]int{}
+	for i, v := range s.votes {
+		if i > 0 && v.ID <= last {
+			return fail("votes not in strict PK order: %d after %d", v.ID, last)
+		}
+		last = v.ID
+		if v.CommentID != nil {
+			if !comments[*v.CommentID] {
+				return fail("vote %d: dangling commentId %d", v.ID, *v.CommentID)
+			}
+			votesOnComment[*v.CommentID]++
+		}
+		if !users[v.VoterID] {
+			return fail("vote %d: dangling voterId %d", v.ID, v.VoterID)
+		}
+		votesOf[v.VoterID]++
+	}
+	counts := []struct {
+		name string
+		want int
+		got  func() (int, error)
+	}{
+		{"users", len(s.users), func() (int, error) { return e.users.Count(tx, nil) }},
+		{"posts", len(s.posts), func() (int, error) { return e.posts.Count(tx, nil) }},
+		{"comments", len(s.comments), func() (int, error) { return e.comments.Count(tx, nil) }},
+		{"votes", len(s.votes), func() (int, error) { return e.votes.Count(tx, nil) }},
+	}
+	for _, c := range counts {
+		if n, err := c.got(); err != nil || n != c.want {
+			return fail("Count(%s) = %d, %v; FindAll has %d", c.name, n, err, c.want)
+		}
+	}
+	for _, u := range s.users {
+		got, err := e.up.Get(tx, u, nil)
+		n, err2 := e.up.Count(tx, u, nil)
+		if err != nil || err2 != nil || len(got) != postsOf[u.ID] || n != len(got) {
+			return fail("user %d: %d posts by Get, Count %d (%v, %v), want %d", u.ID, len(got), n, err, err2, postsOf[u.ID])
+		}
+		if n, err := e.uv.Count(tx, u, nil); err != nil || n != votesOf[u.ID] {
+			return fail("user %d: Count votes %d (%v), want %d", u.ID, n, err, votesOf[u.ID])
+		}
+	}
+	for _, p := range s.posts {
+		got, err := e.pc.Get(tx, p, nil)
+		n, err2 := e.pc.Count(tx, p, nil)
+		if err != nil || err2 != nil || len(got) != len(commentsOf[p.ID]) || n != len(got) {
+			return fail("post %d: %d comments by Get, Count %d (%v, %v), want %d", p.ID, len(got), n, err, err2, len(commentsOf[p.ID]))
+		}
+		if has, err := e.pc.HasKeys(tx, p, commentsOf[p.ID]...); err != nil || !has {
+			return fail("post %d: Has(its comments) = %v, %v", p.ID, has, err)
+		}
+	}
+	for _, c := range s.comments {
+		if n, err := e.cv.Count(tx, c, nil); err != nil || n != votesOnComment[c.ID] {
+			return fail("comment %d: Count votes %d (%v), want %d", c.ID, n, err, votesOnComment[c.ID])
+		}
+		parent, ok, err := e.pc.Inverse().Get(tx, c)
+		if err != nil || !ok || parent.ID != c.PostID {
+			return fail("comment %d: BelongsTo.Get = %d, %v, %v; want %d", c.ID, parent.ID, ok, err, c.PostID)
+		}
+		if has, err := e.pc.HasKeys(tx, rlsPost{ID: c.PostID}, c.ID); err != nil || !has {
+			return fail("comment %d: Has from post %d = %v, %v", c.ID, c.PostID, has, err)
+		}
+	}
+	withKids, err := e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}}})
+	if err != nil || len(withKids) != len(s.posts) {
+		return fail("FindAll with include: %d rows, %v; want %d", len(withKids), err, len(s.posts))
+	}
+	for _, p := range withKids {
+		if len(p.Comments) != len(commentsOf[p.ID]) {
+			return fail("post %d: include loaded %d comments, want %d", p.ID, len(p.Comments), len(commentsOf[p.ID]))
+		}
+	}
+	return s.digest(), nil
+}
+
+// rlsOps is the number of writer operations of a stress run.
+func rlsOps(t *testing.T) int {
+	n := 1000
+	if testing.Short() {
+		n = 300
+	}
+	if v := os.Getenv("MEMREL_STRESS_OPS"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err, "MEMREL_STRESS_OPS")
+	}
+	return n
+}
+
+var rlsErrRollback = errors.New("rl: deliberate rollback")
+
+// rlsWriter runs the writer's random operations in a transaction.
+type rlsWriter struct {
+	e     *rlsEnv
+	rng   *rand.Rand
+	maxID int64 // random keys are drawn from 1..maxID, so some are missing
+	// live holds the keys of the rows in the transaction per model (user,
+	// post, comment, vote), refreshed before each op.
+	live    [4][]int64
+	ok, bad int
+}
+
+const (
+	rlsU = iota
+	rlsP
+	rlsC
+	rlsV
+)
+
+// key returns the key of a live row of model m most of the time, else a
+// random one.
+func (w *rlsWriter) key(m int) int64 {
+	if live := w.live[m]; len(live) > 0 && w.rng.IntN(8) != 0 {
+		return live[w.rng.IntN(len(live))]
+	}
+	return 1 + w.rng.Int64N(w.maxID)
+}
+
+func (w *rlsWriter) keys(m, n int) []any {
+	ks := make([]any, n)
+	for i := range ks {
+		ks[i] = w.key(m)
+	}
+	return ks
+}
+
+func (w *rlsWriter) see(s rlsState) {
+	for i := range w.live {
+		w.live[i] = w.live[i][:0]
+	}
+	for _, u := range s.users {
+		w.live[rlsU] = append(w.live[rlsU], u.ID)
+	}
+	for _, p := range s.posts {
+		w.live[rlsP] = append(w.live[rlsP], p.ID)
+	}
+	for _, c := range s.comments {
+		w.live[rlsC] = append(w.live[rlsC], c.ID)
+	}
+	for _, v := range s.votes {
+		w.live[rlsV] = append(w.live[rlsV], v.ID)
+	}
+}
+
+// op runs one random operation; it may fail with a typed error.
+func (w *rlsWriter) op(tx *memrel.Txn) error {
+	e := w.e
+	var err error
+	switch w.rng.IntN(16) {
+	case 0:
+		_, err = e.users.Create(tx, rlsUser{Name: fmt.Sprint("u", w.rng.IntN(40))}) // duplicates fail
+	case 1:
+		a := w.key(rlsU)
+		_, err = e.posts.Create(tx, rlsPost{AuthorID: &a, Title: "t"}) // missing author fails
+	case 2:
+		_, err = e.pc.Create(tx, rlsPost{ID: w.key(rlsP)}, rlsComment{Body: "b"})
+	case 3:
+		c := w.key(rlsC)
+		_, err = e.votes.Create(tx, rlsVote{CommentID: &c, VoterID: w.key(rlsU), Up: w.rng.IntN(2) == 0})
+	case 4:
+		err = e.up.AddKeys(tx, rlsUser{ID: w.key(rlsU)}, w.keys(rlsP, w.rng.IntN(3))...)
+	case 5:
+		err = e.pc.SetKeys(tx, rlsPost{ID: w.key(rlsP)}, w.keys(rlsC, w.rng.IntN(3)), nil)
+	case 6:
+		err = e.cv.RemoveKeys(tx, rlsComment{ID: w.key(rlsC)}, w.keys(rlsV, 1+w.rng.IntN(3)), &memrel.RemoveOptions{Destroy: w.rng.IntN(3) == 0})
+	case 7:
+		err = e.users.DestroyKey(tx, w.key(rlsU)) // RESTRICT by votes, SET NULL on posts
+	case 8:
+		err = e.posts.DestroyKey(tx, w.key(rlsP)) // cascades to comments and their votes
+	case 9:
+		_, err = e.posts.UpdateAll(tx, query.Lt("id", w.key(rlsP)), map[string]any{"rank": w.rng.Int64N(5)})
+	case 10:
+		_, err = e.pc.Inverse().SetKey(tx, rlsComment{ID: w.key(rlsC)}, w.key(rlsP))
+	case 11:
+		// Re-key a user to a key below the sequence (above it would hit
+		// TestRLBugRekeySequence): free keys only exist after deletes.
+		_, err = e.users.UpdateKey(tx, w.key(rlsU), rlsUser{ID: 1 + w.rng.Int64N(w.maxID/2), Name: fmt.Sprint("k", w.rng.IntN(1000))})
+	case 12:
+		_, err = e.comments.DestroyAll(tx, query.Eq("postId", w.key(rlsP)))
+	case 13:
+		_, err = e.uv.Inverse().SetKey(tx, rlsVote{ID: w.key(rlsV)}, w.key(rlsU))
+	case 14:
+		err = e.cv.SetKeys(tx, rlsComment{ID: w.key(rlsC)}, w.keys(rlsV, w.rng.IntN(3)), &memrel.SetOptions{DestroyPrevious: w.rng.IntN(2) == 0})
+	default:
+		_, err = e.comments.Update(tx, rlsComment{ID: w.key(rlsC), PostID: w.key(rlsP), Body: "edited"})
+	}
+	return err
+}
+
+// rlsExpected reports whether err is one of the typed errors a writer
+// operation may legitimately fail with.
+func rlsExpected(err error) bool {
+	var (
+		ve *memrel.ValidationError
+		ue *memrel.UniqueConstraintError
+		fe *memrel.ForeignKeyConstraintError
+	)
+	return errors.Is(err, memrel.ErrNotFound) || errors.As(err, &ve) || errors.As(err, &ue) || errors.As(err, &fe)
+}
+
+func TestRLStress(t *testing.T) {
+	e := rlsSchema()
+	db, err := e.s.Open()
+	require.NoError(t, err)
+	ops := rlsOps(t)
+	const readers = 4
+
+	var committed sync.Map // digest -> true, inserted before the commit
+	var initial string
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		initial, err = rlsCheck(e, tx)
+		return err
+	}))
+	committed.Store(initial, true)
+
+	var done atomic.Bool
+	var views, failures atomic.Int64
+	var wg sync.WaitGroup
+	for r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !done.Load() || views.Load() < int64(readers) {
+				err := db.View(func(tx *memrel.Txn) error {
+					d, err := rlsCheck(e, tx)
+					if err != nil {
+						return err
+					}
+					if _, ok := committed.Load(d); !ok {
+						return fmt.Errorf("reader %d sees a state that was never committed", r)
+					}
+					return nil
+				})
+				views.Add(1)
+				if err != nil && failures.Add(1) <= 3 {
+					t.Errorf("reader: %v", err)
+				}
+			}
+		}()
+	}
+
+	w := &rlsWriter{e: e, rng: rand.New(rand.NewPCG(7, uint64(ops))), maxID: 30}
+	start := time.Now()
+	commits, rollbacks := 0, 0
+	for n := 0; n < ops; {
+		k := 1 + w.rng.IntN(4)
+		rollback := w.rng.IntN(10) == 0
+		err := db.Update(func(tx *memrel.Txn) error {
+			for i := 0; i < k; i++ {
+				before, err := rlsRead(e, tx)
+				if err != nil {
+					return err
+				}
+				w.see(before)
+				if err := w.op(tx); err != nil {
+					if !rlsExpected(err) {
+						return fmt.Errorf("unexpected error type %T: %w", err, err)
+					}
+					after, rerr := rlsRead(e, tx)
+					if rerr != nil {
+						return rerr
+					}
+					if before.digest() != after.digest() {
+						return fmt.Errorf("failed operation changed the transaction: %v", err)
+					}
+					w.bad++
+				} else {
+					w.ok++
+				}
+			}
+			d, err := rlsCheck(e, tx)
+			if err != nil {
+				return err
+			}
+			if rollback {
+				return rlsErrRollback
+			}
+			committed.Store(d, true)
+			return nil
+		})
+		n += k
+		if rollback && errors.Is(err, rlsErrRollback) {
+			rollbacks++
+			continue
+		}
+		require.NoError(t, err)
+		commits++
+	}
+	done.Store(true)
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		d, err := rlsCheck(e, tx)
+		if err == nil {
+			if _, ok := committed.Load(d); !ok {
+				err = errors.New("final state was never committed")
+			}
+		}
+		return err
+	}))
+	// The final state survives a snapshot round trip. (Byte equality of
+	// the re-saved snapshot is TestRLBugRekeySequence's subject.)
+	var buf bytes.Buffer
+	require.NoError(t, db.Save(&buf))
+	loaded, err := e.s.Load(&buf)
+	require.NoError(t, err)
+	var want, got string
+	require.NoError(t, db.View(func(tx *memrel.Txn) (err error) { want, err = rlsCheck(e, tx); return err }))
+	require.NoError(t, loaded.View(func(tx *memrel.Txn) (err error) { got, err = rlsCheck(e, tx); return err }))
+	require.Equal(t, want, got)
+
+	require.Zero(t, failures.Load(), "reader invariant failures")
+	require.Positive(t, w.ok)
+	require.Positive(t, w.bad)
+	t.Logf("stress: %d writer ops (%d ok, %d failed as expected) in %d commits and %d rollbacks; %d reader snapshots checked; %v; invariants held",
+		w.ok+w.bad, w.ok, w.bad, commits, rollbacks, views.Load(), elapsed)
+}
+
+// TestRLUpdatePanic: a panic inside Update rolls back everything the
+// callback did, is re-raised with its own value, and leaves the store
+// usable (the write lock is released).
+func TestRLUpdatePanic(t *testing.T) {
+	m, other := rlNewModels(), rlNewModels()
+	e := rlOpen(t, m, other)
+	before := rlDump(t, e.db)
+	boom := errors.New("boom")
+	require.PanicsWithValue(t, boom, func() {
+		_ = e.db.Update(func(tx *memrel.Txn) error {
+			_, err := e.posts.Update(tx, rlPost{ID: 1, Slug: "a", Title: "changed"})
+			require.NoError(t, err)
+			require.NoError(t, e.pc.SetKeys(tx, rlPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
+			require.NoError(t, e.posts.DestroyKey(tx, 2))
+			require.NoError(t, e.tags.DestroyKey(tx, "go")) // SET NULL on the note
+			n, err := e.comments.Count(tx, nil)
+			require.NoError(t, err)
+			require.Equal(t, 2, n)
+			panic(boom)
+		})
+	})
+	rlSameDump(t, before, e.db, "the panicking Update left changes")
+
+	// A panic after a create: the row is gone, the id stays taken (as a
+	// PostgreSQL sequence), and the store takes writes again.
+	require.Panics(t, func() {
+		_ = e.db.Update(func(tx *memrel.Txn) error {
+			_, err := e.posts.Create(tx, rlPost{Slug: "ghost", Title: "G"})
+			require.NoError(t, err)
+			panic("after create")
+		})
+	})
+	rlWithin(t, time.Second, func() {
+		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
+			require.NoError(t, err)
+			require.False(t, ok, "the panicking Update's row was committed")
+			p, err := e.posts.Create(tx, rlPost{Slug: "next", Title: "N"})
+			require.NoError(t, err)
+			require.Equal(t, int64(5), p.ID, "the rolled-back id 4 stays taken")
+			return nil
+		}))
+	})
+
+	// A panic in View is re-raised too, and misuse (Commit inside Update)
+	// panics and rolls back.
+	require.PanicsWithValue(t, "in view", func() {
+		_ = e.db.View(func(tx *memrel.Txn) error { panic("in view") })
+	})
+	mid := rlDump(t, e.db)
+	require.Panics(t, func() {
+		_ = e.db.Update(func(tx *memrel.Txn) error {
+			_, err := e.posts.Create(tx, rlPost{Slug: "x", Title: "X"})
+			require.NoError(t, err)
+			return tx.Commit()
+		})
+	})
+	require.Panics(t, func() { _ = e.db.Update(func(tx *memrel.Txn) error { tx.Abort(); return nil }) })
+	after := rlDump(t, e.db)
+	rlWithin(t, time.Second, func() {
+		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
+			require.NoError(t, err)
+			require.False(t, ok, "Commit inside Update committed")
+			return nil
+		}))
+	})
+	// Only the sequence moved (the panicked create took an id).
+	require.Equal(t, len(mid), len(after))
+}
+
+// rlWithin runs fn and crashes the test binary, with every goroutine's
+// stack, when it does not finish in d: a deadlock detector.
+func rlWithin(t *testing.T, d time.Duration, fn func()) {
+	t.Helper()
+	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("%s: deadlock: not finished within %v", t.Name(), d)) })
+	defer timer.Stop()
+	fn()
+}
+
+// TestRLCallbacksReenter: the documented ways a callback may call back
+// into the store. A View (or a read Begin) inside Update works and sees the
+// last committed state, not the writer's; Save inside Update works; a
+// second writer waits for the first instead of interleaving (a second
+// Update on the same goroutine would deadlock, which the package documents
+// as not allowed).
+func TestRLCallbacksReenter(t *testing.T) {
+	m, other := rlNewModels(), rlNewModels()
+	e := rlOpen(t, m, other)
+	rlWithin(t, 5*time.Second, func() {
+		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+			_, err := e.posts.Create(tx, rlPost{Slug: "new", Title: "N"})
+			require.NoError(t, err)
+			require.NoError(t, e.db.View(func(rtx *memrel.Txn) error {
+				n, err := e.posts.Count(rtx, nil)
+				require.NoError(t, err)
+				require.Equal(t, 3, n, "a reader inside Update sees the writer's uncommitted row")
+				_, err = e.posts.Create(rtx, rlPost{Slug: "ro", Title: "R"})
+				require.ErrorIs(t, err, memrel.ErrReadOnly)
+				return nil
+			}))
+			rtx := e.db.Begin(false)
+			defer rtx.Abort()
+			n, err := e.posts.Count(rtx, nil)
+			require.NoError(t, err)
+			require.Equal(t, 3, n)
+			// Save reads its own snapshot: the committed rows (the sequence,
+			// outside transactions, has moved).
+			var buf bytes.Buffer
+			require.NoError(t, e.db.Save(&buf))
+			saved, err := e.s.Load(&buf)
+			require.NoError(t, err)
+			return saved.View(func(stx *memrel.Txn) error {
+				n, err := e.posts.Count(stx, nil)
+				require.NoError(t, err)
+				require.Equal(t, 3, n, "Save inside Update saw the uncommitted row")
+				return nil
+			})
+		}))
+	})
+
+	// A second writer from another goroutine waits until the first ends.
+	var second atomic.Bool
+	secondDone := make(chan struct{})
+	rlWithin(t, 5*time.Second, func() {
+		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+			go func() {
+				defer close(secondDone)
+				err := e.db.Update(func(tx2 *memrel.Txn) error {
+					second.Store(true)
+					_, err := e.posts.Create(tx2, rlPost{Slug: "second", Title: "S"})
+					return err
+				})
+				if err != nil {
+					t.Errorf("second writer: %v", err)
+				}
+			}()
+			time.Sleep(50 * time.Millisecond)
+			require.False(t, second.Load(), "a second writer ran inside the first")
+			_, err := e.posts.Create(tx, rlPost{Slug: "first", Title: "F"})
+			return err
+		}))
+		<-secondDone
+	})
+	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
+		ps, err := e.posts.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
+		require.NoError(t, err)
+		require.Len(t, ps, 2)
+		require.Equal(t, "first", ps[0].Slug)
+		return nil
+	}))
+}
+
+// TestRLBugRekeySequence: re-keying a row to an explicit primary key above
+// the sequence (UpdateKey, or UpdateAll of the key) does not move the
+// auto-increment sequence, unlike Create with an explicit key (SPEC §1
+// deviation: "it also moves the sequence past it"). So a later Create
+// collides with the re-keyed row, and a Save/Load round trip changes the
+// store (Load moves the sequence past every loaded key), so two saves of
+// the same rows differ.
+func TestRLBugRekeySequence(t *testing.T) {
+	e := rlsSchema()
+	db, err := e.s.Open()
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		u, err := e.users.Create(tx, rlsUser{Name: "a"})
+		require.NoError(t, err)
+		_, err = e.users.UpdateKey(tx, u.ID, rlsUser{ID: 3, Name: "a"})
+		return err
+	}))
+	var first bytes.Buffer
+	require.NoError(t, db.Save(&first))
+	loaded, err := e.s.Load(bytes.NewReader(first.Bytes()))
+	require.NoError(t, err)
+	var second bytes.Buffer
+	require.NoError(t, loaded.Save(&second))
+	t.Run("round trip", func(t *testing.T) {
+		require.True(t, bytes.Equal(first.Bytes(), second.Bytes()), "Save -> Load -> Save changed the snapshot (the sequence)")
+	})
+	t.Run("next create", func(t *testing.T) {
+		rlsCreateTwo(t, e, db)
+	})
+}
+
+func rlsCreateTwo(t *testing.T, e *rlsEnv, db *memrel.Store) {
+	err := db.Update(func(tx *memrel.Txn) error {
+		for _, name := range []string{"b", "c"} {
+			if _, err := e.users.Create(tx, rlsUser{Name: name}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err, "an auto-increment Create collided with a re-keyed row")
+}
