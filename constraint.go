@@ -11,14 +11,16 @@ import (
 // PostgreSQL table with these constraints would. Callers run inside
 // tx.atomic, which reverts everything when one of them fails.
 
-// insertRow stores a new row that the caller owns exclusively.
-func (tx *Txn) insertRow(t *table, row any) error {
+// insertRow stores a new row that the caller owns exclusively. fresh says
+// its key was just drawn from the sequence, which is past every key the
+// table holds (explicit keys move it), so it needs no collision check.
+func (tx *Txn) insertRow(t *table, row any, fresh bool) error {
 	p := t.ptr(row)
 	if err := t.checkNotNull(p); err != nil {
 		return err
 	}
-	pk := t.pkKey(row, nil)
-	if tx.byKey(t, pk) != nil {
+	var kb [32]byte
+	if !fresh && tx.byKey(t, t.pkKey(row, kb[:0])) != nil {
 		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
 	}
 	if err := tx.checkUnique(t, nil, row); err != nil {

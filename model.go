@@ -310,7 +310,8 @@ func (tx *Txn) create(t *table, row any) error {
 		}
 	}
 	seq := &tx.store.seqs[t.pos]
-	if t.pk.autoInc && t.pk.isZero(p) {
+	fresh := t.pk.autoInc && t.pk.isZero(p)
+	if fresh {
 		if seq.Load() >= t.pk.maxID() {
 			return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.name, t.pk.name, seq.Load())
 		}
@@ -320,7 +321,7 @@ func (tx *Txn) create(t *table, row any) error {
 			t.pk.set(p, seq.Load()+1)
 		}
 	}
-	if err := tx.insertRow(t, row); err != nil {
+	if err := tx.insertRow(t, row, fresh); err != nil {
 		return err
 	}
 	if t.pk.autoInc {

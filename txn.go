@@ -35,6 +35,15 @@ type Txn struct {
 	seqUndo []seqMove
 	// arg carries keys into go-memdb lookups without an allocation each.
 	arg index.Arg
+
+	// A write transaction answers primary-key lookups from written (every
+	// row it put or deleted, by table and key; nil once deleted) and, for
+	// keys it has not touched, from snap, a read view of the state it began
+	// with. Reading an index through the write transaction itself after
+	// writing to it would make go-memdb drop its cache of copied radix
+	// nodes, and every later write would copy its whole path again.
+	written []map[string]any
+	snap    *memdb.Txn
 }
 
 // change is one row write: before is nil for an insert, after nil for a
@@ -158,12 +167,28 @@ func (tx *Txn) revert(mark int) {
 		c := tx.undo[i]
 		if c.after != nil {
 			mustMemdb(tx.mt.Delete(c.t.name, c.after))
+			tx.wrote(c.t, c.after, nil) // its key held no row before
 		}
 		if c.before != nil {
 			mustMemdb(tx.mt.Insert(c.t.name, c.before))
+			tx.wrote(c.t, c.before, c.before)
 		}
 	}
 	tx.undo = tx.undo[:mark]
+}
+
+// wrote records that the primary key of keyRow now holds row (nil: none).
+func (tx *Txn) wrote(t *table, keyRow, row any) {
+	if tx.written == nil {
+		tx.written = make([]map[string]any, len(tx.store.schema.tables))
+	}
+	m := tx.written[t.pos]
+	if m == nil {
+		m = map[string]any{}
+		tx.written[t.pos] = m
+	}
+	var kb [32]byte
+	m[string(t.pkKey(keyRow, kb[:0]))] = row
 }
 
 // mustMemdb turns an impossible go-memdb failure into a panic: memrel
@@ -181,14 +206,17 @@ func (tx *Txn) put(t *table, before, after any) {
 	var kb, ka [32]byte
 	if before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0])) {
 		mustMemdb(tx.mt.Delete(t.name, before))
+		tx.wrote(t, before, nil)
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
+	tx.wrote(t, after, after)
 	tx.undo = append(tx.undo, change{t, before, after})
 }
 
 // del removes a stored row.
 func (tx *Txn) del(t *table, before any) {
 	mustMemdb(tx.mt.Delete(t.name, before))
+	tx.wrote(t, before, nil)
 	tx.undo = append(tx.undo, change{t, before, nil})
 }
 
@@ -200,6 +228,9 @@ func (tx *Txn) lookup(key []byte) *index.Arg {
 
 // first returns the row found under an exact key of a unique index, or nil.
 func (tx *Txn) first(t *table, ix string, key []byte) any {
+	if ix == "id" {
+		return tx.byKey(t, key)
+	}
 	row, err := tx.mt.First(t.name, ix, tx.lookup(key))
 	mustMemdb(err)
 	return row
@@ -236,5 +267,20 @@ func (tx *Txn) all(t *table) memdb.ResultIterator {
 
 // byKey returns the stored row with the given primary key encoding.
 func (tx *Txn) byKey(t *table, key []byte) any {
-	return tx.first(t, "id", key)
+	mt := tx.mt
+	if tx.write {
+		if tx.written != nil {
+			if row, ok := tx.written[t.pos][string(key)]; ok {
+				return row
+			}
+		}
+		// Untouched by this transaction: as it was when it began.
+		if tx.snap == nil {
+			tx.snap = tx.store.db.Txn(false)
+		}
+		mt = tx.snap
+	}
+	row, err := mt.First(t.name, "id", tx.lookup(key))
+	mustMemdb(err)
+	return row
 }
