@@ -118,8 +118,10 @@ type assoc struct {
 	constrained    bool
 	manyField      string
 	oneField       string
-	fillMany       func(parent unsafe.Pointer, kids []any)
-	fillOne        func(child unsafe.Pointer, parent any)
+	// fillMany and fillOne store loaded rows into the association's struct
+	// field; owned says the rows are copies already (else they are copied).
+	fillMany func(parent unsafe.Pointer, kids []any, owned bool)
+	fillOne  func(child unsafe.Pointer, parent any, owned bool)
 }
 
 // newAssoc resolves every option once; problems go to the schema and are

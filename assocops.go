@@ -61,31 +61,30 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 }
 
 // assocRows is Get: the source's targets filtered, ordered and windowed.
-func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
+func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (rows []any, owned bool, err error) {
 	if o == nil {
 		o = &Options{}
 	}
 	t := a.target
 	filter, err := query.Compile(t, o.Where)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sorter, err := query.CompileOrder(t, o.Order)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	inc, err := compileIncludes(t, o.Include)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sel, err := t.selection(o.Fields)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if o.Limit < 0 || o.Offset < 0 {
-		return nil, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+		return nil, false, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
 	}
-	var rows []any
 	tx.children(a, sk)(func(row any) bool {
 		if filter.Match(row) {
 			rows = append(rows, row)
@@ -97,7 +96,7 @@ func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
 	}
 	if len(inc) > 0 {
 		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	rows = window(rows, o.Offset, o.Limit)
@@ -106,7 +105,7 @@ func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
 			rows[i] = t.project(r, sel, len(inc) > 0)
 		}
 	}
-	return rows, nil
+	return rows, len(inc) > 0 || sel != nil, nil
 }
 
 // assocCount is Count: it counts index entries that pass the filter and
@@ -114,7 +113,7 @@ func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) ([]any, error) {
 // apply.
 func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
 	if o != nil && len(o.Include) > 0 {
-		rows, err := tx.assocRows(a, sk, &Options{Where: o.Where, Include: o.Include})
+		rows, _, err := tx.assocRows(a, sk, &Options{Where: o.Where, Include: o.Include})
 		return len(rows), err
 	}
 	var where query.Cond

@@ -26,30 +26,31 @@ type plan struct {
 	inOrder bool
 }
 
-// findRows runs o against t and returns the stored rows, in order, with
-// includes loaded (as clones) when o asks for them.
-func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
+// findRows runs o against t and returns the rows, in order. They are the
+// stored rows, or copies owned by the caller (owned) when o's includes or
+// field selection had to change them.
+func (tx *Txn) findRows(t *table, o *Options) (rows []any, owned bool, err error) {
 	if o == nil {
 		o = &Options{}
 	}
 	if o.Limit < 0 || o.Offset < 0 {
-		return nil, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+		return nil, false, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
 	}
 	filter, err := query.Compile(t, o.Where)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sorter, err := query.CompileOrder(t, o.Order)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	inc, err := compileIncludes(t, o.Include)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sel, err := t.selection(o.Fields)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	p := tx.plan(t, filter, o.Order)
 	// Without sorting or required includes, the first Offset+Limit matches
@@ -58,7 +59,6 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 	if p.inOrder && o.Limit > 0 && !inc.anyRequired() {
 		stopAt = o.Offset + o.Limit
 	}
-	var rows []any
 	switch {
 	case !p.inOrder && o.Limit > 0 && !inc.anyRequired():
 		top := newTopK(o.Offset+o.Limit, t.rowCompare(sorter))
@@ -82,7 +82,7 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 	}
 	if len(inc) > 0 {
 		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	rows = window(rows, o.Offset, o.Limit)
@@ -91,7 +91,7 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 			rows[i] = t.project(r, sel, len(inc) > 0)
 		}
 	}
-	return rows, nil
+	return rows, len(inc) > 0 || sel != nil, nil
 }
 
 // countRows counts the rows matching o's Where and required includes, as
@@ -99,7 +99,7 @@ func (tx *Txn) findRows(t *table, o *Options) ([]any, error) {
 // Without includes it copies nothing.
 func (tx *Txn) countRows(t *table, o *Options) (int, error) {
 	if o != nil && len(o.Include) > 0 {
-		rows, err := tx.findRows(t, &Options{Where: o.Where, Include: o.Include})
+		rows, _, err := tx.findRows(t, &Options{Where: o.Where, Include: o.Include})
 		return len(rows), err
 	}
 	var where query.Cond

@@ -58,18 +58,24 @@ func claimMany[P, C any](s *Schema, a *assoc, t *table) {
 	off := sf.Offset
 	switch sf.Type {
 	case reflect.TypeFor[[]C]():
-		a.fillMany = func(parent unsafe.Pointer, kids []any) {
+		a.fillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]C, len(kids))
 			for i, k := range kids {
 				cs[i] = *k.(*C)
+				if !owned {
+					a.target.own(unsafe.Pointer(&cs[i]))
+				}
 			}
 			*(*[]C)(unsafe.Add(parent, off)) = cs
 		}
 		t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
 	case reflect.TypeFor[[]*C]():
-		a.fillMany = func(parent unsafe.Pointer, kids []any) {
+		a.fillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]*C, len(kids))
 			for i, k := range kids {
+				if !owned {
+					k = a.target.clone(k)
+				}
 				cs[i] = k.(*C)
 			}
 			*(*[]*C)(unsafe.Add(parent, off)) = cs
@@ -97,7 +103,12 @@ func claimOne[C, P any](s *Schema, a *assoc, t *table) {
 		}
 		return
 	}
-	a.fillOne = func(child unsafe.Pointer, parent any) { *(**P)(unsafe.Add(child, off)) = parent.(*P) }
+	a.fillOne = func(child unsafe.Pointer, parent any, owned bool) {
+		if !owned {
+			parent = a.source.clone(parent)
+		}
+		*(**P)(unsafe.Add(child, off)) = parent.(*P)
+	}
 	t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(**P)(unsafe.Add(p, off)) = nil }
 }
 
@@ -146,31 +157,28 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 	if o.plain() {
 		return h.children(tx, sk), nil
 	}
-	rows, err := tx.assocRows(h.a, sk, o)
+	rows, owned, err := tx.assocRows(h.a, sk, o)
 	if err != nil {
 		return nil, err
 	}
-	return h.dst.outAll(rows), nil
+	return h.dst.outAll(rows, owned), nil
 }
 
 // children copies all targets of the source with key sk, in primary key
 // order: Get's path when there are no options, with no intermediate slice.
 func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
+	// Collect on the stack first, so the result is allocated once, at its
+	// exact size.
+	var buf [16]any
+	rows := buf[:0]
 	it := tx.prefix(h.a.target, h.a.ix, h.a.getKey(sk))
-	var out []C
 	for row := it.Next(); row != nil; row = it.Next() {
-		if out == nil {
-			out = make([]C, 0, 8)
-		}
-		out = append(out, *row.(*C))
+		rows = append(rows, row)
 	}
-	t := h.a.target
-	if len(t.owned) > 0 {
-		for i := range out {
-			t.own(unsafe.Pointer(&out[i]))
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	return out
+	return h.dst.outAll(rows, false)
 }
 
 // GetMany returns the targets of each source in srcs, in the order of
@@ -189,11 +197,11 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 			res[i] = h.children(tx, sk)
 			continue
 		}
-		rows, err := tx.assocRows(h.a, sk, o)
+		rows, owned, err := tx.assocRows(h.a, sk, o)
 		if err != nil {
 			return nil, err
 		}
-		res[i] = h.dst.outAll(rows)
+		res[i] = h.dst.outAll(rows, owned)
 	}
 	return res, nil
 }
@@ -330,7 +338,10 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 // dropping duplicates.
 func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 	keys := make([][]byte, 0, len(targets))
-	seen := make(map[string]bool, len(targets))
+	var seen map[string]bool
+	if len(targets) > 1 {
+		seen = make(map[string]bool, len(targets))
+	}
 	t := h.a.target
 	for _, x := range targets {
 		var k []byte
@@ -348,8 +359,10 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 				return nil, fmt.Errorf("%w (a target of %s)", err, h.a.name)
 			}
 		}
-		if !seen[string(k)] {
-			seen[string(k)] = true
+		if seen == nil || !seen[string(k)] {
+			if seen != nil {
+				seen[string(k)] = true
+			}
 			keys = append(keys, k)
 		}
 	}

@@ -71,35 +71,37 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 // row costs one index seek per include: no scans, no N+1 round trips.
 func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 	out := make([]any, 0, len(rows))
+	// scratch collects each row's children; the fill copies them out, so
+	// one buffer serves every row.
+	var scratch []any
+	var kb [32]byte
 	for _, r := range rows {
 		var row any
 		keep := true
 		for _, n := range plan {
-			var kids []any
+			kids := scratch[:0]
 			if n.inverse {
 				if parent := tx.parentOf(n.a, r); parent != nil && n.filter.Match(parent) {
-					kids = []any{parent}
+					kids = append(kids, parent)
 				}
-			} else if sk, ok := n.a.sk.key(t.ptr(r), nil); ok {
-				tx.children(n.a, sk)(func(kid any) bool {
+			} else if sk, ok := n.a.sk.key(t.ptr(r), kb[:0]); ok {
+				it := tx.prefix(n.a.target, n.a.ix, n.a.getKey(sk))
+				for kid := it.Next(); kid != nil; kid = it.Next() {
 					if n.filter.Match(kid) {
 						kids = append(kids, kid)
 					}
-					return true
-				})
+				}
 			}
+			scratch = kids[:0]
 			to := n.a.target
 			if n.inverse {
 				to = n.a.source
 			}
-			if len(n.sub) > 0 {
+			owned := len(n.sub) > 0
+			if owned {
 				var err error
 				if kids, err = tx.loadIncludes(to, kids, n.sub); err != nil {
 					return nil, err
-				}
-			} else {
-				for i, k := range kids {
-					kids[i] = to.clone(k)
 				}
 			}
 			if n.required && len(kids) == 0 {
@@ -111,10 +113,10 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 			}
 			if n.inverse {
 				if len(kids) > 0 {
-					n.a.fillOne(t.ptr(row), kids[0])
+					n.a.fillOne(t.ptr(row), kids[0], owned)
 				}
 			} else {
-				n.a.fillMany(t.ptr(row), kids)
+				n.a.fillMany(t.ptr(row), kids, owned)
 			}
 		}
 		if keep {

@@ -72,12 +72,17 @@ func (m *Model[T]) out(row any) T {
 	return v
 }
 
-// outAll copies stored rows for a caller.
-func (m *Model[T]) outAll(rows []any) []T {
+// outAll copies rows for a caller; owned rows are copies nobody else holds,
+// whose pointers need no second duplication.
+func (m *Model[T]) outAll(rows []any, owned bool) []T {
 	res := make([]T, len(rows))
 	for i, r := range rows {
 		res[i] = *r.(*T)
-		m.t.own(unsafe.Pointer(&res[i]))
+	}
+	if !owned && len(m.t.owned) > 0 {
+		for i := range res {
+			m.t.own(unsafe.Pointer(&res[i]))
+		}
 	}
 	return res
 }
@@ -123,11 +128,11 @@ func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
 	if err := tx.use(m.t, false); err != nil {
 		return nil, err
 	}
-	rows, err := tx.findRows(m.t, o)
+	rows, owned, err := tx.findRows(m.t, o)
 	if err != nil {
 		return nil, err
 	}
-	return m.outAll(rows), nil
+	return m.outAll(rows, owned), nil
 }
 
 // FindOne returns the first row FindAll would return; false when none.
@@ -240,7 +245,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 	}
 	n := 0
 	err := tx.atomic(func() error {
-		rows, err := tx.findRows(m.t, &Options{Where: where})
+		rows, _, err := tx.findRows(m.t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
@@ -276,7 +281,7 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 	}
 	n := 0
 	err := tx.atomic(func() error {
-		rows, err := tx.findRows(m.t, &Options{Where: where})
+		rows, _, err := tx.findRows(m.t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
