@@ -312,7 +312,8 @@ func (a *assoc) inScope(p unsafe.Pointer) bool {
 // holds reports whether target row p is associated with the source whose
 // key encodes to sk.
 func (a *assoc) holds(p unsafe.Pointer, sk []byte) bool {
-	k, ok := a.fk.key(p, nil)
+	var kb [32]byte
+	k, ok := a.fk.key(p, kb[:0])
 	return ok && string(k) == string(sk) && a.inScope(p)
 }
 

@@ -136,7 +136,8 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 
 // stored returns the stored row with the primary key of the instance at p.
 func (tx *Txn) stored(t *table, p unsafe.Pointer) (any, error) {
-	pk, ok := t.pk.key(p, nil)
+	var kb [32]byte
+	pk, ok := t.pk.key(p, kb[:0])
 	if !ok {
 		return nil, &NotFoundError{Model: t.name, Key: nil}
 	}
@@ -149,7 +150,8 @@ func (tx *Txn) stored(t *table, p unsafe.Pointer) (any, error) {
 
 // parentOf returns the stored parent a child row points at, or nil.
 func (tx *Txn) parentOf(a *assoc, child any) any {
-	k, ok := a.fk.key(a.target.ptr(child), nil)
+	var kb [32]byte
+	k, ok := a.fk.key(a.target.ptr(child), kb[:0])
 	if !ok {
 		return nil
 	}

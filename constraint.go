@@ -40,7 +40,8 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 	if err := t.checkNotNull(p); err != nil {
 		return err
 	}
-	oldPK, newPK := t.pkKey(old, nil), t.pkKey(row, nil)
+	var ob, nb [32]byte
+	oldPK, newPK := t.pkKey(old, ob[:0]), t.pkKey(row, nb[:0])
 	if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
 		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
 	}
@@ -55,8 +56,9 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 		if !a.constrained {
 			continue
 		}
-		oldKey, oldOK := a.sk.key(t.ptr(old), nil)
-		newKey, _ := a.sk.key(p, nil)
+		var ob, nb [32]byte
+		oldKey, oldOK := a.sk.key(t.ptr(old), ob[:0])
+		newKey, _ := a.sk.key(p, nb[:0])
 		if !oldOK || bytes.Equal(oldKey, newKey) {
 			continue
 		}
@@ -117,7 +119,8 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 		if cur == nil {
 			continue
 		}
-		if k, ok := a.fk.key(a.target.ptr(cur), nil); !ok || !bytes.Equal(k, key) {
+		var kb [32]byte
+		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
 			continue
 		}
 		var err error
@@ -194,13 +197,14 @@ func (t *table) checkNotNull(p unsafe.Pointer) error {
 // another row than old.
 func (tx *Txn) checkUnique(t *table, old, row any) error {
 	p := t.ptr(row)
+	var nb, ob [32]byte
 	for _, f := range t.uniques {
-		k, ok := f.key(p, nil)
+		k, ok := f.key(p, nb[:0])
 		if !ok {
 			continue
 		}
 		if old != nil {
-			if ok, same := f.key(t.ptr(old), nil); same && bytes.Equal(ok, k) {
+			if ok, same := f.key(t.ptr(old), ob[:0]); same && bytes.Equal(ok, k) {
 				continue
 			}
 		}
@@ -215,16 +219,17 @@ func (tx *Txn) checkUnique(t *table, old, row any) error {
 // any, for an insert) references no source row.
 func (tx *Txn) checkParents(t *table, old, row any) error {
 	p := t.ptr(row)
+	var nb, ob [32]byte
 	for _, a := range t.parents {
 		if !a.constrained {
 			continue
 		}
-		k, ok := a.fk.key(p, nil)
+		k, ok := a.fk.key(p, nb[:0])
 		if !ok {
 			continue
 		}
 		if old != nil {
-			if ok2, same := a.fk.key(t.ptr(old), nil); same && bytes.Equal(ok2, k) {
+			if ok2, same := a.fk.key(t.ptr(old), ob[:0]); same && bytes.Equal(ok2, k) {
 				continue
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -623,6 +624,47 @@ func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, "n", *got.Name)
 		require.Nil(t, got.Extra)
+		return nil
+	}))
+}
+
+// Keys of 32 bytes or more take the write-set's other map: the same
+// reads-after-writes must hold for them inside one transaction.
+func TestSTLongStringKeysInOneTxn(t *testing.T) {
+	type stDoc struct {
+		Key   string `memrel:"key,pk"`
+		Title string
+	}
+	s := memrel.NewSchema()
+	docs := memrel.Define[stDoc](s, "Doc")
+	db, err := s.Open()
+	require.NoError(t, err)
+	long := func(c string) string { return strings.Repeat(c, 40) }
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := docs.Create(tx, stDoc{Key: long("a"), Title: "a"})
+		require.NoError(t, err)
+		_, err = docs.Create(tx, stDoc{Key: long("a"), Title: "again"})
+		var ue *memrel.UniqueConstraintError
+		require.ErrorAs(t, err, &ue, "the collision is seen inside the transaction")
+		_, err = docs.UpdateKey(tx, long("a"), stDoc{Key: long("b"), Title: "b"})
+		require.NoError(t, err)
+		_, ok, err := docs.FindByPK(tx, long("a"))
+		require.NoError(t, err)
+		require.False(t, ok, "the old key is gone")
+		got, ok, err := docs.FindByPK(tx, long("b"))
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, "b", got.Title)
+		require.ErrorIs(t, docs.DestroyKey(tx, long("a")), memrel.ErrNotFound)
+		require.NoError(t, docs.DestroyKey(tx, long("b")))
+		_, err = docs.Create(tx, stDoc{Key: long("b"), Title: "b2"})
+		require.NoError(t, err, "a deleted key can be used again")
+		return nil
+	}))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		all, err := docs.FindAll(tx, nil)
+		require.NoError(t, err)
+		require.Equal(t, []stDoc{{Key: long("b"), Title: "b2"}}, all)
 		return nil
 	}))
 }

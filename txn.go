@@ -42,8 +42,48 @@ type Txn struct {
 	// with. Reading an index through the write transaction itself after
 	// writing to it would make go-memdb drop its cache of copied radix
 	// nodes, and every later write would copy its whole path again.
-	written []map[string]any
+	written []writeSet
 	snap    *memdb.Txn
+}
+
+// writeSet maps the primary keys a transaction wrote in one table to their
+// rows (nil once deleted). Short keys, all integer keys among them, are
+// fixed-size map keys, so recording and finding them allocates nothing.
+type writeSet struct {
+	short map[wkey]any
+	long  map[string]any
+}
+
+// wkey holds a key shorter than itself: its length, then its bytes.
+type wkey [32]byte
+
+func (w *writeSet) get(k []byte) (any, bool) {
+	if len(k) < len(wkey{}) {
+		var wk wkey
+		wk[0] = byte(len(k))
+		copy(wk[1:], k)
+		row, ok := w.short[wk]
+		return row, ok
+	}
+	row, ok := w.long[string(k)]
+	return row, ok
+}
+
+func (w *writeSet) set(k []byte, row any) {
+	if len(k) < len(wkey{}) {
+		var wk wkey
+		wk[0] = byte(len(k))
+		copy(wk[1:], k)
+		if w.short == nil {
+			w.short = map[wkey]any{}
+		}
+		w.short[wk] = row
+		return
+	}
+	if w.long == nil {
+		w.long = map[string]any{}
+	}
+	w.long[string(k)] = row
 }
 
 // change is one row write: before is nil for an insert, after nil for a
@@ -180,15 +220,10 @@ func (tx *Txn) revert(mark int) {
 // wrote records that the primary key of keyRow now holds row (nil: none).
 func (tx *Txn) wrote(t *table, keyRow, row any) {
 	if tx.written == nil {
-		tx.written = make([]map[string]any, len(tx.store.schema.tables))
-	}
-	m := tx.written[t.pos]
-	if m == nil {
-		m = map[string]any{}
-		tx.written[t.pos] = m
+		tx.written = make([]writeSet, len(tx.store.schema.tables))
 	}
 	var kb [32]byte
-	m[string(t.pkKey(keyRow, kb[:0]))] = row
+	tx.written[t.pos].set(t.pkKey(keyRow, kb[:0]), row)
 }
 
 // mustMemdb turns an impossible go-memdb failure into a panic: memrel
@@ -270,7 +305,7 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 	mt := tx.mt
 	if tx.write {
 		if tx.written != nil {
-			if row, ok := tx.written[t.pos][string(key)]; ok {
+			if row, ok := tx.written[t.pos].get(key); ok {
 				return row
 			}
 		}
