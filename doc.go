@@ -130,6 +130,16 @@
 // fields tagged "-" are never stored: they are cleared on the way in, so
 // reads return them empty unless an Include fills the association.
 //
+// # Snapshots
+//
+// [Store.Save] writes every row and sequence to an io.Writer from one read
+// transaction, so writers go on meanwhile; [Store.SaveFile] does so
+// atomically (temporary file, sync, rename). [Schema.Load] and
+// [Schema.LoadFile] rebuild a new store from such a snapshot, checking a
+// CRC, the schema and every constraint: a truncated, corrupted or foreign
+// snapshot fails with a [*SnapshotError] (wrapping [ErrBadSnapshot]) and
+// yields no store.
+//
 // # Errors
 //
 // Every error is typed and works with [errors.Is] and [errors.As];
@@ -148,5 +158,6 @@
 // [ErrBadKey]. Misuse of an association is an
 // [*AssociationError], an include of an unrelated association an
 // [*EagerLoadingError], and a bad definition a [*SchemaError] listing
-// every problem.
+// every problem. An auto-increment key past its type's maximum is
+// [ErrSequenceExhausted].
 package memrel
