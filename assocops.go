@@ -1,7 +1,6 @@
 package memrel
 
 import (
-	"slices"
 	"unsafe"
 
 	"github.com/memrel/memrel/query"
@@ -60,52 +59,12 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 	}
 }
 
-// assocRows is Get: the source's targets filtered, ordered and windowed.
+// assocRows is Get: the source's targets, read through the association's
+// index in primary key order, then filtered, ordered and windowed.
 func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (rows []any, owned bool, err error) {
-	if o == nil {
-		o = &Options{}
-	}
-	t := a.target
-	filter, err := query.Compile(t, o.Where)
-	if err != nil {
-		return nil, false, err
-	}
-	sorter, err := query.CompileOrder(t, o.Order)
-	if err != nil {
-		return nil, false, err
-	}
-	inc, err := compileIncludes(t, o.Include)
-	if err != nil {
-		return nil, false, err
-	}
-	sel, err := t.selection(o.Fields)
-	if err != nil {
-		return nil, false, err
-	}
-	if o.Limit < 0 || o.Offset < 0 {
-		return nil, false, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
-	}
-	tx.children(a, sk)(func(row any) bool {
-		if filter.Match(row) {
-			rows = append(rows, row)
-		}
-		return true
+	return tx.read(a.target, o, func(_ *query.Filter, order []query.Order) plan {
+		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
 	})
-	if sorter.Len() > 0 {
-		slices.SortFunc(rows, t.rowCompare(sorter))
-	}
-	if len(inc) > 0 {
-		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return nil, false, err
-		}
-	}
-	rows = window(rows, o.Offset, o.Limit)
-	if sel != nil {
-		for i, r := range rows {
-			rows[i] = t.project(r, sel, len(inc) > 0)
-		}
-	}
-	return rows, len(inc) > 0 || sel != nil, nil
 }
 
 // assocCount is Count: it counts index entries that pass the filter and

@@ -30,6 +30,13 @@ type plan struct {
 // stored rows, or copies owned by the caller (owned) when o's includes or
 // field selection had to change them.
 func (tx *Txn) findRows(t *table, o *Options) (rows []any, owned bool, err error) {
+	return tx.read(t, o, func(f *query.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
+}
+
+// read runs o on the rows of the access path choose picks for the compiled
+// where clause: filter, order (or keep the first Offset+Limit), load the
+// includes, window and select fields.
+func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (rows []any, owned bool, err error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -52,7 +59,7 @@ func (tx *Txn) findRows(t *table, o *Options) (rows []any, owned bool, err error
 	if err != nil {
 		return nil, false, err
 	}
-	p := tx.plan(t, filter, o.Order)
+	p := choose(filter, o.Order)
 	// Without sorting or required includes, the first Offset+Limit matches
 	// are the answer and the walk can stop there.
 	stopAt := -1
