@@ -333,8 +333,8 @@ func (a *assoc) restricted(tx *Txn, kid any, update bool) error {
 
 // sourceKeyOf returns the encoded source key of a stored source row, or an
 // AssociationError when it is NULL.
-func (a *assoc) sourceKeyOf(row any) ([]byte, error) {
-	k, ok := a.sk.key(a.source.ptr(row), nil)
+func (a *assoc) sourceKeyOf(row any, buf []byte) ([]byte, error) {
+	k, ok := a.sk.key(a.source.ptr(row), buf)
 	if !ok {
 		return nil, &AssociationError{Association: a.name, Reason: fmt.Sprintf("source %s has a NULL %s", a.source.name, a.sk.name)}
 	}

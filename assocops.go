@@ -11,8 +11,8 @@ import (
 // constraint.go.
 
 // source finds the stored source row identified by the instance at p and
-// returns its encoded and canonical source key.
-func (tx *Txn) source(a *assoc, p unsafe.Pointer) ([]byte, any, error) {
+// returns its encoded source key (appended to buf) and canonical value.
+func (tx *Txn) source(a *assoc, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
 	var kb [32]byte
 	pk, ok := a.source.pk.key(p, kb[:0])
 	if !ok {
@@ -22,7 +22,7 @@ func (tx *Txn) source(a *assoc, p unsafe.Pointer) ([]byte, any, error) {
 	if row == nil {
 		return nil, nil, &NotFoundError{Model: a.source.name, Key: a.source.pk.get(p)}
 	}
-	sk, err := a.sourceKeyOf(row)
+	sk, err := a.sourceKeyOf(row, buf)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -150,7 +150,8 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	var kb [32]byte
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +190,8 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 	}
 	res := make([][]C, len(srcs))
 	for i := range srcs {
-		sk, _, err := tx.source(h.a, unsafe.Pointer(&srcs[i]))
+		var kb [32]byte
+		sk, _, err := tx.source(h.a, unsafe.Pointer(&srcs[i]), kb[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +215,8 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return 0, err
 	}
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	var kb [32]byte
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
 		return 0, err
 	}
@@ -223,7 +226,19 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 // Has reports whether every listed target is associated with src. An empty
 // list is true; an unknown target makes it false.
 func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
-	return h.HasKeys(tx, src, instances(targets)...)
+	if len(targets) != 1 {
+		return h.HasKeys(tx, src, instances(targets)...)
+	}
+	// One target, the common question: keys on the stack, one lookup.
+	if err := tx.use(h.table(), false); err != nil {
+		return false, err
+	}
+	var sb, tb [32]byte
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), sb[:0])
+	if err != nil {
+		return false, err
+	}
+	return tx.assocHas(h.a, sk, [][]byte{h.a.target.pkKey(&targets[0], tb[:0])}), nil
 }
 
 // HasKeys is Has with targets given as keys or instances.
@@ -231,11 +246,29 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
+	if len(targets) == 1 {
+		if c, ok := targets[0].(C); ok {
+			return h.Has(tx, src, c)
+		}
+		if _, ok := targets[0].(*C); !ok { // a key: encode it on the stack
+			var tb, sb [32]byte
+			k, err := h.a.target.keyOf(targets[0], tb[:0])
+			if err != nil {
+				return false, fmt.Errorf("%w (a target of %s)", err, h.a.name)
+			}
+			sk, _, err := tx.source(h.a, unsafe.Pointer(&src), sb[:0])
+			if err != nil {
+				return false, err
+			}
+			return tx.assocHas(h.a, sk, [][]byte{k}), nil
+		}
+	}
 	keys, err := h.targetKeys(targets)
 	if err != nil {
 		return false, err
 	}
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src))
+	var kb [32]byte
+	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
 		return false, err
 	}
@@ -326,7 +359,7 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 		return err
 	}
 	return tx.atomic(func() error {
-		sk, skv, err := tx.source(h.a, unsafe.Pointer(&src))
+		sk, skv, err := tx.source(h.a, unsafe.Pointer(&src), nil)
 		if err != nil {
 			return err
 		}
@@ -355,7 +388,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 			k = t.pkKey(v, nil)
 		default:
 			var err error
-			if k, err = t.keyOf(x); err != nil {
+			if k, err = t.keyOf(x, nil); err != nil {
 				return nil, fmt.Errorf("%w (a target of %s)", err, h.a.name)
 			}
 		}

@@ -111,7 +111,7 @@ func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
 	if err := tx.use(m.t, false); err != nil {
 		return zero, false, err
 	}
-	k, err := m.t.keyOf(key)
+	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return zero, false, err
 	}
@@ -174,7 +174,7 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return zero, err
 	}
-	k, err := m.t.keyOf(key)
+	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return zero, err
 	}
@@ -204,7 +204,7 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 	if err := tx.use(m.t, true); err != nil {
 		return err
 	}
-	k, err := m.t.keyOf(key)
+	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return err
 	}

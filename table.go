@@ -91,16 +91,30 @@ func (t *table) pkKey(row any, buf []byte) []byte {
 	return k
 }
 
-// keyOf converts a caller's key to the PK encoding.
-func (t *table) keyOf(key any) ([]byte, error) {
-	if key == nil {
+// keyOf converts a caller's key to the PK encoding, appended to buf.
+func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
+	// The usual keys encode without boxing a converted value.
+	switch k := key.(type) {
+	case int64:
+		if t.pk.kind == kInt && t.pk.size == 8 {
+			return index.AppendInt(buf, k), nil
+		}
+	case int:
+		if t.pk.kind == kInt && t.pk.size == 8 {
+			return index.AppendInt(buf, int64(k)), nil
+		}
+	case string:
+		if t.pk.kind == kString {
+			return index.AppendString(buf, k), nil
+		}
+	case nil:
 		return nil, &FieldError{Model: t.name, Field: t.pk.name, Err: ErrBadKey}
 	}
 	v, err := t.pk.conv(key)
 	if err != nil {
 		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: key, Err: ErrBadKey}
 	}
-	return t.pk.encode(v, nil), nil
+	return t.pk.encode(v, buf), nil
 }
 
 // fieldKey builds the index function of a single column. NULL is absent
