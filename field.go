@@ -740,3 +740,18 @@ func (f *field) copy(dst, src unsafe.Pointer) {
 		copyBytes(d, s, f.size) // numbers and bools hold no pointers
 	}
 }
+
+// seqValue is an integer key as a sequence value (unsigned keys beyond
+// MaxInt64 count as MaxInt64).
+func (f *field) seqValue(p unsafe.Pointer) int64 {
+	a := f.addr(p)
+	switch {
+	case a == nil:
+		return 0
+	case f.kind == kInt:
+		return readInt(a, f.size)
+	case f.kind == kUint:
+		return int64(min(readUint(a, f.size), math.MaxInt64))
+	}
+	return 0
+}

@@ -2,7 +2,6 @@ package memrel
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"unsafe"
 
@@ -315,16 +314,21 @@ func (tx *Txn) create(t *table, row any) error {
 		}
 	}
 	seq := &tx.store.seqs[t.pos]
-	fresh := t.pk.autoInc && t.pk.isZero(p)
-	if fresh {
-		if seq.Load() >= t.pk.maxID() {
-			return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.name, t.pk.name, seq.Load())
+	// fresh: the key is past the sequence, which is past every stored key
+	// of the table (every explicit key moves it), so nothing can collide.
+	fresh := false
+	if t.pk.autoInc {
+		if t.pk.isZero(p) {
+			if seq.Load() >= t.pk.maxID() {
+				return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.name, t.pk.name, seq.Load())
+			}
+			if t.pk.kind == kUint {
+				t.pk.set(p, uint64(seq.Load()+1))
+			} else {
+				t.pk.set(p, seq.Load()+1)
+			}
 		}
-		if t.pk.kind == kUint {
-			t.pk.set(p, uint64(seq.Load()+1))
-		} else {
-			t.pk.set(p, seq.Load()+1)
-		}
+		fresh = t.pk.seqValue(p) > seq.Load()
 	}
 	if err := tx.insertRow(t, row, fresh); err != nil {
 		return err
@@ -338,13 +342,7 @@ func (tx *Txn) create(t *table, row any) error {
 // advance moves t's sequence past the key of row p, if it is beyond it,
 // recording the move so a failing call can take it back.
 func (tx *Txn) advance(t *table, p unsafe.Pointer) {
-	var id int64
-	switch v := t.pk.get(p).(type) {
-	case int64:
-		id = v
-	case uint64:
-		id = int64(min(v, math.MaxInt64))
-	}
+	id := t.pk.seqValue(p)
 	if seq := &tx.store.seqs[t.pos]; id > seq.Load() {
 		tx.seqUndo = append(tx.seqUndo, seqMove{t.pos, seq.Load()})
 		seq.Store(id)
