@@ -69,6 +69,7 @@ type NotFoundError struct {
 	Key   any
 }
 
+// Error names the model and the missing key.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("memrel: %s with key %v not found", e.Model, e.Key)
 }
@@ -90,6 +91,7 @@ type ValidationError struct {
 	Items []ValidationErrorItem
 }
 
+// Error lists every failing field.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Items))
 	for i, it := range e.Items {
@@ -106,6 +108,7 @@ type UniqueConstraintError struct {
 	Value  any
 }
 
+// Error names the model, fields and duplicated value.
 func (e *UniqueConstraintError) Error() string {
 	return fmt.Sprintf("memrel: unique constraint violated: %s.%s = %v already exists",
 		e.Model, strings.Join(e.Fields, ","), e.Value)
@@ -123,6 +126,7 @@ type ForeignKeyConstraintError struct {
 	Reason      string
 }
 
+// Error names the association, the foreign key, its value and why it failed.
 func (e *ForeignKeyConstraintError) Error() string {
 	return fmt.Sprintf("memrel: foreign key constraint %s violated: %s.%s = %v %s",
 		e.Association, e.Model, e.ForeignKey, e.Value, e.Reason)
@@ -135,6 +139,7 @@ type AssociationError struct {
 	Reason      string
 }
 
+// Error names the association and the misuse.
 func (e *AssociationError) Error() string {
 	return fmt.Sprintf("memrel: association %s: %s", e.Association, e.Reason)
 }
@@ -146,6 +151,7 @@ type EagerLoadingError struct {
 	Association string
 }
 
+// Error names the association and the model it was included from.
 func (e *EagerLoadingError) Error() string {
 	return fmt.Sprintf("memrel: association %s is not associated to %s", e.Association, e.Model)
 }
@@ -163,6 +169,7 @@ type SchemaProblem struct {
 	Reason string
 }
 
+// String renders the problem as Model.Field: reason.
 func (p SchemaProblem) String() string {
 	if p.Field == "" {
 		return p.Model + ": " + p.Reason
@@ -170,6 +177,7 @@ func (p SchemaProblem) String() string {
 	return p.Model + "." + p.Field + ": " + p.Reason
 }
 
+// Error lists every problem.
 func (e *SchemaError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -186,6 +194,7 @@ type SnapshotError struct {
 	Err    error // the constraint error, if any
 }
 
+// Error says why the snapshot was rejected and where.
 func (e *SnapshotError) Error() string {
 	msg := "memrel: bad snapshot: " + e.Reason
 	if e.Offset > 0 {

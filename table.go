@@ -60,8 +60,10 @@ type column struct {
 	f *field
 }
 
+// Key implements query.Column.
 func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.key(c.t.ptr(row), buf) }
 
+// Encode implements query.Column.
 func (c column) Encode(v any, buf []byte) ([]byte, error) {
 	cv, err := c.f.conv(v)
 	if err != nil {
@@ -70,12 +72,14 @@ func (c column) Encode(v any, buf []byte) ([]byte, error) {
 	return c.f.encode(cv, buf), nil
 }
 
+// Text implements query.Column.
 func (c column) Text(row any) (string, bool) {
 	v := c.f.get(c.t.ptr(row))
 	s, ok := v.(string)
 	return s, ok
 }
 
+// IsText implements query.Column.
 func (c column) IsText() bool { return c.f.kind == kString }
 
 // own makes a freshly copied row share nothing with its source.

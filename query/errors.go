@@ -31,6 +31,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error names the model, field, operator and value.
 func (e *FieldError) Error() string {
 	msg := fmt.Sprintf("%v: %s.%s", e.Err, e.Model, e.Field)
 	if e.Value == nil {
