@@ -71,12 +71,14 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 // row costs one index seek per include: no scans, no N+1 round trips.
 func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 	out := make([]any, 0, len(rows))
+	// The includes are filled into copies of the rows, made in one batch.
+	copies := t.cloneAll(rows)
 	// scratch collects each row's children; the fill copies them out, so
 	// one buffer serves every row.
 	var scratch []any
 	var kb [32]byte
-	for _, r := range rows {
-		var row any
+	for ri, r := range rows {
+		row := copies[ri]
 		keep := true
 		for _, n := range plan {
 			kids := scratch[:0]
@@ -107,9 +109,6 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 			if n.required && len(kids) == 0 {
 				keep = false
 				break
-			}
-			if row == nil {
-				row = t.clone(r)
 			}
 			if n.inverse {
 				if len(kids) > 0 {

@@ -30,6 +30,17 @@ func Define[T any](s *Schema, name string) *Model[T] {
 	t := s.addTable(name, typ)
 	t.ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
 	t.newRow = func() any { return new(T) }
+	t.cloneAll = func(rows []any) []any {
+		// One allocation for all the copies, not one per row.
+		arr := make([]T, len(rows))
+		out := make([]any, len(rows))
+		for i, r := range rows {
+			arr[i] = *r.(*T)
+			t.own(unsafe.Pointer(&arr[i]))
+			out[i] = &arr[i]
+		}
+		return out
+	}
 	t.clone = func(row any) any {
 		n := new(T)
 		*n = *row.(*T)
