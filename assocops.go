@@ -133,13 +133,15 @@ func (tx *Txn) assocAdd(a *assoc, sk []byte, skv any, rows []any) error {
 // assocSet un-associates the current targets that are not listed, then
 // adds the listed ones.
 func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) error {
-	listed := make(map[string]bool, len(rows))
+	// Stored rows are immutable and shared, so within one transaction a
+	// row is its own identity: the set holds the pointers.
+	listed := make(map[any]bool, len(rows))
 	for _, r := range rows {
-		listed[string(a.target.pkKey(r, nil))] = true
+		listed[r] = true
 	}
 	var previous []any
 	tx.children(a, sk)(func(row any) bool {
-		if !listed[string(a.target.pkKey(row, nil))] {
+		if !listed[row] {
 			previous = append(previous, row)
 		}
 		return true

@@ -16,7 +16,9 @@ type Indexer struct {
 
 // FromObject implements go-memdb's SingleIndexer.
 func (ix Indexer) FromObject(obj any) (bool, []byte, error) {
-	key, ok := ix.Key(obj, make([]byte, 0, 16))
+	// Room for a key and the primary key go-memdb appends to it in
+	// non-unique indexes, so that append does not reallocate.
+	key, ok := ix.Key(obj, make([]byte, 0, 32))
 	return ok, key, nil
 }
 
