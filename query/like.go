@@ -75,7 +75,7 @@ func matchLike(toks []likeToken, s string) bool {
 					continue
 				}
 			default:
-				if strings.HasPrefix(s[si:], t.text) {
+				if strings.HasPrefix(s[si:], t.text) && endsOnChar(s, si, si+len(t.text)) {
 					si += len(t.text)
 					ti++
 					continue
@@ -118,4 +118,15 @@ func lowerCase(s string) string {
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// endsOnChar reports whether walking s by characters from the character
+// boundary from lands exactly on to. A literal matches whole characters:
+// the lone byte "\xc3" of a pattern is not the first half of an "é".
+func endsOnChar(s string, from, to int) bool {
+	for from < to {
+		_, n := utf8.DecodeRuneInString(s[from:])
+		from += n
+	}
+	return from == to
 }

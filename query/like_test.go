@@ -201,3 +201,22 @@ func TestLikeSelf(t *testing.T) {
 		require.Equal(t, s == other, likeMatches(t, Like("s", escapeLike(s)), other))
 	})
 }
+
+func TestLikeMatchesWholeCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"\xc3%", "é", false},     // a lone lead byte is not half of é
+		{"\xc3%", "\xc3a", true},  // but it is itself as an invalid character
+		{"\xc3\xa9%", "éa", true}, // the two bytes together are é
+		{"a\xc3", "aé", false},
+		{"%\xa9", "é", false}, // nor the second half
+		{"_", "é", true},
+		{"__", "é", false},
+	} {
+		toks, ok := compileLike(tc.pattern)
+		require.True(t, ok)
+		require.Equal(t, tc.want, matchLike(toks, tc.s), "%q LIKE %q", tc.s, tc.pattern)
+	}
+}
