@@ -159,10 +159,10 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 	terms := f.Terms()
 	noOrder := len(order) == 0
 	// 1. Equality on the primary key or a unique field: point lookups.
-	for _, want := range []func(*field) bool{func(f *field) bool { return f.pk }, func(f *field) bool { return f.unique }} {
+	for _, unique := range [2]bool{false, true} { // the primary key first
 		for _, tm := range terms {
 			fd := t.byName[tm.Field]
-			if !want(fd) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
+			if (unique && !fd.unique) || (!unique && !fd.pk) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
 				continue
 			}
 			ix, keys := t.eqIndex(fd), tm.Keys
