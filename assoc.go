@@ -262,6 +262,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	}
 	dst.parents = append(dst.parents, a)
 	src.children = append(src.children, a)
+	src.referenced = src.referenced || a.constrained
 	return a
 }
 

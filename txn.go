@@ -50,9 +50,24 @@ type Txn struct {
 // rows (nil once deleted). Short keys, all integer keys among them, are
 // fixed-size map keys, so recording and finding them allocates nothing.
 type writeSet struct {
+	state wsState
 	short map[wkey]any
 	long  map[string]any
 }
+
+// wsState says how a table's primary-key lookups are answered in a write
+// transaction. Recording every written row costs a map entry per write, so
+// a table is only tracked when lookups are expected: it is referenced by
+// foreign keys (each child write checks its parent), or it was read
+// before its first write. A table written first and read later is
+// answered by the write transaction itself: correct, only slower.
+type wsState uint8
+
+const (
+	wsUntouched wsState = iota // neither read nor written yet
+	wsTracked                  // every write recorded: map, then snapshot
+	wsUntracked                // written without recording: ask go-memdb
+)
 
 // wkey holds a key shorter than itself: its length, then its bytes.
 type wkey [32]byte
@@ -222,8 +237,17 @@ func (tx *Txn) wrote(t *table, keyRow, row any) {
 	if tx.written == nil {
 		tx.written = make([]writeSet, len(tx.store.schema.tables))
 	}
-	var kb [32]byte
-	tx.written[t.pos].set(t.pkKey(keyRow, kb[:0]), row)
+	ws := &tx.written[t.pos]
+	if ws.state == wsUntouched {
+		ws.state = wsUntracked
+		if t.referenced {
+			ws.state = wsTracked
+		}
+	}
+	if ws.state == wsTracked {
+		var kb [32]byte
+		ws.set(t.pkKey(keyRow, kb[:0]), row)
+	}
 }
 
 // mustMemdb turns an impossible go-memdb failure into a panic: memrel
@@ -304,16 +328,23 @@ func (tx *Txn) all(t *table) memdb.ResultIterator {
 func (tx *Txn) byKey(t *table, key []byte) any {
 	mt := tx.mt
 	if tx.write {
-		if tx.written != nil {
-			if row, ok := tx.written[t.pos].get(key); ok {
+		if tx.written == nil {
+			tx.written = make([]writeSet, len(tx.store.schema.tables))
+		}
+		ws := &tx.written[t.pos]
+		if ws.state == wsUntouched {
+			ws.state = wsTracked // read before written: track from now on
+		}
+		if ws.state == wsTracked {
+			if row, ok := ws.get(key); ok {
 				return row
 			}
+			// Untouched by this transaction: as it was when it began.
+			if tx.snap == nil {
+				tx.snap = tx.store.db.Txn(false)
+			}
+			mt = tx.snap
 		}
-		// Untouched by this transaction: as it was when it began.
-		if tx.snap == nil {
-			tx.snap = tx.store.db.Txn(false)
-		}
-		mt = tx.snap
 	}
 	row, err := mt.First(t.name, "id", tx.lookup(key))
 	mustMemdb(err)
