@@ -132,7 +132,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	a.as = o.As
 	a.aliased = o.As != ""
 	if a.as == "" {
-		a.as = lowerFirst(plural(dst.name))
+		a.as = lowerCamel(plural(dst.name))
 	}
 	a.singular = o.Singular
 	if a.singular == "" {
@@ -141,7 +141,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	a.inverse = o.Inverse
 	a.inverseAliased = o.Inverse != ""
 	if a.inverse == "" {
-		a.inverse = lowerFirst(src.name)
+		a.inverse = lowerCamel(src.name)
 	}
 	a.name = src.name + "." + a.as
 	fail := func(field, format string, args ...any) {
@@ -190,7 +190,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	a.skIx = src.eqIndex(a.sk)
 	fkName := o.ForeignKey
 	if fkName == "" {
-		fkName = lowerFirst(src.name) + upperFirst(a.sk.name)
+		fkName = lowerCamel(src.name) + upperFirst(a.sk.name)
 	}
 	fk, ok := dst.byName[fkName]
 	if !ok {
@@ -341,8 +341,6 @@ func (a *assoc) sourceKeyOf(row any, buf []byte) ([]byte, error) {
 	}
 	return k, nil
 }
-
-func lowerFirst(s string) string { return lowerCamel(s) }
 
 func upperFirst(s string) string {
 	if s == "" {

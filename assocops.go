@@ -62,35 +62,14 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 // assocRows is Get: the source's targets, read through the association's
 // index in primary key order, then filtered, ordered and windowed.
 func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (rows []any, owned bool, err error) {
-	return tx.read(a.target, o, func(_ *query.Filter, order []query.Order) plan {
-		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
-	})
+	return tx.read(a.target, o, tx.childPlan(a, sk))
 }
 
 // assocCount is Count: it counts index entries that pass the filter and
 // copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
 // apply.
 func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
-	if o != nil && len(o.Include) > 0 {
-		rows, _, err := tx.assocRows(a, sk, &Options{Where: o.Where, Include: o.Include})
-		return len(rows), err
-	}
-	var where query.Cond
-	if o != nil {
-		where = o.Where
-	}
-	filter, err := query.Compile(a.target, where)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	tx.children(a, sk)(func(row any) bool {
-		if filter.Match(row) {
-			n++
-		}
-		return true
-	})
-	return n, nil
+	return tx.count(a.target, o, tx.childPlan(a, sk))
 }
 
 // assocHas answers Has with one primary key lookup per target.
@@ -152,11 +131,6 @@ func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) 
 	return tx.assocAdd(a, sk, skv, rows)
 }
 
-// assocRemove un-associates the listed rows that are associated.
-func (tx *Txn) assocRemove(a *assoc, sk []byte, rows []any, destroy bool) error {
-	return tx.unassociate(a, sk, rows, destroy)
-}
-
 // unassociate nulls the foreign key of each row still associated with the
 // source, or deletes it (with its own onDelete rules) when destroy is set
 // or the foreign key is NOT NULL. The scope fields stay as they are.
@@ -178,4 +152,12 @@ func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error 
 		}
 	}
 	return nil
+}
+
+// childPlan is the access path of a source's targets: the association's
+// index, in primary key order.
+func (tx *Txn) childPlan(a *assoc, sk []byte) func(*query.Filter, []query.Order) plan {
+	return func(_ *query.Filter, order []query.Order) plan {
+		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
+	}
 }

@@ -15,6 +15,17 @@ import (
 // its key was just drawn from the sequence, which is past every key the
 // table holds (explicit keys move it), so it needs no collision check.
 func (tx *Txn) insertRow(t *table, row any, fresh bool) error {
+	if err := tx.insertUnchecked(t, row, fresh); err != nil {
+		return err
+	}
+	// References are checked against the state after the write, so a row
+	// may reference itself, as PostgreSQL allows.
+	return tx.checkParents(t, nil, row)
+}
+
+// insertUnchecked stores a new row with every check but its references,
+// which Load runs once all rows are in.
+func (tx *Txn) insertUnchecked(t *table, row any, fresh bool) error {
 	p := t.ptr(row)
 	if err := t.checkNotNull(p); err != nil {
 		return err
@@ -27,9 +38,7 @@ func (tx *Txn) insertRow(t *table, row any, fresh bool) error {
 		return err
 	}
 	tx.put(t, nil, row)
-	// References are checked against the state after the write, so a row
-	// may reference itself, as PostgreSQL allows.
-	return tx.checkParents(t, nil, row)
+	return nil
 }
 
 // updateRow replaces the stored row old by row (which may change the

@@ -103,10 +103,15 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 
 // countRows counts the rows matching o's Where and required includes, as
 // Sequelize's count does: Order, Limit, Offset and Fields do not apply.
-// Without includes it copies nothing.
 func (tx *Txn) countRows(t *table, o *Options) (int, error) {
+	return tx.count(t, o, func(f *query.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
+}
+
+// count is read's counterpart: without includes it counts the rows of the
+// access path that pass the filter, copying nothing.
+func (tx *Txn) count(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
-		rows, _, err := tx.findRows(t, &Options{Where: o.Where, Include: o.Include})
+		rows, _, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
 		return len(rows), err
 	}
 	var where query.Cond
@@ -118,7 +123,7 @@ func (tx *Txn) countRows(t *table, o *Options) (int, error) {
 		return 0, err
 	}
 	n := 0
-	tx.plan(t, filter, nil).src(func(row any) bool {
+	choose(filter, nil).src(func(row any) bool {
 		if filter.Match(row) {
 			n++
 		}

@@ -329,7 +329,7 @@ func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptio
 		if err != nil {
 			return err
 		}
-		return tx.assocRemove(h.a, sk, rows, destroy)
+		return tx.unassociate(h.a, sk, rows, destroy)
 	})
 }
 

@@ -151,7 +151,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 				}
 				f.set(p, v)
 			}
-			if err := tx.loadRow(t, row); err != nil {
+			if err := tx.insertUnchecked(t, row, false); err != nil {
 				return nil, &SnapshotError{Reason: "invalid row", Err: err}
 			}
 			loaded = append(loaded, change{t: t, after: row})
@@ -176,21 +176,6 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 		return nil, err
 	}
 	return st, nil
-}
-
-// loadRow inserts a snapshot row with every check but the foreign keys.
-func (tx *Txn) loadRow(t *table, row any) error {
-	if err := t.checkNotNull(t.ptr(row)); err != nil {
-		return err
-	}
-	if tx.byKey(t, t.pkKey(row, nil)) != nil {
-		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(t.ptr(row))}
-	}
-	if err := tx.checkUnique(t, nil, row); err != nil {
-		return err
-	}
-	tx.put(t, nil, row)
-	return nil
 }
 
 // fingerprint describes the stored shape of the schema: a snapshot only
