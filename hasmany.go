@@ -229,16 +229,12 @@ func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
 	if len(targets) != 1 {
 		return h.HasKeys(tx, src, instances(targets)...)
 	}
-	// One target, the common question: keys on the stack, one lookup.
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
-	var sb, tb [32]byte
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), sb[:0])
-	if err != nil {
-		return false, err
-	}
-	return tx.assocHas(h.a, sk, [][]byte{h.a.target.pkKey(&targets[0], tb[:0])}), nil
+	// One target, the common question: keys on the stack, one lookup.
+	var tb [32]byte
+	return h.has(tx, &src, [][]byte{h.a.target.pkKey(&targets[0], tb[:0])})
 }
 
 // HasKeys is Has with targets given as keys or instances.
@@ -246,29 +242,34 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
+	var keys [][]byte
 	if len(targets) == 1 {
-		if c, ok := targets[0].(C); ok {
-			return h.Has(tx, src, c)
-		}
-		if _, ok := targets[0].(*C); !ok { // a key: encode it on the stack
-			var tb, sb [32]byte
-			k, err := h.a.target.keyOf(targets[0], tb[:0])
+		var tb [32]byte
+		switch x := targets[0].(type) {
+		case C:
+			keys = [][]byte{h.a.target.pkKey(&x, tb[:0])}
+		case *C: // below, with the nil check
+		default: // a key: encode it on the stack
+			k, err := h.a.target.keyOf(x, tb[:0])
 			if err != nil {
 				return false, fmt.Errorf("%w (a target of %s)", err, h.a.name)
 			}
-			sk, _, err := tx.source(h.a, unsafe.Pointer(&src), sb[:0])
-			if err != nil {
-				return false, err
-			}
-			return tx.assocHas(h.a, sk, [][]byte{k}), nil
+			keys = [][]byte{k}
 		}
 	}
-	keys, err := h.targetKeys(targets)
-	if err != nil {
-		return false, err
+	if keys == nil {
+		var err error
+		if keys, err = h.targetKeys(targets); err != nil {
+			return false, err
+		}
 	}
-	var kb [32]byte
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
+	return h.has(tx, &src, keys)
+}
+
+// has reports whether every target key is associated with src.
+func (h *HasMany[P, C]) has(tx *Txn, src *P, keys [][]byte) (bool, error) {
+	var sb [32]byte
+	sk, _, err := tx.source(h.a, unsafe.Pointer(src), sb[:0])
 	if err != nil {
 		return false, err
 	}
