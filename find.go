@@ -211,11 +211,8 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 	// 3. A range on the primary key or an indexed field.
 	for _, tm := range terms {
 		fd := t.byName[tm.Field]
-		ix := t.eqIndex(fd)
-		if ix == "" {
-			ix = t.ixOf[fd]
-		}
-		if ix == "" {
+		ix, ok := t.ixOf[fd] // the primary key and unique fields included
+		if !ok {
 			continue
 		}
 		lo, hi, ok := bounds(tm)

@@ -180,10 +180,8 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 	add := func(name string, unique bool, fn index.Func) {
 		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: unique, AllowMissing: unique, Indexer: index.Indexer{Key: fn}}
 	}
-	add("id", true, t.fieldKey(t.pk, true))
-	t.ixOf[t.pk] = "id"
-	for _, f := range t.uniques {
-		name := "u:" + f.name
+	for _, f := range append([]*field{t.pk}, t.uniques...) {
+		name := t.eqIndex(f)
 		add(name, true, t.fieldKey(f, true))
 		t.ixOf[f] = name
 	}
