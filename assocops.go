@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"bytes"
 	"unsafe"
 
 	"github.com/memrel/memrel/query"
@@ -27,6 +28,33 @@ func (tx *Txn) source(a *assoc, p unsafe.Pointer, buf []byte) ([]byte, any, erro
 		return nil, nil, err
 	}
 	return sk, a.sk.get(a.source.ptr(row)), nil
+}
+
+// sourceKey is source for the reads that can prove the source exists by
+// what they find. When the source key is the primary key and the foreign
+// key is constrained, a target holding the key implies a stored source
+// row, so the key is encoded from the instance and the lookup is left to
+// confirmSource, which a read calls only when it found nothing. That makes
+// Get, Count and Has one index access instead of two. looked reports that
+// the source row was looked up already.
+func (tx *Txn) sourceKey(a *assoc, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
+	if a.sk == a.source.pk && a.constrained {
+		if sk, ok := a.sk.key(p, buf); ok {
+			return sk, false, nil
+		}
+	}
+	sk, _, err = tx.source(a, p, buf)
+	return sk, true, err
+}
+
+// confirmSource fails with ErrNotFound when a read that found nothing was
+// asked about a source that is not stored.
+func (tx *Txn) confirmSource(a *assoc, p unsafe.Pointer, looked bool) error {
+	if looked {
+		return nil
+	}
+	_, _, err := tx.source(a, p, nil)
+	return err
 }
 
 // targets returns the stored target rows for keys. With must set, a
@@ -62,14 +90,24 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 // assocRows is Get: the source's targets, read through the association's
 // index in primary key order, then filtered, ordered and windowed.
 func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (rows []any, owned bool, err error) {
-	return tx.read(a.target, o, tx.childPlan(a, sk))
+	// The plan outlives this call's stack frame; a copy keeps the caller's
+	// key buffer on its stack.
+	return tx.read(a.target, o, tx.childPlan(a, bytes.Clone(sk)))
 }
 
 // assocCount is Count: it counts index entries that pass the filter and
 // copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
 // apply.
 func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
-	return tx.count(a.target, o, tx.childPlan(a, sk))
+	if o == nil || (o.Where.IsZero() && len(o.Include) == 0) {
+		n := 0
+		it := tx.prefix(a.target, a.ix, a.getKey(sk))
+		for it.Next() != nil {
+			n++
+		}
+		return n, nil
+	}
+	return tx.count(a.target, o, tx.childPlan(a, bytes.Clone(sk)))
 }
 
 // assocHas answers Has with one primary key lookup per target.

@@ -150,19 +150,33 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
+	return h.get(tx, &src, o)
+}
+
+// get is Get for one source, which it looks up only when it finds no
+// targets (see sourceKey).
+func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 	var kb [32]byte
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
+	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(src), kb[:0])
 	if err != nil {
 		return nil, err
 	}
+	var out []C
 	if o.plain() {
-		return h.children(tx, sk), nil
+		out = h.children(tx, sk)
+	} else {
+		rows, owned, err := tx.assocRows(h.a, sk, o)
+		if err != nil {
+			return nil, err
+		}
+		out = h.dst.outAll(rows, owned)
 	}
-	rows, owned, err := tx.assocRows(h.a, sk, o)
-	if err != nil {
-		return nil, err
+	if len(out) == 0 {
+		if err := tx.confirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
+			return nil, err
+		}
 	}
-	return h.dst.outAll(rows, owned), nil
+	return out, nil
 }
 
 // children copies all targets of the source with key sk, in primary key
@@ -190,20 +204,10 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 	}
 	res := make([][]C, len(srcs))
 	for i := range srcs {
-		var kb [32]byte
-		sk, _, err := tx.source(h.a, unsafe.Pointer(&srcs[i]), kb[:0])
-		if err != nil {
+		var err error
+		if res[i], err = h.get(tx, &srcs[i], o); err != nil {
 			return nil, err
 		}
-		if o.plain() {
-			res[i] = h.children(tx, sk)
-			continue
-		}
-		rows, owned, err := tx.assocRows(h.a, sk, o)
-		if err != nil {
-			return nil, err
-		}
-		res[i] = h.dst.outAll(rows, owned)
 	}
 	return res, nil
 }
@@ -216,11 +220,18 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 		return 0, err
 	}
 	var kb [32]byte
-	sk, _, err := tx.source(h.a, unsafe.Pointer(&src), kb[:0])
+	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
 		return 0, err
 	}
-	return tx.assocCount(h.a, sk, o)
+	n, err := tx.assocCount(h.a, sk, o)
+	if err == nil && n == 0 {
+		err = tx.confirmSource(h.a, unsafe.Pointer(&src), looked)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // Has reports whether every listed target is associated with src. An empty
@@ -269,11 +280,17 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 // has reports whether every target key is associated with src.
 func (h *HasMany[P, C]) has(tx *Txn, src *P, keys [][]byte) (bool, error) {
 	var sb [32]byte
-	sk, _, err := tx.source(h.a, unsafe.Pointer(src), sb[:0])
+	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(src), sb[:0])
 	if err != nil {
 		return false, err
 	}
-	return tx.assocHas(h.a, sk, keys), nil
+	ok := tx.assocHas(h.a, sk, keys)
+	if !ok || len(keys) == 0 {
+		if err := tx.confirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
+			return false, err
+		}
+	}
+	return ok, nil
 }
 
 // Add associates the targets with src: it sets their foreign key to src's

@@ -2,6 +2,7 @@ package memrel_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/memrel/memrel"
@@ -598,6 +599,74 @@ func TestHMNotFoundNamesKey(t *testing.T) {
 		return nil
 	}))
 	require.Equal(t, hmSeed(), b.dump(t))
+}
+
+// TestHMReadsMissingSource: Get, GetMany, Count and Has fail with
+// ErrNotFound for a source that is not stored, however they find their
+// answer: a constrained association skips the source lookup when it finds
+// targets, so every case that finds none must still look. Without
+// constraints a dangling foreign key proves nothing, and the source is
+// always looked up.
+func TestHMReadsMissingSource(t *testing.T) {
+	for _, o := range []memrel.HasManyOptions{{}, {NoConstraints: true}} {
+		t.Run(fmt.Sprintf("NoConstraints=%v", o.NoConstraints), func(t *testing.T) {
+			b := hmNewBlog(t, hmBlogOpts{pc: o})
+			b.seed(t)
+			gone := hmPost{ID: 3}
+			require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+				if o.NoConstraints {
+					// A comment pointing at a post that never existed.
+					_, err := b.comments.Create(tx, hmComment{Body: "dangling", PostID: hmI(42)})
+					require.NoError(t, err)
+				}
+				return b.posts.Destroy(tx, gone)
+			}))
+			missing := []hmPost{{ID: 42}, gone}
+			body := &memrel.Options{Where: query.Eq("body", "nope")}
+			check := func(tx *memrel.Txn) {
+				for _, src := range missing {
+					_, err := b.pc.Get(tx, src, nil)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Get %d", src.ID)
+					_, err = b.pc.Get(tx, src, body)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Get %d with where", src.ID)
+					_, err = b.pc.GetMany(tx, []hmPost{hmP1, src}, nil)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "GetMany %d", src.ID)
+					_, err = b.pc.Count(tx, src, nil)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Count %d", src.ID)
+					_, err = b.pc.Count(tx, src, body)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Count %d with where", src.ID)
+					_, err = b.pc.Has(tx, src, hmC1)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Has %d", src.ID)
+					_, err = b.pc.HasKeys(tx, src)
+					require.ErrorIs(t, err, memrel.ErrNotFound, "Has %d of nothing", src.ID)
+				}
+				// A stored source whose answer is empty is no error.
+				got, err := b.pc.Get(tx, hmP1, body)
+				require.NoError(t, err)
+				require.Empty(t, got)
+				n, err := b.pc.Count(tx, hmP1, body)
+				require.NoError(t, err)
+				require.Zero(t, n)
+				ok, err := b.pc.HasKeys(tx, hmP1)
+				require.NoError(t, err)
+				require.True(t, ok)
+				ok, err = b.pc.Has(tx, hmP1, hmC3)
+				require.NoError(t, err)
+				require.False(t, ok)
+				n, err = b.pc.Count(tx, hmP1, nil)
+				require.NoError(t, err)
+				require.Equal(t, 3, n)
+			}
+			require.NoError(t, b.db.View(func(tx *memrel.Txn) error { check(tx); return nil }))
+			// Inside a write transaction that destroys a source itself.
+			require.Error(t, b.db.Update(func(tx *memrel.Txn) error {
+				require.NoError(t, b.posts.Destroy(tx, hmP2))
+				missing = append(missing, hmP2)
+				check(tx)
+				return errors.New("roll back")
+			}))
+		})
+	}
 }
 
 // TestHMAtomicity: an operation that fails midway leaves the store and the

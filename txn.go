@@ -33,8 +33,10 @@ type Txn struct {
 	// moves no sequence. Rolling back a whole transaction keeps them, as
 	// a PostgreSQL sequence does.
 	seqUndo []seqMove
-	// arg carries keys into go-memdb lookups without an allocation each.
-	arg index.Arg
+	// arg carries keys into go-memdb lookups without an allocation each;
+	// argBuf holds them while they are short.
+	arg    index.Arg
+	argBuf [40]byte
 
 	// A write transaction answers primary-key lookups from written (every
 	// row it put or deleted, by table and key; nil once deleted) and, for
@@ -281,6 +283,9 @@ func (tx *Txn) del(t *table, before any) {
 
 // lookup lends key to one go-memdb call; the call must not keep it.
 func (tx *Txn) lookup(key []byte) *index.Arg {
+	if tx.arg.Key == nil {
+		tx.arg.Key = tx.argBuf[:0]
+	}
 	tx.arg.Key = append(tx.arg.Key[:0], key...)
 	return &tx.arg
 }
