@@ -90,7 +90,8 @@ func (tx *Txn) deleteRow(t *table, old any) error {
 		if !a.constrained {
 			continue
 		}
-		key, ok := a.sk.key(t.ptr(old), nil)
+		var kb [32]byte
+		key, ok := a.sk.key(t.ptr(old), kb[:0])
 		if !ok {
 			continue
 		}
@@ -106,7 +107,8 @@ func (tx *Txn) deleteRow(t *table, old any) error {
 // source row with that key was deleted or its source key changed to newKey
 // (which may be NULL).
 func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error {
-	kids := tx.childrenByFK(a, key)
+	var kb [16]any
+	kids := tx.childrenByFK(a, key, kb[:0])
 	if len(kids) == 0 {
 		return nil
 	}
@@ -118,19 +120,23 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 	case Restrict:
 		return a.restricted(tx, kids[0], update)
 	case NoAction:
-		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: key, update: update})
+		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: update})
 		return nil
 	}
 	for _, kid := range kids {
-		// An earlier step of this cascade may have changed or deleted the
-		// child since it was listed: act on what is stored now.
-		cur := tx.byKey(a.target, a.target.pkKey(kid, nil))
-		if cur == nil {
-			continue
-		}
-		var kb [32]byte
-		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
-			continue
+		cur := kid
+		// When the children are sources themselves, an earlier step of
+		// this cascade may have changed or deleted the child since it was
+		// listed: act on what is stored now. Otherwise no step touches
+		// another child.
+		if a.target.referenced {
+			var pb, kb [32]byte
+			if cur = tx.byKey(a.target, a.target.pkKey(kid, pb[:0])); cur == nil {
+				continue
+			}
+			if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
+				continue
+			}
 		}
 		var err error
 		switch action {
@@ -165,8 +171,7 @@ func (tx *Txn) setFK(a *assoc, cur any, v any) error {
 
 // childrenByFK lists the rows of a's target whose foreign key holds key,
 // whatever the association's scope: a database constraint knows no scope.
-func (tx *Txn) childrenByFK(a *assoc, key []byte) []any {
-	var kids []any
+func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any) []any {
 	it := tx.prefix(a.target, a.fkIx, key)
 	for row := it.Next(); row != nil; row = it.Next() {
 		kids = append(kids, row)
@@ -181,7 +186,8 @@ func (tx *Txn) runDeferred() error {
 		if tx.first(d.a.source, d.a.skIx, d.key) != nil {
 			continue
 		}
-		if kids := tx.childrenByFK(d.a, d.key); len(kids) > 0 {
+		var kb [1]any
+		if kids := tx.childrenByFK(d.a, d.key, kb[:0]); len(kids) > 0 {
 			return d.a.restricted(tx, kids[0], d.update)
 		}
 	}

@@ -1,8 +1,10 @@
 package memrel
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 )
 
@@ -386,36 +388,43 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 }
 
 // targetKeys encodes the primary keys of targets given as C, *C or keys,
-// dropping duplicates.
+// dropping duplicates. The keys share one buffer.
 func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 	keys := make([][]byte, 0, len(targets))
+	buf := make([]byte, 0, 10*len(targets))
+	// Few keys are deduplicated by comparing them; many through a set.
 	var seen map[string]bool
-	if len(targets) > 1 {
+	if len(targets) > 16 {
 		seen = make(map[string]bool, len(targets))
 	}
 	t := h.a.target
 	for _, x := range targets {
-		var k []byte
+		start := len(buf)
 		switch v := x.(type) {
 		case C:
-			k = t.pkKey(&v, nil)
+			buf = t.pkKey(&v, buf)
 		case *C:
 			if v == nil {
 				return nil, &AssociationError{Association: h.a.name, Reason: "nil target"}
 			}
-			k = t.pkKey(v, nil)
+			buf = t.pkKey(v, buf)
 		default:
 			var err error
-			if k, err = t.keyOf(x, nil); err != nil {
+			if buf, err = t.keyOf(x, buf); err != nil {
 				return nil, fmt.Errorf("%w (a target of %s)", err, h.a.name)
 			}
 		}
-		if seen == nil || !seen[string(k)] {
-			if seen != nil {
-				seen[string(k)] = true
+		// Capped, so a later append to buf never writes into k.
+		k := buf[start:len(buf):len(buf)]
+		if seen != nil {
+			if seen[string(k)] {
+				continue
 			}
-			keys = append(keys, k)
+			seen[string(k)] = true
+		} else if slices.ContainsFunc(keys, func(o []byte) bool { return bytes.Equal(o, k) }) {
+			continue
 		}
+		keys = append(keys, k)
 	}
 	return keys, nil
 }

@@ -271,14 +271,23 @@ func (tx *Txn) put(t *table, before, after any) {
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
 	tx.wrote(t, after, after)
-	tx.undo = append(tx.undo, change{t, before, after})
+	tx.logChange(change{t, before, after})
 }
 
 // del removes a stored row.
 func (tx *Txn) del(t *table, before any) {
 	mustMemdb(tx.mt.Delete(t.name, before))
 	tx.wrote(t, before, nil)
-	tx.undo = append(tx.undo, change{t, before, nil})
+	tx.logChange(change{t, before, nil})
+}
+
+// logChange appends to the undo log, which starts with room for a typical
+// call's writes instead of growing through 1, 2, 4, 8.
+func (tx *Txn) logChange(c change) {
+	if tx.undo == nil {
+		tx.undo = make([]change, 0, 16)
+	}
+	tx.undo = append(tx.undo, c)
 }
 
 // lookup lends key to one go-memdb call; the call must not keep it.
@@ -345,10 +354,19 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 				return row
 			}
 			// Untouched by this transaction: as it was when it began.
+			// Every write to a tracked table is recorded, so the row
+			// found is remembered too: later lookups of it (a parent
+			// checked for each child, a target found then re-read) are
+			// map hits.
 			if tx.snap == nil {
 				tx.snap = tx.store.db.Txn(false)
 			}
-			mt = tx.snap
+			row, err := tx.snap.First(t.name, "id", tx.lookup(key))
+			mustMemdb(err)
+			if row != nil {
+				ws.set(key, row)
+			}
+			return row
 		}
 	}
 	row, err := mt.First(t.name, "id", tx.lookup(key))
