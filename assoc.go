@@ -242,16 +242,16 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	plain := "fk:" + fk.name
 	if len(a.scope) == 0 {
 		a.ix = plain
-		dst.indexes[plain] = dst.fieldKey(fk, false)
+		dst.indexes[plain] = []*field{fk}
 	} else {
 		cols := make([]string, len(ixFields))
 		for i, f := range ixFields {
 			cols[i] = f.name
 		}
 		a.ix = "fk:" + strings.Join(cols, ",") + "," + fk.name
-		dst.indexes[a.ix] = dst.compoundKey(append(ixFields, fk))
+		dst.indexes[a.ix] = append(ixFields, fk)
 		if a.constrained {
-			dst.indexes[plain] = dst.fieldKey(fk, false)
+			dst.indexes[plain] = []*field{fk}
 		}
 	}
 	if a.constrained || len(a.scope) == 0 {

@@ -111,6 +111,25 @@ func (f *field) get(row unsafe.Pointer) any {
 	}
 }
 
+// keyWidth is the length of the encoded keys of fs, one after the other,
+// or 0 when one of them varies in length. A NULL is shorter, never longer.
+func keyWidth(fs ...*field) int {
+	n := 0
+	for _, f := range fs {
+		switch f.kind {
+		case kInt, kUint, kFloat:
+			n += 9
+		case kBool:
+			n += 2
+		case kTime:
+			n += 13
+		default:
+			return 0
+		}
+	}
+	return n
+}
+
 // key appends the order-preserving encoding of row's value; false for NULL.
 func (f *field) key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
 	p := f.addr(row)

@@ -49,7 +49,7 @@ func (s *Schema) problem(model, field, format string, args ...any) {
 func (s *Schema) addTable(name string, typ reflect.Type) *table {
 	s.checkOpen()
 	t := &table{name: name, typ: typ, schema: s, byName: map[string]*field{}, zeroers: map[string]func(unsafe.Pointer){},
-		ixOf: map[*field]string{}, indexes: map[string]index.Func{}}
+		ixOf: map[*field]string{}, indexes: map[string][]*field{}}
 	if _, dup := s.byName[name]; dup {
 		s.problem(name, "", "model defined twice")
 		return t // not registered: its own problems would only repeat
@@ -177,25 +177,32 @@ func (s *Schema) claimed(t *table, name string) bool {
 // lookup uses.
 func (t *table) memdbSchema() *memdb.TableSchema {
 	ts := &memdb.TableSchema{Name: t.name, Indexes: map[string]*memdb.IndexSchema{}}
-	add := func(name string, unique bool, fn index.Func) {
-		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: unique, AllowMissing: unique, Indexer: index.Indexer{Key: fn}}
-	}
 	for _, f := range append([]*field{t.pk}, t.uniques...) {
 		name := t.eqIndex(f)
-		add(name, true, t.fieldKey(f, true))
+		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: true, AllowMissing: true,
+			Indexer: index.Indexer{Key: t.fieldKey(f, true), Size: keyWidth(f)}}
 		t.ixOf[f] = name
 	}
 	for _, f := range t.fields {
 		if f.indexed && !f.unique && !f.pk {
 			if _, ok := t.ixOf[f]; !ok {
 				name := "i:" + f.name
-				t.indexes[name] = t.fieldKey(f, false)
+				t.indexes[name] = []*field{f}
 				t.ixOf[f] = name
 			}
 		}
 	}
-	for name, fn := range t.indexes {
-		add(name, false, fn)
+	for name, cols := range t.indexes {
+		// go-memdb appends the primary key to keys of non-unique indexes.
+		size := 0
+		if w, pw := keyWidth(cols...), keyWidth(t.pk); w > 0 && pw > 0 {
+			size = w + pw
+		}
+		fn := t.compoundKey(cols)
+		if len(cols) == 1 {
+			fn = t.fieldKey(cols[0], false)
+		}
+		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Indexer: index.Indexer{Key: fn, Size: size}}
 	}
 	return ts
 }

@@ -38,11 +38,11 @@ type table struct {
 	schema     *Schema
 
 	// Filled at Open.
-	referenced bool              // a constrained association's source: FK checks look rows up
-	parents    []*assoc          // associations whose FK lives here
-	children   []*assoc          // associations whose source is this table
-	ixOf       map[*field]string // index answering equality on a field
-	indexes    map[string]index.Func
+	referenced bool                // a constrained association's source: FK checks look rows up
+	parents    []*assoc            // associations whose FK lives here
+	children   []*assoc            // associations whose source is this table
+	ixOf       map[*field]string   // index answering equality on a field
+	indexes    map[string][]*field // non-unique indexes: their columns
 }
 
 // Name implements query.Table.

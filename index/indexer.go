@@ -12,13 +12,20 @@ type Func func(obj any, buf []byte) ([]byte, bool)
 // package, so go-memdb never reflects over a value.
 type Indexer struct {
 	Key Func
+	// Size is the capacity a key starts with: its length plus that of the
+	// primary key go-memdb appends in non-unique indexes, when both are
+	// fixed; 0 for 32. go-memdb keeps the slice in its tree, so an exact
+	// size is memory saved on every stored row.
+	Size int
 }
 
 // FromObject implements go-memdb's SingleIndexer.
 func (ix Indexer) FromObject(obj any) (bool, []byte, error) {
-	// Room for a key and the primary key go-memdb appends to it in
-	// non-unique indexes, so that append does not reallocate.
-	key, ok := ix.Key(obj, make([]byte, 0, 32))
+	size := ix.Size
+	if size == 0 {
+		size = 32
+	}
+	key, ok := ix.Key(obj, make([]byte, 0, size))
 	return ok, key, nil
 }
 
