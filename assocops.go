@@ -133,9 +133,7 @@ func (a *assoc) attach(p unsafe.Pointer, skv any) {
 // as they are.
 func (tx *Txn) assocAdd(a *assoc, sk []byte, skv any, rows []any) error {
 	for _, r := range rows {
-		// An earlier step (a cascade) may have changed or deleted it.
-		var kb [32]byte
-		cur := tx.byKey(a.target, a.target.pkKey(r, kb[:0]))
+		cur := tx.current(a.target, r)
 		if cur == nil || a.holds(a.target.ptr(cur), sk) {
 			continue
 		}
@@ -176,8 +174,7 @@ func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) 
 func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error {
 	del := destroy || !a.fk.nullable()
 	for _, r := range rows {
-		var kb [32]byte
-		cur := tx.byKey(a.target, a.target.pkKey(r, kb[:0]))
+		cur := tx.current(a.target, r)
 		if cur == nil || !a.holds(a.target.ptr(cur), sk) {
 			continue
 		}

@@ -124,19 +124,13 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 		return nil
 	}
 	for _, kid := range kids {
-		cur := kid
-		// When the children are sources themselves, an earlier step of
-		// this cascade may have changed or deleted the child since it was
-		// listed: act on what is stored now. Otherwise no step touches
-		// another child.
-		if a.target.referenced {
-			var pb, kb [32]byte
-			if cur = tx.byKey(a.target, a.target.pkKey(kid, pb[:0])); cur == nil {
-				continue
-			}
-			if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
-				continue
-			}
+		cur := tx.current(a.target, kid)
+		if cur == nil {
+			continue
+		}
+		var kb [32]byte
+		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
+			continue
 		}
 		var err error
 		switch action {
@@ -156,6 +150,19 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 		}
 	}
 	return nil
+}
+
+// current returns the stored version of row, listed earlier in this call,
+// or nil once it is deleted. Only a table that is the source of a
+// constrained association can see its rows changed by a write to another
+// of its rows (through a cascade); any other table's listed rows are still
+// the stored ones, and no lookup is needed.
+func (tx *Txn) current(t *table, row any) any {
+	if !t.referenced {
+		return row
+	}
+	var kb [32]byte
+	return tx.byKey(t, t.pkKey(row, kb[:0]))
 }
 
 // setFK rewrites one child's foreign key (nil nulls it).

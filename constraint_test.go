@@ -1025,3 +1025,72 @@ func TestHMNoActionDestroyAllSelf(t *testing.T) {
 	require.Equal(t, 3, n)
 	require.Equal(t, hmRows{"Category": []hmCat{}}, c.dump(t))
 }
+
+// hmThread: Topic hasMany Msg (topicId, CASCADE) and Msg hasMany Msg
+// (replies through parentId, CASCADE), so one Msg row can be reached both
+// as a topic's child and as another message's reply.
+type hmTopic struct {
+	ID   int64
+	Name string
+}
+
+type hmMsg struct {
+	ID       int64
+	Text     string
+	TopicID  *int64
+	ParentID *int64
+}
+
+// TestHMCascadeReachesListedRow: when an operation lists several rows and
+// acting on one cascades to another listed row, the later row is acted
+// on as stored now (gone), not as listed. Each case's reply m2 belongs to
+// the topic and to m1, and deleting m1 cascades to it.
+func TestHMCascadeReachesListedRow(t *testing.T) {
+	cases := []struct {
+		name string
+		op   func(tx *memrel.Txn, tm *memrel.HasMany[hmTopic, hmMsg], topics *memrel.Model[hmTopic]) error
+	}{
+		{"destroy topic", func(tx *memrel.Txn, _ *memrel.HasMany[hmTopic, hmMsg], topics *memrel.Model[hmTopic]) error {
+			return topics.DestroyKey(tx, 1)
+		}},
+		{"set with destroyPrevious", func(tx *memrel.Txn, tm *memrel.HasMany[hmTopic, hmMsg], _ *memrel.Model[hmTopic]) error {
+			return tm.SetKeys(tx, hmTopic{ID: 1}, nil, &memrel.SetOptions{DestroyPrevious: true})
+		}},
+		{"remove with destroy", func(tx *memrel.Txn, tm *memrel.HasMany[hmTopic, hmMsg], _ *memrel.Model[hmTopic]) error {
+			return tm.RemoveKeys(tx, hmTopic{ID: 1}, []any{1, 2}, &memrel.RemoveOptions{Destroy: true})
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := memrel.NewSchema()
+			topics := memrel.Define[hmTopic](s, "Topic")
+			msgs := memrel.Define[hmMsg](s, "Msg")
+			tm := memrel.NewHasMany(topics, msgs, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+			memrel.NewHasMany(msgs, msgs, memrel.HasManyOptions{As: "replies", ForeignKey: "parentId", OnDelete: memrel.Cascade})
+			db, err := s.Open()
+			require.NoError(t, err)
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+				_, err := topics.Create(tx, hmTopic{Name: "t"})
+				require.NoError(t, err)
+				_, err = topics.Create(tx, hmTopic{Name: "u"})
+				require.NoError(t, err)
+				for _, m := range []hmMsg{
+					{Text: "m1", TopicID: hmI(1)},
+					{Text: "m2", TopicID: hmI(1), ParentID: hmI(1)},
+					{Text: "m3", TopicID: hmI(2)},
+				} {
+					_, err := msgs.Create(tx, m)
+					require.NoError(t, err)
+				}
+				return nil
+			}))
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error { return c.op(tx, tm, topics) }))
+			var got []hmMsg
+			require.NoError(t, db.View(func(tx *memrel.Txn) error {
+				got, err = msgs.FindAll(tx, nil)
+				return err
+			}))
+			require.Equal(t, []hmMsg{{ID: 3, Text: "m3", TopicID: hmI(2)}}, got)
+		})
+	}
+}

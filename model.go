@@ -261,7 +261,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		}
 		for _, old := range rows {
 			// A cascade from an earlier row may have changed this one.
-			cur := tx.byKey(m.t, m.t.pkKey(old, nil))
+			cur := tx.current(m.t, old)
 			if cur == nil {
 				continue
 			}
@@ -296,7 +296,7 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 			return err
 		}
 		for _, old := range rows {
-			cur := tx.byKey(m.t, m.t.pkKey(old, nil))
+			cur := tx.current(m.t, old)
 			if cur == nil {
 				continue // deleted by an earlier row's cascade
 			}

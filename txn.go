@@ -53,6 +53,7 @@ type Txn struct {
 // fixed-size map keys, so recording and finding them allocates nothing.
 type writeSet struct {
 	state wsState
+	dirty bool // written by this transaction
 	short map[wkey]any
 	long  map[string]any
 }
@@ -240,6 +241,7 @@ func (tx *Txn) wrote(t *table, keyRow, row any) {
 		tx.written = make([]writeSet, len(tx.store.schema.tables))
 	}
 	ws := &tx.written[t.pos]
+	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
 		if t.referenced {
@@ -354,16 +356,22 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 				return row
 			}
 			// Untouched by this transaction: as it was when it began.
-			// Every write to a tracked table is recorded, so the row
-			// found is remembered too: later lookups of it (a parent
-			// checked for each child, a target found then re-read) are
-			// map hits.
-			if tx.snap == nil {
-				tx.snap = tx.store.db.Txn(false)
+			// Until the table's first write, go-memdb reads it from the
+			// unmodified tree, so no snapshot is needed. Every write to a
+			// tracked table is recorded, so a row found can be remembered
+			// too; that pays for a referenced table, whose rows are looked
+			// up again (a parent checked for each child, rows re-read
+			// during a cascade).
+			src := tx.mt
+			if ws.dirty {
+				if tx.snap == nil {
+					tx.snap = tx.store.db.Txn(false)
+				}
+				src = tx.snap
 			}
-			row, err := tx.snap.First(t.name, "id", tx.lookup(key))
+			row, err := src.First(t.name, "id", tx.lookup(key))
 			mustMemdb(err)
-			if row != nil {
+			if row != nil && t.referenced {
 				ws.set(key, row)
 			}
 			return row
