@@ -296,17 +296,19 @@ type Case struct {
 	Op   string
 	// Skip, when set, says why the case does not run.
 	Skip string
+	// Round counts the repeats of an op (from 0); see [Runner.Rounds].
+	Round int
 }
 
 // Name is the sub-benchmark name: P=1000/memrel/Get.
 func (c Case) Name() string { return fmt.Sprintf("P=%d/%s/%s", c.P, c.Impl, c.Op) }
 
-// Runner walks every case: sizes, then operations, then contenders. At
-// sizes whose data sets fit in memory together (see InterleaveMax) it
-// loads every contender's data set first and runs each operation on all
-// contenders in turn, so a change in machine load between cases biases no
-// ratio; above, it loads and measures one contender at a time and closes
-// its store before the next.
+// Runner walks every case: sizes, then operations, then rounds, then
+// contenders. At sizes whose data sets fit in memory together (see
+// InterleaveMax) it loads every contender's data set first and runs each
+// operation on all contenders in turn, so a change in machine load between
+// cases biases no ratio; above, it loads and measures one contender at a
+// time and closes its store before the next.
 type Runner struct {
 	Sizes []int64
 	Impls []Impl
@@ -322,6 +324,10 @@ type Runner struct {
 	// b.N = 1 run, so a large data set pays for one forced GC per case
 	// rather than one per ramp-up round.
 	Steps func(c Case) int64
+	// Rounds repeats every op after the load this many times (0: once),
+	// each round running it on every contender of the group in turn, so
+	// a reader can take the median of rounds measured side by side.
+	Rounds int
 }
 
 // runnerSlot is one contender's state at one size.
@@ -396,16 +402,18 @@ func (r *Runner) Each(run func(c Case, f func(b *testing.B)), stats func(c Case,
 				if !want(op.Name) {
 					continue
 				}
-				for _, sl := range g {
-					c := Case{P: p, Impl: sl.impl.Name, Op: op.Name}
-					steps := int64(1)
-					if r.Steps != nil && !op.Parallel {
-						steps = max(r.Steps(c), 1)
+				for round := range max(r.Rounds, 1) {
+					for _, sl := range g {
+						c := Case{P: p, Impl: sl.impl.Name, Op: op.Name, Round: round}
+						steps := int64(1)
+						if r.Steps != nil && !op.Parallel {
+							steps = max(r.Steps(c), 1)
+						}
+						run(c, func(b *testing.B) {
+							b.ReportAllocs()
+							op.Run(b, sl.ensure(b, p), p, int64(b.N)*steps)
+						})
 					}
-					run(c, func(b *testing.B) {
-						b.ReportAllocs()
-						op.Run(b, sl.ensure(b, p), p, int64(b.N)*steps)
-					})
 				}
 			}
 			for _, sl := range g {

@@ -13,12 +13,14 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,12 +46,16 @@ func main() {
 	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
-	interleave := flag.Int64("interleave-max", 10_000, "largest P at which every contender's data set is loaded at once and each op runs on all in turn")
+	interleave := flag.Int64("interleave-max", 100_000, "largest P at which every contender's data set is loaded at once and each op runs on all in turn")
+	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 3; -quick: 1)")
 	flag.Parse()
 
-	sz, bt := "1000,100000,1000000", "1s"
+	sz, bt, rn := "1000,100000,1000000", "1s", 3
 	if *quick {
-		sz, bt = "1000,100000", "40ms"
+		sz, bt, rn = "1000,100000", "40ms", 1
+	}
+	if *rounds > 0 {
+		rn = *rounds
 	}
 	if *sizes != "" {
 		sz = *sizes
@@ -61,7 +67,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	r := &bench.Runner{Sizes: ps, Impls: bench.Impls(), InterleaveMax: *interleave}
+	r := &bench.Runner{Sizes: ps, Impls: bench.Impls(), InterleaveMax: *interleave, Rounds: rn}
 	if *impls != "" {
 		r.Impls = nil
 		for _, im := range bench.Impls() {
@@ -99,7 +105,7 @@ func main() {
 	}
 
 	start := time.Now()
-	res := map[key]result{}
+	all := map[key][]result{}
 	skipped := map[string]string{}
 	loads := map[key]bench.LoadStats{}
 	r.Each(func(c bench.Case, f func(*testing.B)) {
@@ -131,15 +137,27 @@ func main() {
 		if v, ok := br.Extra["commits/s"]; ok {
 			rs.extra = fmt.Sprintf("%.0f commits/s", v)
 		}
-		res[k] = rs
+		all[k] = append(all[k], rs)
 		fmt.Fprintf(os.Stderr, " %12s %10.0f B %8.1f allocs %s\n", dur(rs.ns), rs.bytes, rs.allocs, rs.extra)
 	}, func(c bench.Case, st bench.LoadStats) {
 		loads[key{c.P, c.Impl, c.Op}] = st
 	})
 
+	res := map[key]result{}
+	for k, rs := range all {
+		res[k] = median(rs)
+	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	report(w, r, res, skipped, time.Since(start))
+}
+
+// median is the round with the median time (the lower middle one of an
+// even number), with its allocation figures.
+func median(rs []result) result {
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.ns, b.ns) })
+	return rs[(len(rs)-1)/2]
 }
 
 func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string]string, took time.Duration) {
@@ -150,7 +168,9 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 		"Load is per stored row (post or comment); Eager100 loads %d posts with their comments; "+
 		"GetParallel is Get from GOMAXPROCS readers while one writer commits moves.\n"+
 		"Ratios are of ns/op: memrel/memdb > 1 means memrel is slower than raw go-memdb; "+
-		"gorm/memrel and map/memrel > 1 mean memrel is faster.\n\n", bench.K, bench.EagerN)
+		"gorm/memrel and map/memrel > 1 mean memrel is faster.\n"+
+		"Each op ran %d round(s), every contender in turn within a round (at sizes up to %d, with all data sets loaded at once); "+
+		"the tables show the round with the median time.\n\n", bench.K, bench.EagerN, max(r.Rounds, 1), r.InterleaveMax)
 	for _, why := range skipped {
 		fmt.Fprintf(w, "Note: %s.\n\n", why)
 	}
