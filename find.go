@@ -193,6 +193,9 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 		case query.OpEq, query.OpIn:
 			keys = tm.Keys
 		case query.OpIsNull:
+			if t.partial[ix] {
+				continue
+			}
 			keys = [][]byte{index.AppendNull(nil)}
 		default:
 			continue
@@ -234,7 +237,7 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 			}
 			return plan{inOrder: true, src: tx.scan(t)}
 		}
-		if ix, ok := t.ixOf[fd]; ok && !fd.unique {
+		if ix, ok := t.ixOf[fd]; ok && !fd.unique && !t.partial[ix] {
 			if order[0].Desc {
 				return plan{inOrder: true, src: tx.reverse(t, ix, fd)}
 			}

@@ -487,3 +487,85 @@ func TestSTQueryErrors(t *testing.T) {
 		})
 	}
 }
+
+// stAuthor hasMany stBook; stBook's foreign key index leaves NULLs out,
+// stTaggedBook's is tagged "index" and keeps them.
+type stAuthor struct {
+	ID   int64
+	Name string
+}
+
+type stBook struct {
+	ID       int64
+	Title    string
+	AuthorID *int64
+}
+
+type stTaggedBook struct {
+	ID       int64
+	Title    string
+	AuthorID *int64 `memrel:"authorId,index"`
+}
+
+// TestSTForeignKeyNulls: IS NULL, NOT NULL, ranges and orders on a
+// foreign key column find the rows with a NULL foreign key, whether its
+// index leaves them out (the default) or holds them (tagged "index").
+func TestSTForeignKeyNulls(t *testing.T) {
+	t.Run("partial index", func(t *testing.T) { stForeignKeyNulls[stBook](t) })
+	t.Run("tagged index", func(t *testing.T) { stForeignKeyNulls[stTaggedBook](t) })
+}
+
+func stForeignKeyNulls[B stBook | stTaggedBook](t *testing.T) {
+	s := memrel.NewSchema()
+	authors := memrel.Define[stAuthor](s, "Author")
+	books := memrel.Define[B](s, "Book")
+	ab := memrel.NewHasMany(authors, books, memrel.HasManyOptions{})
+	db, err := s.Open()
+	require.NoError(t, err)
+	// Books 1..6 by author 2, none, 1, none, 2, 1.
+	fks := []*int64{stI(2), nil, stI(1), nil, stI(2), stI(1)}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		for _, n := range []string{"a", "b"} {
+			_, err := authors.Create(tx, stAuthor{Name: n})
+			require.NoError(t, err)
+		}
+		for i, fk := range fks {
+			_, err := books.Create(tx, B(stBook{Title: fmt.Sprint("t", i+1), AuthorID: fk}))
+			require.NoError(t, err)
+		}
+		// Remove nulls book 1's key: the index must drop it.
+		return ab.RemoveKeys(tx, stAuthor{ID: 2}, []any{1}, nil)
+	}))
+	ids := func(o *memrel.Options) []int64 {
+		var out []int64
+		require.NoError(t, db.View(func(tx *memrel.Txn) error {
+			rows, err := books.FindAll(tx, o)
+			for _, r := range rows {
+				out = append(out, stBook(r).ID)
+			}
+			return err
+		}))
+		return out
+	}
+	// Now: 1 none, 2 none, 3 a1, 4 none, 5 a2, 6 a1.
+	require.Equal(t, []int64{1, 2, 4}, ids(&memrel.Options{Where: query.IsNull("authorId")}))
+	require.Equal(t, []int64{3, 5, 6}, ids(&memrel.Options{Where: query.NotNull("authorId")}))
+	require.Equal(t, []int64{5}, ids(&memrel.Options{Where: query.Gt("authorId", 1)}))
+	require.Equal(t, []int64{3, 6}, ids(&memrel.Options{Where: query.Lt("authorId", 2)}))
+	require.Equal(t, []int64{3, 6, 5, 1, 2, 4}, ids(&memrel.Options{Order: []query.Order{query.Asc("authorId")}}))
+	require.Equal(t, []int64{1, 2, 4, 5, 3, 6}, ids(&memrel.Options{Order: []query.Order{query.Desc("authorId")}}))
+	require.Equal(t, []int64{5, 1}, ids(&memrel.Options{Order: []query.Order{query.Asc("authorId")}, Offset: 2, Limit: 2}))
+	require.Equal(t, []int64{2, 4}, ids(&memrel.Options{Where: query.Or(query.IsNull("authorId"), query.Eq("authorId", 9)), Offset: 1}))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		n, err := books.Count(tx, &memrel.Options{Where: query.IsNull("authorId")})
+		require.NoError(t, err)
+		require.Equal(t, 3, n)
+		got, err := ab.Get(tx, stAuthor{ID: 2}, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, int64(5), stBook(got[0]).ID)
+		return nil
+	}))
+}
+
+func stI(v int64) *int64 { return &v }

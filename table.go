@@ -43,6 +43,9 @@ type table struct {
 	children   []*assoc            // associations whose source is this table
 	ixOf       map[*field]string   // index answering equality on a field
 	indexes    map[string][]*field // non-unique indexes: their columns
+	// partial holds the indexes that leave out rows whose last column is
+	// NULL: they answer no IS NULL and no ordered walk.
+	partial map[string]bool
 }
 
 // Name implements query.Table.
@@ -126,12 +129,13 @@ func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
 
 // fieldKey builds the index function of a single column. NULL is absent
 // from unique indexes (PostgreSQL never calls two NULLs duplicates) and
-// stored under the NULL tag elsewhere, where it sorts last.
-func (t *table) fieldKey(f *field, unique bool) index.Func {
+// from partial ones (skipNull), and stored under the NULL tag elsewhere,
+// where it sorts last.
+func (t *table) fieldKey(f *field, skipNull bool) index.Func {
 	return func(obj any, buf []byte) ([]byte, bool) {
 		k, ok := f.key(t.ptr(obj), buf)
 		if !ok {
-			if unique {
+			if skipNull {
 				return nil, false
 			}
 			return index.AppendNull(buf), true
@@ -140,10 +144,15 @@ func (t *table) fieldKey(f *field, unique bool) index.Func {
 	}
 }
 
-// compoundKey builds the index function of several columns.
-func (t *table) compoundKey(fs []*field) index.Func {
+// compoundKey builds the index function of several columns; a partial one
+// leaves out rows whose last column is NULL.
+func (t *table) compoundKey(fs []*field, partial bool) index.Func {
+	last := fs[len(fs)-1]
 	return func(obj any, buf []byte) ([]byte, bool) {
 		p := t.ptr(obj)
+		if partial && last.isNull(p) {
+			return nil, false
+		}
 		for _, f := range fs {
 			var ok bool
 			buf, ok = f.key(p, buf)
