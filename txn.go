@@ -72,8 +72,10 @@ const (
 	wsUntracked                // written without recording: ask go-memdb
 )
 
-// wkey holds a key shorter than itself: its length, then its bytes.
-type wkey [32]byte
+// wkey holds a key shorter than itself: its length, then its bytes. 16
+// bytes fit any integer or time key and short strings, and keep a map
+// slot at 32 bytes.
+type wkey [16]byte
 
 func (w *writeSet) get(k []byte) (any, bool) {
 	if len(k) < len(wkey{}) {
@@ -283,11 +285,11 @@ func (tx *Txn) del(t *table, before any) {
 	tx.logChange(change{t, before, nil})
 }
 
-// logChange appends to the undo log, which starts with room for a typical
-// call's writes instead of growing through 1, 2, 4, 8.
+// logChange appends to the undo log, which starts with room for a few
+// writes instead of growing through 1, 2, 4.
 func (tx *Txn) logChange(c change) {
 	if tx.undo == nil {
-		tx.undo = make([]change, 0, 16)
+		tx.undo = make([]change, 0, 4)
 	}
 	tx.undo = append(tx.undo, c)
 }
