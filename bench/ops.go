@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -419,7 +420,11 @@ func (r *Runner) Each(run func(c Case, f func(b *testing.B)), stats func(c Case,
 			for _, sl := range g {
 				sl.close()
 			}
-			runtime.GC()
+			// Give the freed heap back to the OS, so the next group
+			// starts as this one did: a contender loaded after another
+			// would otherwise reuse pages already faulted in, and load
+			// faster than one that comes first.
+			debug.FreeOSMemory()
 		}
 	}
 }
