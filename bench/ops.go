@@ -326,8 +326,9 @@ type Runner struct {
 	// rather than one per ramp-up round.
 	Steps func(c Case) int64
 	// Rounds repeats every op after the load this many times (0: once),
-	// each round running it on every contender of the group in turn, so
-	// a reader can take the median of rounds measured side by side.
+	// each round running it on every contender of the group in turn,
+	// starting one further along each time, so a reader can take the
+	// median of rounds measured side by side.
 	Rounds int
 }
 
@@ -404,7 +405,10 @@ func (r *Runner) Each(run func(c Case, f func(b *testing.B)), stats func(c Case,
 					continue
 				}
 				for round := range max(r.Rounds, 1) {
-					for _, sl := range g {
+					// Each round starts with the next contender, so no
+					// one always runs first after another op.
+					for i := range g {
+						sl := g[(i+round)%len(g)]
 						c := Case{P: p, Impl: sl.impl.Name, Op: op.Name, Round: round}
 						steps := int64(1)
 						if r.Steps != nil && !op.Parallel {
