@@ -46,16 +46,19 @@ func main() {
 	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
-	interleave := flag.Int64("interleave-max", 100_000, "largest P at which every contender's data set is loaded at once and each op runs on all in turn")
+	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it under a minute)")
 	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 3; -quick: 1)")
 	flag.Parse()
 
-	sz, bt, rn := "1000,100000,1000000", "1s", 3
+	sz, bt, rn, im := "1000,100000,1000000", "1s", 3, int64(100_000)
 	if *quick {
-		sz, bt, rn = "1000,100000", "40ms", 1
+		sz, bt, rn, im = "1000,100000", "40ms", 1, 1000
 	}
 	if *rounds > 0 {
 		rn = *rounds
+	}
+	if *interleave > 0 {
+		im = *interleave
 	}
 	if *sizes != "" {
 		sz = *sizes
@@ -67,7 +70,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	r := &bench.Runner{Sizes: ps, Impls: bench.Impls(), InterleaveMax: *interleave, Rounds: rn}
+	r := &bench.Runner{Sizes: ps, Impls: bench.Impls(), InterleaveMax: im, Rounds: rn}
 	if *impls != "" {
 		r.Impls = nil
 		for _, im := range bench.Impls() {
