@@ -188,7 +188,7 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 		fmt.Fprintf(w, "| op | %s | memrel/memdb | gorm/memrel | map/memrel |\n", strings.Join(names, " | "))
 		fmt.Fprintf(w, "|---%s|---:|---:|---:|\n", strings.Repeat("|---:", len(names)))
 		for _, op := range bench.OpNames() {
-			row, ok := rowOf(res, p, op, names)
+			row, ok := rowOf(res, p, op, names, func(rs result) string { return dur(rs.ns) })
 			if !ok {
 				continue
 			}
@@ -214,17 +214,9 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 		fmt.Fprintf(w, "\nAllocation per op (Load: per row), B/op / allocs/op:\n\n")
 		fmt.Fprintf(w, "| op | %s |\n|---%s|\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)))
 		for _, op := range bench.OpNames() {
-			var cells []string
-			ran := false
-			for _, im := range names {
-				rs, ok := res[key{p, im, op}]
-				if !ok {
-					cells = append(cells, "–")
-					continue
-				}
-				ran = true
-				cells = append(cells, fmt.Sprintf("%.0f B / %.1f", rs.bytes, rs.allocs))
-			}
+			cells, ran := rowOf(res, p, op, names, func(rs result) string {
+				return fmt.Sprintf("%.0f B / %.1f", rs.bytes, rs.allocs)
+			})
 			if ran {
 				fmt.Fprintf(w, "| %s | %s |\n", op, strings.Join(cells, " | "))
 			}
@@ -268,10 +260,9 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 	fmt.Fprintf(w, "geomean memrel/memdb=%s gorm/memrel=%s map/memrel=%s\n", g(0), g(1), g(2))
 }
 
-// rowOf formats the ns/op cells of one op; ok is false when nothing ran.
-func rowOf(res map[key]result, p int64, op string, names []string) ([]string, bool) {
-	var cells []string
-	ran := false
+// rowOf formats one op's result of each contender with cell ("–" where
+// it did not run); ran is false when none did.
+func rowOf(res map[key]result, p int64, op string, names []string, cell func(result) string) (cells []string, ran bool) {
 	for _, im := range names {
 		rs, ok := res[key{p, im, op}]
 		if !ok {
@@ -279,7 +270,7 @@ func rowOf(res map[key]result, p int64, op string, names []string) ([]string, bo
 			continue
 		}
 		ran = true
-		cells = append(cells, dur(rs.ns))
+		cells = append(cells, cell(rs))
 	}
 	return cells, ran
 }
