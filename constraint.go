@@ -120,7 +120,7 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 	case Restrict:
 		return a.restricted(tx, kids[0], update)
 	case NoAction:
-		tx.deferred = append(tx.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: update})
+		tx.w.deferred = append(tx.w.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: update})
 		return nil
 	}
 	for _, kid := range kids {
@@ -189,7 +189,7 @@ func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any) []any {
 // runDeferred runs the NO ACTION checks at the end of a statement: a
 // reference is only an error if its parent is still missing then.
 func (tx *Txn) runDeferred() error {
-	for _, d := range tx.deferred {
+	for _, d := range tx.w.deferred {
 		if tx.first(d.a.source, d.a.skIx, d.key) != nil {
 			continue
 		}

@@ -355,7 +355,7 @@ func (tx *Txn) create(t *table, row any) error {
 func (tx *Txn) advance(t *table, p unsafe.Pointer) {
 	id := t.pk.seqValue(p)
 	if seq := &tx.store.seqs[t.pos]; id > seq.Load() {
-		tx.seqUndo = append(tx.seqUndo, seqMove{t.pos, seq.Load()})
+		tx.w.seqUndo = append(tx.w.seqUndo, seqMove{t.pos, seq.Load()})
 		seq.Store(id)
 	}
 }

@@ -171,7 +171,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 			return nil, &SnapshotError{Reason: "invalid row", Err: err}
 		}
 	}
-	tx.undo = tx.undo[:0]
+	tx.w.undo = tx.w.undo[:0]
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

@@ -26,7 +26,15 @@ type Store struct {
 // [Txn.Abort]; Abort after Commit does nothing, so defer tx.Abort() is always
 // safe.
 func (s *Store) Begin(write bool) *Txn {
-	return &Txn{store: s, mt: s.db.Txn(write), write: write}
+	if !write {
+		return &Txn{store: s, mt: s.db.Txn(false)}
+	}
+	wt := &struct {
+		Txn
+		txWrite
+	}{Txn: Txn{store: s, mt: s.db.Txn(true), write: true}}
+	wt.w = &wt.txWrite
+	return &wt.Txn
 }
 
 // Update runs fn in a write transaction. It commits when fn returns nil;

@@ -21,7 +21,17 @@ type Txn struct {
 	write   bool
 	managed bool
 	done    bool
+	// arg carries keys into go-memdb lookups without an allocation each;
+	// argBuf holds them while they are short.
+	arg    index.Arg
+	argBuf [40]byte
+	// w is the state only a write transaction needs, allocated with it:
+	// a read transaction, which may be a single Get, stays small.
+	w *txWrite
+}
 
+// txWrite is a write transaction's bookkeeping.
+type txWrite struct {
 	// undo records every row change of the current call, so a failing call
 	// can be reverted inside a transaction that goes on.
 	undo  []change
@@ -33,10 +43,6 @@ type Txn struct {
 	// moves no sequence. Rolling back a whole transaction keeps them, as
 	// a PostgreSQL sequence does.
 	seqUndo []seqMove
-	// arg carries keys into go-memdb lookups without an allocation each;
-	// argBuf holds them while they are short.
-	arg    index.Arg
-	argBuf [40]byte
 
 	// A write transaction answers primary-key lookups from written (every
 	// row it put or deleted, by table and key; nil once deleted) and, for
@@ -193,26 +199,26 @@ func (tx *Txn) use(t *table, write bool) error {
 // join the outermost one; the outermost also runs the deferred NO ACTION
 // checks before it declares success.
 func (tx *Txn) atomic(fn func() error) (err error) {
-	mark, dmark, smark := len(tx.undo), len(tx.deferred), len(tx.seqUndo)
-	tx.depth++
+	mark, dmark, smark := len(tx.w.undo), len(tx.w.deferred), len(tx.w.seqUndo)
+	tx.w.depth++
 	defer func() {
-		tx.depth--
+		tx.w.depth--
 		p := recover()
-		if p == nil && err == nil && tx.depth == 0 {
+		if p == nil && err == nil && tx.w.depth == 0 {
 			err = tx.runDeferred()
 		}
 		if p != nil || err != nil {
 			tx.revert(mark)
-			tx.deferred = tx.deferred[:dmark]
-			for i := len(tx.seqUndo) - 1; i >= smark; i-- {
-				tx.store.seqs[tx.seqUndo[i].pos].Store(tx.seqUndo[i].old)
+			tx.w.deferred = tx.w.deferred[:dmark]
+			for i := len(tx.w.seqUndo) - 1; i >= smark; i-- {
+				tx.store.seqs[tx.w.seqUndo[i].pos].Store(tx.w.seqUndo[i].old)
 			}
-			tx.seqUndo = tx.seqUndo[:smark]
+			tx.w.seqUndo = tx.w.seqUndo[:smark]
 		}
-		if tx.depth == 0 {
-			tx.undo = tx.undo[:0]
-			tx.deferred = tx.deferred[:0]
-			tx.seqUndo = tx.seqUndo[:0]
+		if tx.w.depth == 0 {
+			tx.w.undo = tx.w.undo[:0]
+			tx.w.deferred = tx.w.deferred[:0]
+			tx.w.seqUndo = tx.w.seqUndo[:0]
 		}
 		if p != nil {
 			panic(p)
@@ -223,8 +229,8 @@ func (tx *Txn) atomic(fn func() error) (err error) {
 
 // revert undoes the changes recorded after mark, newest first.
 func (tx *Txn) revert(mark int) {
-	for i := len(tx.undo) - 1; i >= mark; i-- {
-		c := tx.undo[i]
+	for i := len(tx.w.undo) - 1; i >= mark; i-- {
+		c := tx.w.undo[i]
 		if c.after != nil {
 			mustMemdb(tx.mt.Delete(c.t.name, c.after))
 			tx.wrote(c.t, c.after, nil) // its key held no row before
@@ -234,15 +240,15 @@ func (tx *Txn) revert(mark int) {
 			tx.wrote(c.t, c.before, c.before)
 		}
 	}
-	tx.undo = tx.undo[:mark]
+	tx.w.undo = tx.w.undo[:mark]
 }
 
 // wrote records that the primary key of keyRow now holds row (nil: none).
 func (tx *Txn) wrote(t *table, keyRow, row any) {
-	if tx.written == nil {
-		tx.written = make([]writeSet, len(tx.store.schema.tables))
+	if tx.w.written == nil {
+		tx.w.written = make([]writeSet, len(tx.store.schema.tables))
 	}
-	ws := &tx.written[t.pos]
+	ws := &tx.w.written[t.pos]
 	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
@@ -288,10 +294,10 @@ func (tx *Txn) del(t *table, before any) {
 // logChange appends to the undo log, which starts with room for a few
 // writes instead of growing through 1, 2, 4.
 func (tx *Txn) logChange(c change) {
-	if tx.undo == nil {
-		tx.undo = make([]change, 0, 4)
+	if tx.w.undo == nil {
+		tx.w.undo = make([]change, 0, 4)
 	}
-	tx.undo = append(tx.undo, c)
+	tx.w.undo = append(tx.w.undo, c)
 }
 
 // lookup lends key to one go-memdb call; the call must not keep it.
@@ -346,10 +352,10 @@ func (tx *Txn) all(t *table) memdb.ResultIterator {
 func (tx *Txn) byKey(t *table, key []byte) any {
 	mt := tx.mt
 	if tx.write {
-		if tx.written == nil {
-			tx.written = make([]writeSet, len(tx.store.schema.tables))
+		if tx.w.written == nil {
+			tx.w.written = make([]writeSet, len(tx.store.schema.tables))
 		}
-		ws := &tx.written[t.pos]
+		ws := &tx.w.written[t.pos]
 		if ws.state == wsUntouched {
 			ws.state = wsTracked // read before written: track from now on
 		}
@@ -366,10 +372,10 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 			// during a cascade).
 			src := tx.mt
 			if ws.dirty {
-				if tx.snap == nil {
-					tx.snap = tx.store.db.Txn(false)
+				if tx.w.snap == nil {
+					tx.w.snap = tx.store.db.Txn(false)
 				}
-				src = tx.snap
+				src = tx.w.snap
 			}
 			row, err := src.First(t.name, "id", tx.lookup(key))
 			mustMemdb(err)
