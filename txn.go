@@ -44,19 +44,20 @@ type txWrite struct {
 	// a PostgreSQL sequence does.
 	seqUndo []seqMove
 
-	// A write transaction answers primary-key lookups from written (every
-	// row it put or deleted, by table and key; nil once deleted) and, for
-	// keys it has not touched, from snap, a read view of the state it began
-	// with. Reading an index through the write transaction itself after
+	// A write transaction answers primary-key lookups from written (see
+	// writeSet) and, for keys it has not touched, from the tree itself
+	// until the table's first write, then from snap, a read view of the
+	// state it began with. Reading an index through the write transaction itself after
 	// writing to it would make go-memdb drop its cache of copied radix
 	// nodes, and every later write would copy its whole path again.
 	written []writeSet
 	snap    *memdb.Txn
 }
 
-// writeSet maps the primary keys a transaction wrote in one table to their
-// rows (nil once deleted). Short keys, all integer keys among them, are
-// fixed-size map keys, so recording and finding them allocates nothing.
+// writeSet maps primary keys of one table to their rows as the transaction
+// sees them: every row it wrote (nil once deleted) and, in a referenced
+// table, every row it looked up. Short keys, all integer keys among them,
+// are fixed-size map keys, so recording and finding them allocates nothing.
 type writeSet struct {
 	state wsState
 	dirty bool // written by this transaction
