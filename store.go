@@ -19,6 +19,33 @@ type Store struct {
 	// that later rolls back stays taken. Only the single writer advances
 	// it; Save reads it concurrently.
 	seqs []atomic.Int64
+	// gen counts commits. view is a go-memdb read transaction opened at
+	// generation gen or later, shared by every reader that begins before
+	// the next commit: a go-memdb read transaction only reads, and sharing
+	// it saves each View the two allocations of opening one.
+	gen  atomic.Uint64
+	view atomic.Pointer[readView]
+}
+
+// readView is a shared go-memdb read transaction and the commit count it
+// is at least as new as.
+type readView struct {
+	gen uint64
+	mt  *memdb.Txn
+}
+
+// reader returns a go-memdb read transaction that sees every commit that
+// finished before the call. A commit swaps go-memdb's root before it
+// bumps gen, so a transaction opened after reading gen holds all the
+// commits gen counts.
+func (s *Store) reader() *memdb.Txn {
+	g := s.gen.Load()
+	if v := s.view.Load(); v != nil && v.gen == g {
+		return v.mt
+	}
+	mt := s.db.Txn(false)
+	s.view.Store(&readView{gen: g, mt: mt})
+	return mt
 }
 
 // Begin starts a transaction: a write transaction when write is true, which
@@ -27,7 +54,7 @@ type Store struct {
 // safe.
 func (s *Store) Begin(write bool) *Txn {
 	if !write {
-		return &Txn{store: s, mt: s.db.Txn(false)}
+		return &Txn{store: s, mt: s.reader()}
 	}
 	wt := &struct {
 		Txn

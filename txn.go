@@ -165,12 +165,16 @@ func (tx *Txn) Writable() bool { return tx.write }
 func (tx *Txn) commit() error {
 	tx.done = true
 	tx.mt.Commit()
+	// Readers that begin from now on need a view of the new root; dropping
+	// the old one also lets the old tree go.
+	tx.store.gen.Add(1)
+	tx.store.view.Store(nil)
 	return nil
 }
 
 func (tx *Txn) rollback() {
 	tx.done = true
-	tx.mt.Abort()
+	tx.mt.Abort() // a no-op on a read transaction, shared by other readers
 }
 
 // use checks that the transaction is live, may write when asked to, and
