@@ -25,6 +25,12 @@ type Store struct {
 	// it saves each View the two allocations of opening one.
 	gen  atomic.Uint64
 	view atomic.Pointer[readView]
+	// spare is the bookkeeping of the last write transaction, emptied for
+	// the next one: its undo log and write-set maps keep their room, so a
+	// write transaction allocates them once, not per commit. go-memdb's
+	// writer lock guards it: a writer takes it after acquiring the lock
+	// and gives it back before releasing it.
+	spare *txWrite
 }
 
 // readView is a shared go-memdb read transaction and the commit count it
@@ -56,12 +62,13 @@ func (s *Store) Begin(write bool) *Txn {
 	if !write {
 		return &Txn{store: s, mt: s.reader()}
 	}
-	wt := &struct {
-		Txn
-		txWrite
-	}{Txn: Txn{store: s, mt: s.db.Txn(true), write: true}}
-	wt.w = &wt.txWrite
-	return &wt.Txn
+	mt := s.db.Txn(true) // waits for the writer lock, which guards spare
+	w := s.spare
+	s.spare = nil
+	if w == nil {
+		w = new(txWrite)
+	}
+	return &Txn{store: s, mt: mt, write: true, w: w}
 }
 
 // Update runs fn in a write transaction. It commits when fn returns nil;

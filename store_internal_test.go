@@ -54,3 +54,62 @@ func TestSTReaderAfterSlowReader(t *testing.T) {
 	require.Equal(t, "new", r.Name)
 	b.Abort()
 }
+
+type stSpareParent struct{ ID int64 }
+
+type stSpareChild struct {
+	ID       int64
+	ParentID *int64
+}
+
+// TestSTWriteStateRecycled: a write transaction hands its emptied
+// bookkeeping to the next one, unless it grew past keepRoom, and the next
+// transaction starts from a clean slate either way.
+func TestSTWriteStateRecycled(t *testing.T) {
+	s := NewSchema()
+	parents := Define[stSpareParent](s, "P")
+	children := Define[stSpareChild](s, "C")
+	NewHasMany(parents, children, HasManyOptions{ForeignKey: "parentId"})
+	db, err := s.Open()
+	require.NoError(t, err)
+
+	create := func(n int) error {
+		return db.Update(func(tx *Txn) error {
+			for range n {
+				p, err := parents.Create(tx, stSpareParent{})
+				if err != nil {
+					return err
+				}
+				if _, err := children.Create(tx, stSpareChild{ParentID: &p.ID}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	require.NoError(t, create(3))
+	w := db.spare
+	require.NotNil(t, w, "a small transaction's bookkeeping is kept")
+	for _, ws := range w.written {
+		require.Empty(t, ws.short)
+		require.Equal(t, wsUntouched, ws.state)
+		require.False(t, ws.dirty)
+	}
+	require.Nil(t, w.snap)
+
+	tx := db.Begin(true)
+	require.Same(t, w, tx.w)
+	require.Nil(t, db.spare, "the writer owns it while it runs")
+	tx.Abort()
+	require.Nil(t, tx.w, "a done transaction lets go of it")
+	_, err = parents.Create(tx, stSpareParent{})
+	require.ErrorIs(t, err, ErrTxDone)
+
+	require.NoError(t, create(keepRoom+1))
+	require.Nil(t, db.spare, "a big transaction's bookkeeping is dropped")
+	require.NoError(t, db.View(func(tx *Txn) error {
+		n, err := children.Count(tx, nil)
+		require.Equal(t, keepRoom+4, n)
+		return err
+	}))
+}

@@ -164,6 +164,7 @@ func (tx *Txn) Writable() bool { return tx.write }
 
 func (tx *Txn) commit() error {
 	tx.done = true
+	tx.release()
 	tx.mt.Commit()
 	// Readers that begin from now on need a view of the new root; dropping
 	// the old one also lets the old tree go.
@@ -174,7 +175,50 @@ func (tx *Txn) commit() error {
 
 func (tx *Txn) rollback() {
 	tx.done = true
+	tx.release()
 	tx.mt.Abort() // a no-op on a read transaction, shared by other readers
+}
+
+// release hands a write transaction's bookkeeping to the next writer; it
+// runs while this one still holds the writer lock.
+func (tx *Txn) release() {
+	if tx.w == nil {
+		return
+	}
+	if tx.w.recycle() {
+		tx.store.spare = tx.w
+	}
+	tx.w = nil // a done Txn must not reach state now another writer's
+}
+
+// keepRoom bounds what recycle keeps: bookkeeping grown by a big
+// transaction, a bulk load say, would otherwise stay pinned, rows and all.
+const keepRoom = 256
+
+// recycle empties w for the next write transaction and reports whether it
+// is small enough to keep.
+func (w *txWrite) recycle() bool {
+	if cap(w.undo) > keepRoom || cap(w.deferred) > keepRoom || cap(w.seqUndo) > keepRoom {
+		return false
+	}
+	for i := range w.written {
+		if len(w.written[i].short) > keepRoom || len(w.written[i].long) > keepRoom {
+			return false
+		}
+	}
+	// Every call leaves the logs empty (atomic), but their backing arrays
+	// still point at rows of this transaction.
+	clear(w.undo[:cap(w.undo)])
+	clear(w.deferred[:cap(w.deferred)])
+	for i := range w.written {
+		ws := &w.written[i]
+		clear(ws.short)
+		clear(ws.long)
+		ws.state, ws.dirty = wsUntouched, false
+	}
+	w.depth = 0
+	w.snap = nil
+	return true
 }
 
 // use checks that the transaction is live, may write when asked to, and
