@@ -89,7 +89,7 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 
 // assocRows is Get: the source's targets, read through the association's
 // index in primary key order, then filtered, ordered and windowed.
-func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (rows []any, owned bool, err error) {
+func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (found, error) {
 	// The plan outlives this call's stack frame; a copy keeps the caller's
 	// key buffer on its stack.
 	return tx.read(a.target, o, tx.childPlan(a, bytes.Clone(sk)))

@@ -26,39 +26,50 @@ type plan struct {
 	inOrder bool
 }
 
-// findRows runs o against t and returns the rows, in order. They are the
-// stored rows, or copies owned by the caller (owned) when o's includes or
-// field selection had to change them.
-func (tx *Txn) findRows(t *table, o *Options) (rows []any, owned bool, err error) {
+// found is what a read found: the rows, in order. They are the stored
+// rows, or copies owned by the caller (owned) when includes or a field
+// selection had to change them. When the copies are the elements
+// block[at:at+len(rows)] of a []T, the typed caller can hand that out
+// instead of copying them again.
+type found struct {
+	rows  []any
+	owned bool
+	block any
+	at    int
+}
+
+// findRows runs o against t.
+func (tx *Txn) findRows(t *table, o *Options) (found, error) {
 	return tx.read(t, o, func(f *query.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // read runs o on the rows of the access path choose picks for the compiled
 // where clause: filter, order (or keep the first Offset+Limit), load the
 // includes, window and select fields.
-func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (rows []any, owned bool, err error) {
+func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (found, error) {
 	if o == nil {
 		o = &Options{}
 	}
 	if o.Limit < 0 || o.Offset < 0 {
-		return nil, false, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+		return found{}, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
 	}
 	filter, err := query.Compile(t, o.Where)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
 	sorter, err := query.CompileOrder(t, o.Order)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
 	inc, err := compileIncludes(t, o.Include)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
 	sel, err := t.selection(o.Fields)
 	if err != nil {
-		return nil, false, err
+		return found{}, err
 	}
+	var rows []any
 	p := choose(filter, o.Order)
 	// Without sorting or required includes, the first Offset+Limit matches
 	// are the answer and the walk can stop there.
@@ -87,18 +98,20 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 			slices.SortFunc(rows, t.rowCompare(sorter))
 		}
 	}
+	var block any
 	if len(inc) > 0 {
-		if rows, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return nil, false, err
+		if rows, block, err = tx.loadIncludes(t, rows, inc); err != nil {
+			return found{}, err
 		}
 	}
+	at := min(o.Offset, len(rows))
 	rows = window(rows, o.Offset, o.Limit)
 	if sel != nil {
 		for i, r := range rows {
 			rows[i] = t.project(r, sel, len(inc) > 0)
 		}
 	}
-	return rows, len(inc) > 0 || sel != nil, nil
+	return found{rows: rows, owned: len(inc) > 0 || sel != nil, block: block, at: at}, nil
 }
 
 // countRows counts the rows matching o's Where and required includes, as
@@ -111,8 +124,8 @@ func (tx *Txn) countRows(t *table, o *Options) (int, error) {
 // access path that pass the filter, copying nothing.
 func (tx *Txn) count(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
-		rows, _, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
-		return len(rows), err
+		f, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
+		return len(f.rows), err
 	}
 	var where query.Cond
 	if o != nil {

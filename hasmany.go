@@ -167,11 +167,11 @@ func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 	if o.plain() {
 		out = h.children(tx, sk)
 	} else {
-		rows, owned, err := tx.assocRows(h.a, sk, o)
+		f, err := tx.assocRows(h.a, sk, o)
 		if err != nil {
 			return nil, err
 		}
-		out = h.dst.outAll(rows, owned)
+		out = h.dst.outAll(f)
 	}
 	if len(out) == 0 {
 		if err := tx.confirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
@@ -195,7 +195,7 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 	if len(rows) == 0 {
 		return nil
 	}
-	return h.dst.outAll(rows, false)
+	return h.dst.outAll(found{rows: rows})
 }
 
 // GetMany returns the targets of each source in srcs, in the order of

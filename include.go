@@ -69,10 +69,11 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 // loadIncludes returns copies of rows with every included association
 // loaded, dropping the rows a required include finds nothing for. Each
 // row costs one index seek per include: no scans, no N+1 round trips.
-func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
-	out := make([]any, 0, len(rows))
+// When it drops none, the copies are the elements of block, a []T.
+func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, block any, err error) {
 	// The includes are filled into copies of the rows, made in one batch.
-	copies := t.cloneAll(rows)
+	copies, block := t.cloneAll(rows)
+	out = copies[:0] // kept rows move down over dropped ones
 	// scratch collects each row's children; the fill copies them out, so
 	// one buffer serves every row.
 	var scratch []any
@@ -102,8 +103,8 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 			owned := len(n.sub) > 0
 			if owned {
 				var err error
-				if kids, err = tx.loadIncludes(to, kids, n.sub); err != nil {
-					return nil, err
+				if kids, _, err = tx.loadIncludes(to, kids, n.sub); err != nil {
+					return nil, nil, err
 				}
 			}
 			if n.required && len(kids) == 0 {
@@ -122,5 +123,8 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) ([]any, error) {
 			out = append(out, row)
 		}
 	}
-	return out, nil
+	if len(out) < len(copies) {
+		block = nil
+	}
+	return out, block, nil
 }

@@ -30,7 +30,7 @@ func Define[T any](s *Schema, name string) *Model[T] {
 	t := s.addTable(name, typ)
 	t.ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
 	t.newRow = func() any { return new(T) }
-	t.cloneAll = func(rows []any) []any {
+	t.cloneAll = func(rows []any) ([]any, any) {
 		// One allocation for all the copies, not one per row.
 		arr := make([]T, len(rows))
 		out := make([]any, len(rows))
@@ -39,7 +39,7 @@ func Define[T any](s *Schema, name string) *Model[T] {
 			t.own(unsafe.Pointer(&arr[i]))
 			out[i] = &arr[i]
 		}
-		return out
+		return out, arr
 	}
 	t.clone = func(row any) any {
 		n := new(T)
@@ -83,18 +83,36 @@ func (m *Model[T]) out(row any) T {
 }
 
 // outAll copies rows for a caller; owned rows are copies nobody else holds,
-// whose pointers need no second duplication.
-func (m *Model[T]) outAll(rows []any, owned bool) []T {
-	res := make([]T, len(rows))
-	for i, r := range rows {
+// whose pointers need no second duplication. When they are the elements of
+// a block, in order, the block is the answer and nothing is copied.
+func (m *Model[T]) outAll(f found) []T {
+	if blk, ok := f.block.([]T); ok && inBlock(blk, f.at, f.rows) {
+		return blk[f.at : f.at+len(f.rows) : f.at+len(f.rows)]
+	}
+	res := make([]T, len(f.rows))
+	for i, r := range f.rows {
 		res[i] = *r.(*T)
 	}
-	if !owned && len(m.t.owned) > 0 {
+	if !f.owned && len(m.t.owned) > 0 {
 		for i := range res {
 			m.t.own(unsafe.Pointer(&res[i]))
 		}
 	}
 	return res
+}
+
+// inBlock reports whether rows are blk[at:], element for element, and
+// cover most of blk: handing out a sliver would pin all of it.
+func inBlock[T any](blk []T, at int, rows []any) bool {
+	if at < 0 || at+len(rows) > len(blk) || 2*len(rows) < len(blk) {
+		return false
+	}
+	for i, r := range rows {
+		if p, ok := r.(*T); !ok || p != &blk[at+i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Create inserts v and returns it as stored: with its new auto-increment
@@ -138,11 +156,11 @@ func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
 	if err := tx.use(m.t, false); err != nil {
 		return nil, err
 	}
-	rows, owned, err := tx.findRows(m.t, o)
+	f, err := tx.findRows(m.t, o)
 	if err != nil {
 		return nil, err
 	}
-	return m.outAll(rows, owned), nil
+	return m.outAll(f), nil
 }
 
 // FindOne returns the first row FindAll would return; false when none.
@@ -255,11 +273,11 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 	}
 	n := 0
 	err := tx.atomic(func() error {
-		rows, _, err := tx.findRows(m.t, &Options{Where: where})
+		f, err := tx.findRows(m.t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
-		for _, old := range rows {
+		for _, old := range f.rows {
 			// A cascade from an earlier row may have changed this one.
 			cur := tx.current(m.t, old)
 			if cur == nil {
@@ -291,11 +309,11 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 	}
 	n := 0
 	err := tx.atomic(func() error {
-		rows, _, err := tx.findRows(m.t, &Options{Where: where})
+		f, err := tx.findRows(m.t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
-		for _, old := range rows {
+		for _, old := range f.rows {
 			cur := tx.current(m.t, old)
 			if cur == nil {
 				continue // deleted by an earlier row's cascade
@@ -306,7 +324,7 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 		}
 		// Every matching row is gone, by this statement or its cascades,
 		// and PostgreSQL's DELETE reports them all.
-		n = len(rows)
+		n = len(f.rows)
 		return nil
 	})
 	if err != nil {

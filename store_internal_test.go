@@ -1,7 +1,7 @@
 package memrel
 
-// Internal tests of the shared read view, whose races the exported API
-// cannot stage on demand.
+// Internal tests of the shared read view and the recycled write state,
+// whose races and reuse the exported API cannot stage on demand.
 
 import (
 	"testing"
@@ -9,28 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type stViewRow struct {
-	ID   int64
-	Name string
-}
-
 // TestSTReaderAfterSlowReader stages the race Store.reader guards against:
 // a reader opens its view before a commit and publishes it after. A
 // transaction that begins once the commit has returned must still see it.
 func TestSTReaderAfterSlowReader(t *testing.T) {
-	s := NewSchema()
-	m := Define[stViewRow](s, "V")
-	db, err := s.Open()
-	require.NoError(t, err)
-	require.NoError(t, db.Update(func(tx *Txn) error {
-		_, err := m.Create(tx, stViewRow{ID: 1, Name: "old"})
-		return err
-	}))
+	ip := openIP(t, 1)
+	db, m := ip.db, ip.posts
 
 	g := db.gen.Load()
 	slow := db.db.Txn(false) // the slow reader's view, opened before the commit
 	require.NoError(t, db.Update(func(tx *Txn) error {
-		_, err := m.Update(tx, stViewRow{ID: 1, Name: "new"})
+		_, err := m.Update(tx, ipPost{ID: 1, Title: "new"})
 		return err
 	}))
 	require.Nil(t, db.view.Load(), "a commit drops the shared view, so the old tree can go")
@@ -40,7 +29,7 @@ func TestSTReaderAfterSlowReader(t *testing.T) {
 		r, ok, err := m.FindByPK(tx, int64(1))
 		require.NoError(t, err)
 		require.True(t, ok)
-		require.Equal(t, "new", r.Name)
+		require.Equal(t, "new", r.Title)
 		return nil
 	}))
 
@@ -51,43 +40,16 @@ func TestSTReaderAfterSlowReader(t *testing.T) {
 	r, ok, err := m.FindByPK(b, int64(1))
 	require.NoError(t, err, "ending one reader leaves the shared view usable")
 	require.True(t, ok)
-	require.Equal(t, "new", r.Name)
+	require.Equal(t, "new", r.Title)
 	b.Abort()
-}
-
-type stSpareParent struct{ ID int64 }
-
-type stSpareChild struct {
-	ID       int64
-	ParentID *int64
 }
 
 // TestSTWriteStateRecycled: a write transaction hands its emptied
 // bookkeeping to the next one, unless it grew past keepRoom, and the next
 // transaction starts from a clean slate either way.
 func TestSTWriteStateRecycled(t *testing.T) {
-	s := NewSchema()
-	parents := Define[stSpareParent](s, "P")
-	children := Define[stSpareChild](s, "C")
-	NewHasMany(parents, children, HasManyOptions{ForeignKey: "parentId"})
-	db, err := s.Open()
-	require.NoError(t, err)
-
-	create := func(n int) error {
-		return db.Update(func(tx *Txn) error {
-			for range n {
-				p, err := parents.Create(tx, stSpareParent{})
-				if err != nil {
-					return err
-				}
-				if _, err := children.Create(tx, stSpareChild{ParentID: &p.ID}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	require.NoError(t, create(3))
+	ip := openIP(t, 3)
+	db := ip.db
 	w := db.spare
 	require.NotNil(t, w, "a small transaction's bookkeeping is kept")
 	for _, ws := range w.written {
@@ -102,13 +64,24 @@ func TestSTWriteStateRecycled(t *testing.T) {
 	require.Nil(t, db.spare, "the writer owns it while it runs")
 	tx.Abort()
 	require.Nil(t, tx.w, "a done transaction lets go of it")
-	_, err = parents.Create(tx, stSpareParent{})
+	_, err := ip.posts.Create(tx, ipPost{})
 	require.ErrorIs(t, err, ErrTxDone)
 
-	require.NoError(t, create(keepRoom+1))
+	require.NoError(t, db.Update(func(tx *Txn) error {
+		for range keepRoom + 1 {
+			p, err := ip.posts.Create(tx, ipPost{})
+			if err != nil {
+				return err
+			}
+			if _, err := ip.comments.Create(tx, ipComment{PostID: &p.ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 	require.Nil(t, db.spare, "a big transaction's bookkeeping is dropped")
 	require.NoError(t, db.View(func(tx *Txn) error {
-		n, err := children.Count(tx, nil)
+		n, err := ip.comments.Count(tx, nil)
 		require.Equal(t, keepRoom+4, n)
 		return err
 	}))

@@ -25,8 +25,9 @@ type table struct {
 	// Typed operations, supplied by Define[T].
 	ptr    func(row any) unsafe.Pointer
 	newRow func() any // a new, zero *T
-	// cloneAll copies rows as clone does, in one allocation.
-	cloneAll func(rows []any) []any
+	// cloneAll copies rows as clone does, into the elements of one new
+	// []T, which it returns too.
+	cloneAll func(rows []any) (copies []any, block any)
 	clone    func(row any) any // a new *T that shares nothing with row
 	// zeroers clear the struct fields that are not columns (association
 	// fields, fields tagged "-") so they are never stored.
