@@ -152,7 +152,7 @@ func main() {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	report(w, r, res, skipped, time.Since(start))
+	report(w, r, res, all, skipped, time.Since(start))
 }
 
 // median is the round with the median time (the lower middle one of an
@@ -163,7 +163,7 @@ func median(rs []result) result {
 	return rs[(len(rs)-1)/2]
 }
 
-func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string]string, took time.Duration) {
+func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]result, skipped map[string]string, took time.Duration) {
 	fmt.Fprintf(w, "# memrel benchmarks\n\n")
 	fmt.Fprintf(w, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s. Run took %s.\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, took.Round(time.Second))
@@ -211,6 +211,7 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 				n++
 			}
 		}
+		spread(w, all, p)
 		fmt.Fprintf(w, "\nAllocation per op (Load: per row), B/op / allocs/op:\n\n")
 		fmt.Fprintf(w, "| op | %s |\n|---%s|\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)))
 		for _, op := range bench.OpNames() {
@@ -258,6 +259,28 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, skipped map[string
 	}
 	fmt.Fprintf(w, "Geometric means over the %d (size, op) pairs all four contenders ran.\n\n", n)
 	fmt.Fprintf(w, "geomean memrel/memdb=%s gorm/memrel=%s map/memrel=%s\n", g(0), g(1), g(2))
+}
+
+// spread prints memrel/memdb in each round, where ops ran more than once:
+// the two ran side by side within a round, so the spread of their ratio
+// shows how far one figure of the table can be trusted.
+func spread(w io.Writer, all map[key][]result, p int64) {
+	var lines []string
+	for _, op := range bench.OpNames() {
+		a, b := all[key{p, "memrel", op}], all[key{p, "memdb", op}]
+		n := min(len(a), len(b))
+		if n < 2 {
+			continue
+		}
+		cells := make([]string, n)
+		for i := range n {
+			cells[i] = fmt.Sprintf("%.2f", a[i].ns/b[i].ns)
+		}
+		lines = append(lines, fmt.Sprintf("%s %s", op, strings.Join(cells, "/")))
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nmemrel/memdb in each round, in order: %s.\n", strings.Join(lines, ", "))
+	}
 }
 
 // rowOf formats one op's result of each contender with cell ("–" where
