@@ -122,6 +122,11 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 	case NoAction:
 		tx.w.deferred = append(tx.w.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: update})
 		return nil
+	case Cascade:
+		if !update && !a.target.referenced && len(kids) > 1 {
+			tx.deleteChildren(a, key, kids)
+			return nil
+		}
 	}
 	for _, kid := range kids {
 		cur := tx.current(a.target, kid)
@@ -150,6 +155,23 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 		}
 	}
 	return nil
+}
+
+// deleteChildren deletes kids, every row of a's target whose foreign key
+// holds key, as a cascade does: their foreign key index entries go as one
+// subtree instead of one radix path each. It serves only a target that no
+// constraint references: deleting one of its rows sets off nothing, so the
+// rows are the ones just listed and the order of the deletes cannot matter.
+func (tx *Txn) deleteChildren(a *assoc, key []byte, kids []any) {
+	found, err := tx.mt.DeletePrefix(a.target.name, a.fkIx+"_prefix", string(key))
+	mustMemdb(err)
+	if !found {
+		panic("memrel: internal error: cascaded children vanished before their delete")
+	}
+	for _, kid := range kids {
+		tx.wrote(a.target, kid, nil)
+		tx.logChange(change{a.target, kid, nil})
+	}
 }
 
 // current returns the stored version of row, listed earlier in this call,

@@ -1094,3 +1094,125 @@ func TestHMCascadeReachesListedRow(t *testing.T) {
 		})
 	}
 }
+
+type hmWriter struct {
+	ID      int64
+	Name    string
+	Volumes []hmVolume
+}
+
+type hmVolume struct {
+	ID       int64
+	Title    string
+	WriterID *int64 `memrel:"writerId,index"`
+}
+
+type hmPrize struct {
+	ID       int64
+	WriterID int64
+}
+
+// TestHMCascadeToLeafRows: a cascade to several rows of a table that no
+// constraint references deletes them together (one subtree of the foreign
+// key index). The rows must be gone from every index, come back whole when
+// the call fails later, and include rows moved under the parent earlier in
+// the transaction, but not rows moved away from it. The books' foreign key
+// is also tagged index, so a second, full index on it must agree too.
+func TestHMCascadeToLeafRows(t *testing.T) {
+	s := memrel.NewSchema()
+	writers := memrel.Define[hmWriter](s, "Writer")
+	volumes := memrel.Define[hmVolume](s, "Volume")
+	prizes := memrel.Define[hmPrize](s, "Prize")
+	ab := memrel.NewHasMany(writers, volumes, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+	memrel.NewHasMany(writers, prizes, memrel.HasManyOptions{OnDelete: memrel.Restrict})
+	db, err := s.Open()
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		for a := int64(1); a <= 3; a++ {
+			if _, err := writers.Create(tx, hmWriter{ID: a}); err != nil {
+				return err
+			}
+			for b := range int64(3) {
+				if _, err := volumes.Create(tx, hmVolume{ID: 10*a + b, WriterID: hmI(a)}); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := prizes.Create(tx, hmPrize{ID: 1, WriterID: 2})
+		return err
+	}))
+	// state lists each author's volumes through the association index, the
+	// full index on the column, and the primary key.
+	state := func(tx *memrel.Txn) map[int64][]int64 {
+		t.Helper()
+		got := map[int64][]int64{}
+		for a := int64(0); a <= 3; a++ {
+			rows, err := volumes.FindAll(tx, &memrel.Options{Where: query.Eq("writerId", a), Order: []query.Order{query.Desc("writerId"), query.Asc("id")}})
+			require.NoError(t, err)
+			for _, r := range rows {
+				again, ok, err := volumes.FindByPK(tx, r.ID)
+				require.NoError(t, err)
+				require.True(t, ok)
+				require.Equal(t, r, again)
+				got[a] = append(got[a], r.ID)
+			}
+			if a > 0 {
+				kids, err := ab.Get(tx, hmWriter{ID: a}, nil)
+				if err == nil {
+					ids := make([]int64, len(kids))
+					for i, k := range kids {
+						ids[i] = k.ID
+					}
+					require.Equal(t, got[a], ids, "author %d", a)
+				}
+			}
+		}
+		n, err := volumes.Count(tx, nil)
+		require.NoError(t, err)
+		total := 0
+		for _, ids := range got {
+			total += len(ids)
+		}
+		require.Equal(t, n, total, "every stored book has an author key")
+		return got
+	}
+	seed := map[int64][]int64{1: {10, 11, 12}, 2: {20, 21, 22}, 3: {30, 31, 32}}
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		require.Equal(t, seed, state(tx))
+		return nil
+	}))
+
+	// Author 1's volumes go at once, then author 2's award restricts: the
+	// whole call is undone, inside a transaction that goes on.
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := writers.DestroyAll(tx, query.Lt("id", int64(3)))
+		require.ErrorAs(t, err, new(*memrel.ForeignKeyConstraintError))
+		require.Equal(t, seed, state(tx))
+		return nil
+	}))
+
+	// Moves earlier in the transaction are seen: 21 joins author 1 and
+	// 12 leaves it before author 1 goes.
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		if err := ab.AddKeys(tx, hmWriter{ID: 1}, int64(21)); err != nil {
+			return err
+		}
+		if err := ab.AddKeys(tx, hmWriter{ID: 3}, int64(12)); err != nil {
+			return err
+		}
+		if err := writers.DestroyKey(tx, int64(1)); err != nil {
+			return err
+		}
+		require.Equal(t, map[int64][]int64{2: {20, 22}, 3: {12, 30, 31, 32}}, state(tx))
+		for _, id := range []int64{10, 11, 21} {
+			_, ok, err := volumes.FindByPK(tx, id)
+			require.NoError(t, err)
+			require.False(t, ok, "volume %d is gone", id)
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		require.Equal(t, map[int64][]int64{2: {20, 22}, 3: {12, 30, 31, 32}}, state(tx))
+		return nil
+	}))
+}

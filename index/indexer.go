@@ -53,7 +53,14 @@ func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
 
 // PrefixFromArgs implements go-memdb's PrefixIndexer; encoded keys are
 // prefix-free, so an exact key is also the prefix of its composite entries.
+// It also takes the encoded key as a string: go-memdb's DeletePrefix passes
+// its prefix that way, and deletes the entries under those very bytes.
 func (ix Indexer) PrefixFromArgs(args ...any) ([]byte, error) {
+	if len(args) == 1 {
+		if s, ok := args[0].(string); ok {
+			return []byte(s), nil
+		}
+	}
 	return ix.FromArgs(args...)
 }
 

@@ -77,7 +77,6 @@ func TestIndexerFromArgs(t *testing.T) {
 		{"empty key", []any{[]byte{}}, []byte{}, ""},
 		{"no args", nil, nil, "got 0 arguments"},
 		{"two args", []any{key, key}, nil, "got 2 arguments"},
-		{"string", []any{"a"}, nil, "got string"},
 		{"raw int", []any{int64(3)}, nil, "got int64"},
 		{"nil", []any{nil}, nil, "got <nil>"},
 	}
@@ -97,6 +96,13 @@ func TestIndexerFromArgs(t *testing.T) {
 			}
 		})
 	}
+	t.Run("string", func(t *testing.T) {
+		_, err := ix.FromArgs("a")
+		require.ErrorContains(t, err, "got string", "a raw value passed by mistake")
+		got, err := ix.PrefixFromArgs(string(key))
+		require.NoError(t, err, "DeletePrefix's encoded prefix")
+		require.Equal(t, key, got)
+	})
 }
 
 // TestIndexerMemdb runs the indexer inside go-memdb: a non-unique index
