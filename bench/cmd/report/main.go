@@ -47,10 +47,10 @@ func main() {
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
 	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it under a minute)")
-	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 3; -quick: 1)")
+	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 5; -quick: 1)")
 	flag.Parse()
 
-	sz, bt, rn, im := "1000,100000,1000000", "1s", 3, int64(100_000)
+	sz, bt, rn, im := "1000,100000,1000000", "1s", 5, int64(100_000)
 	if *quick {
 		sz, bt, rn, im = "1000,100000", "40ms", 1, 1000
 	}
