@@ -102,7 +102,6 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, bloc
 			}
 			owned := len(n.sub) > 0
 			if owned {
-				var err error
 				if kids, _, err = tx.loadIncludes(to, kids, n.sub); err != nil {
 					return nil, nil, err
 				}

@@ -25,8 +25,9 @@ type Txn struct {
 	// argBuf holds them while they are short.
 	arg    index.Arg
 	argBuf [40]byte
-	// w is the state only a write transaction needs, allocated with it:
-	// a read transaction, which may be a single Get, stays small.
+	// w is the state only a write transaction needs, handed on from one
+	// write transaction to the next (Store.spare); a read transaction,
+	// which may be a single Get, has none and stays small.
 	w *txWrite
 }
 
@@ -188,7 +189,7 @@ func (tx *Txn) release() {
 	if tx.w.recycle() {
 		tx.store.spare = tx.w
 	}
-	tx.w = nil // a done Txn must not reach state now another writer's
+	tx.w = nil // a done Txn must not reach state that is now the next writer's
 }
 
 // keepRoom bounds what recycle keeps: bookkeeping grown by a big
