@@ -107,6 +107,7 @@ type assoc struct {
 	skIx           string // unique index of the source key
 	ix             string // index answering Get: scope fields, then the FK
 	fkIx           string // index on the FK alone, for constraints ("" without)
+	fkPrefixIx     string // fkIx as go-memdb's DeletePrefix names it
 	as, singular   string
 	inverse        string
 	aliased        bool
@@ -256,6 +257,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	}
 	if a.constrained || len(a.scope) == 0 {
 		a.fkIx = plain
+		a.fkPrefixIx = plain + "_prefix"
 		if _, ok := dst.ixOf[fk]; !ok {
 			dst.ixOf[fk] = plain
 		}

@@ -163,7 +163,7 @@ func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error
 // constraint references: deleting one of its rows sets off nothing, so the
 // rows are the ones just listed and the order of the deletes cannot matter.
 func (tx *Txn) deleteChildren(a *assoc, key []byte, kids []any) {
-	found, err := tx.mt.DeletePrefix(a.target.name, a.fkIx+"_prefix", string(key))
+	found, err := tx.mt.DeletePrefix(a.target.name, a.fkPrefixIx, string(key))
 	mustMemdb(err)
 	if !found {
 		panic("memrel: internal error: cascaded children vanished before their delete")
