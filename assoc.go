@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
 )
 
 // Action is a referential action, run on the children of a source row that
@@ -327,7 +329,7 @@ func (a *assoc) restricted(tx *Txn, kid any, update bool) error {
 		rule, act = "onUpdate", a.onUpdate
 	}
 	p := a.target.ptr(kid)
-	return &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name, Value: a.fk.get(p),
+	return &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name, Value: clone.Value(a.fk.get(p)),
 		Referenced: a.source.name, Association: a.name,
 		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.target.name, a.target.pk.get(p), rule, act)}
 }

@@ -144,7 +144,10 @@
 //
 // Every error is typed and works with [errors.Is] and [errors.As];
 // messages start with "memrel: " and name the model, field and value
-// involved. [ErrNotFound] (with [*NotFoundError]) reports a missing row
+// involved. An error holds copies of the values it names, never the
+// caller's or the store's memory, and formats them only when its Error
+// method is called: building an error never runs a caller's String, Error
+// or Format method, which could call back into the store mid-call. [ErrNotFound] (with [*NotFoundError]) reports a missing row
 // the caller named: the key of an Update or Destroy, an association's
 // source, or a target key given to Add or Set (which Sequelize would
 // silently ignore). A row that may legitimately be absent comes back as a

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
 
@@ -123,7 +124,7 @@ func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
 	}
 	v, err := t.pk.conv(key)
 	if err != nil {
-		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: key, Err: ErrBadKey}
+		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	return t.pk.encode(v, buf), nil
 }
