@@ -73,7 +73,7 @@ func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.key(c.t.ptr
 
 // Encode implements query.Column.
 func (c column) Encode(v any, buf []byte) ([]byte, error) {
-	cv, err := c.f.conv(v)
+	cv, err := c.f.convOperand(v)
 	if err != nil {
 		return nil, err
 	}
