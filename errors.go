@@ -56,6 +56,15 @@ var (
 	// ErrBadOperator is returned when a where operator does not apply to
 	// its field or has the wrong number of operands.
 	ErrBadOperator = query.ErrBadOperator
+
+	// ErrDuplicateField is returned, in a *FieldError, when one call names
+	// a field twice where the two could disagree: an UpdateAll assignment
+	// listing a column under both its column and its Go name (PostgreSQL's
+	// "multiple assignments to same column"), or two includes at one level
+	// that load the same struct field. Naming a field twice in Fields or
+	// Order is no error, as selecting or ordering by a column twice is
+	// none in SQL.
+	ErrDuplicateField = errors.New("memrel: field named twice")
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and

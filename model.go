@@ -248,7 +248,10 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 
 // UpdateAll sets the given fields (column or Go names) of every row
 // matching where and returns how many rows it changed. All rows change or,
-// on error, none.
+// on error, none. Each value is converted as a stored value is (a float64
+// is rounded for a float32 column, and one beyond its range is
+// ErrBadValue); a field named twice, under its column and its Go name, is
+// ErrDuplicateField.
 func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return 0, err
@@ -262,6 +265,11 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		f, ok := m.t.byName[name]
 		if !ok {
 			return 0, &FieldError{Model: m.t.name, Field: name, Err: ErrUnknownField}
+		}
+		for _, s := range sets {
+			if s.f == f { // "slug" and "Slug": which value wins?
+				return 0, &FieldError{Model: m.t.name, Field: f.name, Err: ErrDuplicateField}
+			}
 		}
 		cv, err := f.conv(v)
 		if err != nil {
