@@ -1,6 +1,9 @@
 package memrel_test
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"math"
 	"testing"
 
@@ -118,4 +121,28 @@ func rfRequireMatches(t *testing.T, tx *memrel.Txn, g *memrel.Model[rfGauge], c 
 	got, err := g.Count(tx, &memrel.Options{Where: c})
 	require.NoError(t, err)
 	require.Equal(t, n, got, "rows matching the where clause")
+}
+
+// TestRLFloat32_SnapshotOutOfRange: a snapshot (with a valid checksum)
+// holding 1e300 for a float32 column is a bad snapshot, not +Inf.
+func TestRLFloat32_SnapshotOutOfRange(t *testing.T) {
+	db, g := rfOpen(t)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := g.Create(tx, rfGauge{Ratio: 0.5, Exact: 0.25})
+		return err
+	}))
+	var buf bytes.Buffer
+	require.NoError(t, db.Save(&buf))
+	data := buf.Bytes()
+	half := binary.BigEndian.AppendUint64(nil, math.Float64bits(0.5))
+	i := bytes.Index(data, half)
+	require.Positive(t, i, "the float32 value in the snapshot")
+	body := bytes.Clone(data[:len(data)-4])
+	binary.BigEndian.PutUint64(body[i:], math.Float64bits(1e300))
+	crafted := binary.BigEndian.AppendUint32(body, crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)))
+	s := memrel.NewSchema()
+	memrel.Define[rfGauge](s, "Gauge")
+	_, err := s.Load(bytes.NewReader(crafted))
+	require.ErrorIs(t, err, memrel.ErrBadSnapshot)
+	require.Contains(t, err.Error(), "value of ratio out of range")
 }
