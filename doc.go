@@ -40,6 +40,15 @@
 // to them; primary keys are integers or strings. Defaults fill NULL, or
 // zero in plain fields, on create.
 //
+// A value written to a float32 column (by UpdateAll, a default= tag, a
+// scope, a snapshot) is rounded to float32, as PostgreSQL rounds a double
+// precision value cast to real, and one the column cannot hold (1e300, or
+// 1e-50, which would become 0) is refused: [ErrBadValue] for a call, a
+// [*SchemaError] for a tag or scope, a [*SnapshotError] for a snapshot.
+// Where clauses compare in double precision, as PostgreSQL compares a
+// real column with a double precision constant: Eq("ratio", 0.1) does not
+// match the stored float32(0.1); Eq("ratio", float32(0.1)) does.
+//
 // Auto-increment ids behave like a PostgreSQL sequence: never reused, and
 // an id taken inside a transaction that rolls back stays taken. An explicit
 // key is kept and moves the sequence past it, so later creates never
@@ -157,8 +166,10 @@
 // listing every failing field), [*UniqueConstraintError] and
 // [*ForeignKeyConstraintError] (a dangling key, or a delete restricted by
 // children). Query mistakes wrap [ErrUnknownField], [ErrBadValue] or
-// [ErrBadOperator] in a [*FieldError], and a key of the wrong type is
-// [ErrBadKey]. Misuse of an association is an
+// [ErrBadOperator] in a [*FieldError], a key of the wrong type is
+// [ErrBadKey], and a field named twice where the two could disagree
+// (UpdateAll given a column and its Go name, two includes filling one
+// struct field) is [ErrDuplicateField]. Misuse of an association is an
 // [*AssociationError], an include of an unrelated association an
 // [*EagerLoadingError], and a bad definition a [*SchemaError] listing
 // every problem. An auto-increment key past its type's maximum is
