@@ -156,11 +156,13 @@
 // involved. An error holds copies of the values it names, never the
 // caller's or the store's memory, and formats them only when its Error
 // method is called: building an error never runs a caller's String, Error
-// or Format method, which could call back into the store mid-call. [ErrNotFound] (with [*NotFoundError]) reports a missing row
-// the caller named: the key of an Update or Destroy, an association's
-// source, or a target key given to Add or Set (which Sequelize would
-// silently ignore). A row that may legitimately be absent comes back as a
-// false ok instead, as from [Model.FindByPK].
+// or Format method, which could call back into the store mid-call.
+//
+// [ErrNotFound] (with [*NotFoundError]) reports a missing row the caller
+// named: the key of an Update or Destroy, an association's source, or a
+// target key given to Add or Set (which Sequelize would silently ignore).
+// A row that may legitimately be absent comes back as a false ok instead,
+// as from [Model.FindByPK].
 //
 // Constraint violations are [*ValidationError] (NULL in a NOT NULL field,
 // listing every failing field), [*UniqueConstraintError] and
