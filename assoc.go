@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
 )
 
 // Action is a referential action, run on the children of a source row that
@@ -62,7 +64,12 @@ type HasManyOptions struct {
 	// then cannot be included that way.
 	Field, InverseField string
 	// Scope holds fixed target field values: reads through the association
-	// see only matching targets and writes set them (see SPEC §5).
+	// see only matching targets and writes set them (see SPEC §5). Each
+	// value is converted once, at definition, exactly as a value written
+	// to its column is (a float32 column rounds a float64 to float32), and
+	// copied: neither the map nor a []byte in it is retained. A value the
+	// column cannot hold, a field named twice (column and Go name) or the
+	// foreign key itself is a problem Open reports.
 	Scope map[string]any
 	// OnDelete and OnUpdate are the referential actions.
 	OnDelete, OnUpdate Action
@@ -83,7 +90,9 @@ type AssociationInfo struct {
 	OnDelete          Action
 	OnUpdate          Action
 	Constraints       bool
-	Scope             map[string]any
+	// Scope maps column names to the scope values, as converted to their
+	// columns; each call returns a new map of copies.
+	Scope map[string]any
 }
 
 // Association is a HasMany or a BelongsTo, as named in an Include.
@@ -223,10 +232,22 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 	}
 	sort.Strings(names)
 	ixFields := make([]*field, 0, len(names)+1)
+	named := make(map[*field]string, len(names))
 	for _, n := range names {
 		f, ok := dst.byName[n]
 		if !ok {
 			s.problem(dst.name, n, "hasMany %s: unknown scope field %q", a.name, n)
+			continue
+		}
+		// Two values for one column, or a scope value for the foreign key
+		// the association writes: rows written could never be read back.
+		if first, dup := named[f]; dup {
+			s.problem(dst.name, n, "hasMany %s: scope names %s twice (%q and %q)", a.name, f.name, first, n)
+			continue
+		}
+		named[f] = n
+		if f == fk {
+			s.problem(dst.name, n, "hasMany %s: scope field %q is the foreign key, which the association sets", a.name, n)
 			continue
 		}
 		v, err := f.conv(o.Scope[n])
@@ -234,6 +255,7 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 			s.problem(dst.name, n, "hasMany %s: scope value: %v", a.name, err)
 			continue
 		}
+		v = clone.Value(v) // the caller's []byte must not become the scope's
 		a.scope = append(a.scope, scopeVal{f, v})
 		a.scopePrefix = f.encode(v, a.scopePrefix)
 		ixFields = append(ixFields, f)
@@ -283,7 +305,7 @@ func (a *assoc) info(inverse bool) AssociationInfo {
 	if len(a.scope) > 0 {
 		in.Scope = map[string]any{}
 		for _, sv := range a.scope {
-			in.Scope[sv.f.name] = sv.v
+			in.Scope[sv.f.name] = clone.Value(sv.v)
 		}
 	}
 	if inverse {
@@ -327,7 +349,7 @@ func (a *assoc) restricted(tx *Txn, kid any, update bool) error {
 		rule, act = "onUpdate", a.onUpdate
 	}
 	p := a.target.ptr(kid)
-	return &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name, Value: a.fk.get(p),
+	return &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name, Value: clone.Value(a.fk.get(p)),
 		Referenced: a.source.name, Association: a.name,
 		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.target.name, a.target.pk.get(p), rule, act)}
 }

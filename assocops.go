@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
 
@@ -21,7 +22,7 @@ func (tx *Txn) source(a *assoc, p unsafe.Pointer, buf []byte) ([]byte, any, erro
 	}
 	row := tx.byKey(a.source, pk)
 	if row == nil {
-		return nil, nil, &NotFoundError{Model: a.source.name, Key: a.source.pk.get(p)}
+		return nil, nil, &NotFoundError{Model: a.source.name, Key: clone.Value(a.source.pk.get(p))}
 	}
 	sk, err := a.sourceKeyOf(row, buf)
 	if err != nil {
@@ -65,7 +66,7 @@ func (tx *Txn) targets(a *assoc, keys [][]byte, must bool) ([]any, error) {
 		row := tx.byKey(a.target, k)
 		if row == nil {
 			if must {
-				return nil, &NotFoundError{Model: a.target.name, Key: a.target.pk.decode(k)}
+				return nil, &NotFoundError{Model: a.target.name, Key: clone.Value(a.target.pk.decode(k))}
 			}
 			continue
 		}

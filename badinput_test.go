@@ -65,6 +65,22 @@ type rlNote struct {
 	Text    string
 }
 
+// rlDoc's source key is a []byte, so its parts' foreign keys are []byte:
+// the one column value an error could alias.
+type rlDoc struct {
+	ID    int64
+	Code  []byte `memrel:"code,unique"`
+	Parts []rlPart
+}
+
+type rlPart struct {
+	ID      int64
+	DocCode []byte  `memrel:"docCode"` // NOT NULL
+	Weight  float32 // scoped with a float64, rounded at definition
+	Kind    []byte  // scoped with a []byte, copied at definition
+	Body    *string `memrel:"body,notnull"`
+}
+
 // rlModels is one schema of the catalogue.
 type rlModels struct {
 	s        *memrel.Schema
@@ -75,12 +91,15 @@ type rlModels struct {
 	reviews  *memrel.Model[rlReview]
 	tags     *memrel.Model[rlTag]
 	notes    *memrel.Model[rlNote]
+	docs     *memrel.Model[rlDoc]
+	parts    *memrel.Model[rlPart]
 	pc       *memrel.HasMany[rlPost, rlComment]
 	ab       *memrel.HasMany[rlAuthor, rlBook]
 	br       *memrel.HasMany[rlBook, rlReview]
 	tn       *memrel.HasMany[rlTag, rlNote]
 	cp       *memrel.BelongsTo[rlComment, rlPost]
 	ba       *memrel.BelongsTo[rlBook, rlAuthor]
+	dp       *memrel.HasMany[rlDoc, rlPart]
 }
 
 func rlNewModels() *rlModels {
@@ -99,6 +118,10 @@ func rlNewModels() *rlModels {
 	m.tn = memrel.NewHasMany(m.tags, m.notes, memrel.HasManyOptions{ForeignKey: "tagCode", Scope: map[string]any{"kind": "tag"}})
 	m.cp = m.pc.Inverse()
 	m.ba = m.ab.Inverse()
+	m.docs = memrel.Define[rlDoc](s, "Doc")
+	m.parts = memrel.Define[rlPart](s, "Part")
+	m.dp = memrel.NewHasMany(m.docs, m.parts, memrel.HasManyOptions{SourceKey: "code", ForeignKey: "docCode",
+		OnDelete: memrel.SetNull, OnUpdate: memrel.Restrict, Scope: map[string]any{"weight": 0.1, "kind": []byte("k")}})
 	return m
 }
 
@@ -150,6 +173,8 @@ func rlFixtures(tx *memrel.Txn, m *rlModels, n int) error {
 	add(m.reviews.Create(tx, rlReview{BookID: 1, Stars: 4}))
 	add(m.tags.Create(tx, rlTag{Code: "go", Label: "Go"}))
 	add(m.notes.Create(tx, rlNote{TagCode: rlStr("go"), Kind: "tag", Text: "n1"}))
+	add(m.docs.Create(tx, rlDoc{Code: []byte("d1")}))
+	add(m.dp.Create(tx, rlDoc{ID: 1}, rlPart{Body: rlStr("p1")}))
 	return errors.Join(errs...)
 }
 
@@ -821,6 +846,57 @@ func rlInputCases() []rlCase {
 		{name: "BelongsTo.Create unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.ba.Create(tx, rlBook{}, rlAuthor{Name: "new"}))
 		}, is: memrel.ErrNotFound, msg: []string{"Book"}},
+
+		// Values an error carries are copies: writing to them changes
+		// nothing stored.
+		{name: "Destroy SET NULL into NOT NULL bytes FK, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
+			err := e.docs.DestroyKey(tx, 1)
+			var ve *memrel.ValidationError
+			if errors.As(err, &ve) {
+				scribble(ve.Items[0].Value)
+			}
+			return err
+		}, as: valErr(), msg: []string{"Part", "docCode", "null"}},
+		{name: "UpdateAll re-key restricted by bytes FK, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
+			_, err := e.docs.UpdateAll(tx, query.Eq("id", 1), map[string]any{"code": []byte("d9")})
+			var fe *memrel.ForeignKeyConstraintError
+			if errors.As(err, &fe) {
+				scribble(fe.Value)
+			}
+			return err
+		}, as: fkErr(), msg: []string{"Part", "docCode", "onUpdate"}},
+		{name: "FindByPK bytes key, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
+			err := rlErr3(e.docs.FindByPK(tx, []byte("d1")))
+			var fe *memrel.FieldError
+			if errors.As(err, &fe) {
+				scribble(fe.Value)
+			}
+			return err
+		}, is: memrel.ErrBadKey, msg: []string{"Doc", "id"}},
+
+		// float32 and []byte scopes
+		{name: "HasMany.Create with float32 and bytes scope, Info scope written, NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			scribble(e.dp.Info().Scope["kind"])
+			return rlErr(e.dp.Create(tx, rlDoc{ID: 1}, rlPart{}))
+		}, as: valErr(), msg: []string{"Part", "body"}},
+		{name: "UpdateAll float32 overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.parts.UpdateAll(tx, query.Cond{}, map[string]any{"weight": 1e300}))
+		}, is: memrel.ErrBadValue, as: fieldErr(), msg: []string{"Part", "weight"}},
+		{name: "UpdateAll float32 underflow", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.parts.UpdateAll(tx, query.Cond{}, map[string]any{"Weight": -1e-60}))
+		}, is: memrel.ErrBadValue, msg: []string{"Part", "Weight", "-1e-60"}},
+
+		// One field named twice
+		{name: "UpdateAll column and Go name", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.UpdateAll(tx, query.Eq("id", 1), map[string]any{"slug": "x", "Slug": "y"}))
+		}, is: memrel.ErrDuplicateField, as: fieldErr(), msg: []string{"Post", "slug", "named twice"}},
+		{name: "include one association twice", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}, {Assoc: e.pc, Required: true}}}))
+		}, is: memrel.ErrDuplicateField, msg: []string{"Post", "Comments", "named twice"}},
+		{name: "include one inverse twice, nested", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc,
+				Include: []memrel.Include{{Assoc: e.cp}, {Assoc: e.cp}}}}}))
+		}, is: memrel.ErrDuplicateField, msg: []string{"Comment", "Post", "named twice"}},
 
 		// Zero values of the handles themselves
 		{name: "zero Model", op: func(e *rlEnv, tx *memrel.Txn) error {

@@ -3,6 +3,8 @@ package memrel
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
 )
 
 // BelongsTo is the inverse side of a [HasMany]: each C points at one P
@@ -76,7 +78,7 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 			skv = b.a.sk.get(b.a.source.ptr(row))
 		} else if b.a.constrained {
 			return *new(C), &ForeignKeyConstraintError{Model: b.a.target.name, ForeignKey: b.a.fk.name,
-				Value: skv, Referenced: b.a.source.name, Association: b.a.name,
+				Value: clone.Value(skv), Referenced: b.a.source.name, Association: b.a.name,
 				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.source.name, b.a.source.pk.get(p))}
 		}
 	}
@@ -97,7 +99,7 @@ func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 	}
 	skv, err := b.a.sk.conv(key)
 	if err != nil {
-		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: key, Err: ErrBadKey}
+		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	var out any
 	err = tx.atomic(func() error {
@@ -143,7 +145,7 @@ func (tx *Txn) stored(t *table, p unsafe.Pointer) (any, error) {
 	}
 	row := tx.byKey(t, pk)
 	if row == nil {
-		return nil, &NotFoundError{Model: t.name, Key: t.pk.get(p)}
+		return nil, &NotFoundError{Model: t.name, Key: clone.Value(t.pk.get(p))}
 	}
 	return row, nil
 }

@@ -3,6 +3,8 @@ package memrel
 import (
 	"bytes"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
 )
 
 // This file is the single write path: every insert, update and delete of a
@@ -32,7 +34,7 @@ func (tx *Txn) insertUnchecked(t *table, row any, fresh bool) error {
 	}
 	var kb [32]byte
 	if !fresh && tx.byKey(t, t.pkKey(row, kb[:0])) != nil {
-		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
+		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
 	}
 	if err := tx.checkUnique(t, nil, row); err != nil {
 		return err
@@ -52,7 +54,7 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 	var ob, nb [32]byte
 	oldPK, newPK := t.pkKey(old, ob[:0]), t.pkKey(row, nb[:0])
 	if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
-		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: t.pk.get(p)}
+		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
 	}
 	if err := tx.checkUnique(t, old, row); err != nil {
 		return err
@@ -191,7 +193,7 @@ func (tx *Txn) current(t *table, row any) any {
 func (tx *Txn) setFK(a *assoc, cur any, v any) error {
 	if v == nil && !a.fk.nullable() {
 		return &ValidationError{Model: a.target.name, Items: []ValidationErrorItem{
-			{Field: a.fk.name, Message: "cannot be null", Value: a.fk.get(a.target.ptr(cur))}}}
+			{Field: a.fk.name, Message: "cannot be null", Value: clone.Value(a.fk.get(a.target.ptr(cur)))}}}
 	}
 	row := a.target.clone(cur)
 	a.fk.set(a.target.ptr(row), v)
@@ -253,7 +255,7 @@ func (tx *Txn) checkUnique(t *table, old, row any) error {
 			}
 		}
 		if other := tx.first(t, t.eqIndex(f), k); other != nil && other != old {
-			return &UniqueConstraintError{Model: t.name, Fields: []string{f.name}, Value: f.get(p)}
+			return &UniqueConstraintError{Model: t.name, Fields: []string{f.name}, Value: clone.Value(f.get(p))}
 		}
 	}
 	return nil
@@ -278,7 +280,7 @@ func (tx *Txn) checkParents(t *table, old, row any) error {
 			}
 		}
 		if tx.first(a.source, a.skIx, k) == nil {
-			return &ForeignKeyConstraintError{Model: t.name, ForeignKey: a.fk.name, Value: a.fk.get(p),
+			return &ForeignKeyConstraintError{Model: t.name, ForeignKey: a.fk.name, Value: clone.Value(a.fk.get(p)),
 				Referenced: a.source.name, Association: a.name,
 				Reason: "references no " + a.source.name + "." + a.sk.name}
 		}

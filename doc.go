@@ -40,6 +40,15 @@
 // to them; primary keys are integers or strings. Defaults fill NULL, or
 // zero in plain fields, on create.
 //
+// A value written to a float32 column (by UpdateAll, a default= tag, a
+// scope, a snapshot) is rounded to float32, as PostgreSQL rounds a double
+// precision value cast to real, and one the column cannot hold (1e300, or
+// 1e-50, which would become 0) is refused: [ErrBadValue] for a call, a
+// [*SchemaError] for a tag or scope, a [*SnapshotError] for a snapshot.
+// Where clauses compare in double precision, as PostgreSQL compares a
+// real column with a double precision constant: Eq("ratio", 0.1) does not
+// match the stored float32(0.1); Eq("ratio", float32(0.1)) does.
+//
 // Auto-increment ids behave like a PostgreSQL sequence: never reused, and
 // an id taken inside a transaction that rolls back stays taken. An explicit
 // key is kept and moves the sequence past it, so later creates never
@@ -144,18 +153,25 @@
 //
 // Every error is typed and works with [errors.Is] and [errors.As];
 // messages start with "memrel: " and name the model, field and value
-// involved. [ErrNotFound] (with [*NotFoundError]) reports a missing row
-// the caller named: the key of an Update or Destroy, an association's
-// source, or a target key given to Add or Set (which Sequelize would
-// silently ignore). A row that may legitimately be absent comes back as a
-// false ok instead, as from [Model.FindByPK].
+// involved. An error holds copies of the values it names, never the
+// caller's or the store's memory, and formats them only when its Error
+// method is called: building an error never runs a caller's String, Error
+// or Format method, which could call back into the store mid-call.
+//
+// [ErrNotFound] (with [*NotFoundError]) reports a missing row the caller
+// named: the key of an Update or Destroy, an association's source, or a
+// target key given to Add or Set (which Sequelize would silently ignore).
+// A row that may legitimately be absent comes back as a false ok instead,
+// as from [Model.FindByPK].
 //
 // Constraint violations are [*ValidationError] (NULL in a NOT NULL field,
 // listing every failing field), [*UniqueConstraintError] and
 // [*ForeignKeyConstraintError] (a dangling key, or a delete restricted by
 // children). Query mistakes wrap [ErrUnknownField], [ErrBadValue] or
-// [ErrBadOperator] in a [*FieldError], and a key of the wrong type is
-// [ErrBadKey]. Misuse of an association is an
+// [ErrBadOperator] in a [*FieldError], a key of the wrong type is
+// [ErrBadKey], and a field named twice where the two could disagree
+// (UpdateAll given a column and its Go name, two includes filling one
+// struct field) is [ErrDuplicateField]. Misuse of an association is an
 // [*AssociationError], an include of an unrelated association an
 // [*EagerLoadingError], and a bad definition a [*SchemaError] listing
 // every problem. An auto-increment key past its type's maximum is

@@ -56,6 +56,15 @@ var (
 	// ErrBadOperator is returned when a where operator does not apply to
 	// its field or has the wrong number of operands.
 	ErrBadOperator = query.ErrBadOperator
+
+	// ErrDuplicateField is returned, in a *FieldError, when one call names
+	// a field twice where the two could disagree: an UpdateAll assignment
+	// listing a column under both its column and its Go name (PostgreSQL's
+	// "multiple assignments to same column"), or two includes at one level
+	// that load the same struct field. Naming a field twice in Fields or
+	// Order is no error, as selecting or ordering by a column twice is
+	// none in SQL.
+	ErrDuplicateField = errors.New("memrel: field named twice")
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and
@@ -63,7 +72,8 @@ var (
 type FieldError = query.FieldError
 
 // NotFoundError names the model and key of a missing row; it wraps
-// ErrNotFound.
+// ErrNotFound. Key is the key as the caller gave it (or as the row holds
+// it), copied: the error shares no memory with the caller or the store.
 type NotFoundError struct {
 	Model string
 	Key   any
@@ -77,7 +87,23 @@ func (e *NotFoundError) Error() string {
 // Unwrap returns ErrNotFound.
 func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 
-// ValidationErrorItem is one failing field of a ValidationError.
+// targetError says which association a bad target key was given to. Its
+// message is built only when asked for: building it during the call would
+// format the caller's key, running the key's own String or Error method
+// inside the transaction, where one that calls back into the store
+// deadlocks.
+type targetError struct {
+	err   error
+	assoc string
+}
+
+func (e *targetError) Error() string { return e.err.Error() + " (a target of " + e.assoc + ")" }
+
+func (e *targetError) Unwrap() error { return e.err }
+
+// ValidationErrorItem is one failing field of a ValidationError. Value,
+// when set, is a copy of the value the row held (a []byte is copied), so
+// writing to it changes nothing stored.
 type ValidationErrorItem struct {
 	Field   string
 	Message string
@@ -101,7 +127,7 @@ func (e *ValidationError) Error() string {
 }
 
 // UniqueConstraintError is returned when a write would duplicate a primary
-// key or a unique field.
+// key or a unique field. Value is a copy of the duplicated value.
 type UniqueConstraintError struct {
 	Model  string
 	Fields []string
@@ -116,7 +142,9 @@ func (e *UniqueConstraintError) Error() string {
 
 // ForeignKeyConstraintError is returned when a write would leave a foreign
 // key pointing at no row, or when a delete or key update is restricted by
-// children that still reference the row.
+// children that still reference the row. Value is a copy of the foreign
+// key value (a stored child's, for a restricted delete or key change): a
+// []byte foreign key is copied, so writing to it changes nothing stored.
 type ForeignKeyConstraintError struct {
 	Model       string // the model holding the foreign key
 	ForeignKey  string
@@ -157,7 +185,8 @@ func (e *EagerLoadingError) Error() string {
 }
 
 // SchemaError is returned by Open for every mistake in the definitions; a
-// single Open reports all of them in Problems.
+// single Open reports all of them in Problems. Each Open returns its own
+// copy, so changing one changes no other.
 type SchemaError struct {
 	Problems []SchemaProblem
 }

@@ -2,6 +2,7 @@ package memrel
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -377,9 +378,31 @@ func zeroBase(p unsafe.Pointer, k kind, size uintptr) {
 	}
 }
 
-// conv converts a caller's value to the field's canonical type, checking
-// that it fits. nil stays nil (NULL).
+// conv converts a caller's value to the canonical value the field stores,
+// checking that it fits; nil stays nil (NULL). Every value written to a
+// column goes through it (UpdateAll, scopes, keys), so what a write stores
+// and what it then compares equal are the same value: a float32 column
+// rounds to float32, and refuses a finite value that would become ±Inf or
+// a non-zero one that would become 0, as PostgreSQL's cast to real does
+// ("value out of range: overflow").
 func (f *field) conv(v any) (any, error) {
+	c, err := f.convOperand(v)
+	if err != nil || c == nil || f.kind != kFloat || f.size != 4 {
+		return c, err
+	}
+	r, ok := toFloat32(c.(float64))
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: %g is out of range for float32", ErrBadValue, f.name, c)
+	}
+	return r, nil
+}
+
+// convOperand converts a where clause's constant to the field's canonical
+// type, checking that it fits, without conv's rounding: PostgreSQL
+// compares a real column with a double precision constant in double
+// precision, so real = 0.1 is false for the real nearest 0.1, and a
+// constant beyond the real range is no error there.
+func (f *field) convOperand(v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -388,6 +411,16 @@ func (f *field) conv(v any) (any, error) {
 		return nil, fmt.Errorf("%w: %s of type %T does not fit %s", ErrBadValue, f.name, v, f.base)
 	}
 	return c, nil
+}
+
+// toFloat32 rounds x to the nearest float32, as float64; false when a
+// finite x overflows to infinity or a non-zero x underflows to zero.
+func toFloat32(x float64) (float64, bool) {
+	r := float64(float32(x))
+	if (math.IsInf(r, 0) && !math.IsInf(x, 0)) || (r == 0 && x != 0) {
+		return 0, false
+	}
+	return r, true
 }
 
 func convert(k kind, size uintptr, v any) (any, bool) {
@@ -631,7 +664,15 @@ func parseDefault(f *field, s string) (any, error) {
 	case kUint:
 		v, err = strconv.ParseUint(s, 10, int(f.size*8))
 	case kFloat:
-		v, err = strconv.ParseFloat(s, 64)
+		var x float64
+		if x, err = strconv.ParseFloat(s, 64); err == nil && f.size == 4 {
+			// Rounded as conv rounds a written value.
+			var ok bool
+			if x, ok = toFloat32(x); !ok {
+				err = errors.New("out of range for float32")
+			}
+		}
+		v = x
 	case kString:
 		v = s
 	case kBool:

@@ -2,7 +2,6 @@ package memrel
 
 import (
 	"bytes"
-	"fmt"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -265,7 +264,7 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 		default: // a key: encode it on the stack
 			k, err := h.a.target.keyOf(x, tb[:0])
 			if err != nil {
-				return false, fmt.Errorf("%w (a target of %s)", err, h.a.name)
+				return false, &targetError{err, h.a.name}
 			}
 			keys = [][]byte{k}
 		}
@@ -411,7 +410,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 		default:
 			var err error
 			if buf, err = t.keyOf(x, buf); err != nil {
-				return nil, fmt.Errorf("%w (a target of %s)", err, h.a.name)
+				return nil, &targetError{err, h.a.name}
 			}
 		}
 		// Capped, so a later append to buf never writes into k.

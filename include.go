@@ -7,7 +7,8 @@ import (
 // incNode is a compiled Include.
 type incNode struct {
 	a        *assoc
-	inverse  bool // a belongsTo include: load the parent
+	inverse  bool   // a belongsTo include: load the parent
+	into     string // the struct field it fills
 	filter   *query.Filter
 	required bool
 	sub      incPlan
@@ -26,7 +27,9 @@ func (p incPlan) anyRequired() bool {
 
 // compileIncludes checks every include against the model t it loads from,
 // to any depth: an association whose source is not t is an
-// EagerLoadingError, as in Sequelize.
+// EagerLoadingError, as in Sequelize; two includes at one level filling
+// the same struct field are ErrDuplicateField (Sequelize would join the
+// same alias twice, which PostgreSQL refuses).
 func compileIncludes(t *table, incs []Include) (incPlan, error) {
 	if len(incs) == 0 {
 		return nil, nil
@@ -53,6 +56,15 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 		if !filled {
 			return nil, &AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
 		}
+		into := a.manyField
+		if inverse {
+			into = a.oneField
+		}
+		for _, prev := range plan {
+			if prev.into == into { // one field, two loads: which one is it?
+				return nil, &FieldError{Model: t.name, Field: into, Err: ErrDuplicateField}
+			}
+		}
 		filter, err := query.Compile(to, in.Where)
 		if err != nil {
 			return nil, err
@@ -61,7 +73,7 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		plan = append(plan, &incNode{a: a, inverse: inverse, filter: filter, required: in.required(), sub: sub})
+		plan = append(plan, &incNode{a: a, inverse: inverse, into: into, filter: filter, required: in.required(), sub: sub})
 	}
 	return plan, nil
 }

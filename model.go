@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
 
@@ -210,7 +211,7 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	err = tx.atomic(func() error {
 		old := tx.byKey(m.t, k)
 		if old == nil {
-			return &NotFoundError{Model: m.t.name, Key: key}
+			return &NotFoundError{Model: m.t.name, Key: clone.Value(key)}
 		}
 		return tx.updateRow(m.t, old, row)
 	})
@@ -239,7 +240,7 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 	return tx.atomic(func() error {
 		old := tx.byKey(m.t, k)
 		if old == nil {
-			return &NotFoundError{Model: m.t.name, Key: key}
+			return &NotFoundError{Model: m.t.name, Key: clone.Value(key)}
 		}
 		return tx.deleteRow(m.t, old)
 	})
@@ -247,7 +248,10 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 
 // UpdateAll sets the given fields (column or Go names) of every row
 // matching where and returns how many rows it changed. All rows change or,
-// on error, none.
+// on error, none. Each value is converted as a stored value is (a float64
+// is rounded for a float32 column, and one beyond its range is
+// ErrBadValue); a field named twice, under its column and its Go name, is
+// ErrDuplicateField.
 func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return 0, err
@@ -262,9 +266,14 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		if !ok {
 			return 0, &FieldError{Model: m.t.name, Field: name, Err: ErrUnknownField}
 		}
+		for _, s := range sets {
+			if s.f == f { // "slug" and "Slug": which value wins?
+				return 0, &FieldError{Model: m.t.name, Field: f.name, Err: ErrDuplicateField}
+			}
+		}
 		cv, err := f.conv(v)
 		if err != nil {
-			return 0, &FieldError{Model: m.t.name, Field: name, Value: v, Err: ErrBadValue}
+			return 0, &FieldError{Model: m.t.name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
 		}
 		if cv == nil && f.null == nullNone {
 			return 0, &ValidationError{Model: m.t.name, Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}}

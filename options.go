@@ -9,14 +9,18 @@ type Options struct {
 	// Where filters rows; the zero Cond keeps all.
 	Where query.Cond
 	// Order sorts rows by these fields in turn; ties, and the whole order
-	// when Order is empty, go by ascending primary key.
+	// when Order is empty, go by ascending primary key. A field listed
+	// twice is no error: its first key decides, as in SQL.
 	Order []query.Order
 	// Limit caps the number of rows (0: no cap); Offset skips rows first.
 	Limit, Offset int
 	// Fields selects columns (column or Go names); the others come back
-	// as NULL or zero. nil selects all.
+	// as NULL or zero. nil selects all; a column listed twice is selected.
 	Fields []string
-	// Include loads associated rows into the association fields.
+	// Include loads associated rows into the association fields. Two
+	// includes at one level that fill the same struct field (one
+	// association twice, or two told to fill one field) are
+	// ErrDuplicateField.
 	Include []Include
 }
 

@@ -3,6 +3,7 @@ package memrel
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -121,6 +122,11 @@ func (s *Schema) Open() (*Store, error) {
 	}
 	db, err := s.db, s.err
 	s.mu.Unlock()
+	if se, ok := err.(*SchemaError); ok {
+		// Every Open reports the verdict of the first: each caller gets
+		// its own copy, so one changing it cannot change another's.
+		return nil, &SchemaError{Problems: slices.Clone(se.Problems)}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,19 @@ type stSStrComment struct {
 	PostID *string
 }
 
+// stSFloatComment has a float32 column a scope can name.
+type stSFloatComment struct {
+	ID     int64
+	PostID *int64
+	Score  float32
+}
+
+// stSFloatDefault has a float32 default beyond the float32 range.
+type stSFloatDefault struct {
+	ID int64
+	F  float32 `memrel:",default=-1e39"`
+}
+
 // stSNoFK has no field for the default foreign key postId.
 type stSNoFK struct {
 	ID   int64
@@ -184,6 +197,21 @@ func TestSTSchemaErrors(t *testing.T) {
 			memrel.NewHasMany(memrel.Define[stSPost](s, "Post"), memrel.Define[stSComment](s, "Comment"),
 				memrel.HasManyOptions{Scope: map[string]any{"kind": 5}})
 		}, "Comment", "kind"},
+		{"scope naming a column twice", func(s *memrel.Schema) {
+			memrel.NewHasMany(memrel.Define[stSPost](s, "Post"), memrel.Define[stSComment](s, "Comment"),
+				memrel.HasManyOptions{Scope: map[string]any{"kind": "a", "Kind": "b"}})
+		}, "Comment", "kind"},
+		{"scope on the foreign key", func(s *memrel.Schema) {
+			memrel.NewHasMany(memrel.Define[stSPost](s, "Post"), memrel.Define[stSComment](s, "Comment"),
+				memrel.HasManyOptions{Scope: map[string]any{"postId": 1}})
+		}, "Comment", "postId"},
+		{"float32 scope value out of range", func(s *memrel.Schema) {
+			memrel.NewHasMany(memrel.Define[stSPost](s, "Post"), memrel.Define[stSFloatComment](s, "Comment"),
+				memrel.HasManyOptions{Scope: map[string]any{"score": 1e300}})
+		}, "Comment", "score"},
+		{"float32 default out of range", func(s *memrel.Schema) {
+			memrel.Define[stSFloatDefault](s, "FloatDefault")
+		}, "FloatDefault", "F"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

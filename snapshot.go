@@ -327,9 +327,12 @@ func (d *decoder) value(f *field) any {
 	if d.err != nil {
 		return nil
 	}
-	if _, ok := convert(f.kind, f.size, v); !ok {
+	// Converted as a written value is: a float32 column's value is rounded
+	// to float32, and one beyond its range refused.
+	c, err := f.conv(v)
+	if err != nil {
 		d.fail(fmt.Sprintf("value of %s out of range", f.name))
 		return nil
 	}
-	return v
+	return c
 }

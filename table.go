@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
 
@@ -72,7 +73,7 @@ func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.key(c.t.ptr
 
 // Encode implements query.Column.
 func (c column) Encode(v any, buf []byte) ([]byte, error) {
-	cv, err := c.f.conv(v)
+	cv, err := c.f.convOperand(v)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
 	}
 	v, err := t.pk.conv(key)
 	if err != nil {
-		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: key, Err: ErrBadKey}
+		return nil, &FieldError{Model: t.name, Field: t.pk.name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	return t.pk.encode(v, buf), nil
 }

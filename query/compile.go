@@ -2,6 +2,8 @@ package query
 
 import (
 	"bytes"
+
+	"github.com/memrel/memrel/internal/clone"
 )
 
 // Column is what compiling needs to know about one field of a model. memrel
@@ -142,7 +144,7 @@ func compile(t Table, c Cond, f *Filter, top bool) (func(any) tri, error) {
 
 func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tri, error) {
 	bad := func(v any, err error) error {
-		return &FieldError{Model: t.Name(), Field: c.field, Op: c.op, Value: v, Err: err}
+		return &FieldError{Model: t.Name(), Field: c.field, Op: c.op, Value: clone.Value(v), Err: err}
 	}
 	if n := arity(c.op); n == -2 || (n >= 0 && len(c.values) != n) {
 		return nil, bad(nil, ErrBadOperator)

@@ -9,10 +9,17 @@
 // Values may be given as pointers, the way nullable fields hold them: a nil
 // pointer is NULL and any other pointer stands for what it points at.
 //
-// A Cond is an immutable value; the zero Cond matches every row.
+// A Cond is an immutable value; the zero Cond matches every row. The
+// constructors copy what they are given (the list of values, a []byte or
+// other slice value, the conditions of And and Or), so a Cond shares no
+// memory with its caller and may be kept and reused freely.
 package query
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/memrel/memrel/internal/clone"
+)
 
 // Op is the operator of a condition.
 type Op uint8
@@ -76,25 +83,29 @@ func cmp(op Op, field string, values ...any) Cond {
 	// A copy: In(f, list...) must not change the caller's list.
 	vs := make([]any, len(values))
 	for i, v := range values {
-		vs[i] = deref(v)
+		vs[i] = operand(v)
 	}
 	return Cond{op: op, field: field, values: vs}
 }
 
-// deref lets callers pass a nullable field as they hold it: a nil pointer
-// is NULL and any other pointer stands for the value it points at.
-func deref(v any) any {
+// operand is a value as a Cond keeps it. Callers may pass a nullable field
+// as they hold it: a nil pointer is NULL and any other pointer stands for
+// the value it points at. A slice or map ([]byte above all) is copied, so
+// changing it afterwards cannot change the Cond.
+func operand(v any) any {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer {
-		return v
-	}
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
 			return nil
 		}
 		rv = rv.Elem()
+		v = rv.Interface()
 	}
-	return rv.Interface()
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Map:
+		return clone.Value(v)
+	}
+	return v
 }
 
 // Eq matches rows whose field equals v; a nil v means IS NULL.
@@ -146,10 +157,21 @@ func IsNull(field string) Cond { return cmp(OpIsNull, field) }
 func NotNull(field string) Cond { return cmp(OpNotNull, field) }
 
 // And matches rows that match every condition; And() matches every row.
-func And(conds ...Cond) Cond { return Cond{op: OpAnd, conds: conds} }
+func And(conds ...Cond) Cond { return Cond{op: OpAnd, conds: own(conds)} }
 
 // Or matches rows that match at least one condition; Or() matches nothing.
-func Or(conds ...Cond) Cond { return Cond{op: OpOr, conds: conds} }
+func Or(conds ...Cond) Cond { return Cond{op: OpOr, conds: own(conds)} }
+
+// own copies the conditions given to And or Or: a caller's slice passed
+// as conds... must not be shared with the Cond.
+func own(conds []Cond) []Cond {
+	if len(conds) == 0 {
+		return nil
+	}
+	c := make([]Cond, len(conds))
+	copy(c, conds)
+	return c
+}
 
 // Not matches rows for which c is false (not unknown).
 func Not(c Cond) Cond { return Cond{op: OpNot, conds: []Cond{c}} }

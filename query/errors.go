@@ -22,7 +22,9 @@ var (
 )
 
 // FieldError says which model, field, operator and value a query rejected.
-// It wraps one of the errors above.
+// It wraps one of the errors above. Value is a copy of the value given
+// (slices and maps one level deep), and it is formatted only by Error, so
+// building a FieldError never runs the value's own String or Error method.
 type FieldError struct {
 	Model string
 	Field string
