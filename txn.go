@@ -300,7 +300,7 @@ func (w *txWrite) recycle() bool {
 // call, so a nil error must be followed by defer tx.leave().
 func (tx *Txn) use(t *table, write bool) error {
 	if tx == nil || tx.store == nil {
-		return fmt.Errorf("%w: nil transaction", ErrTxDone)
+		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
 	if t == nil {
 		return fmt.Errorf("%w: the model or association is nil or was not declared on a schema", ErrWrongStore)

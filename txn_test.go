@@ -516,6 +516,18 @@ func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
 						fail("Has(post %d, comment %d) = %v, %v", post, id, has, err)
 						return
 					}
+					withKids, err := e.posts.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
+						Include: []memrel.Include{{Assoc: e.pc}}})
+					if err != nil || len(withKids) != 1 || len(withKids[0].Comments) != 2 || *withKids[0].Comments[1].Body != "second" {
+						fail("FindAll(post 1, include comments) = %v, %v", withKids, err)
+						return
+					}
+					last, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
+						Order: []query.Order{{Field: "id", Desc: true}}, Limit: 1})
+					if err != nil || len(last) != 1 || last[0].ID != id {
+						fail("FindAll(id <= %d, by id desc, limit 1) = %v, %v", id, last, err)
+						return
+					}
 				}
 			})
 		}
