@@ -87,8 +87,8 @@ func (s *Store) check() error {
 // Update runs fn in a write transaction. It commits when fn returns nil;
 // when fn returns an error or panics, everything fn did is rolled back and
 // the error is returned or the panic re-raised. fn must not call Commit or
-// Abort. On a nil or zero Store it returns an error wrapping ErrWrongStore
-// without calling fn.
+// Abort, nor use tx from two goroutines at once (see [Txn]). On a nil or
+// zero Store it returns an error wrapping ErrWrongStore without calling fn.
 func (s *Store) Update(fn func(tx *Txn) error) error {
 	return s.managed(true, fn)
 }
