@@ -205,8 +205,8 @@ const errBusy = "memrel: write transaction used by two goroutines at once (a wri
 
 // enter marks the start of a public call on a write transaction, and
 // panics if one is already under way: another goroutine's, since no user
-// code runs inside a call. The flag costs one atomic swap per call; it
-// turns what would be a corrupted transaction or a fatal concurrent map
+// code runs inside a call. The flag costs two atomic operations per call;
+// it turns what would be a corrupted transaction or a fatal concurrent map
 // write into a panic that changed nothing.
 func (tx *Txn) enter() {
 	if tx.write && !tx.busy.CompareAndSwap(false, true) {
