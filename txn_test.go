@@ -564,6 +564,10 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 	var caught sync.Map // panic message -> true
 	var stop atomic.Bool
 	var wg sync.WaitGroup
+	// pending[g] is the comment goroutine g created and has not destroyed
+	// yet: a call that panics changed nothing, so a panic between Create
+	// and Destroy leaves it stored.
+	var pending [2]int64
 	for g := range 2 {
 		wg.Go(func() {
 			for i := 0; i < 1_000_000 && !stop.Load(); i++ {
@@ -578,12 +582,14 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 					if err != nil {
 						panic(err)
 					}
+					pending[g] = c.ID
 					if _, ok, err := e.comments.FindByPK(tx, c.ID); !ok || err != nil {
 						panic(fmt.Sprint("lost ", c.ID, err))
 					}
 					if err := e.comments.Destroy(tx, c); err != nil {
 						panic(err)
 					}
+					pending[g] = 0
 				}()
 			}
 		})
@@ -596,10 +602,20 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 		require.Contains(t, msg, "memrel: write transaction used by two goroutines at once")
 	}
 	// Every call either ran whole or not at all: what is left is the
-	// fixture, and the transaction still ends cleanly.
+	// fixture and the pending comments, and the transaction still ends
+	// cleanly.
+	want := len(before)
+	for _, id := range pending {
+		if id != 0 {
+			want++
+			_, ok, err := e.comments.FindByPK(tx, id)
+			require.NoError(t, err)
+			require.True(t, ok, "comment %d was created and not destroyed", id)
+		}
+	}
 	n, err := e.comments.Count(tx, nil)
 	require.NoError(t, err)
-	require.Equal(t, e.nComments+2, n)
+	require.Equal(t, want, n)
 	tx.Abort()
 	require.Equal(t, before, comments(), "the aborted transaction left something behind")
 	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
