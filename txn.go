@@ -201,11 +201,12 @@ func (tx *Txn) Writable() bool { return tx != nil && tx.write }
 
 // errBusy is the panic of a call on a write transaction while another is
 // under way.
-const errBusy = "memrel: write transaction used by two goroutines at once (a write Txn must be used by one goroutine at a time)"
+const errBusy = "memrel: write transaction used by two goroutines at once, or from inside one of its own calls (a write Txn must be used by one goroutine at a time)"
 
 // enter marks the start of a public call on a write transaction, and
-// panics if one is already under way: another goroutine's, since no user
-// code runs inside a call. The flag costs two atomic operations per call;
+// panics if one is already under way: another goroutine's, or one that
+// ran user code calling back in (a key's String method formatted into an
+// error, say). The flag costs two atomic operations per call;
 // it turns what would be a corrupted transaction or a fatal concurrent map
 // write into a panic that changed nothing.
 func (tx *Txn) enter() {
@@ -223,7 +224,8 @@ func (tx *Txn) leave() {
 
 // end runs fin (commit or rollback) once no call is under way on a write
 // transaction, waiting for one another goroutine has started: a call runs
-// no user code, so it finishes. Only misuse ever waits here.
+// no user code that could block it (at most a key's String method), so it
+// finishes. Only misuse ever waits here.
 func (tx *Txn) end(fin func()) {
 	if tx.write {
 		for !tx.busy.CompareAndSwap(false, true) {
