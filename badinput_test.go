@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -210,10 +213,12 @@ const (
 	rlDoneRead                // a read transaction committed before the op
 	rlForeign                 // a write transaction of a store of another schema
 	rlNilTx                   // a nil *Txn
+	rlZeroTx                  // a zero Txn
+	rlNoStoreTx               // a write transaction begun on a nil Store
 )
 
 func (m rlMode) String() string {
-	return [...]string{"write", "read", "committed", "aborted", "done-read", "foreign", "nil-tx"}[m]
+	return [...]string{"write", "read", "committed", "aborted", "done-read", "foreign", "nil-tx", "zero-tx", "nil-store-tx"}[m]
 }
 
 type rlCase struct {
@@ -262,6 +267,11 @@ func rlRun(t *testing.T, m, other *rlModels, tc rlCase) error {
 		require.NoError(t, e.other.Update(func(tx *memrel.Txn) error { err = call(tx); return nil }))
 	case rlNilTx:
 		err = call(nil)
+	case rlZeroTx:
+		err = call(new(memrel.Txn))
+	case rlNoStoreTx:
+		var nilStore *memrel.Store
+		err = call(nilStore.Begin(true))
 	}
 	require.Error(t, err)
 	if tc.is != nil {
@@ -369,6 +379,7 @@ func rlTxnCases() []rlCase {
 	readOnly := []string{"read-only"}
 	done := []string{"committed or aborted"}
 	wrong := []string{"does not belong to this store"}
+	nilTx := []string{"nil or zero transaction"}
 	for _, w := range rlWriteOps() {
 		cases = append(cases,
 			rlCase{name: w.name, mode: rlRead, op: w.op, is: memrel.ErrReadOnly, msg: readOnly},
@@ -376,7 +387,9 @@ func rlTxnCases() []rlCase {
 			rlCase{name: w.name, mode: rlAborted, op: w.op, is: memrel.ErrTxDone, msg: done},
 			rlCase{name: w.name, mode: rlDoneRead, op: w.op, is: memrel.ErrTxDone, msg: done},
 			rlCase{name: w.name, mode: rlForeign, op: w.op, is: memrel.ErrWrongStore, msg: wrong},
-			rlCase{name: w.name, mode: rlNilTx, op: w.op, is: memrel.ErrTxDone, msg: []string{"nil transaction"}},
+			rlCase{name: w.name, mode: rlNilTx, op: w.op, is: memrel.ErrTxDone, msg: nilTx},
+			rlCase{name: w.name, mode: rlZeroTx, op: w.op, is: memrel.ErrTxDone, msg: nilTx},
+			rlCase{name: w.name, mode: rlNoStoreTx, op: w.op, is: memrel.ErrTxDone, msg: nilTx},
 		)
 	}
 	for _, r := range rlReadOps() {
@@ -385,8 +398,92 @@ func rlTxnCases() []rlCase {
 			rlCase{name: r.name, mode: rlAborted, op: r.op, is: memrel.ErrTxDone, msg: done},
 			rlCase{name: r.name, mode: rlDoneRead, op: r.op, is: memrel.ErrTxDone, msg: done},
 			rlCase{name: r.name, mode: rlForeign, op: r.op, is: memrel.ErrWrongStore, msg: wrong},
-			rlCase{name: r.name, mode: rlNilTx, op: r.op, is: memrel.ErrTxDone, msg: []string{"nil transaction"}},
+			rlCase{name: r.name, mode: rlNilTx, op: r.op, is: memrel.ErrTxDone, msg: nilTx},
+			rlCase{name: r.name, mode: rlZeroTx, op: r.op, is: memrel.ErrTxDone, msg: nilTx},
+			rlCase{name: r.name, mode: rlNoStoreTx, op: r.op, is: memrel.ErrTxDone, msg: nilTx},
 		)
+	}
+	return cases
+}
+
+// rlHandleOps calls every method of a Model, a HasMany and a BelongsTo
+// that takes a transaction: with nil or zero handles each must fail with
+// ErrWrongStore. A new method belongs here, and in rlHandleValues when it
+// returns no error.
+func rlHandleOps(pm *memrel.Model[rlPost], pc *memrel.HasMany[rlPost, rlComment], cp *memrel.BelongsTo[rlComment, rlPost]) []rlOp {
+	p1, c1 := rlPost{ID: 1}, rlComment{ID: 1}
+	return []rlOp{
+		{"Model.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Create(tx, rlPost{Slug: "z"})) }},
+		{"Model.FindByPK", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(pm.FindByPK(tx, 1)) }},
+		{"Model.FindAll", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.FindAll(tx, nil)) }},
+		{"Model.FindOne", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(pm.FindOne(tx, nil)) }},
+		{"Model.Count", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Count(tx, nil)) }},
+		{"Model.Update", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Update(tx, rlPost{ID: 1, Slug: "a"})) }},
+		{"Model.UpdateKey", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.UpdateKey(tx, 1, rlPost{ID: 1})) }},
+		{"Model.Destroy", func(_ *rlEnv, tx *memrel.Txn) error { return pm.Destroy(tx, p1) }},
+		{"Model.DestroyKey", func(_ *rlEnv, tx *memrel.Txn) error { return pm.DestroyKey(tx, 1) }},
+		{"Model.UpdateAll", func(_ *rlEnv, tx *memrel.Txn) error {
+			return rlErr(pm.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x"}))
+		}},
+		{"Model.DestroyAll", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.DestroyAll(tx, query.Cond{})) }},
+		{"HasMany.Get", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Get(tx, p1, nil)) }},
+		{"HasMany.GetMany", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.GetMany(tx, []rlPost{p1}, nil)) }},
+		{"HasMany.Count", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Count(tx, p1, nil)) }},
+		{"HasMany.Has", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Has(tx, p1, c1)) }},
+		{"HasMany.Has many", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Has(tx, p1, c1, c1)) }},
+		{"HasMany.HasKeys", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.HasKeys(tx, p1, 1)) }},
+		{"HasMany.Add", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Add(tx, p1, c1) }},
+		{"HasMany.AddKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.AddKeys(tx, p1, 1) }},
+		{"HasMany.Set", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Set(tx, p1, nil, nil) }},
+		{"HasMany.SetKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.SetKeys(tx, p1, []any{1}, nil) }},
+		{"HasMany.Remove", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Remove(tx, p1, []rlComment{c1}, nil) }},
+		{"HasMany.RemoveKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.RemoveKeys(tx, p1, []any{1}, nil) }},
+		{"HasMany.Create", func(_ *rlEnv, tx *memrel.Txn) error {
+			return rlErr(pc.Create(tx, p1, rlComment{Body: rlStr("x")}))
+		}},
+		{"BelongsTo.Get", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(cp.Get(tx, c1)) }},
+		{"BelongsTo.Set", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.Set(tx, c1, p1)) }},
+		{"BelongsTo.SetKey", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.SetKey(tx, c1, 1)) }},
+		{"BelongsTo.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.Create(tx, c1, rlPost{Slug: "n"})) }},
+	}
+}
+
+// rlStoreOps calls every method of a Store and a Schema that returns an
+// error: on a nil or zero Store, or a nil Schema, each fails with
+// ErrWrongStore without touching anything.
+func rlStoreOps(db *memrel.Store, sch *memrel.Schema) []rlOp {
+	ran := func(*memrel.Txn) error { return errors.New("rl: the callback ran") }
+	return []rlOp{
+		{"Store.Update", func(*rlEnv, *memrel.Txn) error { return db.Update(ran) }},
+		{"Store.View", func(*rlEnv, *memrel.Txn) error { return db.View(ran) }},
+		{"Store.Save", func(*rlEnv, *memrel.Txn) error { return db.Save(io.Discard) }},
+		{"Store.SaveFile", func(*rlEnv, *memrel.Txn) error {
+			return db.SaveFile(filepath.Join(os.TempDir(), "memrel-rl-nil-store.snap"))
+		}},
+		{"Schema.Open", func(*rlEnv, *memrel.Txn) error { return rlErr(sch.Open()) }},
+		{"Schema.Load", func(*rlEnv, *memrel.Txn) error { return rlErr(sch.Load(strings.NewReader("junk"))) }},
+		{"Schema.LoadFile", func(*rlEnv, *memrel.Txn) error { return rlErr(sch.LoadFile(os.DevNull)) }},
+	}
+}
+
+// rlHandleCases: every method of nil and zero handles, in a live write
+// transaction (store unchanged).
+func rlHandleCases() []rlCase {
+	var cases []rlCase
+	wrong := []string{"does not belong to this store"}
+	handles := []struct {
+		kind string
+		ops  []rlOp
+	}{
+		{"nil", rlHandleOps(nil, nil, nil)},
+		{"zero", rlHandleOps(new(memrel.Model[rlPost]), new(memrel.HasMany[rlPost, rlComment]), new(memrel.BelongsTo[rlComment, rlPost]))},
+		{"nil store", rlStoreOps(nil, nil)},
+		{"zero store", rlStoreOps(new(memrel.Store), nil)},
+	}
+	for _, h := range handles {
+		for _, o := range h.ops {
+			cases = append(cases, rlCase{name: h.kind + " " + o.name, mode: rlWrite, op: o.op, is: memrel.ErrWrongStore, msg: wrong})
+		}
 	}
 	return cases
 }
@@ -927,10 +1024,108 @@ func rlInputCases() []rlCase {
 	}
 }
 
+// rlHandleValues calls every method and function of the handle types that
+// returns no error, on nil and zero handles (and Define and NewHasMany on
+// nil ones): each must return its documented harmless value, not panic.
+func rlHandleValues() []struct {
+	name string
+	run  func(t *testing.T)
+} {
+	type handles struct {
+		pm *memrel.Model[rlPost]
+		pc *memrel.HasMany[rlPost, rlComment]
+		cp *memrel.BelongsTo[rlComment, rlPost]
+		db *memrel.Store
+		tx *memrel.Txn
+	}
+	nils := handles{}
+	zeros := handles{new(memrel.Model[rlPost]), new(memrel.HasMany[rlPost, rlComment]),
+		new(memrel.BelongsTo[rlComment, rlPost]), new(memrel.Store), new(memrel.Txn)}
+	type tc = struct {
+		name string
+		run  func(t *testing.T)
+	}
+	var cases []tc
+	for _, h := range []struct {
+		kind string
+		handles
+	}{{"nil", nils}, {"zero", zeros}} {
+		cases = append(cases,
+			tc{h.kind + " Model.Name", func(t *testing.T) { require.Empty(t, h.pm.Name()) }},
+			tc{h.kind + " Model.Key", func(t *testing.T) { require.Nil(t, h.pm.Key(rlPost{ID: 1})) }},
+			tc{h.kind + " HasMany.Info", func(t *testing.T) { require.Zero(t, h.pc.Info()) }},
+			tc{h.kind + " HasMany.Inverse", func(t *testing.T) { require.Nil(t, h.pc.Inverse()) }},
+			tc{h.kind + " BelongsTo.Info", func(t *testing.T) { require.Zero(t, h.cp.Info()) }},
+			tc{h.kind + " Store.String", func(t *testing.T) { require.Equal(t, "memrel.Store(nil)", h.db.String()) }},
+			tc{h.kind + " Store.Begin", func(t *testing.T) {
+				for _, write := range []bool{false, true} {
+					tx := h.db.Begin(write)
+					require.NotNil(t, tx)
+					require.False(t, tx.Writable())
+					require.ErrorIs(t, tx.Commit(), memrel.ErrTxDone)
+					require.NotPanics(t, tx.Abort)
+				}
+			}},
+			tc{h.kind + " Store.SaveFile writes nothing", func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "s.snap")
+				require.ErrorIs(t, h.db.SaveFile(path), memrel.ErrWrongStore)
+				entries, err := os.ReadDir(filepath.Dir(path))
+				require.NoError(t, err)
+				require.Empty(t, entries)
+			}},
+			tc{h.kind + " Txn.Writable", func(t *testing.T) { require.False(t, h.tx.Writable()) }},
+			tc{h.kind + " Txn.Abort", func(t *testing.T) { require.NotPanics(t, h.tx.Abort) }},
+			tc{h.kind + " Txn.Commit", func(t *testing.T) { require.ErrorIs(t, h.tx.Commit(), memrel.ErrTxDone) }},
+		)
+	}
+	return append(cases,
+		tc{"Define on a nil Schema", func(t *testing.T) {
+			pm := memrel.Define[rlPost](nil, "Post")
+			require.NotNil(t, pm)
+			require.Empty(t, pm.Name())
+			_, err := pm.Create(nil, rlPost{})
+			require.ErrorIs(t, err, memrel.ErrTxDone) // the transaction is checked first
+		}},
+		tc{"NewHasMany of nil models", func(t *testing.T) {
+			pc := memrel.NewHasMany[rlPost, rlComment](nil, nil, memrel.HasManyOptions{})
+			require.NotNil(t, pc)
+			require.Zero(t, pc.Info())
+			require.Nil(t, pc.Inverse())
+		}},
+		tc{"NewHasMany of a nil target is a schema problem", func(t *testing.T) {
+			s := memrel.NewSchema()
+			posts := memrel.Define[rlPost](s, "Post")
+			memrel.Define[rlComment](s, "Comment")
+			pc := memrel.NewHasMany[rlPost, rlComment](posts, nil, memrel.HasManyOptions{})
+			require.Zero(t, pc.Info())
+			_, err := s.Open()
+			var se *memrel.SchemaError
+			require.ErrorAs(t, err, &se)
+			require.Contains(t, err.Error(), "nil or zero model")
+		}},
+		tc{"the zero Schema is an empty schema", func(t *testing.T) {
+			var s memrel.Schema
+			posts := memrel.Define[rlPost](&s, "Post")
+			comments := memrel.Define[rlComment](&s, "Comment")
+			memrel.NewHasMany(posts, comments, memrel.HasManyOptions{})
+			db, err := s.Open()
+			require.NoError(t, err)
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error { return rlErr(posts.Create(tx, rlPost{Slug: "a"})) }))
+		}},
+	)
+}
+
+// TestRLNilHandles_HarmlessValues runs rlHandleValues.
+func TestRLNilHandles_HarmlessValues(t *testing.T) {
+	for _, tc := range rlHandleValues() {
+		t.Run(tc.name, tc.run)
+	}
+}
+
 // TestRLBadInputCatalogue runs every case of the catalogue.
 func TestRLBadInputCatalogue(t *testing.T) {
 	m, other := rlNewModels(), rlNewModels()
-	inputs, txns := rlInputCases(), rlTxnCases()
+	inputs, txns := append(rlInputCases(), rlHandleCases()...), rlTxnCases()
 	var unprefixed []string
 	run := func(name string, tc rlCase) {
 		t.Run(name, func(t *testing.T) {

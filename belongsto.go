@@ -51,6 +51,7 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 	if err := tx.use(b.table(true), false); err != nil {
 		return zero, false, err
 	}
+	defer tx.leave()
 	cur, err := tx.stored(b.a.target, unsafe.Pointer(&child))
 	if err != nil {
 		return zero, false, err
@@ -71,6 +72,7 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 	if err := tx.use(b.table(false), true); err != nil {
 		return *new(C), err
 	}
+	defer tx.leave()
 	p := unsafe.Pointer(&parent)
 	skv := b.a.sk.get(p)
 	if pk, ok := b.a.source.pk.key(p, nil); ok {
@@ -85,7 +87,7 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 	if skv == nil {
 		return *new(C), &AssociationError{Association: b.a.name, Reason: "parent has a NULL " + b.a.sk.name}
 	}
-	return b.SetKey(tx, child, skv)
+	return b.setKey(tx, child, skv)
 }
 
 // SetKey points child at the parent whose source key is key; nil clears
@@ -93,10 +95,16 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 // matches no parent fails with *ForeignKeyConstraintError unless the
 // association has no constraints.
 func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
-	var zero C
 	if err := tx.use(b.table(false), true); err != nil {
-		return zero, err
+		return *new(C), err
 	}
+	defer tx.leave()
+	return b.setKey(tx, child, key)
+}
+
+// setKey is SetKey inside a call.
+func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
+	var zero C
 	skv, err := b.a.sk.conv(key)
 	if err != nil {
 		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: clone.Value(key), Err: ErrBadKey}
@@ -119,6 +127,7 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 	if err := tx.use(b.table(false), true); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	row := b.parent.in(&v)
 	err := tx.atomic(func() error {
 		if _, err := tx.stored(b.a.target, unsafe.Pointer(&child)); err != nil {

@@ -98,8 +98,9 @@
 //
 // A Txn is done after Commit or Abort, or once its Update or View function
 // returns. From then on every operation through it fails with
-// [ErrTxDone], and so does a second Commit. Commit and Abort panic inside
-// Update and View, which own the transaction's end.
+// [ErrTxDone], and so does a second Commit; Abort does nothing, also on a
+// Txn kept after its Update or View function returned. Commit and Abort
+// panic inside Update and View functions, which own the transaction's end.
 //
 // Each call on a Txn is atomic on its own: if it fails, the transaction is
 // exactly as before the call. Unlike PostgreSQL, which aborts a
@@ -115,9 +116,17 @@
 // snapshot taken when it began, however many writers commit meanwhile,
 // because go-memdb never changes a tree a reader holds.
 //
-// A [Txn] must be used by one goroutine at a time. [Model], [HasMany] and
-// [BelongsTo] values hold no per-call state and may be shared by any
-// number of goroutines, each with its own transaction.
+// A read [Txn] may be shared by any number of goroutines, which read the
+// same snapshot at once. A write Txn must be used by one goroutine at a
+// time: a call on it while another goroutine's call is under way panics
+// with a memrel message before either changes anything. [Model],
+// [HasMany] and [BelongsTo] values hold no per-call state and may be
+// shared by any number of goroutines and transactions.
+//
+// A nil or zero handle (a Model, HasMany or BelongsTo not made by Define,
+// NewHasMany or Inverse, a Store not made by Open or Load, a nil Schema)
+// never panics: its methods fail with [ErrWrongStore], or [ErrTxDone] for
+// a nil or zero Txn, or return a zero value.
 //
 // A [Schema] is not safe for concurrent definition: declare every model
 // and association from one goroutine, then call [Schema.Open], which may

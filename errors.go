@@ -23,12 +23,15 @@ var (
 	ErrReadOnly = errors.New("memrel: write in a read-only transaction")
 
 	// ErrTxDone is returned when a transaction is used after Commit or
-	// Abort.
+	// Abort (or after its Update or View function returned), and through
+	// a nil or zero Txn.
 	ErrTxDone = errors.New("memrel: transaction has already been committed or aborted")
 
 	// ErrWrongStore is returned when a model or association is used with a
 	// transaction of a store opened before it was defined, or from another
-	// schema.
+	// schema, and by the methods of a nil or zero handle: a Model,
+	// HasMany or BelongsTo not made by Define, NewHasMany or Inverse, a
+	// Store not made by Open or Load, a nil Schema.
 	ErrWrongStore = errors.New("memrel: model does not belong to this store")
 
 	// ErrSequenceExhausted is returned by Create when an auto-increment key

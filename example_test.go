@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"strings"
+	"sync"
 
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/query"
@@ -271,4 +272,27 @@ func ExampleBelongsTo_Get() {
 	// Output:
 	// 3 b true <nil>
 	// 4  false <nil>
+}
+
+// A read transaction may be shared: goroutines that View waits for read
+// the same snapshot through it, at once.
+func ExampleStore_View_shared() {
+	b := exOpen()
+	err := b.db.View(func(tx *memrel.Txn) error {
+		var wg sync.WaitGroup
+		counts := make([]int, 2)
+		errs := make([]error, 2)
+		for i := range counts {
+			wg.Go(func() {
+				counts[i], errs[i] = b.pc.Count(tx, exPost{ID: int64(i + 1)}, nil)
+			})
+		}
+		wg.Wait()
+		fmt.Println("comments of posts 1 and 2:", counts)
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: comments of posts 1 and 2: [2 1]
 }

@@ -37,7 +37,20 @@ type RemoveOptions struct {
 
 // NewHasMany declares that source has many target (Sequelize's hasMany),
 // with its inverse belongsTo. Mistakes in o are reported by [Schema.Open].
+//
+// Given a nil or zero model it returns a zero HasMany, whose methods fail
+// with ErrWrongStore, and the schema of the other model, if any, reports
+// the mistake at Open.
 func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) *HasMany[P, C] {
+	if source.table() == nil || target.table() == nil {
+		for _, t := range []*table{source.table(), target.table()} {
+			if t != nil {
+				t.schema.checkOpen()
+				t.schema.problem(t.name, "", "NewHasMany with a nil or zero model (one not returned by Define)")
+			}
+		}
+		return &HasMany[P, C]{}
+	}
 	s := source.t.schema
 	if target.t.schema != s {
 		panic("memrel: NewHasMany with models of two schemas")
@@ -137,8 +150,12 @@ func (h *HasMany[P, C]) table() *table {
 	return h.a.target
 }
 
-// Inverse returns the belongsTo side of the association.
+// Inverse returns the belongsTo side of the association; nil for a nil or
+// zero HasMany (one not returned by NewHasMany).
 func (h *HasMany[P, C]) Inverse() *BelongsTo[C, P] {
+	if h.table() == nil {
+		return nil
+	}
 	return &BelongsTo[C, P]{a: h.a, child: h.dst, parent: h.src}
 }
 
@@ -151,6 +168,7 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	return h.get(tx, &src, o)
 }
 
@@ -203,6 +221,7 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	res := make([][]C, len(srcs))
 	for i := range srcs {
 		var err error
@@ -220,6 +239,7 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	var kb [32]byte
 	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
@@ -244,6 +264,7 @@ func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
+	defer tx.leave()
 	// One target, the common question: keys on the stack, one lookup.
 	var tb [32]byte
 	return h.has(tx, &src, [][]byte{h.a.target.pkKey(&targets[0], tb[:0])})
@@ -254,6 +275,7 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
+	defer tx.leave()
 	var keys [][]byte
 	if len(targets) == 1 {
 		var tb [32]byte
@@ -357,8 +379,9 @@ func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptio
 // stored row with its new primary key.
 func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 	var zero C
-	row := h.dst.in(&v)
+	var row *C
 	err := h.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
+		row = h.dst.in(&v)
 		h.a.attach(h.a.target.ptr(row), skv)
 		return tx.create(h.a.target, row)
 	})
@@ -373,6 +396,7 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 	if err := tx.use(h.table(), true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	keys, err := h.targetKeys(targets)
 	if err != nil {
 		return err

@@ -22,8 +22,12 @@ type Model[T any] struct {
 
 // Define declares the model T on s under name ("" means the type's name).
 // Field metadata is resolved here, once; mistakes are reported by
-// [Schema.Open].
+// [Schema.Open]. On a nil Schema it returns a zero Model, whose methods
+// fail with ErrWrongStore.
 func Define[T any](s *Schema, name string) *Model[T] {
+	if s == nil {
+		return &Model[T]{}
+	}
 	typ := reflect.TypeFor[T]()
 	if name == "" {
 		name = typ.Name()
@@ -51,12 +55,33 @@ func Define[T any](s *Schema, name string) *Model[T] {
 	return &Model[T]{t: t}
 }
 
-// Name returns the model's name.
-func (m *Model[T]) Name() string { return m.t.name }
+// Name returns the model's name; "" for a nil or zero Model.
+func (m *Model[T]) Name() string {
+	if m.table() == nil {
+		return ""
+	}
+	return m.t.name
+}
 
 // Key returns v's primary key as its canonical Go value (int64 for signed
-// integer keys, uint64 for unsigned ones, string for text keys).
-func (m *Model[T]) Key(v T) any { return m.t.pk.get(unsafe.Pointer(&v)) }
+// integer keys, uint64 for unsigned ones, string for text keys); nil for a
+// nil or zero Model.
+func (m *Model[T]) Key(v T) any {
+	if m.table() == nil || m.t.pk == nil {
+		return nil
+	}
+	return m.t.pk.get(unsafe.Pointer(&v))
+}
+
+// table is the model's table, or nil for a nil or zero Model (one not
+// returned by Define), which Txn.use refuses with ErrWrongStore: every
+// method of such a Model fails that way, or returns a zero value.
+func (m *Model[T]) table() *table {
+	if m == nil {
+		return nil
+	}
+	return m.t
+}
 
 // in copies a caller's value into a new row the store will own: pointers
 // are duplicated and fields that are not columns cleared.
@@ -123,9 +148,10 @@ func inBlock[T any](blk []T, at int, rows []any) bool {
 // or *ForeignKeyConstraintError and then changes nothing.
 func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 	var zero T
-	if err := tx.use(m.t, true); err != nil {
+	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	row := m.in(&v)
 	if err := tx.atomic(func() error { return tx.create(m.t, row) }); err != nil {
 		return zero, err
@@ -137,9 +163,10 @@ func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 // none. A key of the wrong type fails with ErrBadKey.
 func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
 	var zero T
-	if err := tx.use(m.t, false); err != nil {
+	if err := tx.use(m.table(), false); err != nil {
 		return zero, false, err
 	}
+	defer tx.leave()
 	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return zero, false, err
@@ -154,9 +181,10 @@ func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
 // FindAll returns the rows matching o (nil: all rows, by primary key),
 // with the associations o includes filled in.
 func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
-	if err := tx.use(m.t, false); err != nil {
+	if err := tx.use(m.table(), false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	f, err := tx.findRows(m.t, o)
 	if err != nil {
 		return nil, err
@@ -183,9 +211,10 @@ func (m *Model[T]) FindOne(tx *Txn, o *Options) (T, bool, error) {
 // includes), without copying them. As in Sequelize, o's Order, Limit,
 // Offset and Fields do not apply.
 func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
-	if err := tx.use(m.t, false); err != nil {
+	if err := tx.use(m.table(), false); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	return tx.countRows(m.t, o)
 }
 
@@ -200,9 +229,10 @@ func (m *Model[T]) Update(tx *Txn, v T) (T, error) {
 // of its associations run. A changed source key does the same.
 func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	var zero T
-	if err := tx.use(m.t, true); err != nil {
+	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return zero, err
@@ -230,9 +260,10 @@ func (m *Model[T]) Destroy(tx *Txn, v T) error { return m.DestroyKey(tx, m.Key(v
 // fail while children exist. It fails with ErrNotFound when there is no
 // such row.
 func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
-	if err := tx.use(m.t, true); err != nil {
+	if err := tx.use(m.table(), true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	k, err := m.t.keyOf(key, nil)
 	if err != nil {
 		return err
@@ -253,9 +284,10 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 // ErrBadValue); a field named twice, under its column and its Go name, is
 // ErrDuplicateField.
 func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
-	if err := tx.use(m.t, true); err != nil {
+	if err := tx.use(m.table(), true); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	type assign struct {
 		f *field
 		v any
@@ -313,9 +345,10 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 // DestroyKey, and returns how many rows matched (including those a cascade
 // from an earlier one removed). All go or, on error, none.
 func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
-	if err := tx.use(m.t, true); err != nil {
+	if err := tx.use(m.table(), true); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	n := 0
 	err := tx.atomic(func() error {
 		f, err := tx.findRows(m.t, &Options{Where: where})

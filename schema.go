@@ -20,6 +20,10 @@ import (
 // Definitions are not safe for concurrent use and must all happen before
 // the first Open; defining after Open panics. Open itself may be called
 // concurrently.
+//
+// The zero Schema is an empty schema, as from NewSchema. On a nil *Schema,
+// Open, Load and LoadFile fail with ErrWrongStore, and [Define] returns a
+// zero Model.
 type Schema struct {
 	mu       sync.Mutex
 	tables   []*table
@@ -50,6 +54,9 @@ func (s *Schema) problem(model, field, format string, args ...any) {
 // typed operations.
 func (s *Schema) addTable(name string, typ reflect.Type) *table {
 	s.checkOpen()
+	if s.byName == nil { // the zero Schema
+		s.byName = map[string]*table{}
+	}
 	t := &table{name: name, typ: typ, schema: s, byName: map[string]*field{}, zeroers: map[string]func(unsafe.Pointer){},
 		ixOf: map[*field]string{}, indexes: map[string][]*field{}, partial: map[string]bool{}}
 	if _, dup := s.byName[name]; dup {
@@ -115,6 +122,9 @@ func (s *Schema) addTable(name string, typ reflect.Type) *table {
 // in the definitions is reported in one *SchemaError. Opening costs one
 // go-memdb database: microseconds, so a store per test is cheap.
 func (s *Schema) Open() (*Store, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	if !s.sealed {
 		s.sealed = true
@@ -135,6 +145,14 @@ func (s *Schema) Open() (*Store, error) {
 		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
 	}
 	return &Store{schema: s, db: mdb, seqs: make([]atomic.Int64, len(s.tables))}, nil
+}
+
+// check refuses a nil Schema.
+func (s *Schema) check() error {
+	if s == nil {
+		return fmt.Errorf("%w: nil Schema", ErrWrongStore)
+	}
+	return nil
 }
 
 // compile resolves associations, builds the go-memdb schema and collects

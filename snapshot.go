@@ -33,8 +33,12 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // Save writes a consistent snapshot of the store to w. It reads from one
 // read transaction, so writers go on meanwhile and the snapshot is the state
-// when Save began. Load rebuilds a store from it.
+// when Save began. Load rebuilds a store from it. A nil or zero Store
+// fails with ErrWrongStore.
 func (s *Store) Save(w io.Writer) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	var buf []byte
 	buf = append(buf, snapMagic...)
 	buf = binary.AppendUvarint(buf, snapVersion)
@@ -65,8 +69,12 @@ func (s *Store) Save(w io.Writer) error {
 
 // SaveFile writes a snapshot to path atomically: to a temporary file in the
 // same directory, synced, then renamed over path, so a crash leaves either
-// the old file or the new one, never a torn one.
+// the old file or the new one, never a torn one. A nil or zero Store fails
+// with ErrWrongStore and writes nothing.
 func (s *Store) SaveFile(path string) (err error) {
+	if err := s.check(); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -89,8 +97,12 @@ func (s *Store) SaveFile(path string) (err error) {
 	return os.Rename(f.Name(), path)
 }
 
-// LoadFile opens a store from a snapshot file written by SaveFile.
+// LoadFile opens a store from a snapshot file written by SaveFile. A nil
+// Schema fails with ErrWrongStore.
 func (sch *Schema) LoadFile(path string) (*Store, error) {
+	if err := sch.check(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -103,8 +115,12 @@ func (sch *Schema) LoadFile(path string) (*Store, error) {
 // [Store.Save] from a store of the same schema. Every row is checked as an
 // insert would be (NOT NULL, unique keys, foreign keys). A truncated,
 // corrupted or foreign snapshot fails with *SnapshotError (wrapping
-// ErrBadSnapshot) and no store is returned.
+// ErrBadSnapshot) and no store is returned. A nil Schema fails with
+// ErrWrongStore before anything is read.
 func (sch *Schema) Load(r io.Reader) (*Store, error) {
+	if err := sch.check(); err != nil {
+		return nil, err
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err

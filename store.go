@@ -57,8 +57,13 @@ func (s *Store) reader() *memdb.Txn {
 // Begin starts a transaction: a write transaction when write is true, which
 // waits until no other write transaction is open. Call [Txn.Commit] or
 // [Txn.Abort]; Abort after Commit does nothing, so defer tx.Abort() is always
-// safe.
+// safe. On a nil or zero Store (one not returned by Open or Load), Begin
+// returns a done transaction, through which every operation fails with
+// ErrTxDone.
 func (s *Store) Begin(write bool) *Txn {
+	if s.check() != nil {
+		return &Txn{}
+	}
 	if !write {
 		return &Txn{store: s, mt: s.reader()}
 	}
@@ -71,27 +76,41 @@ func (s *Store) Begin(write bool) *Txn {
 	return &Txn{store: s, mt: mt, write: true, w: w}
 }
 
+// check refuses a nil or zero Store.
+func (s *Store) check() error {
+	if s == nil || s.db == nil {
+		return fmt.Errorf("%w: nil or zero Store (open one with Schema.Open or Schema.Load)", ErrWrongStore)
+	}
+	return nil
+}
+
 // Update runs fn in a write transaction. It commits when fn returns nil;
 // when fn returns an error or panics, everything fn did is rolled back and
 // the error is returned or the panic re-raised. fn must not call Commit or
-// Abort.
+// Abort, nor use tx from two goroutines at once (see [Txn]). On a nil or
+// zero Store it returns an error wrapping ErrWrongStore without calling fn.
 func (s *Store) Update(fn func(tx *Txn) error) error {
 	return s.managed(true, fn)
 }
 
 // View runs fn in a read transaction that sees a consistent snapshot of the
 // store; writes through it fail with ErrReadOnly. fn must not call Commit or
-// Abort.
+// Abort; fn may share the transaction with goroutines it waits for. On a
+// nil or zero Store it returns an error wrapping ErrWrongStore without
+// calling fn.
 func (s *Store) View(fn func(tx *Txn) error) error {
 	return s.managed(false, fn)
 }
 
 func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	tx := s.Begin(write)
 	tx.managed = true
 	defer func() {
-		if !tx.done {
-			tx.rollback() // fn returned an error or panicked
+		if !tx.done.Load() {
+			tx.end(tx.rollback) // fn returned an error or panicked
 		}
 	}()
 	if err := fn(tx); err != nil {
@@ -101,10 +120,15 @@ func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
 		tx.rollback()
 		return nil
 	}
-	return tx.commit()
+	tx.end(tx.commit)
+	return nil
 }
 
-// String describes the store for debugging.
+// String describes the store for debugging; "memrel.Store(nil)" for a nil
+// or zero Store.
 func (s *Store) String() string {
+	if s.check() != nil {
+		return "memrel.Store(nil)"
+	}
 	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.tables))
 }

@@ -86,3 +86,40 @@ func TestSTWriteStateRecycled(t *testing.T) {
 		return err
 	}))
 }
+
+// TestRLTxn_CallWhileBusy_Panics stages another goroutine's call under way
+// on a write transaction (its in-use flag set): every call, read or write,
+// and Commit panic with the memrel message before changing anything, and
+// Abort waits for the call to end, then rolls back.
+func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
+	ip := openIP(t, 2)
+	tx := ip.db.Begin(true)
+	_, err := ip.posts.Create(tx, ipPost{Title: "mine"})
+	require.NoError(t, err)
+	undo, seq := len(tx.w.undo), ip.db.seqs[0].Load()
+
+	tx.busy.Store(true) // another goroutine is inside a call
+	calls := map[string]func(){
+		"FindByPK": func() { _, _, _ = ip.posts.FindByPK(tx, int64(1)) },
+		"Create":   func() { _, _ = ip.posts.Create(tx, ipPost{Title: "theirs"}) },
+		"Get":      func() { _, _ = ip.pc.Get(tx, ipPost{ID: 1}, nil) },
+		"Commit":   func() { _ = tx.Commit() },
+	}
+	for name, call := range calls {
+		require.PanicsWithValue(t, errBusy, call, name)
+	}
+	require.Equal(t, undo, len(tx.w.undo))
+	require.Equal(t, seq, ip.db.seqs[0].Load())
+	require.False(t, tx.done.Load())
+
+	aborted := make(chan struct{})
+	go func() { tx.Abort(); close(aborted) }()
+	tx.busy.Store(false) // the other call ends
+	<-aborted
+	require.True(t, tx.done.Load())
+	require.NoError(t, ip.db.View(func(rx *Txn) error {
+		n, err := ip.posts.Count(rx, nil)
+		require.Equal(t, 2, n, "the aborted write is gone")
+		return err
+	}))
+}

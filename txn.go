@@ -2,29 +2,48 @@ package memrel
 
 import (
 	"fmt"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-memdb"
 	"github.com/memrel/memrel/index"
 )
 
 // Txn is a transaction on a [Store], from [Store.Begin], [Store.Update] or
-// [Store.View]. A Txn must be used by one goroutine at a time. It is done
-// after Commit or Abort (or when its Update/View callback returns); every
-// operation on a done Txn fails with ErrTxDone.
+// [Store.View]. It is done after Commit or Abort (or when its Update/View
+// callback returns); every operation on a done Txn fails with ErrTxDone,
+// Commit too, and Abort does nothing.
+//
+// A read transaction may be shared by any number of goroutines: its reads
+// run concurrently and each sees the same snapshot. A write transaction
+// must be used by one goroutine at a time; a call on it while another
+// goroutine's call is under way panics with a memrel message, before
+// either changes anything (inside Update the panic rolls back as usual).
 //
 // Each memrel call on a Txn is atomic on its own: when it fails, the
 // transaction is exactly as it was before the call, so the caller may go on
 // or roll back.
+//
+// The zero Txn, and a nil *Txn, are done transactions.
 type Txn struct {
 	store   *Store
 	mt      *memdb.Txn
 	write   bool
 	managed bool
-	done    bool
+	// done is read by every call, and may be set by a goroutine ending a
+	// read transaction others still read through.
+	done atomic.Bool
+	// busy is set for the duration of each public call on a write
+	// transaction (see enter), so a second goroutine is caught before it
+	// touches state that only one may change.
+	busy atomic.Bool
 	// arg carries keys into go-memdb lookups without an allocation each;
-	// argBuf holds them while they are short.
-	arg    index.Arg
-	argBuf [40]byte
+	// argBuf holds them while they are short. argLent marks them lent to a
+	// lookup, so concurrent reads of a shared read transaction never share
+	// them (see lend).
+	argLent atomic.Bool
+	arg     index.Arg
+	argBuf  [40]byte
 	// w is the state only a write transaction needs, handed on from one
 	// write transaction to the next (Store.spare); a read transaction,
 	// which may be a single Get, has none and stays small.
@@ -133,49 +152,104 @@ type deferredCheck struct {
 }
 
 // Commit makes the transaction's writes visible to transactions that begin
-// afterwards. It panics inside Update or View, which commit themselves.
+// afterwards. On a done transaction it returns ErrTxDone, whether or not
+// it came from Update or View (one kept after its callback returned, say).
+// It panics inside the callback of Update or View, which commit
+// themselves, and when another goroutine's call on the same write
+// transaction is under way.
 func (tx *Txn) Commit() error {
+	if tx == nil || tx.store == nil {
+		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
+	}
+	if tx.done.Load() {
+		return ErrTxDone
+	}
 	if tx.managed {
 		panic("memrel: Commit inside Store.Update or Store.View")
-	}
-	if tx.done {
-		return ErrTxDone
 	}
 	if !tx.write {
 		tx.rollback()
 		return nil
 	}
-	return tx.commit()
+	tx.enter()
+	defer tx.leave()
+	if tx.done.Load() { // ended by another goroutine meanwhile
+		return ErrTxDone
+	}
+	tx.commit()
+	return nil
 }
 
 // Abort discards the transaction's writes. It does nothing on a done
-// transaction, so defer tx.Abort() is always safe. It panics inside Update
-// or View.
+// transaction, whether or not it came from Update or View, so defer
+// tx.Abort() is always safe. It panics inside the callback of Update or
+// View. On a write transaction it first waits for a call another goroutine
+// has under way (which is misuse, but must not corrupt the rollback).
 func (tx *Txn) Abort() {
+	if tx == nil || tx.store == nil || tx.done.Load() {
+		return
+	}
 	if tx.managed {
 		panic("memrel: Abort inside Store.Update or Store.View")
 	}
-	if !tx.done {
-		tx.rollback()
+	tx.end(tx.rollback)
+}
+
+// Writable reports whether the transaction may write; false for a nil or
+// zero Txn.
+func (tx *Txn) Writable() bool { return tx != nil && tx.write }
+
+// errBusy is the panic of a call on a write transaction while another is
+// under way.
+const errBusy = "memrel: write transaction used by two goroutines at once, or from inside one of its own calls (a write Txn must be used by one goroutine at a time)"
+
+// enter marks the start of a public call on a write transaction, and
+// panics if one is already under way: another goroutine's, or one that
+// ran user code calling back in (a key's String method formatted into an
+// error, say). The flag costs two atomic operations per call;
+// it turns what would be a corrupted transaction or a fatal concurrent map
+// write into a panic that changed nothing.
+func (tx *Txn) enter() {
+	if tx.write && !tx.busy.CompareAndSwap(false, true) {
+		panic(errBusy)
 	}
 }
 
-// Writable reports whether the transaction may write.
-func (tx *Txn) Writable() bool { return tx.write }
+// leave marks the end of a public call entered by enter (or by use).
+func (tx *Txn) leave() {
+	if tx.write {
+		tx.busy.Store(false)
+	}
+}
 
-func (tx *Txn) commit() error {
-	tx.done = true
+// end runs fin (commit or rollback) once no call is under way on a write
+// transaction, waiting for one another goroutine has started: a call runs
+// no user code that could block it (at most a key's String method), so it
+// finishes. Only misuse ever waits here.
+func (tx *Txn) end(fin func()) {
+	if tx.write {
+		for !tx.busy.CompareAndSwap(false, true) {
+			runtime.Gosched()
+		}
+		defer tx.leave()
+	}
+	if !tx.done.Load() {
+		fin()
+	}
+}
+
+func (tx *Txn) commit() {
+	tx.done.Store(true)
 	tx.release()
 	tx.mt.Commit()
 	// Readers that begin from now on need a view of the new root; dropping
 	// the old one also lets the old tree go.
 	tx.store.gen.Add(1)
 	tx.store.view.Store(nil)
-	return nil
 }
 
 func (tx *Txn) rollback() {
-	tx.done = true
+	tx.done.Store(true)
 	tx.release()
 	tx.mt.Abort() // a no-op on a read transaction, shared by other readers
 }
@@ -223,15 +297,32 @@ func (w *txWrite) recycle() bool {
 }
 
 // use checks that the transaction is live, may write when asked to, and
-// belongs to the store the table was opened in.
+// belongs to the store the table was opened in. Every public call on a
+// transaction starts with it; on a write transaction it also enters the
+// call, so a nil error must be followed by defer tx.leave().
 func (tx *Txn) use(t *table, write bool) error {
-	if tx == nil {
-		return fmt.Errorf("%w: nil transaction", ErrTxDone)
+	if tx == nil || tx.store == nil {
+		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
 	if t == nil {
-		return fmt.Errorf("%w: the model or association was not declared on a schema", ErrWrongStore)
+		return fmt.Errorf("%w: the model or association is nil or was not declared on a schema", ErrWrongStore)
 	}
-	if tx.done {
+	if tx.write && !tx.busy.CompareAndSwap(false, true) {
+		if tx.done.Load() { // being ended
+			return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
+		}
+		panic(errBusy)
+	}
+	if err := tx.usable(t, write); err != nil {
+		tx.leave()
+		return err
+	}
+	return nil
+}
+
+// usable is use's checks, once the call has entered.
+func (tx *Txn) usable(t *table, write bool) error {
+	if tx.done.Load() {
 		return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
 	}
 	tables := tx.store.schema.tables
@@ -350,8 +441,16 @@ func (tx *Txn) logChange(c change) {
 	tx.w.undo = append(tx.w.undo, c)
 }
 
-// lookup lends key to one go-memdb call; the call must not keep it.
-func (tx *Txn) lookup(key []byte) *index.Arg {
+// lend lends key to one go-memdb call, which must not keep it, through
+// the Txn's scratch Arg; give it back with giveBack right after the call.
+// A write transaction has one call at a time (enter). Reads of a read
+// transaction may run on several goroutines: the first takes the scratch
+// Arg, one that finds it lent gets a copy of its own, which allocates only
+// while goroutines share the transaction.
+func (tx *Txn) lend(key []byte) *index.Arg {
+	if !tx.write && !tx.argLent.CompareAndSwap(false, true) {
+		return &index.Arg{Key: append(make([]byte, 0, len(key)), key...)}
+	}
 	if tx.arg.Key == nil {
 		tx.arg.Key = tx.argBuf[:0]
 	}
@@ -359,27 +458,45 @@ func (tx *Txn) lookup(key []byte) *index.Arg {
 	return &tx.arg
 }
 
+// giveBack ends the loan of a lent Arg.
+func (tx *Txn) giveBack(a *index.Arg) {
+	if a == &tx.arg && !tx.write {
+		tx.argLent.Store(false)
+	}
+}
+
+// find is go-memdb's First through a lent key.
+func (tx *Txn) find(mt *memdb.Txn, t *table, ix string, key []byte) any {
+	a := tx.lend(key)
+	row, err := mt.First(t.name, ix, a)
+	tx.giveBack(a)
+	mustMemdb(err)
+	return row
+}
+
 // first returns the row found under an exact key of a unique index, or nil.
 func (tx *Txn) first(t *table, ix string, key []byte) any {
 	if ix == "id" {
 		return tx.byKey(t, key)
 	}
-	row, err := tx.mt.First(t.name, ix, tx.lookup(key))
-	mustMemdb(err)
-	return row
+	return tx.find(tx.mt, t, ix, key)
 }
 
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
 func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
-	it, err := tx.mt.Get(t.name, ix, tx.lookup(key))
+	a := tx.lend(key)
+	it, err := tx.mt.Get(t.name, ix, a)
+	tx.giveBack(a)
 	mustMemdb(err)
 	return it
 }
 
 // lowerBound iterates ix from key upwards.
 func (tx *Txn) lowerBound(t *table, ix string, key []byte) memdb.ResultIterator {
-	it, err := tx.mt.LowerBound(t.name, ix, tx.lookup(key))
+	a := tx.lend(key)
+	it, err := tx.mt.LowerBound(t.name, ix, a)
+	tx.giveBack(a)
 	mustMemdb(err)
 	return it
 }
@@ -400,7 +517,6 @@ func (tx *Txn) all(t *table) memdb.ResultIterator {
 
 // byKey returns the stored row with the given primary key encoding.
 func (tx *Txn) byKey(t *table, key []byte) any {
-	mt := tx.mt
 	if tx.write {
 		if tx.w.written == nil {
 			tx.w.written = make([]writeSet, len(tx.store.schema.tables))
@@ -427,15 +543,12 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 				}
 				src = tx.w.snap
 			}
-			row, err := src.First(t.name, "id", tx.lookup(key))
-			mustMemdb(err)
+			row := tx.find(src, t, "id", key)
 			if row != nil && t.referenced {
 				ws.set(key, row)
 			}
 			return row
 		}
 	}
-	row, err := mt.First(t.name, "id", tx.lookup(key))
-	mustMemdb(err)
-	return row
+	return tx.find(tx.mt, t, "id", key)
 }

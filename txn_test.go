@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -454,4 +455,205 @@ func TestSTWrongStore(t *testing.T) {
 		return nil
 	}))
 	require.Equal(t, before, stDump(t, db))
+}
+
+// TestRLReadTxn_SharedByGoroutines reads through one read transaction
+// from many goroutines at once and checks every answer: a read-only
+// snapshot is shareable, and sharing it must never hand out another key's
+// row (the lookup key once went through a scratch buffer of the Txn).
+func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
+	m := rlNewModels()
+	e := rlOpen(t, m, rlNewModels())
+	nc := int64(e.nComments + 2) // comments 1..nc
+	body := func(id int64) string {
+		if id <= 2 {
+			return [...]string{"first", "second"}[id-1]
+		}
+		return fmt.Sprint("bulk ", id-3)
+	}
+	check := func(t *testing.T, tx *memrel.Txn) {
+		const goroutines, rounds = 8, 300
+		var wg sync.WaitGroup
+		errs := make(chan error, goroutines)
+		for g := range int64(goroutines) {
+			wg.Go(func() {
+				fail := func(format string, args ...any) { errs <- fmt.Errorf(format, args...) }
+				for i := range int64(rounds) {
+					id := (g*rounds+i)*7%nc + 1
+					c, ok, err := e.comments.FindByPK(tx, id)
+					if err != nil || !ok || c.ID != id || *c.Body != body(id) {
+						fail("FindByPK(%d) = %d %v %v", id, c.ID, ok, err)
+						return
+					}
+					cs, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Eq("id", id)})
+					if err != nil || len(cs) != 1 || cs[0].ID != id || *cs[0].Body != body(id) {
+						fail("FindAll(id = %d) = %v %v", id, cs, err)
+						return
+					}
+					p, ok, err := e.posts.FindByPK(tx, "x") // a bad key, between good ones
+					if err == nil || ok || p.ID != 0 {
+						fail("FindByPK(\"x\") = %v %v %v", p, ok, err)
+						return
+					}
+					post := int64(1 + 2*(id%2)) // posts 1 and 3
+					kids, err := e.pc.Get(tx, rlPost{ID: post}, nil)
+					want := map[int64]int{1: 2, 3: e.nComments}[post]
+					if err != nil || len(kids) != want || kids[0].PostID != post {
+						fail("Get(post %d) = %d comments, %v", post, len(kids), err)
+						return
+					}
+					n, err := e.pc.Count(tx, rlPost{ID: post}, &memrel.Options{Where: query.Eq("body", body(id))})
+					wantN := 0
+					if (id <= 2) == (post == 1) {
+						wantN = 1
+					}
+					if err != nil || n != wantN {
+						fail("Count(post %d, body of %d) = %d, %v; want %d", post, id, n, err, wantN)
+						return
+					}
+					has, err := e.pc.Has(tx, rlPost{ID: post}, rlComment{ID: id})
+					if err != nil || has != (wantN == 1) {
+						fail("Has(post %d, comment %d) = %v, %v", post, id, has, err)
+						return
+					}
+					withKids, err := e.posts.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
+						Include: []memrel.Include{{Assoc: e.pc}}})
+					if err != nil || len(withKids) != 1 || len(withKids[0].Comments) != 2 || *withKids[0].Comments[1].Body != "second" {
+						fail("FindAll(post 1, include comments) = %v, %v", withKids, err)
+						return
+					}
+					last, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
+						Order: []query.Order{{Field: "id", Desc: true}}, Limit: 1})
+					if err != nil || len(last) != 1 || last[0].ID != id {
+						fail("FindAll(id <= %d, by id desc, limit 1) = %v, %v", id, last, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
+	t.Run("Begin", func(t *testing.T) {
+		tx := e.db.Begin(false)
+		defer tx.Abort()
+		check(t, tx)
+	})
+	t.Run("View", func(t *testing.T) {
+		require.NoError(t, e.db.View(func(tx *memrel.Txn) error { check(t, tx); return nil }))
+	})
+}
+
+// TestRLWriteTxn_TwoGoroutinesPanicClearly hammers one write transaction
+// from two goroutines: the misuse must be caught with a memrel panic, never
+// end in a fatal "concurrent map writes", and the transaction must stay
+// whole: it still commits or rolls back cleanly.
+func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
+	m := rlNewModels()
+	e := rlOpen(t, m, rlNewModels())
+	comments := func() []rlComment {
+		var cs []rlComment
+		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.comments.FindAll(tx, nil); return err }))
+		return cs
+	}
+	before := comments()
+	tx := e.db.Begin(true)
+	var caught sync.Map // panic message -> true
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	// pending[g] is the comment goroutine g created and has not destroyed
+	// yet: a call that panics changed nothing, so a panic between Create
+	// and Destroy leaves it stored.
+	var pending [2]int64
+	for g := range 2 {
+		wg.Go(func() {
+			for i := 0; i < 1_000_000 && !stop.Load(); i++ {
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							caught.Store(fmt.Sprint(p), true)
+							stop.Store(true)
+						}
+					}()
+					c, err := e.comments.Create(tx, rlComment{PostID: 3, Body: rlStr(fmt.Sprint(g, i))})
+					if err != nil {
+						panic(err)
+					}
+					pending[g] = c.ID
+					if _, ok, err := e.comments.FindByPK(tx, c.ID); !ok || err != nil {
+						panic(fmt.Sprint("lost ", c.ID, err))
+					}
+					if err := e.comments.Destroy(tx, c); err != nil {
+						panic(err)
+					}
+					pending[g] = 0
+				}()
+			}
+		})
+	}
+	wg.Wait()
+	var msgs []string
+	caught.Range(func(k, _ any) bool { msgs = append(msgs, k.(string)); return true })
+	require.NotEmpty(t, msgs, "two goroutines on one write Txn were never caught")
+	for _, msg := range msgs {
+		require.Contains(t, msg, "memrel: write transaction used by two goroutines at once")
+	}
+	// Every call either ran whole or not at all: what is left is the
+	// fixture and the pending comments, and the transaction still ends
+	// cleanly.
+	want := len(before)
+	for _, id := range pending {
+		if id != 0 {
+			want++
+			_, ok, err := e.comments.FindByPK(tx, id)
+			require.NoError(t, err)
+			require.True(t, ok, "comment %d was created and not destroyed", id)
+		}
+	}
+	n, err := e.comments.Count(tx, nil)
+	require.NoError(t, err)
+	require.Equal(t, want, n)
+	tx.Abort()
+	require.Equal(t, before, comments(), "the aborted transaction left something behind")
+	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		_, err := e.posts.Create(tx, rlPost{Slug: "after", Title: "after"})
+		return err
+	}))
+}
+
+// TestRLTxn_EscapedFromCallback keeps the Txn of Update and View after the
+// callback returned: it is done, so Abort does nothing and Commit and every
+// operation fail with ErrTxDone, as for any done transaction (Abort used
+// to panic "inside Store.Update or Store.View").
+func TestRLTxn_EscapedFromCallback(t *testing.T) {
+	m := rlNewModels()
+	e := rlOpen(t, m, rlNewModels())
+	for _, run := range []struct {
+		name string
+		fn   func(func(*memrel.Txn) error) error
+	}{{"Update", e.db.Update}, {"View", e.db.View}} {
+		for _, fails := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/fails=%v", run.name, fails), func(t *testing.T) {
+				var kept *memrel.Txn
+				err := run.fn(func(tx *memrel.Txn) error {
+					kept = tx
+					// Still running: ending it is the callback's misuse.
+					require.PanicsWithValue(t, "memrel: Commit inside Store.Update or Store.View", func() { _ = tx.Commit() })
+					require.PanicsWithValue(t, "memrel: Abort inside Store.Update or Store.View", tx.Abort)
+					if fails {
+						return errors.New("roll back")
+					}
+					return nil
+				})
+				require.Equal(t, fails, err != nil)
+				require.NotPanics(t, kept.Abort)
+				require.ErrorIs(t, kept.Commit(), memrel.ErrTxDone)
+				require.NotPanics(t, kept.Abort)
+				require.ErrorIs(t, rlErr3(e.posts.FindByPK(kept, 1)), memrel.ErrTxDone)
+			})
+		}
+	}
 }

@@ -1,0 +1,98 @@
+package memrel_test
+
+import (
+	"testing"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+)
+
+// obStore opens the benchmarks' store: posts posts with ten comments each.
+func obStore(b *testing.B, posts int64) (*memrel.Store, *memrel.Model[obPost], *memrel.HasMany[obPost, obComment]) {
+	b.Helper()
+	s := memrel.NewSchema()
+	pm := memrel.Define[obPost](s, "Post")
+	cm := memrel.Define[obComment](s, "Comment")
+	pc := memrel.NewHasMany(pm, cm, memrel.HasManyOptions{})
+	db, err := s.Open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = db.Update(func(tx *memrel.Txn) error {
+		for i := range posts {
+			p, err := pm.Create(tx, obPost{Title: "t" + string(rune('a'+i%26)) + string(rune(i))})
+			if err != nil {
+				return err
+			}
+			for range 10 {
+				if _, err := cm.Create(tx, obComment{Body: "c", PostID: &p.ID}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, pm, pc
+}
+
+// BenchmarkRead measures single reads on one open transaction, the path a
+// shared read transaction must keep free of allocations: read runs them on
+// a read transaction, write on a write transaction (which guards against a
+// second goroutine).
+func BenchmarkRead(b *testing.B) {
+	const posts = 1000
+	db, pm, pc := obStore(b, posts)
+	for _, write := range []bool{false, true} {
+		mode := "read"
+		if write {
+			mode = "write"
+		}
+		cases := []struct {
+			name string
+			op   func(tx *memrel.Txn, i int64) error
+		}{
+			{"FindByPK", func(tx *memrel.Txn, i int64) error {
+				_, _, err := pm.FindByPK(tx, i%posts+1)
+				return err
+			}},
+			{"FindAll", func(tx *memrel.Txn, i int64) error {
+				_, err := pm.FindAll(tx, &memrel.Options{Where: query.Eq("id", i%posts+1)})
+				return err
+			}},
+			{"Count", func(tx *memrel.Txn, i int64) error {
+				_, err := pm.Count(tx, &memrel.Options{Where: query.Eq("id", i%posts+1)})
+				return err
+			}},
+			{"Get", func(tx *memrel.Txn, i int64) error {
+				_, err := pc.Get(tx, obPost{ID: i%posts + 1}, nil)
+				return err
+			}},
+			{"AssocCount", func(tx *memrel.Txn, i int64) error {
+				_, err := pc.Count(tx, obPost{ID: i%posts + 1}, nil)
+				return err
+			}},
+			{"Has", func(tx *memrel.Txn, i int64) error {
+				_, err := pc.Has(tx, obPost{ID: i%posts + 1}, obComment{ID: (i%posts)*10 + 1})
+				return err
+			}},
+		}
+		for _, c := range cases {
+			b.Run(mode+"/"+c.name, func(b *testing.B) {
+				tx := db.Begin(write)
+				defer tx.Abort()
+				b.ReportAllocs()
+				b.ResetTimer()
+				i := int64(0)
+				for b.Loop() {
+					if err := c.op(tx, i); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
