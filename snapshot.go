@@ -157,15 +157,35 @@ func (e *encoder) value(f *field, v any) {
 	case []byte:
 		e.long(x)
 	case time.Time:
-		tb, err := x.MarshalBinary()
-		if err != nil {
-			// Only zone offsets it cannot represent fail; keep the instant.
-			tb, _ = x.UTC().MarshalBinary()
-		}
-		e.long(tb)
+		e.long(marshalTime(x))
 	default:
 		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.name))
 	}
+}
+
+// marshalTime is time.MarshalBinary, but for a zone offset that is
+// negative and not whole minutes: MarshalBinary writes its seconds as a
+// negative byte, which UnmarshalBinary reads as positive (America/New_York
+// before 1883, -4:56:02, would come back as -4:51:46 and drift on every
+// save). Such an offset is written as the whole minutes below it and the
+// seconds above them, which UnmarshalBinary reads back exactly. An offset
+// no encoding holds is dropped for UTC; the instant is always kept.
+func marshalTime(t time.Time) []byte {
+	b, err := t.MarshalBinary()
+	if err != nil {
+		b, _ = t.UTC().MarshalBinary()
+		return b
+	}
+	if _, off := t.Zone(); off < 0 && off%60 != 0 && len(b) == 16 && b[0] == 2 {
+		min := off/60 - 1 // the whole minutes below off
+		if min < math.MinInt16 {
+			b, _ = t.UTC().MarshalBinary()
+			return b
+		}
+		binary.BigEndian.PutUint16(b[13:], uint16(int16(min)))
+		b[15] = byte(off - min*60)
+	}
+	return b
 }
 
 // Load opens a new store holding the rows of a snapshot written by
