@@ -157,33 +157,36 @@ func (e *encoder) value(f *field, v any) {
 	case []byte:
 		e.long(x)
 	case time.Time:
-		e.long(marshalTime(x))
+		var tb [16]byte // a time's encoding is at most 16 bytes
+		b := appendTime(tb[:0], x)
+		e.buf = append(binary.AppendUvarint(e.buf, uint64(len(b))), b...)
 	default:
 		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.name))
 	}
 }
 
-// marshalTime is time.MarshalBinary, but for a zone offset that is
-// negative and not whole minutes: MarshalBinary writes its seconds as a
-// negative byte, which UnmarshalBinary reads as positive (America/New_York
-// before 1883, -4:56:02, would come back as -4:51:46 and drift on every
-// save). Such an offset is written as the whole minutes below it and the
-// seconds above them, which UnmarshalBinary reads back exactly. An offset
-// no encoding holds is dropped for UTC; the instant is always kept.
-func marshalTime(t time.Time) []byte {
-	b, err := t.MarshalBinary()
+// appendTime appends time.MarshalBinary's encoding of t, but for a zone
+// offset that is negative and not whole minutes: MarshalBinary writes its
+// seconds as a negative byte, which UnmarshalBinary reads as positive
+// (America/New_York before 1883, -4:56:02, would come back as -4:51:46
+// and drift on every save). Such an offset is written as the whole
+// minutes below it and the seconds above them, which UnmarshalBinary
+// reads back exactly. An offset no encoding holds is dropped for UTC; the
+// instant is always kept.
+func appendTime(dst []byte, t time.Time) []byte {
+	b, err := t.AppendBinary(dst)
 	if err != nil {
-		b, _ = t.UTC().MarshalBinary()
+		b, _ = t.UTC().AppendBinary(dst)
 		return b
 	}
-	if _, off := t.Zone(); off < 0 && off%60 != 0 && len(b) == 16 && b[0] == 2 {
-		min := off/60 - 1 // the whole minutes below off
-		if min < math.MinInt16 {
-			b, _ = t.UTC().MarshalBinary()
+	if _, off := t.Zone(); off < 0 && off%60 != 0 && len(b)-len(dst) == 16 && b[len(dst)] == 2 {
+		mins := off/60 - 1 // the whole minutes below off
+		if mins < math.MinInt16 {
+			b, _ = t.UTC().AppendBinary(dst)
 			return b
 		}
-		binary.BigEndian.PutUint16(b[13:], uint16(int16(min)))
-		b[15] = byte(off - min*60)
+		binary.BigEndian.PutUint16(b[len(dst)+13:], uint16(int16(mins)))
+		b[len(dst)+15] = byte(off - mins*60)
 	}
 	return b
 }
@@ -201,7 +204,8 @@ func marshalTime(t time.Time) []byte {
 // of the stream besides the rows, and never allocates more for a value
 // than the data has delivered; the store comes back only once the
 // trailing CRC-32C matches, so a corrupted snapshot reports a checksum
-// mismatch, not a constraint its damage happens to break. A truncated,
+// mismatch, not a constraint its damage happens to break (a bad snapshot
+// is therefore read to its end, in flat memory). A truncated,
 // corrupted or foreign snapshot fails with *SnapshotError (wrapping
 // ErrBadSnapshot) and no store is returned. An error from r is wrapped
 // in a *SnapshotError too (errors.Is finds r's error) but not in
