@@ -782,3 +782,50 @@ func TestSnapshot_SaveFile_Concurrent(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, snSave(t, db), snSave(t, db2))
 }
+
+// ExampleSchema_Load saves a store and loads the snapshot into a new one;
+// a damaged snapshot is refused, and a failing reader is not mistaken for
+// a bad snapshot.
+func ExampleSchema_Load() {
+	s := memrel.NewSchema()
+	type note struct {
+		ID   uint32
+		Text string
+	}
+	notes := memrel.Define[note](s, "Note")
+	db, err := s.Open()
+	if err != nil {
+		panic(err)
+	}
+	_ = db.Update(func(tx *memrel.Txn) error {
+		_, err := notes.Create(tx, note{Text: "kept"})
+		return err
+	})
+	var buf bytes.Buffer
+	if err := db.Save(&buf); err != nil {
+		panic(err)
+	}
+	snap := buf.Bytes()
+
+	loaded, err := s.Load(bytes.NewReader(snap))
+	if err != nil {
+		panic(err)
+	}
+	_ = loaded.Update(func(tx *memrel.Txn) error {
+		n, _ := notes.Create(tx, note{Text: "next"})
+		fmt.Println("next id:", n.ID)
+		return nil
+	})
+
+	damaged := bytes.Clone(snap)
+	damaged[len(damaged)-5] ^= 1
+	_, err = s.Load(bytes.NewReader(damaged))
+	fmt.Println(errors.Is(err, memrel.ErrBadSnapshot), err)
+
+	_, err = s.Load(iotest.ErrReader(errors.New("connection reset")))
+	fmt.Println(errors.Is(err, memrel.ErrBadSnapshot), err)
+	// Output:
+	// next id: 2
+	// true memrel: bad snapshot: checksum mismatch: the snapshot is truncated or corrupted
+	// false memrel: reading snapshot: connection reset
+}
