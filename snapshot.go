@@ -255,8 +255,8 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 				}
 			}
 		}
-		if d.seq != nil {
-			st.seqs[i].Store(max(st.seqs[i].Load(), *d.seq))
+		if d.seqOK {
+			st.seqs[i].Store(max(st.seqs[i].Load(), d.seq))
 		}
 	}
 	d.trailer()
@@ -330,8 +330,8 @@ type decoder struct {
 	eof    bool
 	err    error
 	rowErr error
-	seq    *int64 // the sequence of the model being read, when valid
-	seqV   int64
+	seq    int64 // the sequence of the model being read
+	seqOK  bool  // and it is valid
 }
 
 // offset is the stream offset of the next byte to consume.
@@ -503,11 +503,11 @@ const reasonTruncated = "unexpected end: the snapshot is truncated"
 
 // sequence reads t's sequence; a negative one, one beyond the largest key
 // of its type, or one of a table without an auto-increment key (Save
-// writes 0) is invalid. d.seq is the valid sequence.
+// writes 0) is invalid; seqOK says it is valid.
 func (d *decoder) sequence(t *table) {
 	at := d.offset()
 	seq := d.varint()
-	d.seq = nil
+	d.seq, d.seqOK = seq, false
 	switch {
 	case d.err != nil:
 	case seq < 0:
@@ -517,8 +517,7 @@ func (d *decoder) sequence(t *table) {
 	case t.pk.autoInc && seq > t.pk.maxID():
 		d.invalid(at, fmt.Sprintf("sequence %d of %s beyond the largest %s %s holds", seq, t.name, t.pk.base, t.pk.name), nil)
 	default:
-		d.seqV = seq
-		d.seq = &d.seqV
+		d.seqOK = true
 	}
 }
 
