@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/query"
@@ -994,6 +996,37 @@ func rlInputCases() []rlCase {
 			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc,
 				Include: []memrel.Include{{Assoc: e.cp}, {Assoc: e.cp}}}}}))
 		}, is: memrel.ErrDuplicateField, msg: []string{"Comment", "Post", "named twice"}},
+		// Snapshots: crafted ones with valid checksums, junk, failing I/O
+		{name: "Load NULL in a plain column", op: rlLoad(1, func(c *snapCraft) {
+			c.model(1, 1).int(1).null().text("T").null()
+		}), is: memrel.ErrBadSnapshot, as: valErr(), msg: []string{"Post.slug", "cannot be null", "at byte"}},
+		{name: "Load NULL in a plain key", op: rlLoad(1, func(c *snapCraft) {
+			c.model(1, 1).null().text("s").text("T").null()
+		}), is: memrel.ErrBadSnapshot, as: valErr(), msg: []string{"Post.id", "cannot be null"}},
+		{name: "Load negative sequence", op: rlLoad(1, func(c *snapCraft) { c.model(-9, 0) }), is: memrel.ErrBadSnapshot, msg: []string{"negative sequence -9 of Post", "at byte"}},
+		{name: "Load sequence of a key without auto-increment", op: rlLoad(6, func(c *snapCraft) {
+			c.model(0, 0).model(0, 0).model(0, 0).model(0, 0).model(0, 0).model(3, 0)
+		}), is: memrel.ErrBadSnapshot, msg: []string{"sequence 3 of Tag"}},
+		{name: "Load huge length", op: rlLoad(7, func(c *snapCraft) {
+			c.model(1, 1).int(1)
+			c.b = append(c.b, 1)
+			c.uvarint(1 << 60) // and the data ends
+		}), is: memrel.ErrBadSnapshot, msg: []string{"truncated"}},
+		{name: "Load junk", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.s.Load(strings.NewReader("GIF89a" + strings.Repeat("\x00", 1000))))
+		}, is: memrel.ErrBadSnapshot, msg: []string{"not a memrel snapshot"}},
+		{name: "Load reader error", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.s.Load(iotest.ErrReader(rlBoom)))
+		}, is: rlBoom, as: rlAs[*memrel.SnapshotError](), msg: []string{"reading snapshot", "boom"}},
+		{name: "LoadFile missing file", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.s.LoadFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "none.snap")))
+		}, is: fs.ErrNotExist, as: rlAs[*memrel.SnapshotError](), msg: []string{"opening snapshot"}},
+		{name: "Save to a failing writer", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.db.Save(snFailWriter{rlBoom})
+		}, is: rlBoom, msg: []string{"saving snapshot", "boom"}},
+		{name: "SaveFile into a missing directory", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return e.db.SaveFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "x.snap"))
+		}, is: fs.ErrNotExist, msg: []string{"saving snapshot"}},
 
 		// Zero values of the handles themselves
 		{name: "zero Model", op: func(e *rlEnv, tx *memrel.Txn) error {
@@ -1120,6 +1153,37 @@ func TestRLNilHandles_HarmlessValues(t *testing.T) {
 	for _, tc := range rlHandleValues() {
 		t.Run(tc.name, tc.run)
 	}
+}
+
+var rlBoom = errors.New("boom")
+
+// rlLoad loads a snapshot of the catalogue's schema crafted by body, which
+// writes the first models (the others are left empty), sealed with a valid
+// CRC.
+func rlLoad(written int, body func(c *snapCraft)) func(e *rlEnv, tx *memrel.Txn) error {
+	return func(e *rlEnv, tx *memrel.Txn) error {
+		empty := rlDumpOf(e.s)
+		models := snapModels(empty)
+		c := &snapCraft{b: bytes.Clone(empty[:len(empty)-4-2*models])}
+		body(c)
+		for range models - written {
+			c.model(0, 0)
+		}
+		return rlErr(e.s.Load(bytes.NewReader(c.sealed())))
+	}
+}
+
+// rlDumpOf is the snapshot of an empty store of s.
+func rlDumpOf(s *memrel.Schema) []byte {
+	db, err := s.Open()
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	if err := db.Save(&buf); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }
 
 // TestRLBadInputCatalogue runs every case of the catalogue.

@@ -152,11 +152,15 @@
 //
 // [Store.Save] writes every row and sequence to an io.Writer from one read
 // transaction, so writers go on meanwhile; [Store.SaveFile] does so
-// atomically (temporary file, sync, rename). [Schema.Load] and
-// [Schema.LoadFile] rebuild a new store from such a snapshot, checking a
-// CRC, the schema and every constraint: a truncated, corrupted or foreign
-// snapshot fails with a [*SnapshotError] (wrapping [ErrBadSnapshot]) and
-// yields no store.
+// atomically (temporary file, sync, rename, directory sync), keeping the
+// replaced file's permissions. [Schema.Load] and [Schema.LoadFile] rebuild
+// a new store from such a snapshot, checking a CRC, the schema, every
+// value and every constraint, and moving each sequence past the keys
+// loaded: a truncated, corrupted or foreign snapshot fails with a
+// [*SnapshotError] (wrapping [ErrBadSnapshot]) and yields no store. Both
+// ends stream, holding about 32 KiB of the snapshot at a time: Load checks
+// the header before it reads on, and allocates for a value only what the
+// data has delivered.
 //
 // # Errors
 //

@@ -44,8 +44,10 @@ var (
 	ErrBadKey = errors.New("memrel: bad key")
 
 	// ErrBadSnapshot is returned by Load when a snapshot is truncated,
-	// corrupted, from another schema or holds rows that break a
-	// constraint; see SnapshotError.
+	// corrupted, from another schema or holds values or rows no insert
+	// would store (NULL in a NOT NULL column, a broken constraint, a
+	// negative sequence); see SnapshotError. A snapshot that could not be
+	// read is not reported as bad.
 	ErrBadSnapshot = errors.New("memrel: bad snapshot")
 
 	// ErrUnknownField is returned when a where clause, an order, a field
@@ -218,17 +220,27 @@ func (e *SchemaError) Error() string {
 	return "memrel: invalid schema: " + strings.Join(parts, "; ")
 }
 
-// SnapshotError says why Load rejected a snapshot; it wraps ErrBadSnapshot
-// and, for a row that breaks a constraint, that constraint's error.
+// SnapshotError says why Load or LoadFile rejected a snapshot; it wraps
+// ErrBadSnapshot and, for a row that breaks a constraint, that
+// constraint's error.
+//
+// When the snapshot could not be read (the file does not open, the reader
+// returns an error), Err is that error and the SnapshotError does not wrap
+// ErrBadSnapshot, since the snapshot itself may be sound: errors.Is(err,
+// fs.ErrNotExist) or the reader's own error matches instead.
 type SnapshotError struct {
 	Offset int // byte offset of the problem, when known
 	Reason string
-	Err    error // the constraint error, if any
+	Err    error // the constraint error or the I/O error, if any
+	io     bool  // Err is an I/O error: the snapshot is not known to be bad
 }
 
 // Error says why the snapshot was rejected and where.
 func (e *SnapshotError) Error() string {
 	msg := "memrel: bad snapshot: " + e.Reason
+	if e.io {
+		msg = "memrel: " + e.Reason + " snapshot"
+	}
 	if e.Offset > 0 {
 		msg += fmt.Sprintf(" at byte %d", e.Offset)
 	}
@@ -238,9 +250,13 @@ func (e *SnapshotError) Error() string {
 	return msg
 }
 
-// Unwrap returns ErrBadSnapshot and the constraint error.
+// Unwrap returns ErrBadSnapshot, unless the snapshot could not be read,
+// and the constraint or I/O error.
 func (e *SnapshotError) Unwrap() []error {
-	if e.Err != nil {
+	switch {
+	case e.io:
+		return []error{e.Err}
+	case e.Err != nil:
 		return []error{ErrBadSnapshot, e.Err}
 	}
 	return []error{ErrBadSnapshot}

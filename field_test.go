@@ -144,5 +144,5 @@ func TestRLFloat32_SnapshotOutOfRange(t *testing.T) {
 	memrel.Define[rfGauge](s, "Gauge")
 	_, err := s.Load(bytes.NewReader(crafted))
 	require.ErrorIs(t, err, memrel.ErrBadSnapshot)
-	require.Contains(t, err.Error(), "value of ratio out of range")
+	require.Contains(t, err.Error(), "value 1e+300 of Gauge.ratio is not a float32")
 }

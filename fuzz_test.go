@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -901,14 +902,15 @@ func rlfSnapSeed(t testing.TB, e *rlfOpsEnv) []byte {
 	return buf.Bytes()
 }
 
-// FuzzRLSnapshot: Load of any bytes never panics and either fails with
-// ErrBadSnapshot or yields a store whose invariants hold and whose
-// snapshot is a fixed point (re-saving a loaded snapshot gives the same
-// bytes). With fixCRC the fuzzer's bytes get a valid checksum, so the
-// decoder behind it is reached. A snapshot that Save wrote re-saves to
-// exactly its own bytes.
+// FuzzRLSnapshot: Load of any bytes, into the FuzzRLOps schema and into
+// one with unsigned keys, never panics and either fails with
+// ErrBadSnapshot or yields a store whose invariants hold, whose snapshot
+// is a fixed point (re-saving a loaded snapshot gives the same bytes) and
+// whose next Create of each model draws a key no row holds. With fixCRC
+// the fuzzer's bytes get a valid checksum, so the decoder behind it is
+// reached. A snapshot that Save wrote re-saves to exactly its own bytes.
 func FuzzRLSnapshot(f *testing.F) {
-	e := rlfOpsSchema()
+	e, u := rlfOpsSchema(), rlfUSchema()
 	seed := rlfSnapSeed(f, e)
 	f.Add(seed, false)
 	f.Add(seed[:len(seed)-4], true)
@@ -918,23 +920,190 @@ func FuzzRLSnapshot(f *testing.F) {
 		if fixCRC {
 			data = binary.BigEndian.AppendUint32(bytes.Clone(data), crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)))
 		}
-		db, err := e.s.Load(bytes.NewReader(data))
-		if err != nil {
-			require.ErrorIs(t, err, ErrBadSnapshot)
-			var se *SnapshotError
-			require.ErrorAs(t, err, &se)
-			require.True(t, strings.HasPrefix(err.Error(), "memrel: bad snapshot: "))
-			return
+		if db := rlfLoad(t, e.s, data); db != nil {
+			require.NoError(t, db.View(func(tx *Txn) error { rlfCheck(t, e, tx); return nil }))
+			if bytes.Equal(data, seed) {
+				require.True(t, bytes.Equal(seed, rlfSave(t, db)))
+			}
+			rlfDrawOne(t, db, e.as, rlfA{Name: "\xffdrawn"})
+			rlfDrawOne(t, db, e.bs, rlfB{})
 		}
-		require.NoError(t, db.View(func(tx *Txn) error { rlfCheck(t, e, tx); return nil }))
-		first := rlfSave(t, db)
-		again, err := e.s.Load(bytes.NewReader(first))
-		require.NoError(t, err)
-		require.True(t, bytes.Equal(first, rlfSave(t, again)), "re-saving a loaded snapshot is not a fixed point")
-		if bytes.Equal(data, seed) {
-			require.True(t, bytes.Equal(seed, first))
+		if db := rlfLoad(t, u.s, data); db != nil {
+			rlfDrawOne(t, db, u.u8, rlfU8{Name: "\xffdrawn"})
+			rlfDrawOne(t, db, u.u32, rlfU32{})
 		}
 	})
+}
+
+// rlfLoad loads data into s: nil when Load refuses it as it must, else
+// the store, once its snapshot is checked to be a fixed point.
+func rlfLoad(t *testing.T, s *Schema, data []byte) *Store {
+	db, err := s.Load(bytes.NewReader(data))
+	if err != nil {
+		require.ErrorIs(t, err, ErrBadSnapshot)
+		var se *SnapshotError
+		require.ErrorAs(t, err, &se)
+		require.True(t, strings.HasPrefix(err.Error(), "memrel: bad snapshot: "))
+		return nil
+	}
+	first := rlfSave(t, db)
+	again, err := s.Load(bytes.NewReader(first))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(first, rlfSave(t, again)), "re-saving a loaded snapshot is not a fixed point")
+	return db
+}
+
+// rlfDrawOne creates v with a drawn key and checks that it replaced no
+// row: every row is still there, and one more. Only an exhausted sequence
+// or a duplicate unique non-key field may refuse it; the write is rolled
+// back either way.
+func rlfDrawOne[T any](t rlfT, db *Store, m *Model[T], v T) {
+	t.Helper()
+	errDone := errors.New("rolled back")
+	err := db.Update(func(tx *Txn) error {
+		before, err := m.FindAll(tx, nil)
+		require.NoError(t, err)
+		created, err := m.Create(tx, v)
+		if err != nil {
+			return err
+		}
+		after, err := m.FindAll(tx, nil)
+		require.NoError(t, err)
+		require.Len(t, after, len(before)+1, "Create of key %v replaced a row", m.Key(created))
+		byKey := map[any]T{}
+		for _, r := range after {
+			byKey[m.Key(r)] = r
+		}
+		for _, r := range before {
+			require.Equal(t, r, byKey[m.Key(r)], "Create of key %v changed a row", m.Key(created))
+		}
+		return errDone
+	})
+	var ue *UniqueConstraintError
+	switch {
+	case errors.Is(err, errDone), errors.Is(err, ErrSequenceExhausted):
+	case errors.As(err, &ue):
+		require.NotEqual(t, []string{m.t.pk.name}, ue.Fields, "a drawn key collided: %v", err)
+	default:
+		require.NoError(t, err)
+	}
+}
+
+type rlfU8 struct {
+	ID   uint8
+	Name string `memrel:"name,unique"`
+	U32s []rlfU32
+}
+
+type rlfU32 struct {
+	ID   uint32
+	U8ID *uint8     `memrel:"u8Id"`
+	At   *time.Time `memrel:"at"`
+}
+
+type rlfUEnv struct {
+	s   *Schema
+	u8  *Model[rlfU8]
+	u32 *Model[rlfU32]
+}
+
+// rlfUSchema has unsigned auto-increment keys of two sizes, one
+// referencing the other, and a time.
+func rlfUSchema() *rlfUEnv {
+	s := NewSchema()
+	u := &rlfUEnv{s: s, u8: Define[rlfU8](s, "U8"), u32: Define[rlfU32](s, "U32")}
+	NewHasMany(u.u8, u.u32, HasManyOptions{ForeignKey: "u8Id"})
+	return u
+}
+
+// rlfCraft writes snapshots of s by hand, sealed with a valid CRC-32C.
+type rlfCraft struct{ b []byte }
+
+func newRLFCraft(s *Schema) *rlfCraft {
+	fp := s.fingerprint()
+	b := binary.AppendUvarint([]byte(snapMagic), snapVersion)
+	return &rlfCraft{b: append(binary.AppendUvarint(b, uint64(len(fp))), fp...)}
+}
+
+func (c *rlfCraft) model(seq int64, rows uint64) *rlfCraft {
+	c.b = binary.AppendUvarint(binary.AppendVarint(c.b, seq), rows)
+	return c
+}
+
+func (c *rlfCraft) null() *rlfCraft { c.b = append(c.b, 0); return c }
+
+func (c *rlfCraft) int(v int64) *rlfCraft { c.b = binary.AppendVarint(append(c.b, 1), v); return c }
+
+func (c *rlfCraft) uint(v uint64) *rlfCraft { c.b = binary.AppendUvarint(append(c.b, 1), v); return c }
+
+func (c *rlfCraft) str(v []byte) *rlfCraft {
+	c.b = append(binary.AppendUvarint(append(c.b, 1), uint64(len(v))), v...)
+	return c
+}
+
+func (c *rlfCraft) sealed() []byte {
+	return binary.BigEndian.AppendUint32(bytes.Clone(c.b), crc32.Checksum(c.b, crcTable))
+}
+
+// rlfCrafted are hand-made snapshots with valid checksums: each reaches
+// a check behind the CRC (a sequence behind its rows must be repaired;
+// the others refused, or loaded without a panic).
+func rlfCrafted() map[string][]byte {
+	e, u := rlfOpsSchema().s, rlfUSchema().s
+	at := func(loc *time.Location) []byte {
+		b, err := time.Date(2000, 1, 2, 3, 4, 5, 6, loc).MarshalBinary()
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}
+	huge := newRLFCraft(e).model(1, 1).int(1)
+	huge.b = append(binary.AppendUvarint(append(huge.b, 1), 1<<60), "a few bytes"...)
+	return map[string][]byte{
+		// Sequences behind their rows, unsigned and signed.
+		"unsigned-sequence-behind": newRLFCraft(u).model(0, 3).uint(1).str([]byte("a")).uint(2).str([]byte("b")).uint(3).str([]byte("c")).
+			model(1, 2).uint(1).uint(3).null().uint(2).null().null().sealed(),
+		"signed-sequence-behind": newRLFCraft(e).model(0, 2).int(1).str([]byte("a")).null().int(2).str([]byte("b")).int(1).
+			model(0, 1).int(1).int(2).str([]byte("x")).model(0, 0).sealed(),
+		// NULL where the column cannot hold one: a plain key, a plain field.
+		"null-plain-key":        newRLFCraft(e).model(1, 1).null().str([]byte("a")).null().model(0, 0).model(0, 0).sealed(),
+		"null-plain-field":      newRLFCraft(e).model(1, 1).int(1).null().null().model(0, 0).model(0, 0).sealed(),
+		"null-plain-fk":         newRLFCraft(e).model(0, 0).model(1, 1).int(1).null().str([]byte("x")).model(1, 1).int(1).null().sealed(),
+		"negative-sequence":     newRLFCraft(e).model(-9, 0).model(0, 0).model(0, 0).sealed(),
+		"sequence-beyond-uint8": newRLFCraft(u).model(256, 0).model(0, 0).sealed(),
+		// A string claiming 2^60 bytes: truncated, and nothing allocated for it.
+		"huge-length": huge.sealed(),
+		// Times: extreme zone offsets load; a bad encoding is refused.
+		"time-zones": newRLFCraft(u).model(0, 0).model(3, 3).
+			uint(1).null().str(at(time.FixedZone("", -32768*60-59))).
+			uint(2).null().str(at(time.FixedZone("", 32767*60+59))).
+			uint(3).null().str(at(time.FixedZone("", 1))).sealed(),
+		"time-bad": newRLFCraft(u).model(0, 0).model(1, 1).uint(1).null().str([]byte{0xff, 1, 2}).sealed(),
+	}
+}
+
+// TestRLCraftedSnapshots checks what the crafted corpus entries must do:
+// the sequences behind their rows load, repaired; the rest, but the
+// times, are refused.
+func TestRLCraftedSnapshots(t *testing.T) {
+	e, u := rlfOpsSchema(), rlfUSchema()
+	for name, data := range rlfCrafted() {
+		t.Run(name, func(t *testing.T) {
+			_, errE := e.s.Load(bytes.NewReader(data))
+			_, errU := u.s.Load(bytes.NewReader(data))
+			err := errE
+			if errE != nil && strings.Contains(errE.Error(), "different schema") {
+				err = errU
+			}
+			switch name {
+			case "unsigned-sequence-behind", "signed-sequence-behind", "time-zones":
+				require.NoError(t, err)
+			default:
+				require.ErrorIs(t, err, ErrBadSnapshot)
+				require.NotContains(t, err.Error(), "checksum", "the crafted snapshot does not reach the decoder")
+			}
+		})
+	}
 }
 
 // TestRLWriteFuzzCorpus regenerates the committed seed corpora under
@@ -955,6 +1124,9 @@ func TestRLWriteFuzzCorpus(t *testing.T) {
 	write("FuzzRLSnapshot", "body-fixed-crc", b(seed[:len(seed)-4]), "bool(true)")
 	write("FuzzRLSnapshot", "truncated", b(seed[:len(seed)-9]), "bool(false)")
 	write("FuzzRLSnapshot", "row-cut-fixed-crc", b(seed[:len(seed)-11]), "bool(true)")
+	for name, data := range rlfCrafted() {
+		write("FuzzRLSnapshot", name, b(data), "bool(false)")
+	}
 	write("FuzzRLOps", "cascades", b([]byte("\x00\x01\x00\x00\x02\x01\x01\x01\x01\x01\x02\x01\x02\x01\x01\x06\x01\x00")))
 	write("FuzzRLOps", "scopes", b([]byte("\x00\x01\x00\x01\x01\x00\x01\x01\x01\x03\x01\x02\x04\x01\x00\x05\x01\x03\x0a\x02\x01")))
 	write("FuzzRLOps", "self-cycle", b([]byte("\x00\x01\x00\x00\x02\x01\x08\x01\x02\x08\x02\x01\x06\x01\x00\x0b\x02\x01\x0d\x01\x02")))

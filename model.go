@@ -385,8 +385,12 @@ func (tx *Txn) create(t *table, row any) error {
 		}
 	}
 	seq := &tx.store.seqs[t.pos]
-	// fresh: the key is past the sequence, which is past every stored key
-	// of the table (every explicit key moves it), so nothing can collide.
+	// fresh: the key is past every key the table has held (keyHigh), so
+	// nothing can collide and the duplicate check is skipped. The sequence
+	// is past them too (every explicit key moves it, Load moves it past
+	// the loaded ones), so a drawn key is fresh; should it ever be behind,
+	// a drawn key is checked like an explicit one and fails as a
+	// duplicate, as in PostgreSQL, rather than replace a row.
 	fresh := false
 	if t.pk.autoInc {
 		if t.pk.isZero(p) {
@@ -399,7 +403,7 @@ func (tx *Txn) create(t *table, row any) error {
 				t.pk.set(p, seq.Load()+1)
 			}
 		}
-		fresh = t.pk.seqValue(p) > seq.Load()
+		fresh = t.pk.seqValue(p) > max(seq.Load(), tx.store.keyHigh[t.pos])
 	}
 	if err := tx.insertRow(t, row, fresh); err != nil {
 		return err

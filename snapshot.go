@@ -1,14 +1,12 @@
 package memrel
 
 import (
-	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -16,7 +14,8 @@ import (
 // Snapshot format, version 1 (all integers unsigned varints unless noted):
 //
 //	magic "memrel-snapshot\n", version
-//	schema fingerprint: length, bytes (models, columns, types, keys)
+//	schema fingerprint: length, bytes (models, columns, types, keys;
+//	    names holding one of ( ) : ; / % have it escaped as %XX)
 //	per model, in definition order: sequence (signed varint), row count,
 //	    rows: per column a presence byte (0 NULL, 1 value) and the value
 //	trailer: CRC-32C of everything before it (4 bytes, big-endian)
@@ -24,6 +23,11 @@ import (
 // Values: signed integers as signed varints, unsigned as varints, floats as
 // 8 bytes of IEEE bits, bools as one byte, strings and []byte as length and
 // bytes, times as length and time.MarshalBinary.
+//
+// Every part is self-delimiting, so both ends stream: Save writes the row
+// count before the rows (it walks each table twice in its one read
+// transaction) and the checksum last; Load decodes rows as they arrive
+// and knows where the trailer is once the last model is read.
 
 const snapMagic = "memrel-snapshot\n"
 
@@ -31,155 +35,243 @@ const snapVersion = 1
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
+// snapChunk is the size of Save's and Load's buffers: what either holds of
+// the stream at a time, besides one value longer than it.
+const snapChunk = 32 << 10
+
 // Save writes a consistent snapshot of the store to w. It reads from one
 // read transaction, so writers go on meanwhile and the snapshot is the state
-// when Save began. Load rebuilds a store from it. A nil or zero Store
-// fails with ErrWrongStore.
+// when Save began. Load rebuilds a store from it.
+//
+// Save streams: it holds about 32 KiB of the snapshot at a time (or one
+// value, when a value is longer), never the whole image. A failing w makes
+// Save stop and return w's error, wrapped ("memrel: saving snapshot: …",
+// errors.Is finds w's error); w may then hold part of a snapshot, which
+// Load refuses. A nil or zero Store fails with ErrWrongStore.
 func (s *Store) Save(w io.Writer) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	var buf []byte
-	buf = append(buf, snapMagic...)
-	buf = binary.AppendUvarint(buf, snapVersion)
+	e := &encoder{w: w, buf: make([]byte, 0, snapChunk)}
+	e.buf = append(e.buf, snapMagic...)
+	e.buf = binary.AppendUvarint(e.buf, snapVersion)
 	fp := s.schema.fingerprint()
-	buf = binary.AppendUvarint(buf, uint64(len(fp)))
-	buf = append(buf, fp...)
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(fp)))
+	e.buf = append(e.buf, fp...)
 	tx := s.Begin(false)
 	defer tx.Abort()
 	for i, t := range s.schema.tables {
-		buf = binary.AppendVarint(buf, s.seqs[i].Load())
-		var rows []any
+		e.buf = binary.AppendVarint(e.buf, s.seqs[i].Load())
+		n := uint64(0)
 		it := tx.all(t)
 		for row := it.Next(); row != nil; row = it.Next() {
-			rows = append(rows, row)
+			n++
 		}
-		buf = binary.AppendUvarint(buf, uint64(len(rows)))
-		for _, row := range rows {
+		e.buf = binary.AppendUvarint(e.buf, n)
+		// The same read transaction walks the same rows again.
+		it = tx.all(t)
+		for row := it.Next(); row != nil && e.err == nil; row = it.Next() {
 			p := t.ptr(row)
 			for _, f := range t.fields {
-				buf = appendValue(buf, f, f.get(p))
+				e.value(f, f.get(p))
+			}
+			e.spill(false)
+		}
+	}
+	e.spill(true)
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], e.crc)
+	e.write(sum[:])
+	if e.err != nil {
+		return fmt.Errorf("memrel: saving snapshot: %w", e.err)
+	}
+	return nil
+}
+
+// encoder writes a snapshot in chunks and checksums what it writes; the
+// first write error sticks.
+type encoder struct {
+	w   io.Writer
+	buf []byte // encoded, not yet written
+	crc uint32
+	err error
+}
+
+// spill writes the buffer once it is full, or always when force is set.
+func (e *encoder) spill(force bool) {
+	if len(e.buf) >= snapChunk || (force && len(e.buf) > 0) {
+		e.crc = crc32.Update(e.crc, crcTable, e.buf)
+		e.write(e.buf)
+		e.buf = e.buf[:0]
+	}
+}
+
+func (e *encoder) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
+// long appends a length-prefixed value; one longer than the buffer goes
+// out directly instead of through it.
+func (e *encoder) long(b []byte) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(b)))
+	if len(b) < snapChunk {
+		e.buf = append(e.buf, b...)
+		return
+	}
+	e.spill(true)
+	e.crc = crc32.Update(e.crc, crcTable, b)
+	e.write(b)
+}
+
+// value appends one column value: a presence byte, then the value.
+func (e *encoder) value(f *field, v any) {
+	if v == nil {
+		e.buf = append(e.buf, 0)
+		return
+	}
+	e.buf = append(e.buf, 1)
+	switch x := v.(type) {
+	case int64:
+		e.buf = binary.AppendVarint(e.buf, x)
+	case uint64:
+		e.buf = binary.AppendUvarint(e.buf, x)
+	case float64:
+		e.buf = binary.BigEndian.AppendUint64(e.buf, math.Float64bits(x))
+	case bool:
+		if x {
+			e.buf = append(e.buf, 1)
+		} else {
+			e.buf = append(e.buf, 0)
+		}
+	case string:
+		e.buf = binary.AppendUvarint(e.buf, uint64(len(x)))
+		if len(x) < snapChunk {
+			e.buf = append(e.buf, x...)
+		} else {
+			e.spill(true)
+			e.crc = crc32.Update(e.crc, crcTable, []byte(x))
+			_, err := io.WriteString(e.w, x)
+			if e.err == nil {
+				e.err = err
 			}
 		}
+	case []byte:
+		e.long(x)
+	case time.Time:
+		var tb [16]byte // a time's encoding is at most 16 bytes
+		b := appendTime(tb[:0], x)
+		e.buf = append(binary.AppendUvarint(e.buf, uint64(len(b))), b...)
+	default:
+		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.name))
 	}
-	buf = binary.BigEndian.AppendUint32(buf, crc32.Checksum(buf, crcTable))
-	_, err := w.Write(buf)
-	return err
 }
 
-// SaveFile writes a snapshot to path atomically: to a temporary file in the
-// same directory, synced, then renamed over path, so a crash leaves either
-// the old file or the new one, never a torn one. A nil or zero Store fails
-// with ErrWrongStore and writes nothing.
-func (s *Store) SaveFile(path string) (err error) {
-	if err := s.check(); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+// appendTime appends time.MarshalBinary's encoding of t, but for a zone
+// offset that is negative and not whole minutes: MarshalBinary writes its
+// seconds as a negative byte, which UnmarshalBinary reads as positive
+// (America/New_York before 1883, -4:56:02, would come back as -4:51:46
+// and drift on every save). Such an offset is written as the whole
+// minutes below it and the seconds above them, which UnmarshalBinary
+// reads back exactly. An offset no encoding holds is dropped for UTC; the
+// instant is always kept.
+func appendTime(dst []byte, t time.Time) []byte {
+	b, err := t.AppendBinary(dst)
 	if err != nil {
-		return err
+		b, _ = t.UTC().AppendBinary(dst)
+		return b
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+	if _, off := t.Zone(); off < 0 && off%60 != 0 && len(b)-len(dst) == 16 && b[len(dst)] == 2 {
+		mins := off/60 - 1 // the whole minutes below off
+		if mins < math.MinInt16 {
+			b, _ = t.UTC().AppendBinary(dst)
+			return b
 		}
-	}()
-	if err = s.Save(f); err != nil {
-		return err
+		binary.BigEndian.PutUint16(b[len(dst)+13:], uint16(int16(mins)))
+		b[len(dst)+15] = byte(off - mins*60)
 	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-// LoadFile opens a store from a snapshot file written by SaveFile. A nil
-// Schema fails with ErrWrongStore.
-func (sch *Schema) LoadFile(path string) (*Store, error) {
-	if err := sch.check(); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return sch.Load(f)
+	return b
 }
 
 // Load opens a new store holding the rows of a snapshot written by
 // [Store.Save] from a store of the same schema. Every row is checked as an
-// insert would be (NOT NULL, unique keys, foreign keys). A truncated,
+// insert would be (NOT NULL, unique keys, foreign keys, values that fit
+// their column), and every sequence: a negative one, or one beyond its
+// key's type, is refused; one behind a stored key is moved past the
+// largest (an insert with an explicit key moves it so too), so the next
+// Create never draws a stored key.
+//
+// Load streams: it checks the header (magic, version, schema fingerprint)
+// before reading further, decodes rows as they arrive, holds about 32 KiB
+// of the stream besides the rows, and never allocates more for a value
+// than the data has delivered; the store comes back only once the
+// trailing CRC-32C matches, so a corrupted snapshot reports a checksum
+// mismatch, not a constraint its damage happens to break (a bad snapshot
+// is therefore read to its end, in flat memory). A truncated,
 // corrupted or foreign snapshot fails with *SnapshotError (wrapping
-// ErrBadSnapshot) and no store is returned. A nil Schema fails with
+// ErrBadSnapshot) and no store is returned. An error from r is wrapped
+// in a *SnapshotError too (errors.Is finds r's error) but not in
+// ErrBadSnapshot: the snapshot may be sound. A nil Schema fails with
 // ErrWrongStore before anything is read.
 func (sch *Schema) Load(r io.Reader) (*Store, error) {
 	if err := sch.check(); err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
 		return nil, err
 	}
 	st, err := sch.Open()
 	if err != nil {
 		return nil, err
 	}
-	if len(data) < len(snapMagic)+4 || string(data[:len(snapMagic)]) != snapMagic {
-		return nil, &SnapshotError{Reason: "not a memrel snapshot"}
-	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, crcTable) != binary.BigEndian.Uint32(data[len(data)-4:]) {
-		return nil, &SnapshotError{Reason: "checksum mismatch: the snapshot is truncated or corrupted"}
-	}
-	d := &decoder{buf: body, off: len(snapMagic)}
-	if v := d.uvarint(); v != snapVersion {
-		return nil, d.fail(fmt.Sprintf("unsupported version %d", v))
-	}
-	fp := d.bytes()
-	if d.err == nil && string(fp) != sch.fingerprint() {
-		return nil, &SnapshotError{Reason: "the snapshot was saved from a different schema"}
+	d := &decoder{src: r, buf: make([]byte, snapChunk)}
+	d.header(sch.fingerprint())
+	if d.err != nil {
+		return nil, d.err
 	}
 	tx := st.Begin(true)
 	defer tx.Abort()
 	var loaded []change
 	for i, t := range sch.tables {
-		seq := d.varint()
+		d.sequence(t)
 		n := d.uvarint()
-		if d.err != nil {
-			return nil, d.err
-		}
-		if n > uint64(len(d.buf)) {
-			return nil, d.fail("row count exceeds the data")
-		}
-		st.seqs[i].Store(seq)
-		for j := uint64(0); j < n; j++ {
+		// n only bounds a loop that reads at least a byte per row.
+		for j := uint64(0); j < n && d.err == nil; j++ {
+			at := d.offset()
 			row := t.newRow()
 			p := t.ptr(row)
 			for _, f := range t.fields {
-				v := d.value(f)
-				if d.err != nil {
-					return nil, d.err
+				v, ok := d.value(t, f)
+				if d.err == nil && ok && d.rowErr == nil {
+					f.set(p, v)
 				}
-				f.set(p, v)
+			}
+			if d.err != nil || d.rowErr != nil {
+				continue // decode the rest for the checksum, insert nothing
 			}
 			if err := tx.insertUnchecked(t, row, false); err != nil {
-				return nil, &SnapshotError{Reason: "invalid row", Err: err}
+				d.rowErr = &SnapshotError{Offset: at, Reason: "invalid row", Err: err}
+				continue
 			}
-			loaded = append(loaded, change{t: t, after: row})
+			if len(t.parents) > 0 {
+				loaded = append(loaded, change{t: t, after: row})
+			}
 			if t.pk.autoInc {
-				if id, ok := t.pk.get(p).(int64); ok && id > st.seqs[i].Load() {
+				// The sequence is past every stored key, of any integer
+				// kind, or a Create could draw one.
+				if id := t.pk.seqValue(p); id > st.seqs[i].Load() {
 					st.seqs[i].Store(id)
 				}
 			}
 		}
+		if d.seqOK {
+			st.seqs[i].Store(max(st.seqs[i].Load(), d.seq))
+		}
 	}
-	if d.off != len(d.buf) {
-		return nil, d.fail("trailing data")
+	d.trailer()
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.rowErr != nil {
+		return nil, d.rowErr
 	}
 	// References are checked once every row is in, so order does not matter.
 	for _, c := range loaded {
@@ -195,124 +287,293 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 }
 
 // fingerprint describes the stored shape of the schema: a snapshot only
-// loads into a schema with the same one.
+// loads into a schema with the same one. Names are escaped (fpName), so
+// two schemas of different shapes never share a fingerprint.
 func (sch *Schema) fingerprint() string {
 	var b strings.Builder
 	for _, t := range sch.tables {
-		fmt.Fprintf(&b, "%s(", t.name)
+		fmt.Fprintf(&b, "%s(", fpName(t.name))
 		for _, f := range t.fields {
-			fmt.Fprintf(&b, "%s:%d/%d/%v/%v;", f.name, f.kind, f.size, f.nullable(), f.pk)
+			fmt.Fprintf(&b, "%s:%d/%d/%v/%v;", fpName(f.name), f.kind, f.size, f.nullable(), f.pk)
 		}
 		b.WriteString(")")
 	}
 	return b.String()
 }
 
-func appendValue(buf []byte, f *field, v any) []byte {
-	if v == nil {
-		return append(buf, 0)
+// fpName escapes the characters that delimit a fingerprint, and the
+// escape itself, as %XX. Every other name is written as it is, so the
+// fingerprint of a schema without such names is the one version 1 always
+// had.
+func fpName(name string) string {
+	if !strings.ContainsAny(name, "():;/%") {
+		return name
 	}
-	buf = append(buf, 1)
-	switch x := v.(type) {
-	case int64:
-		return binary.AppendVarint(buf, x)
-	case uint64:
-		return binary.AppendUvarint(buf, x)
-	case float64:
-		return binary.BigEndian.AppendUint64(buf, math.Float64bits(x))
-	case bool:
-		if x {
-			return append(buf, 1)
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; strings.IndexByte("():;/%", c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
 		}
-		return append(buf, 0)
-	case string:
-		buf = binary.AppendUvarint(buf, uint64(len(x)))
-		return append(buf, x...)
-	case []byte:
-		buf = binary.AppendUvarint(buf, uint64(len(x)))
-		return append(buf, x...)
-	case time.Time:
-		tb, err := x.MarshalBinary()
-		if err != nil {
-			// Only offsets that are not whole minutes fail; keep the instant.
-			tb, _ = x.UTC().MarshalBinary()
-		}
-		buf = binary.AppendUvarint(buf, uint64(len(tb)))
-		return append(buf, tb...)
 	}
-	panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.name))
+	return b.String()
 }
 
-// decoder reads a snapshot body; the first error sticks.
+// decoder reads a snapshot from a stream through a buffer of its own,
+// checksumming what it consumes. A malformed stream, a read error or the
+// end of the data sets err, which sticks and stops the decoding. A value
+// or row that is well-formed but invalid sets rowErr instead: decoding
+// goes on to the trailer, so a corrupted snapshot is reported as one
+// rather than by the constraint its damage breaks.
 type decoder struct {
-	buf []byte
-	off int
-	err error
+	src    io.Reader
+	buf    []byte // buf[r:w] is read but not consumed
+	r, w   int
+	crcAt  int    // buf[crcAt:r] is consumed but not yet checksummed
+	base   int    // stream offset of buf[0]
+	crc    uint32 // of the stream up to buf[crcAt]
+	lim    int    // reads fill buf[:lim]
+	eof    bool
+	err    error
+	rowErr error
+	seq    int64 // the sequence of the model being read
+	seqOK  bool  // and it is valid
 }
 
-func (d *decoder) fail(reason string) error {
+// offset is the stream offset of the next byte to consume.
+func (d *decoder) offset() int { return d.base + d.r }
+
+func (d *decoder) fail(reason string) {
 	if d.err == nil {
-		d.err = &SnapshotError{Offset: d.off, Reason: reason}
+		d.err = &SnapshotError{Offset: d.offset(), Reason: reason}
 	}
-	return d.err
+}
+
+// invalid records the first well-formed but invalid value or row.
+func (d *decoder) invalid(at int, reason string, err error) {
+	if d.rowErr == nil {
+		d.rowErr = &SnapshotError{Offset: at, Reason: reason, Err: err}
+	}
+}
+
+// more reads from the stream into the buffer, first moving the unread
+// bytes to its front; false when nothing more came.
+func (d *decoder) more() bool {
+	if d.err != nil || d.eof {
+		return false
+	}
+	if d.r > 0 {
+		d.crc = crc32.Update(d.crc, crcTable, d.buf[d.crcAt:d.r])
+		n := copy(d.buf, d.buf[d.r:d.w])
+		d.base += d.r
+		d.r, d.w, d.crcAt = 0, n, 0
+	}
+	if d.w >= d.lim {
+		return false // unreachable: need and take never ask for more than fits
+	}
+	for range 100 {
+		n, err := d.src.Read(d.buf[d.w:d.lim])
+		d.w += n
+		switch {
+		case errors.Is(err, io.EOF):
+			d.eof = true
+		case err != nil:
+			d.err = &SnapshotError{Offset: d.base + d.w, Reason: "reading", Err: err, io: true}
+		}
+		if n > 0 || err != nil {
+			return n > 0
+		}
+	}
+	d.err = &SnapshotError{Offset: d.base + d.w, Reason: "reading", Err: io.ErrNoProgress, io: true}
+	return false
+}
+
+// need makes at least n (at most len(buf)) bytes unread; false at the end
+// of the data, which then is an error.
+func (d *decoder) need(n int) bool {
+	for d.w-d.r < n {
+		if !d.more() {
+			if d.err == nil {
+				d.fail(reasonTruncated)
+			}
+			return false
+		}
+	}
+	return d.err == nil
 }
 
 func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(d.buf[d.off:])
-	if n <= 0 {
+	// A varint is at most 10 bytes; fewer are left only at the end.
+	for d.w-d.r < binary.MaxVarintLen64 && d.more() {
+	}
+	v, n := binary.Uvarint(d.buf[d.r:d.w])
+	switch {
+	case d.err != nil:
+		return 0
+	case n == 0:
+		d.fail(reasonTruncated)
+		return 0
+	case n < 0:
 		d.fail("bad varint")
 		return 0
 	}
-	d.off += n
+	d.r += n
 	return v
 }
 
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
+	u := d.uvarint()
+	// binary.Varint's zig-zag decoding, on a value read as unsigned.
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	v, n := binary.Varint(d.buf[d.off:])
-	if n <= 0 {
-		d.fail("bad varint")
-		return 0
-	}
-	d.off += n
-	return v
+	return x
 }
 
+// take consumes n bytes. The slice is valid until the next read unless
+// n exceeds the buffer: then it is a fresh one, grown as the data
+// arrives, so a length the data never delivers allocates nothing close
+// to it.
 func (d *decoder) take(n uint64) []byte {
 	if d.err != nil {
 		return nil
 	}
-	if n > uint64(len(d.buf)-d.off) {
-		d.fail("value runs past the end")
-		return nil
+	if n <= uint64(len(d.buf)) {
+		if !d.need(int(n)) {
+			return nil
+		}
+		b := d.buf[d.r : d.r+int(n) : d.r+int(n)]
+		d.r += int(n)
+		return b
 	}
-	b := d.buf[d.off : d.off+int(n)]
-	d.off += int(n)
-	return b
+	var out []byte
+	for uint64(len(out)) < n {
+		if d.r == d.w && !d.need(1) {
+			return nil
+		}
+		k := int(min(uint64(d.w-d.r), n-uint64(len(out))))
+		if len(out)+k > cap(out) {
+			// Double what arrived, never past n: all the copies
+			// together stay within twice the data.
+			grown := make([]byte, len(out), min(n, uint64(max(2*cap(out), len(out)+k))))
+			copy(grown, out)
+			out = grown
+		}
+		out = append(out, d.buf[d.r:d.r+k]...)
+		d.r += k
+	}
+	return out
 }
 
 func (d *decoder) bytes() []byte { return d.take(d.uvarint()) }
 
-// value reads one column value and checks it fits the field.
-func (d *decoder) value(f *field) any {
+// header checks magic, version and schema fingerprint. Until the
+// fingerprint's length is known to be this schema's, reads ask for no
+// more than headRead bytes: a stream that is not a snapshot of this schema
+// fails after a few bytes.
+func (d *decoder) header(fp string) {
+	d.lim = headRead
+	if m := d.take(uint64(len(snapMagic))); d.err == nil && string(m) != snapMagic || isTruncated(d.err) {
+		d.err = &SnapshotError{Reason: "not a memrel snapshot"}
+		return
+	}
+	if v := d.uvarint(); d.err == nil && v != snapVersion {
+		d.fail(fmt.Sprintf("unsupported version %d", v))
+		return
+	}
+	if n := d.uvarint(); d.err == nil && n != uint64(len(fp)) {
+		d.err = &SnapshotError{Reason: "the snapshot was saved from a different schema"}
+		return
+	}
+	d.lim = len(d.buf)
+	if b := d.take(uint64(len(fp))); d.err == nil && string(b) != fp {
+		d.err = &SnapshotError{Reason: "the snapshot was saved from a different schema"}
+	}
+}
+
+// headRead bounds the reads of a header not yet known to be a snapshot's:
+// the magic, a version and a length fit it.
+const headRead = 64
+
+// isTruncated reports whether err is the decoder's end-of-data error.
+func isTruncated(err error) bool {
+	var se *SnapshotError
+	return errors.As(err, &se) && se.Reason == reasonTruncated
+}
+
+const reasonTruncated = "unexpected end: the snapshot is truncated"
+
+// sequence reads t's sequence; a negative one, one beyond the largest key
+// of its type, or one of a table without an auto-increment key (Save
+// writes 0) is invalid; seqOK says it is valid.
+func (d *decoder) sequence(t *table) {
+	at := d.offset()
+	seq := d.varint()
+	d.seq, d.seqOK = seq, false
+	switch {
+	case d.err != nil:
+	case seq < 0:
+		d.invalid(at, fmt.Sprintf("negative sequence %d of %s", seq, t.name), nil)
+	case !t.pk.autoInc && seq != 0:
+		d.invalid(at, fmt.Sprintf("sequence %d of %s, whose key %s is not auto-increment", seq, t.name, t.pk.name), nil)
+	case t.pk.autoInc && seq > t.pk.maxID():
+		d.invalid(at, fmt.Sprintf("sequence %d of %s beyond the largest %s %s holds", seq, t.name, t.pk.base, t.pk.name), nil)
+	default:
+		d.seqOK = true
+	}
+}
+
+// trailer checks the checksum of everything consumed so far and that
+// nothing follows it.
+func (d *decoder) trailer() {
+	if d.err != nil {
+		return
+	}
+	d.crc = crc32.Update(d.crc, crcTable, d.buf[d.crcAt:d.r])
+	d.crcAt = d.r
+	sum := d.take(4)
+	if d.err != nil {
+		return
+	}
+	if binary.BigEndian.Uint32(sum) != d.crc {
+		d.err = &SnapshotError{Reason: "checksum mismatch: the snapshot is truncated or corrupted"}
+		return
+	}
+	if d.r < d.w || d.more() {
+		d.fail("trailing data")
+	}
+}
+
+// value reads one column value of t. ok is false for a value that does
+// not fit the field, which is recorded as the row's error; the stream
+// stays in step.
+func (d *decoder) value(t *table, f *field) (v any, ok bool) {
+	at := d.offset()
 	tag := d.take(1)
 	if d.err != nil {
-		return nil
+		return nil, false
 	}
 	switch tag[0] {
 	case 0:
-		return nil
+		if !f.nullable() {
+			// A plain field would store it as its zero value; a pointer
+			// one would break NOT NULL. An insert refuses both.
+			d.invalid(at, "invalid row", &ValidationError{Model: t.name,
+				Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}})
+			return nil, false
+		}
+		return nil, true
 	case 1:
 	default:
 		d.fail("bad presence byte")
-		return nil
+		return nil, false
 	}
-	var v any
+	at = d.offset()
 	switch f.kind {
 	case kInt:
 		v = d.varint()
@@ -320,35 +581,45 @@ func (d *decoder) value(f *field) any {
 		v = d.uvarint()
 	case kFloat:
 		if b := d.take(8); b != nil {
-			v = math.Float64frombits(binary.BigEndian.Uint64(b))
+			x := math.Float64frombits(binary.BigEndian.Uint64(b))
+			if f.size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
+				d.invalid(at, fmt.Sprintf("value %v of %s.%s is not a float32", x, t.name, f.name), nil)
+				return nil, false
+			}
+			v = x
 		}
 	case kBool:
 		if b := d.take(1); b != nil {
 			if b[0] > 1 {
-				d.fail("bad bool")
+				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", t.name, f.name), nil)
+				return nil, false
 			}
 			v = b[0] == 1
 		}
 	case kString:
 		v = string(d.bytes())
 	case kBytes:
-		v = bytes.Clone(d.bytes())
-	case kTime:
-		var t time.Time
-		if err := t.UnmarshalBinary(d.bytes()); err != nil && d.err == nil {
-			d.fail("bad time: " + err.Error())
+		b := d.bytes()
+		if b != nil && len(b) <= len(d.buf) {
+			b = append(make([]byte, 0, len(b)), b...) // the buffer is reused
 		}
-		v = t
+		v = b
+	case kTime:
+		var tm time.Time
+		if b := d.bytes(); d.err == nil {
+			if err := tm.UnmarshalBinary(b); err != nil {
+				d.invalid(at, fmt.Sprintf("bad time of %s.%s: %v", t.name, f.name, err), nil)
+				return nil, false
+			}
+		}
+		v = tm
 	}
 	if d.err != nil {
-		return nil
+		return nil, false
 	}
-	// Converted as a written value is: a float32 column's value is rounded
-	// to float32, and one beyond its range refused.
-	c, err := f.conv(v)
-	if err != nil {
-		d.fail(fmt.Sprintf("value of %s out of range", f.name))
-		return nil
+	if _, ok := convert(f.kind, f.size, v); !ok {
+		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.name, f.name), nil)
+		return nil, false
 	}
-	return c
+	return v, true
 }

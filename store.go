@@ -19,6 +19,13 @@ type Store struct {
 	// that later rolls back stays taken. Only the single writer advances
 	// it; Save reads it concurrently.
 	seqs []atomic.Int64
+	// keyHigh holds, per table with an auto-increment key, a bound on
+	// every key the table has stored since the store opened (as a
+	// sequence value; rows since deleted or rolled back count too). Every
+	// stored row goes through Txn.put, which raises it, so a key above it
+	// cannot collide, whatever the sequence says. Only the writer uses
+	// it; go-memdb's writer lock guards it.
+	keyHigh []int64
 	// gen counts commits. view is a go-memdb read transaction opened at
 	// generation gen or later, shared by every reader that begins before
 	// the next commit: a go-memdb read transaction only reads, and sharing

@@ -123,3 +123,46 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 		return err
 	}))
 }
+
+// TestSTSequenceBehindNeverReplaces breaks the invariant every write keeps
+// (the sequence past every stored key) by hand: a drawn key that is
+// stored must fail as a duplicate, as in PostgreSQL, and neither replace
+// the row nor, when its call fails, delete it.
+func TestSTSequenceBehindNeverReplaces(t *testing.T) {
+	ip := openIP(t, 3)
+	db, m := ip.db, ip.posts
+	db.seqs[m.t.pos].Store(0)
+	err := db.Update(func(tx *Txn) error {
+		_, err := m.Create(tx, ipPost{Title: "drawn"})
+		return err
+	})
+	var ue *UniqueConstraintError
+	require.ErrorAs(t, err, &ue)
+	require.Equal(t, int64(1), ue.Value)
+	// A drawn key whose insert then fails (a dangling foreign key): its
+	// undo must not delete the stored row with that key.
+	db.seqs[ip.comments.t.pos].Store(0)
+	missing := int64(999)
+	require.NoError(t, db.Update(func(tx *Txn) error {
+		_, err := ip.comments.Create(tx, ipComment{PostID: &missing})
+		require.Error(t, err)
+		return nil
+	}))
+	require.NoError(t, db.View(func(tx *Txn) error {
+		c, ok, err := ip.comments.FindByPK(tx, int64(1))
+		require.NoError(t, err)
+		require.True(t, ok, "comment 1 was deleted by the undo of a failed Create")
+		require.Equal(t, int64(1), *c.PostID)
+		return nil
+	}))
+	require.NoError(t, db.View(func(tx *Txn) error {
+		posts, err := m.FindAll(tx, nil)
+		require.NoError(t, err)
+		require.Len(t, posts, 3)
+		for i, p := range posts {
+			require.Equal(t, int64(i+1), p.ID)
+			require.Empty(t, p.Title, "post %d was replaced", p.ID)
+		}
+		return nil
+	}))
+}

@@ -413,7 +413,8 @@ func mustMemdb(err error) {
 
 // put stores after in place of before (nil for an insert). When the primary
 // key changes the old row is deleted first, since go-memdb identifies rows
-// by primary key.
+// by primary key. Every row a table stores passes here, so here its
+// keyHigh is raised.
 func (tx *Txn) put(t *table, before, after any) {
 	var kb, ka [32]byte
 	if before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0])) {
@@ -421,6 +422,11 @@ func (tx *Txn) put(t *table, before, after any) {
 		tx.wrote(t, before, nil)
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
+	if t.pk.autoInc {
+		if id := t.pk.seqValue(t.ptr(after)); id > tx.store.keyHigh[t.pos] {
+			tx.store.keyHigh[t.pos] = id
+		}
+	}
 	tx.wrote(t, after, after)
 	tx.logChange(change{t, before, after})
 }
