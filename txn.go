@@ -44,6 +44,11 @@ type txWrite struct {
 	// moves no sequence. Rolling back a whole transaction keeps them, as
 	// a PostgreSQL sequence does.
 	seqUndo []seqMove
+	// steps is the work list of the running cascade (see cascade), keys
+	// and kids the parent keys and listed children of its steps.
+	steps []step
+	keys  []byte
+	kids  []any
 
 	// A write transaction answers primary-key lookups from written (see
 	// writeSet) and, for keys it has not touched, from the tree itself
@@ -199,7 +204,8 @@ const keepRoom = 256
 // recycle empties w for the next write transaction and reports whether it
 // is small enough to keep.
 func (w *txWrite) recycle() bool {
-	if cap(w.undo) > keepRoom || cap(w.deferred) > keepRoom || cap(w.seqUndo) > keepRoom {
+	if cap(w.undo) > keepRoom || cap(w.deferred) > keepRoom || cap(w.seqUndo) > keepRoom ||
+		cap(w.steps) > keepRoom || cap(w.keys) > keepRoom*32 || cap(w.kids) > keepRoom {
 		return false
 	}
 	for i := range w.written {
@@ -269,6 +275,11 @@ func (tx *Txn) atomic(fn func() error) (err error) {
 			tx.w.undo = tx.w.undo[:0]
 			tx.w.deferred = tx.w.deferred[:0]
 			tx.w.seqUndo = tx.w.seqUndo[:0]
+			if len(tx.w.steps) > 0 { // a cascade that panicked
+				clear(tx.w.steps)
+				clear(tx.w.kids)
+				tx.w.steps, tx.w.keys, tx.w.kids = tx.w.steps[:0], tx.w.keys[:0], tx.w.kids[:0]
+			}
 		}
 		if p != nil {
 			panic(p)

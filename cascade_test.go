@@ -1,0 +1,98 @@
+package memrel_test
+
+import (
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"testing"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+// Cascades over deep data: a referential action that sets off another one,
+// level after level, runs from a work list, so its stack use does not grow
+// with the depth of the data.
+
+// rlDeepChild names the environment variable under which the test binary,
+// run again by TestRLCascade_DeepChain, runs the deep cascades themselves.
+const rlDeepChild = "MEMREL_RL_DEEP_CHAIN"
+
+// TestRLCascade_DeepChain destroys the root of a chain of categories, each
+// the parent of the next, with a goroutine stack capped at 512 KiB: the
+// recursion that ran cascades before used more than 1 KiB per level, so it
+// overflowed the stack (a fatal error, no recover) at about 500 levels,
+// let alone the 100 000 here (1 000 000 without -race and -short). It runs
+// in a child process, so that overflow fails the test instead of killing
+// the test binary.
+func TestRLCascade_DeepChain(t *testing.T) {
+	if os.Getenv(rlDeepChild) != "" {
+		rlDeepChains(t)
+		return
+	}
+	args := []string{"-test.run=^TestRLCascade_DeepChain$", "-test.v"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), rlDeepChild+"=1")
+	out, err := cmd.CombinedOutput()
+	if len(out) > 4000 {
+		out = out[:4000] // a stack overflow prints every frame
+	}
+	require.NoError(t, err, "the child process failed:\n%s", out)
+	require.Contains(t, string(out), "--- PASS: TestRLCascade_DeepChain")
+}
+
+// rlDeepChains runs the deep cascades under the small stack.
+func rlDeepChains(t *testing.T) {
+	depth, small := 1_000_000, 100_000
+	if testing.Short() || raceEnabled {
+		depth, small = 100_000, 10_000
+	}
+	defer debug.SetMaxStack(debug.SetMaxStack(512 << 10))
+	t.Run("destroy the root of a CASCADE chain", func(t *testing.T) {
+		c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+		require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return hmChain(tx, c.cats, depth) }))
+		require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return c.cats.DestroyKey(tx, 1) }))
+		require.Equal(t, 0, rlCount(t, c))
+	})
+	t.Run("destroy a NO ACTION chain in one statement", func(t *testing.T) {
+		c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.NoAction})
+		require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return hmChain(tx, c.cats, small) }))
+		var n int
+		require.NoError(t, c.db.Update(func(tx *memrel.Txn) (err error) {
+			n, err = c.cats.DestroyAll(tx, query.Gt("id", 0))
+			return err
+		}))
+		require.Equal(t, small, n)
+		require.Equal(t, 0, rlCount(t, c))
+	})
+}
+
+// rlCount counts the stored categories.
+func rlCount(t *testing.T, c *hmCats) int {
+	t.Helper()
+	var n int
+	require.NoError(t, c.db.View(func(tx *memrel.Txn) (err error) {
+		n, err = c.cats.Count(tx, nil)
+		return err
+	}))
+	return n
+}
+
+// hmChain creates categories 1..n, each but the first the child of the
+// one before.
+func hmChain(tx *memrel.Txn, cats *memrel.Model[hmCat], n int) error {
+	for id := int64(1); id <= int64(n); id++ {
+		c := hmCat{ID: id}
+		if id > 1 {
+			c.ParentID = hmI(id - 1)
+		}
+		if _, err := cats.Create(tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
