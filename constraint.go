@@ -241,9 +241,13 @@ func (tx *Txn) stepUpdate(s *step) error {
 	}
 	// The onUpdate actions may have rewritten this very row (a reference to
 	// its own old key): check what is stored now, as PostgreSQL checks the
-	// live row version.
-	var nb [32]byte
-	row = tx.byKey(t, t.pkKey(row, nb[:0]))
+	// live row version. Only a referenced table has onUpdate actions, and
+	// its lookups are answered without reading back through the write
+	// transaction an index it has written (see txWrite).
+	if t.referenced {
+		var nb [32]byte
+		row = tx.byKey(t, t.pkKey(row, nb[:0]))
+	}
 	tx.pop()
 	return tx.checkParents(t, old, row)
 }
