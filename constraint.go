@@ -365,6 +365,26 @@ func (tx *Txn) current(t *table, row any) any {
 func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
 	t := a.target
 	start := len(kids)
+	if snap := tx.lostOnly(t); snap != nil {
+		// Every row that holds key now held it when the transaction began:
+		// list those from the snapshot and keep the ones that still do.
+		// Reading the index through the write transaction instead would
+		// make every later write to it copy its whole path (see txWrite):
+		// per level of a deep cascade, a cost far above the delete's.
+		it, err := snap.Get(t.name, a.fkIx, tx.lookup(key))
+		mustMemdb(err)
+		for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
+			cur := tx.live(t, row)
+			if cur == nil {
+				continue
+			}
+			var kb [32]byte
+			if k, ok := a.fk.key(t.ptr(cur), kb[:0]); ok && bytes.Equal(k, key) {
+				kids = append(kids, cur)
+			}
+		}
+		return kids
+	}
 	it := tx.prefix(t, a.fkIx, key)
 	for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
 		kids = append(kids, row)

@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/hashicorp/go-memdb"
@@ -67,8 +68,13 @@ type txWrite struct {
 type writeSet struct {
 	state wsState
 	dirty bool // written by this transaction
-	short map[wkey]any
-	long  map[string]any
+	// gained says a write may have given a row of this (referenced) table
+	// a foreign key value it did not hold when the transaction began; until
+	// then its rows' foreign keys only ever lost values, and children can
+	// be listed from the snapshot (see lostOnly).
+	gained bool
+	short  map[wkey]any
+	long   map[string]any
 }
 
 // wsState says how a table's primary-key lookups are answered in a write
@@ -221,7 +227,7 @@ func (w *txWrite) recycle() bool {
 		ws := &w.written[i]
 		clear(ws.short)
 		clear(ws.long)
-		ws.state, ws.dirty = wsUntouched, false
+		ws.state, ws.dirty, ws.gained = wsUntouched, false, false
 	}
 	w.depth = 0
 	w.snap = nil
@@ -336,13 +342,83 @@ func mustMemdb(err error) {
 // by primary key.
 func (tx *Txn) put(t *table, before, after any) {
 	var kb, ka [32]byte
-	if before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0])) {
+	rekeyed := before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0]))
+	if rekeyed {
 		mustMemdb(tx.mt.Delete(t.name, before))
 		tx.wrote(t, before, nil)
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
 	tx.wrote(t, after, after)
+	if t.referenced {
+		tx.noteGain(t, before, after, rekeyed)
+	}
 	tx.logChange(change{t, before, after})
+}
+
+// noteGain records when the write of after in place of before (nil: an
+// insert) gives a row of t a foreign key value it did not hold: a new row,
+// a re-keyed row (a new primary key for the snapshot) or a changed
+// reference. Reverting a write needs no note: it puts back a state that
+// was current before.
+func (tx *Txn) noteGain(t *table, before, after any, rekeyed bool) {
+	ws := &tx.w.written[t.pos]
+	if ws.gained {
+		return
+	}
+	for _, a := range t.parents {
+		if !a.constrained {
+			continue
+		}
+		var nb, ob [32]byte
+		k, ok := a.fk.key(t.ptr(after), nb[:0])
+		if !ok {
+			continue
+		}
+		if before != nil && !rekeyed {
+			if o, ok := a.fk.key(t.ptr(before), ob[:0]); ok && bytes.Equal(o, k) {
+				continue
+			}
+		}
+		ws.gained = true
+		return
+	}
+}
+
+// lostOnly returns the snapshot the children of rows of t can be listed
+// from, with every row checked against the write set: t is referenced,
+// so every write to it is recorded, it was written, so reading its
+// indexes through the write transaction would cost (see txWrite), and no
+// row gained a foreign key value. It returns nil otherwise.
+func (tx *Txn) lostOnly(t *table) *memdb.Txn {
+	if !tx.write || !t.referenced || tx.w.written == nil {
+		return nil
+	}
+	if ws := &tx.w.written[t.pos]; !ws.dirty || ws.gained || ws.state != wsTracked {
+		return nil
+	}
+	return tx.snapshot()
+}
+
+// live returns the version of row, read from the snapshot of a tracked
+// table, that the transaction sees: the one its write set holds, or row
+// itself, remembered, when the transaction has not written it.
+func (tx *Txn) live(t *table, row any) any {
+	var kb [32]byte
+	key := t.pkKey(row, kb[:0])
+	ws := &tx.w.written[t.pos]
+	if cur, ok := ws.get(key); ok {
+		return cur
+	}
+	ws.set(key, row)
+	return row
+}
+
+// snapshot is a read view of the state the write transaction began with.
+func (tx *Txn) snapshot() *memdb.Txn {
+	if tx.w.snap == nil {
+		tx.w.snap = tx.store.db.Txn(false)
+	}
+	return tx.w.snap
 }
 
 // del removes a stored row.
@@ -433,10 +509,7 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 			// during a cascade).
 			src := tx.mt
 			if ws.dirty {
-				if tx.w.snap == nil {
-					tx.w.snap = tx.store.db.Txn(false)
-				}
-				src = tx.w.snap
+				src = tx.snapshot()
 			}
 			row, err := src.First(t.name, "id", tx.lookup(key))
 			mustMemdb(err)
