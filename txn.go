@@ -75,14 +75,18 @@ type writeSet struct {
 	gained bool
 	short  map[wkey]any
 	long   map[string]any
+	// uniq maps, per unique field of the table (t.uniques order), each
+	// value to the row last written with it (see uniqueHolder).
+	uniq []writeSet
 }
 
 // wsState says how a table's primary-key lookups are answered in a write
 // transaction. Recording every written row costs a map entry per write, so
 // a table is only tracked when lookups are expected: it is referenced by
-// foreign keys (each child write checks its parent), or it was read
-// before its first write. A table written first and read later is
-// answered by the write transaction itself: correct, only slower.
+// foreign keys (each child write checks its parent), it has a unique field
+// (each write checks it, see uniqueHolder), or it was read before its
+// first write. A table written first and read later is answered by the
+// write transaction itself: correct, only slower.
 type wsState uint8
 
 const (
@@ -95,6 +99,9 @@ const (
 // bytes fit any integer or time key and short strings, and keep a map
 // slot at 32 bytes.
 type wkey [16]byte
+
+// big reports whether w grew past what a recycled transaction keeps.
+func (w *writeSet) big() bool { return len(w.short) > keepRoom || len(w.long) > keepRoom }
 
 func (w *writeSet) get(k []byte) (any, bool) {
 	if len(k) < len(wkey{}) {
@@ -215,8 +222,13 @@ func (w *txWrite) recycle() bool {
 		return false
 	}
 	for i := range w.written {
-		if len(w.written[i].short) > keepRoom || len(w.written[i].long) > keepRoom {
+		if w.written[i].big() {
 			return false
+		}
+		for j := range w.written[i].uniq {
+			if w.written[i].uniq[j].big() {
+				return false
+			}
 		}
 	}
 	// Every call leaves the logs empty (atomic), but their backing arrays
@@ -227,6 +239,10 @@ func (w *txWrite) recycle() bool {
 		ws := &w.written[i]
 		clear(ws.short)
 		clear(ws.long)
+		for j := range ws.uniq {
+			clear(ws.uniq[j].short)
+			clear(ws.uniq[j].long)
+		}
 		ws.state, ws.dirty, ws.gained = wsUntouched, false, false
 	}
 	w.depth = 0
@@ -319,13 +335,24 @@ func (tx *Txn) wrote(t *table, keyRow, row any) {
 	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
-		if t.referenced {
+		if t.referenced || len(t.uniques) > 0 {
 			ws.state = wsTracked
 		}
 	}
 	if ws.state == wsTracked {
 		var kb [32]byte
 		ws.set(t.pkKey(keyRow, kb[:0]), row)
+		if row != nil && len(t.uniques) > 0 {
+			if ws.uniq == nil {
+				ws.uniq = make([]writeSet, len(t.uniques))
+			}
+			p := t.ptr(row)
+			for i, f := range t.uniques {
+				if k, ok := f.key(p, kb[:0]); ok {
+					ws.uniq[i].set(k, row)
+				}
+			}
+		}
 	}
 }
 
@@ -451,9 +478,62 @@ func (tx *Txn) first(t *table, ix string, key []byte) any {
 	if ix == "id" {
 		return tx.byKey(t, key)
 	}
+	if tx.write {
+		if row, ok := tx.uniqueHolder(t, ix, key); ok {
+			return row
+		}
+	}
 	row, err := tx.mt.First(t.name, ix, tx.lookup(key))
 	mustMemdb(err)
 	return row
+}
+
+// uniqueHolder answers a lookup in the unique index ix of a table the
+// write transaction has written, without reading that index back through
+// the write transaction, which would make every later write to it copy
+// its whole path (see txWrite): a bulk create of rows with a unique field
+// allocated six times what one without does. The row holding key now is
+// either one the transaction wrote, the last one written with key, or one
+// that held it when the transaction began; either is checked against what
+// the table holds now. ok is false when the lookup must go to go-memdb.
+func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) {
+	if tx.w.written == nil {
+		return nil, false
+	}
+	ws := &tx.w.written[t.pos]
+	if !ws.dirty || ws.state != wsTracked {
+		return nil, false
+	}
+	for i, f := range t.uniques {
+		if len(ix) != 2+len(f.name) || ix[:2] != "u:" || ix[2:] != f.name {
+			continue
+		}
+		holds := func(r any) any {
+			var kb [32]byte
+			if r == nil {
+				return nil
+			}
+			if k, ok := f.key(t.ptr(r), kb[:0]); ok && bytes.Equal(k, key) {
+				return r
+			}
+			return nil
+		}
+		if ws.uniq != nil {
+			if cand, ok := ws.uniq[i].get(key); ok {
+				var kb [32]byte
+				if cur := holds(tx.byKey(t, t.pkKey(cand, kb[:0]))); cur != nil {
+					return cur, true
+				}
+			}
+		}
+		snap, err := tx.snapshot().First(t.name, ix, tx.lookup(key))
+		mustMemdb(err)
+		if snap == nil {
+			return nil, true
+		}
+		return holds(tx.live(t, snap)), true
+	}
+	return nil, false
 }
 
 // prefix iterates the rows whose key in ix starts with key, in key order

@@ -107,3 +107,35 @@ func benchAborted(b *testing.B, db *memrel.Store, op func(tx *memrel.Txn) error)
 		tx.Abort()
 	}
 }
+
+// BenchmarkBulkCreate creates benchFanOut books in one transaction, with
+// and without a value in their unique slug field.
+func BenchmarkBulkCreate(b *testing.B) {
+	for _, unique := range []bool{false, true} {
+		name := "plain"
+		if unique {
+			name = "unique"
+		}
+		b.Run(fmt.Sprintf("%s/N=%d", name, benchFanOut), func(b *testing.B) {
+			s := memrel.NewSchema()
+			books := memrel.Define[hmBook](s, "Book")
+			memrel.NewHasMany(books, memrel.Define[hmPage](s, "Page"), memrel.HasManyOptions{SourceKey: "slug"})
+			db, err := s.Open()
+			require.NoError(b, err)
+			slugs := make([]*string, benchFanOut)
+			for i := range slugs {
+				if unique {
+					slugs[i] = hmS(fmt.Sprint("s", i))
+				}
+			}
+			benchAborted(b, db, func(tx *memrel.Txn) error {
+				for _, s := range slugs {
+					if _, err := books.Create(tx, hmBook{Slug: s}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+	}
+}
