@@ -128,7 +128,8 @@
 // row otherwise: per child a SET NULL rewrites or a CASCADE deletes, per
 // target [HasMany.SetKeys], [HasMany.AddKeys] or [HasMany.RemoveKeys]
 // moves, per row [Model.UpdateAll] or [Model.DestroyAll] changes, per
-// level of a deep cascade. A million-row operation therefore takes
+// level of a deep cascade; creating rows in bulk costs 0.6 KiB per row,
+// 1.4 KiB with a unique field. A million-row operation therefore takes
 // seconds to tens of seconds and allocates one to two GiB, which the
 // garbage collector gets back as it goes; the undo log and the write set
 // keep about a hundred bytes per row until the transaction ends.
