@@ -47,23 +47,188 @@ func (tx *Txn) insertUnchecked(t *table, row any, fresh bool) error {
 // primary key) and applies the onUpdate rules of every association whose
 // source key changed.
 func (tx *Txn) updateRow(t *table, old, row any) error {
+	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
+}
+
+// deleteRow removes a stored row and applies the onDelete rule of every
+// association whose source it is. Cascades terminate because each step
+// deletes a row that is then gone.
+func (tx *Txn) deleteRow(t *table, old any) error {
+	return tx.cascade(step{kind: stepDelete, t: t, old: old})
+}
+
+// setFK rewrites one child's foreign key (nil nulls it).
+func (tx *Txn) setFK(a *assoc, cur any, v any) error {
+	row, err := a.withFK(cur, v)
+	if err != nil {
+		return err
+	}
+	return tx.updateRow(a.target, cur, row)
+}
+
+// withFK returns a copy of the stored child cur with its foreign key set
+// to v (nil: NULL).
+func (a *assoc) withFK(cur any, v any) (any, error) {
+	if v == nil && !a.fk.nullable() {
+		return nil, &ValidationError{Model: a.target.name, Items: []ValidationErrorItem{
+			{Field: a.fk.name, Message: "cannot be null", Value: clone.Value(a.fk.get(a.target.ptr(cur)))}}}
+	}
+	row := a.target.clone(cur)
+	a.fk.set(a.target.ptr(row), v)
+	return row, nil
+}
+
+// A write and the referential actions it sets off run as an explicit work
+// list, not as recursion: a chain of a million rows, each the parent of the
+// next, would otherwise nest a million calls and overflow the goroutine
+// stack, a fatal error no recover catches. Each step is one call of what
+// was the recursion (deleteRow, updateRow, onParentGone), and the steps run
+// in the order the calls did, so every effect and every error (which row a
+// RESTRICT names, which error wins) is the one the recursion gave. A step
+// whose only work left is its last child is removed before that child is
+// pushed, so a chain needs a constant number of steps, not one per level.
+
+type stepKind uint8
+
+const (
+	stepDelete stepKind = iota // delete old, then t's onDelete rules
+	stepUpdate                 // replace old by row, then t's onUpdate rules, then row's references
+	stepGone                   // a's rule for the children whose foreign key holds the step's key
+)
+
+// step is one pending call of the cascade. The key and the children of a
+// stepGone live in txWrite's keys and kids, which grow and shrink with the
+// steps: keysMark and kidsMark are their lengths when the step was pushed,
+// restored when it is removed.
+type step struct {
+	kind               stepKind
+	begun              bool
+	update             bool // stepGone: a source key changed (onUpdate), not a delete
+	action             Action
+	t                  *table
+	old, row           any
+	a                  *assoc
+	newKey             any // stepGone on update: the new source key value (nil: NULL)
+	next               int // the next association (stepDelete, stepUpdate) or child (stepGone) to visit
+	keyLo, keyHi       int // stepGone: its key is keys[keyLo:keyHi]
+	kidsLo, kidsHi     int // stepGone: its children are kids[kidsLo:kidsHi]
+	keysMark, kidsMark int
+}
+
+// cascade runs first and every step it sets off, depth first, and returns
+// the first error, which ends the whole cascade as it ended the recursion.
+func (tx *Txn) cascade(first step) error {
+	w := tx.w
+	base := len(w.steps)
+	tx.push(first)
+	for len(w.steps) > base {
+		if err := tx.runStep(); err != nil {
+			for len(w.steps) > base {
+				tx.pop()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Txn) push(s step) {
+	w := tx.w
+	s.keysMark, s.kidsMark = len(w.keys), len(w.kids)
+	w.steps = append(w.steps, s)
+}
+
+// pushGone pushes the step applying a's rule to the children whose foreign
+// key holds key.
+func (tx *Txn) pushGone(a *assoc, key []byte, update bool, newKey any) {
+	w := tx.w
+	lo := len(w.keys)
+	w.keys = append(w.keys, key...)
+	w.steps = append(w.steps, step{kind: stepGone, a: a, update: update, newKey: newKey,
+		keyLo: lo, keyHi: len(w.keys), keysMark: lo, kidsMark: len(w.kids)})
+}
+
+// pop removes the top step with the key and children it holds.
+func (tx *Txn) pop() {
+	w := tx.w
+	s := &w.steps[len(w.steps)-1]
+	w.keys = w.keys[:s.keysMark]
+	clear(w.kids[s.kidsMark:])
+	w.kids = w.kids[:s.kidsMark]
+	*s = step{}
+	w.steps = w.steps[:len(w.steps)-1]
+}
+
+// runStep does the top step's next piece of work: up to pushing one more
+// step, or to its end.
+func (tx *Txn) runStep() error {
+	s := &tx.w.steps[len(tx.w.steps)-1]
+	switch s.kind {
+	case stepDelete:
+		return tx.stepDelete(s)
+	case stepUpdate:
+		return tx.stepUpdate(s)
+	default:
+		return tx.onParentGone(s)
+	}
+}
+
+// stepDelete removes s.old, then visits each association whose source it
+// is and pushes the step applying its onDelete rule.
+func (tx *Txn) stepDelete(s *step) error {
+	t, old := s.t, s.old
+	if !s.begun {
+		s.begun = true
+		tx.del(t, old)
+	}
+	for s.next < len(t.children) {
+		a := t.children[s.next]
+		s.next++
+		if !a.constrained {
+			continue
+		}
+		var kb [32]byte
+		key, ok := a.sk.key(t.ptr(old), kb[:0])
+		if !ok {
+			continue
+		}
+		if s.next == len(t.children) {
+			tx.pop() // nothing left to do after this association
+		}
+		tx.pushGone(a, key, false, nil)
+		return nil
+	}
+	tx.pop()
+	return nil
+}
+
+// stepUpdate stores s.row in place of s.old, then visits each association
+// whose source key changed and pushes the step applying its onUpdate rule,
+// then checks the row's own references.
+func (tx *Txn) stepUpdate(s *step) error {
+	t, old, row := s.t, s.old, s.row
 	p := t.ptr(row)
-	if err := t.checkNotNull(p); err != nil {
-		return err
+	if !s.begun {
+		if err := t.checkNotNull(p); err != nil {
+			return err
+		}
+		var ob, nb [32]byte
+		oldPK, newPK := t.pkKey(old, ob[:0]), t.pkKey(row, nb[:0])
+		if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
+			return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
+		}
+		if err := tx.checkUnique(t, old, row); err != nil {
+			return err
+		}
+		s.begun = true
+		tx.put(t, old, row)
+		if t.pk.autoInc && !bytes.Equal(oldPK, newPK) {
+			tx.advance(t, p) // an explicit key moves the sequence, as on Create
+		}
 	}
-	var ob, nb [32]byte
-	oldPK, newPK := t.pkKey(old, ob[:0]), t.pkKey(row, nb[:0])
-	if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
-		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
-	}
-	if err := tx.checkUnique(t, old, row); err != nil {
-		return err
-	}
-	tx.put(t, old, row)
-	if t.pk.autoInc && !bytes.Equal(oldPK, newPK) {
-		tx.advance(t, p) // an explicit key moves the sequence, as on Create
-	}
-	for _, a := range t.children {
+	for s.next < len(t.children) {
+		a := t.children[s.next]
+		s.next++
 		if !a.constrained {
 			continue
 		}
@@ -73,89 +238,96 @@ func (tx *Txn) updateRow(t *table, old, row any) error {
 		if !oldOK || bytes.Equal(oldKey, newKey) {
 			continue
 		}
-		if err := tx.onParentGone(a, oldKey, true, a.sk.get(p)); err != nil {
-			return err
-		}
+		tx.pushGone(a, oldKey, true, a.sk.get(p))
+		return nil
 	}
 	// The onUpdate actions may have rewritten this very row (a reference to
 	// its own old key): check what is stored now, as PostgreSQL checks the
-	// live row version.
-	return tx.checkParents(t, old, tx.byKey(t, newPK))
+	// live row version. Only a referenced table has onUpdate actions, and
+	// its lookups are answered without reading back through the write
+	// transaction an index it has written (see txWrite).
+	if t.referenced {
+		var nb [32]byte
+		row = tx.byKey(t, t.pkKey(row, nb[:0]))
+	}
+	tx.pop()
+	return tx.checkParents(t, old, row)
 }
 
-// deleteRow removes a stored row and applies the onDelete rule of every
-// association whose source it is. Cascades recurse; they terminate because
-// each step deletes a row that is then gone.
-func (tx *Txn) deleteRow(t *table, old any) error {
-	tx.del(t, old)
-	for _, a := range t.children {
-		if !a.constrained {
-			continue
-		}
-		var kb [32]byte
-		key, ok := a.sk.key(t.ptr(old), kb[:0])
-		if !ok {
-			continue
-		}
-		if err := tx.onParentGone(a, key, false, nil); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// onParentGone applies a's onDelete rule (update false) or onUpdate rule
-// (update true) to the children whose foreign key holds key, after the
-// source row with that key was deleted or its source key changed to newKey
-// (which may be NULL).
-func (tx *Txn) onParentGone(a *assoc, key []byte, update bool, newKey any) error {
-	var kb [16]any
-	kids := tx.childrenByFK(a, key, kb[:0])
-	if len(kids) == 0 {
-		return nil
-	}
-	action := a.onDelete
-	if update {
-		action = a.onUpdate
-	}
-	switch action {
-	case Restrict:
-		return a.restricted(tx, kids[0], update)
-	case NoAction:
-		tx.w.deferred = append(tx.w.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: update})
-		return nil
-	case Cascade:
-		if !update && !a.target.referenced && len(kids) > 1 {
-			tx.deleteChildren(a, key, kids)
+// onParentGone applies s.a's onDelete rule (s.update false) or onUpdate
+// rule (s.update true) to the children whose foreign key holds the step's
+// key, after the source row with that key was deleted or its source key
+// changed to s.newKey (which may be NULL). It pushes one step per child it
+// deletes or rewrites, in primary key order.
+func (tx *Txn) onParentGone(s *step) error {
+	w, a := tx.w, s.a
+	if !s.begun {
+		s.begun = true
+		key := w.keys[s.keyLo:s.keyHi]
+		s.kidsLo = len(w.kids)
+		w.kids = tx.childrenByFK(a, key, w.kids, 0)
+		s.kidsHi = len(w.kids)
+		kids := w.kids[s.kidsLo:s.kidsHi]
+		if len(kids) == 0 {
+			tx.pop()
 			return nil
 		}
+		s.action = a.onDelete
+		if s.update {
+			s.action = a.onUpdate
+		}
+		switch s.action {
+		case Restrict:
+			return a.restricted(tx, kids[0], s.update)
+		case NoAction:
+			w.deferred = append(w.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: s.update})
+			tx.pop()
+			return nil
+		case Cascade:
+			if !s.update && !a.target.referenced && len(kids) > 1 {
+				tx.deleteChildren(a, key, kids)
+				tx.pop()
+				return nil
+			}
+		}
 	}
-	for _, kid := range kids {
+	for s.kidsLo+s.next < s.kidsHi {
+		kid := w.kids[s.kidsLo+s.next]
+		s.next++
 		cur := tx.current(a.target, kid)
 		if cur == nil {
 			continue
 		}
 		var kb [32]byte
-		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, key) {
+		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, w.keys[s.keyLo:s.keyHi]) {
 			continue
 		}
-		var err error
-		switch action {
-		case Cascade:
-			if update {
-				err = tx.setFK(a, cur, newKey) // a NULL new key nulls the children
-			} else {
-				err = tx.deleteRow(a.target, cur)
+		last := s.kidsLo+s.next == s.kidsHi
+		if s.action == Cascade && !s.update {
+			if last {
+				tx.pop() // nothing left to do after this child
 			}
-		case SetNull:
-			err = tx.setFK(a, cur, nil)
-		case SetDefault:
-			err = tx.setFK(a, cur, a.fk.def)
+			tx.push(step{kind: stepDelete, t: a.target, old: cur})
+			return nil
 		}
+		var v any // SET NULL, or CASCADE to a NULL new key: the children are nulled
+		switch s.action {
+		case Cascade:
+			v = s.newKey
+		case SetDefault:
+			v = a.fk.def
+		}
+		row, err := a.withFK(cur, v)
 		if err != nil {
 			return err
 		}
+		if last {
+			tx.pop()
+		}
+		tx.push(step{kind: stepUpdate, t: a.target, old: cur, row: row})
+		return nil
 	}
+	tx.pop()
 	return nil
 }
 
@@ -189,22 +361,36 @@ func (tx *Txn) current(t *table, row any) any {
 	return tx.byKey(t, t.pkKey(row, kb[:0]))
 }
 
-// setFK rewrites one child's foreign key (nil nulls it).
-func (tx *Txn) setFK(a *assoc, cur any, v any) error {
-	if v == nil && !a.fk.nullable() {
-		return &ValidationError{Model: a.target.name, Items: []ValidationErrorItem{
-			{Field: a.fk.name, Message: "cannot be null", Value: clone.Value(a.fk.get(a.target.ptr(cur)))}}}
+// childrenByFK appends to kids the rows of a's target whose foreign key
+// holds key, in primary key order, whatever the association's scope: a
+// database constraint knows no scope. It stops after limit rows (0: all).
+func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
+	t := a.target
+	start := len(kids)
+	if snap := tx.lostOnly(t); snap != nil {
+		// Every row that holds key now held it when the transaction began:
+		// list those from the snapshot and keep the ones that still do.
+		// Reading the index through the write transaction instead would
+		// make every later write to it copy its whole path (see txWrite):
+		// per level of a deep cascade, a cost far above the delete's.
+		arg := tx.lend(key)
+		it, err := snap.Get(t.name, a.fkIx, arg)
+		tx.giveBack(arg)
+		mustMemdb(err)
+		for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
+			cur := tx.live(t, row)
+			if cur == nil {
+				continue
+			}
+			var kb [32]byte
+			if k, ok := a.fk.key(t.ptr(cur), kb[:0]); ok && bytes.Equal(k, key) {
+				kids = append(kids, cur)
+			}
+		}
+		return kids
 	}
-	row := a.target.clone(cur)
-	a.fk.set(a.target.ptr(row), v)
-	return tx.updateRow(a.target, cur, row)
-}
-
-// childrenByFK lists the rows of a's target whose foreign key holds key,
-// whatever the association's scope: a database constraint knows no scope.
-func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any) []any {
-	it := tx.prefix(a.target, a.fkIx, key)
-	for row := it.Next(); row != nil; row = it.Next() {
+	it := tx.prefix(t, a.fkIx, key)
+	for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
 		kids = append(kids, row)
 	}
 	return kids
@@ -218,7 +404,7 @@ func (tx *Txn) runDeferred() error {
 			continue
 		}
 		var kb [1]any
-		if kids := tx.childrenByFK(d.a, d.key, kb[:0]); len(kids) > 0 {
+		if kids := tx.childrenByFK(d.a, d.key, kb[:0], 1); len(kids) > 0 {
 			return d.a.restricted(tx, kids[0], d.update)
 		}
 	}

@@ -103,7 +103,7 @@ type hmCats struct {
 	ch   *memrel.HasMany[hmCat, hmCat]
 }
 
-func hmNewCats(t *testing.T, o memrel.HasManyOptions) *hmCats {
+func hmNewCats(t testing.TB, o memrel.HasManyOptions) *hmCats {
 	t.Helper()
 	s := memrel.NewSchema()
 	c := &hmCats{cats: memrel.Define[hmCat](s, "Category")}

@@ -132,6 +132,32 @@
 // and association from one goroutine, then call [Schema.Open], which may
 // be called concurrently.
 //
+// # Big writes
+//
+// Write transactions hold the writer lock until they end, so a big write
+// is every other writer's wait. Each row a statement writes, whether it
+// names the row or a cascade reaches it, costs one go-memdb write of every
+// index of its table, and a cascade lists each parent's children with one
+// index seek; so the cost is linear in the rows written, with a constant
+// close to hand-written go-memdb code. Measured with 10 000 and 100 000
+// rows on a busy 2-core machine: about 0.7 KiB allocated and 3 to 7 µs per
+// child a CASCADE deletes from a table no constraint references (their
+// index entries go as one subtree), and 1.2 to 2 KiB and 5 to 20 µs per
+// row otherwise: per child a SET NULL rewrites or a CASCADE deletes, per
+// target [HasMany.SetKeys], [HasMany.AddKeys] or [HasMany.RemoveKeys]
+// moves, per row [Model.UpdateAll] or [Model.DestroyAll] changes, per
+// level of a deep cascade; creating rows in bulk costs 0.6 KiB per row,
+// 1.4 KiB with a unique field. A million-row operation therefore takes
+// seconds to tens of seconds and allocates one to two GiB, which the
+// garbage collector gets back as it goes; the undo log and the write set
+// keep about a hundred bytes per row until the transaction ends.
+//
+// Cascades do not recurse: the referential actions a write sets off run
+// from a work list, depth first (associations in declaration order,
+// children in primary key order), so a chain of a million rows, each the
+// parent of the next, is destroyed from its root like any other cascade,
+// in a stack of constant size.
+//
 // # Copies and aliasing
 //
 // Values are copied in and out. A struct passed to Create or Update is

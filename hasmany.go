@@ -338,7 +338,10 @@ func (h *HasMany[P, C]) AddKeys(tx *Txn, src P, targets ...any) error {
 // Set makes the listed targets exactly the ones associated with src: new
 // ones are added as by Add; previously associated ones that are not listed
 // lose their foreign key (NULL), or are deleted when the foreign key is NOT
-// NULL or o.DestroyPrevious is set. An empty list un-associates all.
+// NULL or o.DestroyPrevious is set. An empty list un-associates all. Like
+// Add and Remove, it writes each target that changes once, as hand-written
+// go-memdb code would: a million targets take seconds to tens of seconds
+// and about 2 GiB of garbage (see Big writes in the package overview).
 func (h *HasMany[P, C]) Set(tx *Txn, src P, targets []C, o *SetOptions) error {
 	return h.SetKeys(tx, src, instances(targets), o)
 }

@@ -109,7 +109,7 @@ type hmBlog struct {
 	rl       *memrel.HasMany[hmReply, hmLike]
 }
 
-func hmNewBlog(t *testing.T, o hmBlogOpts) *hmBlog {
+func hmNewBlog(t testing.TB, o hmBlogOpts) *hmBlog {
 	t.Helper()
 	s := memrel.NewSchema()
 	b := &hmBlog{

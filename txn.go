@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"sync/atomic"
@@ -63,6 +64,11 @@ type txWrite struct {
 	// moves no sequence. Rolling back a whole transaction keeps them, as
 	// a PostgreSQL sequence does.
 	seqUndo []seqMove
+	// steps is the work list of the running cascade (see cascade), keys
+	// and kids the parent keys and listed children of its steps.
+	steps []step
+	keys  []byte
+	kids  []any
 
 	// A write transaction answers primary-key lookups from written (see
 	// writeSet) and, for keys it has not touched, from the tree itself
@@ -81,16 +87,25 @@ type txWrite struct {
 type writeSet struct {
 	state wsState
 	dirty bool // written by this transaction
-	short map[wkey]any
-	long  map[string]any
+	// gained says a write may have given a row of this (referenced) table
+	// a foreign key value it did not hold when the transaction began; until
+	// then its rows' foreign keys only ever lost values, and children can
+	// be listed from the snapshot (see lostOnly).
+	gained bool
+	short  map[wkey]any
+	long   map[string]any
+	// uniq maps, per unique field of the table (t.uniques order), each
+	// value to the row last written with it (see uniqueHolder).
+	uniq []writeSet
 }
 
 // wsState says how a table's primary-key lookups are answered in a write
 // transaction. Recording every written row costs a map entry per write, so
 // a table is only tracked when lookups are expected: it is referenced by
-// foreign keys (each child write checks its parent), or it was read
-// before its first write. A table written first and read later is
-// answered by the write transaction itself: correct, only slower.
+// foreign keys (each child write checks its parent), it has a unique field
+// (each write checks it, see uniqueHolder), or it was read before its
+// first write. A table written first and read later is answered by the
+// write transaction itself: correct, only slower.
 type wsState uint8
 
 const (
@@ -103,6 +118,9 @@ const (
 // bytes fit any integer or time key and short strings, and keep a map
 // slot at 32 bytes.
 type wkey [16]byte
+
+// big reports whether w grew past what a recycled transaction keeps.
+func (w *writeSet) big() bool { return len(w.short) > keepRoom || len(w.long) > keepRoom }
 
 func (w *writeSet) get(k []byte) (any, bool) {
 	if len(k) < len(wkey{}) {
@@ -273,12 +291,18 @@ const keepRoom = 256
 // recycle empties w for the next write transaction and reports whether it
 // is small enough to keep.
 func (w *txWrite) recycle() bool {
-	if cap(w.undo) > keepRoom || cap(w.deferred) > keepRoom || cap(w.seqUndo) > keepRoom {
+	if cap(w.undo) > keepRoom || cap(w.deferred) > keepRoom || cap(w.seqUndo) > keepRoom ||
+		cap(w.steps) > keepRoom || cap(w.keys) > keepRoom*32 || cap(w.kids) > keepRoom {
 		return false
 	}
 	for i := range w.written {
-		if len(w.written[i].short) > keepRoom || len(w.written[i].long) > keepRoom {
+		if w.written[i].big() {
 			return false
+		}
+		for j := range w.written[i].uniq {
+			if w.written[i].uniq[j].big() {
+				return false
+			}
 		}
 	}
 	// Every call leaves the logs empty (atomic), but their backing arrays
@@ -289,7 +313,11 @@ func (w *txWrite) recycle() bool {
 		ws := &w.written[i]
 		clear(ws.short)
 		clear(ws.long)
-		ws.state, ws.dirty = wsUntouched, false
+		for j := range ws.uniq {
+			clear(ws.uniq[j].short)
+			clear(ws.uniq[j].long)
+		}
+		ws.state, ws.dirty, ws.gained = wsUntouched, false, false
 	}
 	w.depth = 0
 	w.snap = nil
@@ -360,6 +388,11 @@ func (tx *Txn) atomic(fn func() error) (err error) {
 			tx.w.undo = tx.w.undo[:0]
 			tx.w.deferred = tx.w.deferred[:0]
 			tx.w.seqUndo = tx.w.seqUndo[:0]
+			if len(tx.w.steps) > 0 { // a cascade that panicked
+				clear(tx.w.steps)
+				clear(tx.w.kids)
+				tx.w.steps, tx.w.keys, tx.w.kids = tx.w.steps[:0], tx.w.keys[:0], tx.w.kids[:0]
+			}
 		}
 		if p != nil {
 			panic(p)
@@ -393,13 +426,24 @@ func (tx *Txn) wrote(t *table, keyRow, row any) {
 	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
-		if t.referenced {
+		if t.referenced || len(t.uniques) > 0 {
 			ws.state = wsTracked
 		}
 	}
 	if ws.state == wsTracked {
 		var kb [32]byte
 		ws.set(t.pkKey(keyRow, kb[:0]), row)
+		if row != nil && len(t.uniques) > 0 {
+			if ws.uniq == nil {
+				ws.uniq = make([]writeSet, len(t.uniques))
+			}
+			p := t.ptr(row)
+			for i, f := range t.uniques {
+				if k, ok := f.key(p, kb[:0]); ok {
+					ws.uniq[i].set(k, row)
+				}
+			}
+		}
 	}
 }
 
@@ -417,7 +461,8 @@ func mustMemdb(err error) {
 // keyHigh is raised.
 func (tx *Txn) put(t *table, before, after any) {
 	var kb, ka [32]byte
-	if before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0])) {
+	rekeyed := before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0]))
+	if rekeyed {
 		mustMemdb(tx.mt.Delete(t.name, before))
 		tx.wrote(t, before, nil)
 	}
@@ -428,7 +473,76 @@ func (tx *Txn) put(t *table, before, after any) {
 		}
 	}
 	tx.wrote(t, after, after)
+	if t.referenced {
+		tx.noteGain(t, before, after, rekeyed)
+	}
 	tx.logChange(change{t, before, after})
+}
+
+// noteGain records when the write of after in place of before (nil: an
+// insert) gives a row of t a foreign key value it did not hold: a new row,
+// a re-keyed row (a new primary key for the snapshot) or a changed
+// reference. Reverting a write needs no note: it puts back a state that
+// was current before.
+func (tx *Txn) noteGain(t *table, before, after any, rekeyed bool) {
+	ws := &tx.w.written[t.pos]
+	if ws.gained {
+		return
+	}
+	for _, a := range t.parents {
+		if !a.constrained {
+			continue
+		}
+		var nb, ob [32]byte
+		k, ok := a.fk.key(t.ptr(after), nb[:0])
+		if !ok {
+			continue
+		}
+		if before != nil && !rekeyed {
+			if o, ok := a.fk.key(t.ptr(before), ob[:0]); ok && bytes.Equal(o, k) {
+				continue
+			}
+		}
+		ws.gained = true
+		return
+	}
+}
+
+// lostOnly returns the snapshot the children of rows of t can be listed
+// from, with every row checked against the write set: t is referenced,
+// so every write to it is recorded, it was written, so reading its
+// indexes through the write transaction would cost (see txWrite), and no
+// row gained a foreign key value. It returns nil otherwise.
+func (tx *Txn) lostOnly(t *table) *memdb.Txn {
+	if !tx.write || !t.referenced || tx.w.written == nil {
+		return nil
+	}
+	if ws := &tx.w.written[t.pos]; !ws.dirty || ws.gained || ws.state != wsTracked {
+		return nil
+	}
+	return tx.snapshot()
+}
+
+// live returns the version of row, read from the snapshot of a tracked
+// table, that the transaction sees: the one its write set holds, or row
+// itself, remembered, when the transaction has not written it.
+func (tx *Txn) live(t *table, row any) any {
+	var kb [32]byte
+	key := t.pkKey(row, kb[:0])
+	ws := &tx.w.written[t.pos]
+	if cur, ok := ws.get(key); ok {
+		return cur
+	}
+	ws.set(key, row)
+	return row
+}
+
+// snapshot is a read view of the state the write transaction began with.
+func (tx *Txn) snapshot() *memdb.Txn {
+	if tx.w.snap == nil {
+		tx.w.snap = tx.store.db.Txn(false)
+	}
+	return tx.w.snap
 }
 
 // del removes a stored row.
@@ -485,7 +599,59 @@ func (tx *Txn) first(t *table, ix string, key []byte) any {
 	if ix == "id" {
 		return tx.byKey(t, key)
 	}
+	if tx.write {
+		if row, ok := tx.uniqueHolder(t, ix, key); ok {
+			return row
+		}
+	}
 	return tx.find(tx.mt, t, ix, key)
+}
+
+// uniqueHolder answers a lookup in the unique index ix of a table the
+// write transaction has written, without reading that index back through
+// the write transaction, which would make every later write to it copy
+// its whole path (see txWrite): a bulk create of rows with a unique field
+// allocated six times what one without does. The row holding key now is
+// either one the transaction wrote, the last one written with key, or one
+// that held it when the transaction began; either is checked against what
+// the table holds now. ok is false when the lookup must go to go-memdb.
+func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) {
+	if tx.w.written == nil {
+		return nil, false
+	}
+	ws := &tx.w.written[t.pos]
+	if !ws.dirty || ws.state != wsTracked {
+		return nil, false
+	}
+	for i, f := range t.uniques {
+		if len(ix) != 2+len(f.name) || ix[:2] != "u:" || ix[2:] != f.name {
+			continue
+		}
+		holds := func(r any) any {
+			var kb [32]byte
+			if r == nil {
+				return nil
+			}
+			if k, ok := f.key(t.ptr(r), kb[:0]); ok && bytes.Equal(k, key) {
+				return r
+			}
+			return nil
+		}
+		if ws.uniq != nil {
+			if cand, ok := ws.uniq[i].get(key); ok {
+				var kb [32]byte
+				if cur := holds(tx.byKey(t, t.pkKey(cand, kb[:0]))); cur != nil {
+					return cur, true
+				}
+			}
+		}
+		snap := tx.find(tx.snapshot(), t, ix, key)
+		if snap == nil {
+			return nil, true
+		}
+		return holds(tx.live(t, snap)), true
+	}
+	return nil, false
 }
 
 // prefix iterates the rows whose key in ix starts with key, in key order
@@ -544,10 +710,7 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 			// during a cascade).
 			src := tx.mt
 			if ws.dirty {
-				if tx.w.snap == nil {
-					tx.w.snap = tx.store.db.Txn(false)
-				}
-				src = tx.w.snap
+				src = tx.snapshot()
 			}
 			row := tx.find(src, t, "id", key)
 			if row != nil && t.referenced {
