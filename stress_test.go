@@ -248,9 +248,11 @@ func rlsCheckState(e *rlsEnv, tx *memrel.Txn, s rlsState) (string, error) {
 	return s.digest(), nil
 }
 
-// rlsOps is the number of writer operations of a stress run.
+// rlsOps is the number of writer operations of a stress run: 2000 by
+// default (as long as 1000 took before the run's cost per op was made
+// flat), 300 with -short, else MEMREL_STRESS_OPS.
 func rlsOps(t *testing.T) int {
-	n := 1000
+	n := 2000
 	if testing.Short() {
 		n = 300
 	}
