@@ -803,6 +803,8 @@ func rlsWrite(e *rlsEnv, db *memrel.Store, cfg rlsConfig, commits *rlsCommits, r
 	return nil
 }
 
+// TestRLStress: the reader/writer stress run (rlsStress) of rlsOps
+// operations finds no failure.
 func TestRLStress(t *testing.T) {
 	rep, err := rlsStress(rlsConfig{ops: rlsOps(t), readers: 4, seed: 7})
 	require.NoError(t, err)
