@@ -388,7 +388,7 @@ func (tx *Txn) create(t *table, row any) error {
 		}
 	}
 	seq := &tx.store.seqs[t.pos]
-	// fresh: the key is past every key the table has held (keyHigh), so
+	// fresh: the key is past every key the table has held (seq.high), so
 	// nothing can collide and the duplicate check is skipped. The sequence
 	// is past them too (every explicit key moves it, Load moves it past
 	// the loaded ones), so a drawn key is fresh; should it ever be behind,
@@ -406,7 +406,7 @@ func (tx *Txn) create(t *table, row any) error {
 				t.pk.set(p, seq.Load()+1)
 			}
 		}
-		fresh = t.pk.seqValue(p) > max(seq.Load(), tx.store.keyHigh[t.pos])
+		fresh = t.pk.seqValue(p) > max(seq.Load(), seq.high)
 	}
 	if err := tx.insertRow(t, row, fresh); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/hashicorp/go-memdb"
@@ -144,8 +143,7 @@ func (s *Schema) Open() (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
 	}
-	return &Store{schema: s, db: mdb, seqs: make([]atomic.Int64, len(s.tables)),
-		keyHigh: make([]int64, len(s.tables))}, nil
+	return &Store{schema: s, db: mdb, seqs: make([]sequence, len(s.tables))}, nil
 }
 
 // check refuses a nil Schema.

@@ -14,18 +14,8 @@ import (
 type Store struct {
 	schema *Schema
 	db     *memdb.MemDB
-	// seqs holds each table's last auto-increment id. Like a PostgreSQL
-	// sequence it lives outside transactions: an id taken by a transaction
-	// that later rolls back stays taken. Only the single writer advances
-	// it; Save reads it concurrently.
-	seqs []atomic.Int64
-	// keyHigh holds, per table with an auto-increment key, a bound on
-	// every key the table has stored since the store opened (as a
-	// sequence value; rows since deleted or rolled back count too). Every
-	// stored row goes through Txn.put, which raises it, so a key above it
-	// cannot collide, whatever the sequence says. Only the writer uses
-	// it; go-memdb's writer lock guards it.
-	keyHigh []int64
+	// seqs holds each table's auto-increment sequence, in one allocation.
+	seqs []sequence
 	// gen counts commits. view is a go-memdb read transaction opened at
 	// generation gen or later, shared by every reader that begins before
 	// the next commit: a go-memdb read transaction only reads, and sharing
@@ -38,6 +28,22 @@ type Store struct {
 	// writer lock guards it: a writer takes it after acquiring the lock
 	// and gives it back before releasing it.
 	spare *txWrite
+}
+
+// sequence is one table's auto-increment state. The embedded counter is
+// the last id drawn: like a PostgreSQL sequence it lives outside
+// transactions, so an id taken by a transaction that later rolls back
+// stays taken. Only the single writer advances it; Save reads it
+// concurrently.
+//
+// high is a bound on every key the table has stored since the store
+// opened (as a sequence value; rows since deleted or rolled back count
+// too). Every stored row goes through Txn.put, which raises it, so a key
+// above it cannot collide, whatever the counter says. Only the writer uses
+// it; go-memdb's writer lock guards it.
+type sequence struct {
+	atomic.Int64
+	high int64
 }
 
 // readView is a shared go-memdb read transaction and the commit count it

@@ -458,7 +458,7 @@ func mustMemdb(err error) {
 // put stores after in place of before (nil for an insert). When the primary
 // key changes the old row is deleted first, since go-memdb identifies rows
 // by primary key. Every row a table stores passes here, so here its
-// keyHigh is raised.
+// sequence's high mark is raised.
 func (tx *Txn) put(t *table, before, after any) {
 	var kb, ka [32]byte
 	rekeyed := before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0]))
@@ -468,8 +468,8 @@ func (tx *Txn) put(t *table, before, after any) {
 	}
 	mustMemdb(tx.mt.Insert(t.name, after))
 	if t.pk.autoInc {
-		if id := t.pk.seqValue(t.ptr(after)); id > tx.store.keyHigh[t.pos] {
-			tx.store.keyHigh[t.pos] = id
+		if id, seq := t.pk.seqValue(t.ptr(after)), &tx.store.seqs[t.pos]; id > seq.high {
+			seq.high = id
 		}
 	}
 	tx.wrote(t, after, after)
