@@ -1016,14 +1016,14 @@ func rlInputCases() []rlCase {
 			return rlErr(e.s.Load(strings.NewReader("GIF89a" + strings.Repeat("\x00", 1000))))
 		}, is: memrel.ErrBadSnapshot, msg: []string{"not a memrel snapshot"}},
 		{name: "Load reader error", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.s.Load(iotest.ErrReader(rlBoom)))
-		}, is: rlBoom, as: rlAs[*memrel.SnapshotError](), msg: []string{"reading snapshot", "boom"}},
+			return rlErr(e.s.Load(iotest.ErrReader(errRLBoom)))
+		}, is: errRLBoom, as: rlAs[*memrel.SnapshotError](), msg: []string{"reading snapshot", "boom"}},
 		{name: "LoadFile missing file", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.s.LoadFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "none.snap")))
 		}, is: fs.ErrNotExist, as: rlAs[*memrel.SnapshotError](), msg: []string{"opening snapshot"}},
 		{name: "Save to a failing writer", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.db.Save(snFailWriter{rlBoom})
-		}, is: rlBoom, msg: []string{"saving snapshot", "boom"}},
+			return e.db.Save(snFailWriter{errRLBoom})
+		}, is: errRLBoom, msg: []string{"saving snapshot", "boom"}},
 		{name: "SaveFile into a missing directory", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return e.db.SaveFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "x.snap"))
 		}, is: fs.ErrNotExist, msg: []string{"saving snapshot"}},
@@ -1155,7 +1155,7 @@ func TestRLNilHandles_HarmlessValues(t *testing.T) {
 	}
 }
 
-var rlBoom = errors.New("boom")
+var errRLBoom = errors.New("boom")
 
 // rlLoad loads a snapshot of the catalogue's schema crafted by body, which
 // writes the first models (the others are left empty), sealed with a valid

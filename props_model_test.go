@@ -95,15 +95,6 @@ type prSpec struct {
 	rels   []*prRel
 }
 
-func (sp *prSpec) rel(name string) *prRel {
-	for _, r := range sp.rels {
-		if r.name == name {
-			return r
-		}
-	}
-	panic("no relation " + name)
-}
-
 // prState is every table's rows by primary key.
 type prState map[string]map[int64]prRow
 

@@ -264,7 +264,7 @@ func rlsOps(t *testing.T) int {
 	return n
 }
 
-var rlsErrRollback = errors.New("rl: deliberate rollback")
+var errRLSRollback = errors.New("rl: deliberate rollback")
 
 // rlsWriter runs the writer's random operations in a transaction.
 type rlsWriter struct {
@@ -749,7 +749,7 @@ func rlsWrite(e *rlsEnv, db *memrel.Store, cfg rlsConfig, commits *rlsCommits, r
 			}
 			if rollback {
 				commits.tick() // readers look while the rollback is pending
-				return rlsErrRollback
+				return errRLSRollback
 			}
 			commits.prepare(d)
 			if !strike {
@@ -778,7 +778,7 @@ func rlsWrite(e *rlsEnv, db *memrel.Store, cfg rlsConfig, commits *rlsCommits, r
 		})
 		n += k
 		switch {
-		case rollback && errors.Is(err, rlsErrRollback):
+		case rollback && errors.Is(err, errRLSRollback):
 			rep.rollbacks++
 			continue
 		case errors.Is(err, errLost):
