@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Snapshot format, version 1 (all integers unsigned varints unless noted):
@@ -61,6 +62,9 @@ func (s *Store) Save(w io.Writer) error {
 	tx := s.Begin(false)
 	defer tx.Abort()
 	for i, t := range s.schema.tables {
+		if e.err != nil {
+			break // w failed: nothing more is written
+		}
 		e.buf = binary.AppendVarint(e.buf, s.seqs[i].Load())
 		n := uint64(0)
 		it := tx.all(t)
@@ -146,17 +150,9 @@ func (e *encoder) value(f *field, v any) {
 			e.buf = append(e.buf, 0)
 		}
 	case string:
-		e.buf = binary.AppendUvarint(e.buf, uint64(len(x)))
-		if len(x) < snapChunk {
-			e.buf = append(e.buf, x...)
-		} else {
-			e.spill(true)
-			e.crc = crc32.Update(e.crc, crcTable, []byte(x))
-			_, err := io.WriteString(e.w, x)
-			if e.err == nil {
-				e.err = err
-			}
-		}
+		// The string's own bytes, not a copy: they are only checksummed
+		// and written, and an io.Writer may not modify what it is given.
+		e.long(unsafe.Slice(unsafe.StringData(x), len(x)))
 	case []byte:
 		e.long(x)
 	case time.Time:

@@ -602,6 +602,33 @@ func TestSnapshot_Save_WriterError(t *testing.T) {
 	require.True(t, strings.HasPrefix(err.Error(), "memrel: saving snapshot: "), err.Error())
 }
 
+// snCountingFailWriter fails every Write and counts the calls.
+type snCountingFailWriter struct {
+	err   error
+	calls *int
+}
+
+func (w snCountingFailWriter) Write([]byte) (int, error) { *w.calls++; return 0, w.err }
+
+// TestSnapshot_Save_StopsAtFirstWriteError: once w fails, Save writes
+// nothing more, not even a value too long for its buffer (a string or a
+// []byte of more than 32 KiB goes out directly).
+func TestSnapshot_Save_StopsAtFirstWriteError(t *testing.T) {
+	e := snSchema(false)
+	db, err := e.s.Open()
+	require.NoError(t, err)
+	long := strings.Repeat("x", 100<<10)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := e.books.Create(tx, snBook{Title: &long})
+		return err
+	}))
+	calls := 0
+	boom := errors.New("disk full")
+	err = db.Save(snCountingFailWriter{boom, &calls})
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, 1, calls, "Save wrote on after its writer failed")
+}
+
 // TestSnapshot_Save_Streams: Save writes in chunks as it goes, never the
 // whole image in one Write, and a large store round-trips through it.
 func TestSnapshot_Save_Streams(t *testing.T) {

@@ -30,7 +30,10 @@ import (
 // own temporary file and never remove another's; the last rename wins.
 //
 // Errors are prefixed "memrel: saving snapshot: " and wrap the file
-// system's error (errors.Is works); after an error path is as it was. A
+// system's error (errors.Is works). An error before the rename leaves path
+// as it was; one after it (syncing the directory, which makes the rename
+// durable) says "written, but …": path then holds the new snapshot, whose
+// survival of a power failure is not assured. A
 // nil or zero Store fails with ErrWrongStore and writes nothing.
 func (s *Store) SaveFile(path string) (err error) {
 	if err := s.check(); err != nil {
@@ -44,11 +47,10 @@ func (s *Store) SaveFile(path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("memrel: saving snapshot: %w", err)
 	}
-	renamed := false
+	renamed, closed := false, false
 	defer func() {
 		if err != nil && !renamed {
-			f.Close()
-			os.Remove(f.Name())
+			discardTemp(f, closed)
 		}
 	}()
 	if err = s.Save(f); err != nil {
@@ -57,18 +59,29 @@ func (s *Store) SaveFile(path string) (err error) {
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("memrel: saving snapshot: %w", err)
 	}
+	var closeErr error
+	if !lockAcrossRename {
+		// Without flock there is no lock to hold, and Windows cannot
+		// rename a file that is still open.
+		closed = true
+		if err = f.Close(); err != nil {
+			return fmt.Errorf("memrel: saving snapshot: %w", err)
+		}
+	}
 	if err = os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("memrel: saving snapshot: %w", err)
 	}
 	// path holds the new snapshot; the temporary name is free again and
 	// may already be another SaveFile's, so nothing is removed from here on.
 	renamed = true
-	closeErr := f.Close() // releases the lock
+	if !closed {
+		closeErr = f.Close() // releases the lock
+	}
 	if err = syncDir(dir); err != nil {
-		return fmt.Errorf("memrel: saving snapshot: syncing directory: %w", err)
+		return fmt.Errorf("memrel: saving snapshot: written, but syncing its directory failed: %w", err)
 	}
 	if closeErr != nil {
-		return fmt.Errorf("memrel: saving snapshot: %w", closeErr)
+		return fmt.Errorf("memrel: saving snapshot: written, but closing it failed: %w", closeErr)
 	}
 	removeStaleTemps(dir, base)
 	return nil

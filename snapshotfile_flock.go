@@ -8,6 +8,20 @@ import (
 	"syscall"
 )
 
+// lockAcrossRename: the temporary file stays open, and locked, until it is
+// renamed, so no cleaner takes it for a crash's leftover meanwhile.
+const lockAcrossRename = true
+
+// discardTemp removes a temporary file that will not be renamed, then
+// closes it (unless closed): removed while still locked, so the name
+// cannot meanwhile have passed to a cleaner or to another SaveFile.
+func discardTemp(f *os.File, closed bool) {
+	os.Remove(f.Name())
+	if !closed {
+		f.Close()
+	}
+}
+
 // lockTemp takes an exclusive lock on SaveFile's new temporary file,
 // held until the file is closed; false when a cleaner removed the file
 // before the lock was taken. flock locks belong to the open file, so two
