@@ -373,10 +373,7 @@ func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
 		// Reading the index through the write transaction instead would
 		// make every later write to it copy its whole path (see txWrite):
 		// per level of a deep cascade, a cost far above the delete's.
-		arg := tx.lend(key)
-		it, err := snap.Get(t.name, a.fkIx, arg)
-		tx.giveBack(arg)
-		mustMemdb(err)
+		it := tx.prefixIn(snap, t, a.fkIx, key)
 		for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
 			cur := tx.live(t, row)
 			if cur == nil {

@@ -657,8 +657,13 @@ func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) 
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
 func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
+	return tx.prefixIn(tx.mt, t, ix, key)
+}
+
+// prefixIn is prefix read from mt: the transaction itself or its snapshot.
+func (tx *Txn) prefixIn(mt *memdb.Txn, t *table, ix string, key []byte) memdb.ResultIterator {
 	a := tx.lend(key)
-	it, err := tx.mt.Get(t.name, ix, a)
+	it, err := mt.Get(t.name, ix, a)
 	tx.giveBack(a)
 	mustMemdb(err)
 	return it
