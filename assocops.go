@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/filter"
+
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
@@ -194,8 +196,8 @@ func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error 
 
 // childPlan is the access path of a source's targets: the association's
 // index, in primary key order.
-func (tx *Txn) childPlan(a *assoc, sk []byte) func(*query.Filter, []query.Order) plan {
-	return func(_ *query.Filter, order []query.Order) plan {
+func (tx *Txn) childPlan(a *assoc, sk []byte) func(*filter.Filter, []query.Order) plan {
+	return func(_ *filter.Filter, order []query.Order) plan {
 		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
 	}
 }

@@ -1,12 +1,6 @@
 package memrel
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-
-	"github.com/memrel/memrel/query"
-)
+import "github.com/memrel/memrel/internal/errs"
 
 // Sentinel errors, grouped by when they are returned. Every error memrel
 // returns wraps one of these or is one of the typed errors below, so
@@ -16,51 +10,51 @@ var (
 	// (Sequelize's EmptyResultError): FindByPK, Update and Destroy of a
 	// missing key, an association source that is not stored, a target key
 	// given to Add or Set that matches no row.
-	ErrNotFound = errors.New("memrel: not found")
+	ErrNotFound = errs.ErrNotFound
 
 	// ErrReadOnly is returned when a write is attempted through a read
 	// transaction.
-	ErrReadOnly = errors.New("memrel: write in a read-only transaction")
+	ErrReadOnly = errs.ErrReadOnly
 
 	// ErrTxDone is returned when a transaction is used after Commit or
 	// Abort (or after its Update or View function returned), and through
 	// a nil or zero Txn.
-	ErrTxDone = errors.New("memrel: transaction has already been committed or aborted")
+	ErrTxDone = errs.ErrTxDone
 
 	// ErrWrongStore is returned when a model or association is used with a
 	// transaction of a store opened before it was defined, or from another
 	// schema, and by the methods of a nil or zero handle: a Model,
 	// HasMany or BelongsTo not made by Define, NewHasMany or Inverse, a
 	// Store not made by Open or Load, a nil Schema.
-	ErrWrongStore = errors.New("memrel: model does not belong to this store")
+	ErrWrongStore = errs.ErrWrongStore
 
 	// ErrSequenceExhausted is returned by Create when an auto-increment key
 	// has reached the largest value its type holds, as PostgreSQL's nextval
 	// fails at the end of a sequence.
-	ErrSequenceExhausted = errors.New("memrel: auto-increment sequence exhausted")
+	ErrSequenceExhausted = errs.ErrSequenceExhausted
 
 	// ErrBadKey is returned when a key has the wrong type for the field it
 	// identifies, or an instance is of the wrong model.
-	ErrBadKey = errors.New("memrel: bad key")
+	ErrBadKey = errs.ErrBadKey
 
 	// ErrBadSnapshot is returned by Load when a snapshot is truncated,
 	// corrupted, from another schema or holds values or rows no insert
 	// would store (NULL in a NOT NULL column, a broken constraint, a
 	// negative sequence); see SnapshotError. A snapshot that could not be
 	// read is not reported as bad.
-	ErrBadSnapshot = errors.New("memrel: bad snapshot")
+	ErrBadSnapshot = errs.ErrBadSnapshot
 
 	// ErrUnknownField is returned when a where clause, an order, a field
 	// selection or an option names a field the model does not have.
-	ErrUnknownField = query.ErrUnknownField
+	ErrUnknownField = errs.ErrUnknownField
 
 	// ErrBadValue is returned when a value in a where clause does not fit
 	// the type of its field.
-	ErrBadValue = query.ErrBadValue
+	ErrBadValue = errs.ErrBadValue
 
 	// ErrBadOperator is returned when a where operator does not apply to
 	// its field or has the wrong number of operands.
-	ErrBadOperator = query.ErrBadOperator
+	ErrBadOperator = errs.ErrBadOperator
 
 	// ErrDuplicateField is returned, in a *FieldError, when one call names
 	// a field twice where the two could disagree: an UpdateAll assignment
@@ -69,156 +63,53 @@ var (
 	// that load the same struct field. Naming a field twice in Fields or
 	// Order is no error, as selecting or ordering by a column twice is
 	// none in SQL.
-	ErrDuplicateField = errors.New("memrel: field named twice")
+	ErrDuplicateField = errs.ErrDuplicateField
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and
 // ErrBadOperator: it names the model, field, operator and value.
-type FieldError = query.FieldError
+type FieldError = errs.FieldError
 
 // NotFoundError names the model and key of a missing row; it wraps
 // ErrNotFound. Key is the key as the caller gave it (or as the row holds
 // it), copied: the error shares no memory with the caller or the store.
-type NotFoundError struct {
-	Model string
-	Key   any
-}
-
-// Error names the model and the missing key.
-func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("memrel: %s with key %v not found", e.Model, e.Key)
-}
-
-// Unwrap returns ErrNotFound.
-func (e *NotFoundError) Unwrap() error { return ErrNotFound }
-
-// targetError says which association a bad target key was given to. Its
-// message is built only when asked for: building it during the call would
-// format the caller's key, running the key's own String or Error method
-// inside the transaction, where one that calls back into the store
-// deadlocks.
-type targetError struct {
-	err   error
-	assoc string
-}
-
-func (e *targetError) Error() string { return e.err.Error() + " (a target of " + e.assoc + ")" }
-
-func (e *targetError) Unwrap() error { return e.err }
+type NotFoundError = errs.NotFoundError
 
 // ValidationErrorItem is one failing field of a ValidationError. Value,
 // when set, is a copy of the value the row held (a []byte is copied), so
 // writing to it changes nothing stored.
-type ValidationErrorItem struct {
-	Field   string
-	Message string
-	Value   any
-}
+type ValidationErrorItem = errs.ValidationErrorItem
 
 // ValidationError is returned when a write would store NULL in a NOT NULL
 // field (Sequelize's ValidationError). It lists every failing field.
-type ValidationError struct {
-	Model string
-	Items []ValidationErrorItem
-}
-
-// Error lists every failing field.
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Items))
-	for i, it := range e.Items {
-		parts[i] = fmt.Sprintf("%s.%s %s", e.Model, it.Field, it.Message)
-	}
-	return "memrel: validation failed: " + strings.Join(parts, "; ")
-}
+type ValidationError = errs.ValidationError
 
 // UniqueConstraintError is returned when a write would duplicate a primary
 // key or a unique field. Value is a copy of the duplicated value.
-type UniqueConstraintError struct {
-	Model  string
-	Fields []string
-	Value  any
-}
-
-// Error names the model, fields and duplicated value.
-func (e *UniqueConstraintError) Error() string {
-	return fmt.Sprintf("memrel: unique constraint violated: %s.%s = %v already exists",
-		e.Model, strings.Join(e.Fields, ","), e.Value)
-}
+type UniqueConstraintError = errs.UniqueConstraintError
 
 // ForeignKeyConstraintError is returned when a write would leave a foreign
 // key pointing at no row, or when a delete or key update is restricted by
 // children that still reference the row. Value is a copy of the foreign
 // key value (a stored child's, for a restricted delete or key change): a
 // []byte foreign key is copied, so writing to it changes nothing stored.
-type ForeignKeyConstraintError struct {
-	Model       string // the model holding the foreign key
-	ForeignKey  string
-	Value       any
-	Referenced  string // the referenced model
-	Association string // source model and alias, e.g. "Post.comments"
-	Reason      string
-}
-
-// Error names the association, the foreign key, its value and why it failed.
-func (e *ForeignKeyConstraintError) Error() string {
-	return fmt.Sprintf("memrel: foreign key constraint %s violated: %s.%s = %v %s",
-		e.Association, e.Model, e.ForeignKey, e.Value, e.Reason)
-}
+type ForeignKeyConstraintError = errs.ForeignKeyConstraintError
 
 // AssociationError is returned when an association is misused: a source
 // whose source key is NULL, a target of the wrong model.
-type AssociationError struct {
-	Association string
-	Reason      string
-}
-
-// Error names the association and the misuse.
-func (e *AssociationError) Error() string {
-	return fmt.Sprintf("memrel: association %s: %s", e.Association, e.Reason)
-}
+type AssociationError = errs.AssociationError
 
 // EagerLoadingError is returned when an include names an association whose
 // source is not the model being loaded.
-type EagerLoadingError struct {
-	Model       string
-	Association string
-}
-
-// Error names the association and the model it was included from.
-func (e *EagerLoadingError) Error() string {
-	return fmt.Sprintf("memrel: association %s is not associated to %s", e.Association, e.Model)
-}
+type EagerLoadingError = errs.EagerLoadingError
 
 // SchemaError is returned by Open for every mistake in the definitions; a
 // single Open reports all of them in Problems. Each Open returns its own
 // copy, so changing one changes no other.
-type SchemaError struct {
-	Problems []SchemaProblem
-}
+type SchemaError = errs.SchemaError
 
 // SchemaProblem is one mistake in a schema definition.
-type SchemaProblem struct {
-	Model  string
-	Field  string // may be empty
-	Reason string
-}
-
-// String renders the problem as Model.Field: reason.
-func (p SchemaProblem) String() string {
-	if p.Field == "" {
-		return p.Model + ": " + p.Reason
-	}
-	return p.Model + "." + p.Field + ": " + p.Reason
-}
-
-// Error lists every problem.
-func (e *SchemaError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.String()
-	}
-	return "memrel: invalid schema: " + strings.Join(parts, "; ")
-}
+type SchemaProblem = errs.SchemaProblem
 
 // SnapshotError says why Load or LoadFile rejected a snapshot; it wraps
 // ErrBadSnapshot and, for a row that breaks a constraint, that
@@ -228,36 +119,4 @@ func (e *SchemaError) Error() string {
 // returns an error), Err is that error and the SnapshotError does not wrap
 // ErrBadSnapshot, since the snapshot itself may be sound: errors.Is(err,
 // fs.ErrNotExist) or the reader's own error matches instead.
-type SnapshotError struct {
-	Offset int // byte offset of the problem, when known
-	Reason string
-	Err    error // the constraint error or the I/O error, if any
-	io     bool  // Err is an I/O error: the snapshot is not known to be bad
-}
-
-// Error says why the snapshot was rejected and where.
-func (e *SnapshotError) Error() string {
-	msg := "memrel: bad snapshot: " + e.Reason
-	if e.io {
-		msg = "memrel: " + e.Reason + " snapshot"
-	}
-	if e.Offset > 0 {
-		msg += fmt.Sprintf(" at byte %d", e.Offset)
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap returns ErrBadSnapshot, unless the snapshot could not be read,
-// and the constraint or I/O error.
-func (e *SnapshotError) Unwrap() []error {
-	switch {
-	case e.io:
-		return []error{e.Err}
-	case e.Err != nil:
-		return []error{ErrBadSnapshot, e.Err}
-	}
-	return []error{ErrBadSnapshot}
-}
+type SnapshotError = errs.SnapshotError

@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unsafe"
 
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/keys"
 )
 
 // kind is the base type of a column, after unwrapping nullability.
@@ -139,22 +139,22 @@ func (f *field) key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
 	}
 	switch f.kind {
 	case kInt:
-		return index.AppendInt(buf, readInt(p, f.size)), true
+		return keys.AppendInt(buf, readInt(p, f.size)), true
 	case kUint:
-		return index.AppendUint(buf, readUint(p, f.size)), true
+		return keys.AppendUint(buf, readUint(p, f.size)), true
 	case kFloat:
 		if f.size == 4 {
-			return index.AppendFloat(buf, float64(*(*float32)(p))), true
+			return keys.AppendFloat(buf, float64(*(*float32)(p))), true
 		}
-		return index.AppendFloat(buf, *(*float64)(p)), true
+		return keys.AppendFloat(buf, *(*float64)(p)), true
 	case kString:
-		return index.AppendString(buf, *(*string)(p)), true
+		return keys.AppendString(buf, *(*string)(p)), true
 	case kBool:
-		return index.AppendBool(buf, *(*bool)(p)), true
+		return keys.AppendBool(buf, *(*bool)(p)), true
 	case kTime:
-		return index.AppendTime(buf, *(*time.Time)(p)), true
+		return keys.AppendTime(buf, *(*time.Time)(p)), true
 	default:
-		return index.AppendBytes(buf, *(*[]byte)(p)), true
+		return keys.AppendBytes(buf, *(*[]byte)(p)), true
 	}
 }
 
@@ -162,21 +162,21 @@ func (f *field) key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
 func (f *field) encode(v any, buf []byte) []byte {
 	switch x := v.(type) {
 	case nil:
-		return index.AppendNull(buf)
+		return keys.AppendNull(buf)
 	case int64:
-		return index.AppendInt(buf, x)
+		return keys.AppendInt(buf, x)
 	case uint64:
-		return index.AppendUint(buf, x)
+		return keys.AppendUint(buf, x)
 	case float64:
-		return index.AppendFloat(buf, x)
+		return keys.AppendFloat(buf, x)
 	case string:
-		return index.AppendString(buf, x)
+		return keys.AppendString(buf, x)
 	case bool:
-		return index.AppendBool(buf, x)
+		return keys.AppendBool(buf, x)
 	case time.Time:
-		return index.AppendTime(buf, x)
+		return keys.AppendTime(buf, x)
 	default:
-		return index.AppendBytes(buf, x.([]byte))
+		return keys.AppendBytes(buf, x.([]byte))
 	}
 }
 
@@ -725,7 +725,7 @@ func splitWords(s string) []string {
 // decode turns a primary key encoding back into its canonical value, for
 // messages. Keys are integers or strings.
 func (f *field) decode(k []byte) any {
-	if len(k) == 0 || k[0] != index.TagValue {
+	if len(k) == 0 || k[0] != keys.TagValue {
 		return nil
 	}
 	k = k[1:]
@@ -760,7 +760,7 @@ func (f *field) decode(k []byte) any {
 func nullableKey(f *field, row unsafe.Pointer, buf []byte) []byte {
 	k, ok := f.key(row, buf)
 	if !ok {
-		return index.AppendNull(k)
+		return keys.AppendNull(k)
 	}
 	return k
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"slices"
 
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/filter"
+
+	"github.com/memrel/memrel/internal/keys"
 	"github.com/memrel/memrel/query"
 )
 
@@ -40,24 +42,24 @@ type found struct {
 
 // findRows runs o against t.
 func (tx *Txn) findRows(t *table, o *Options) (found, error) {
-	return tx.read(t, o, func(f *query.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
+	return tx.read(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // read runs o on the rows of the access path choose picks for the compiled
 // where clause: filter, order (or keep the first Offset+Limit), load the
 // includes, window and select fields.
-func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (found, error) {
+func (tx *Txn) read(t *table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
 	if o == nil {
 		o = &Options{}
 	}
 	if o.Limit < 0 || o.Offset < 0 {
 		return found{}, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
 	}
-	filter, err := query.Compile(t, o.Where)
+	flt, err := filter.Compile(t, o.Where)
 	if err != nil {
 		return found{}, err
 	}
-	sorter, err := query.CompileOrder(t, o.Order)
+	sorter, err := filter.CompileOrder(t, o.Order)
 	if err != nil {
 		return found{}, err
 	}
@@ -70,7 +72,7 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 		return found{}, err
 	}
 	var rows []any
-	p := choose(filter, o.Order)
+	p := choose(flt, o.Order)
 	// Without sorting or required includes, the first Offset+Limit matches
 	// are the answer and the walk can stop there.
 	stopAt := -1
@@ -81,7 +83,7 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 	case !p.inOrder && o.Limit > 0 && !inc.anyRequired():
 		top := newTopK(o.Offset+o.Limit, t.rowCompare(sorter))
 		p.src(func(row any) bool {
-			if filter.Match(row) {
+			if flt.Match(row) {
 				top.add(row)
 			}
 			return true
@@ -89,7 +91,7 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 		rows = top.rows()
 	default:
 		p.src(func(row any) bool {
-			if filter.Match(row) {
+			if flt.Match(row) {
 				rows = append(rows, row)
 			}
 			return stopAt < 0 || len(rows) < stopAt
@@ -117,12 +119,12 @@ func (tx *Txn) read(t *table, o *Options, choose func(*query.Filter, []query.Ord
 // countRows counts the rows matching o's Where and required includes, as
 // Sequelize's count does: Order, Limit, Offset and Fields do not apply.
 func (tx *Txn) countRows(t *table, o *Options) (int, error) {
-	return tx.count(t, o, func(f *query.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
+	return tx.count(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // count is read's counterpart: without includes it counts the rows of the
 // access path that pass the filter, copying nothing.
-func (tx *Txn) count(t *table, o *Options, choose func(*query.Filter, []query.Order) plan) (int, error) {
+func (tx *Txn) count(t *table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
 		f, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
 		return len(f.rows), err
@@ -131,13 +133,13 @@ func (tx *Txn) count(t *table, o *Options, choose func(*query.Filter, []query.Or
 	if o != nil {
 		where = o.Where
 	}
-	filter, err := query.Compile(t, where)
+	flt, err := filter.Compile(t, where)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	choose(filter, nil).src(func(row any) bool {
-		if filter.Match(row) {
+	choose(flt, nil).src(func(row any) bool {
+		if flt.Match(row) {
 			n++
 		}
 		return true
@@ -159,7 +161,7 @@ func window(rows []any, offset, limit int) []any {
 
 // rowCompare orders rows by the order, ties (and everything, without an
 // order) by ascending primary key, which makes the order total.
-func (t *table) rowCompare(s *query.Sorter) func(x, y any) int {
+func (t *table) rowCompare(s *filter.Sorter) func(x, y any) int {
 	var ka, kb []byte
 	return func(x, y any) int {
 		if s.Len() > 0 {
@@ -173,7 +175,7 @@ func (t *table) rowCompare(s *query.Sorter) func(x, y any) int {
 }
 
 // plan chooses the access path for a compiled filter and an order.
-func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
+func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
 	terms := f.Terms()
 	noOrder := len(order) == 0
 	// 1. Equality on the primary key or a unique field: point lookups.
@@ -201,20 +203,20 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 		if !ok || fd.pk || fd.unique {
 			continue
 		}
-		var keys [][]byte
+		var eqKeys [][]byte
 		switch tm.Op {
 		case query.OpEq, query.OpIn:
-			keys = tm.Keys
+			eqKeys = tm.Keys
 		case query.OpIsNull:
 			if t.partial[ix] {
 				continue
 			}
-			keys = [][]byte{index.AppendNull(nil)}
+			eqKeys = [][]byte{keys.AppendNull(nil)}
 		default:
 			continue
 		}
-		return plan{inOrder: noOrder && len(keys) <= 1, src: func(yield func(any) bool) {
-			for _, k := range keys {
+		return plan{inOrder: noOrder && len(eqKeys) <= 1, src: func(yield func(any) bool) {
+			for _, k := range eqKeys {
 				it := tx.prefix(t, ix, k)
 				for row := it.Next(); row != nil; row = it.Next() {
 					if !yield(row) {
@@ -264,13 +266,13 @@ func (tx *Txn) plan(t *table, f *query.Filter, order []query.Order) plan {
 // bounds turns a range term into an inclusive [lo, hi] on encoded keys;
 // nil means open. Strict bounds are made inclusive by the filter, which
 // re-checks every row.
-func bounds(tm query.Term) (lo, hi []byte, ok bool) {
+func bounds(tm filter.Term) (lo, hi []byte, ok bool) {
 	switch tm.Op {
 	case query.OpGt, query.OpGte:
 		return tm.Keys[0], nil, true
 	case query.OpLt, query.OpLte:
 		// Values only: NULLs (sorting last) are not below anything.
-		return []byte{index.TagValue}, tm.Keys[0], true
+		return []byte{keys.TagValue}, tm.Keys[0], true
 	case query.OpBetween:
 		return tm.Keys[0], tm.Keys[1], true
 	}

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
 )
 
 // HasMany is a one-to-many association from source model P to target model
@@ -286,7 +288,7 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 		default: // a key: encode it on the stack
 			k, err := h.a.target.keyOf(x, tb[:0])
 			if err != nil {
-				return false, &targetError{err, h.a.name}
+				return false, &errs.TargetError{Err: err, Assoc: h.a.name}
 			}
 			keys = [][]byte{k}
 		}
@@ -437,7 +439,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 		default:
 			var err error
 			if buf, err = t.keyOf(x, buf); err != nil {
-				return nil, &targetError{err, h.a.name}
+				return nil, &errs.TargetError{Err: err, Assoc: h.a.name}
 			}
 		}
 		// Capped, so a later append to buf never writes into k.

@@ -1,7 +1,7 @@
 package memrel
 
 import (
-	"github.com/memrel/memrel/query"
+	"github.com/memrel/memrel/internal/filter"
 )
 
 // incNode is a compiled Include.
@@ -9,7 +9,7 @@ type incNode struct {
 	a        *assoc
 	inverse  bool   // a belongsTo include: load the parent
 	into     string // the struct field it fills
-	filter   *query.Filter
+	filter   *filter.Filter
 	required bool
 	sub      incPlan
 }
@@ -65,7 +65,7 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 				return nil, &FieldError{Model: t.name, Field: into, Err: ErrDuplicateField}
 			}
 		}
-		filter, err := query.Compile(to, in.Where)
+		filter, err := filter.Compile(to, in.Where)
 		if err != nil {
 			return nil, err
 		}

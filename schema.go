@@ -9,7 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/hashicorp/go-memdb"
-	"github.com/memrel/memrel/index"
+	mdbix "github.com/memrel/memrel/internal/engine/memdb"
 )
 
 // Schema holds model and association definitions. Define models with
@@ -204,7 +204,7 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 	for _, f := range append([]*field{t.pk}, t.uniques...) {
 		name := t.eqIndex(f)
 		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: true, AllowMissing: true,
-			Indexer: index.Indexer{Key: t.fieldKey(f, true), Size: keyWidth(f)}}
+			Indexer: mdbix.Indexer{Key: t.fieldKey(f, true), Size: keyWidth(f)}}
 		t.ixOf[f] = name
 	}
 	for _, f := range t.fields {
@@ -233,7 +233,7 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 		if len(cols) == 1 {
 			fn = t.fieldKey(cols[0], partial)
 		}
-		ts.Indexes[name] = &memdb.IndexSchema{Name: name, AllowMissing: partial, Indexer: index.Indexer{Key: fn, Size: size}}
+		ts.Indexes[name] = &memdb.IndexSchema{Name: name, AllowMissing: partial, Indexer: mdbix.Indexer{Key: fn, Size: size}}
 	}
 	return ts
 }

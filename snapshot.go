@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
 )
 
 // Snapshot format, version 1 (all integers unsigned varints unless noted):
@@ -375,13 +377,13 @@ func (d *decoder) more() bool {
 		case errors.Is(err, io.EOF):
 			d.eof = true
 		case err != nil:
-			d.err = &SnapshotError{Offset: d.base + d.w, Reason: "reading", Err: err, io: true}
+			d.err = errs.SnapshotIO(d.base+d.w, "reading", err)
 		}
 		if n > 0 || err != nil {
 			return n > 0
 		}
 	}
-	d.err = &SnapshotError{Offset: d.base + d.w, Reason: "reading", Err: io.ErrNoProgress, io: true}
+	d.err = errs.SnapshotIO(d.base+d.w, "reading", io.ErrNoProgress)
 	return false
 }
 

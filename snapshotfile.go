@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/memrel/memrel/internal/errs"
 )
 
 // SaveFile writes a snapshot to path atomically: to a temporary file in the
@@ -175,7 +177,7 @@ func (sch *Schema) LoadFile(path string) (*Store, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &SnapshotError{Reason: "opening", Err: err, io: true}
+		return nil, errs.SnapshotIO(0, "opening", err)
 	}
 	defer f.Close()
 	return sch.Load(f)

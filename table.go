@@ -4,9 +4,11 @@ import (
 	"reflect"
 	"unsafe"
 
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/filter"
+
 	"github.com/memrel/memrel/internal/clone"
-	"github.com/memrel/memrel/query"
+	mdbix "github.com/memrel/memrel/internal/engine/memdb"
+	"github.com/memrel/memrel/internal/keys"
 )
 
 // table is the type-erased half of a model: what the engine needs to store,
@@ -50,11 +52,11 @@ type table struct {
 	partial map[string]bool
 }
 
-// Name implements query.Table.
+// Name implements filter.Table.
 func (t *table) Name() string { return t.name }
 
-// Column implements query.Table.
-func (t *table) Column(name string) (query.Column, bool) {
+// Column implements filter.Table.
+func (t *table) Column(name string) (filter.Column, bool) {
 	f, ok := t.byName[name]
 	if !ok {
 		return nil, false
@@ -62,16 +64,16 @@ func (t *table) Column(name string) (query.Column, bool) {
 	return column{t, f}, true
 }
 
-// column adapts a field to query.Column.
+// column adapts a field to filter.Column.
 type column struct {
 	t *table
 	f *field
 }
 
-// Key implements query.Column.
+// Key implements filter.Column.
 func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.key(c.t.ptr(row), buf) }
 
-// Encode implements query.Column.
+// Encode implements filter.Column.
 func (c column) Encode(v any, buf []byte) ([]byte, error) {
 	cv, err := c.f.convOperand(v)
 	if err != nil {
@@ -80,14 +82,14 @@ func (c column) Encode(v any, buf []byte) ([]byte, error) {
 	return c.f.encode(cv, buf), nil
 }
 
-// Text implements query.Column.
+// Text implements filter.Column.
 func (c column) Text(row any) (string, bool) {
 	v := c.f.get(c.t.ptr(row))
 	s, ok := v.(string)
 	return s, ok
 }
 
-// IsText implements query.Column.
+// IsText implements filter.Column.
 func (c column) IsText() bool { return c.f.kind == kString }
 
 // own makes a freshly copied row share nothing with its source.
@@ -109,15 +111,15 @@ func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
 	switch k := key.(type) {
 	case int64:
 		if t.pk.kind == kInt && t.pk.size == 8 {
-			return index.AppendInt(buf, k), nil
+			return keys.AppendInt(buf, k), nil
 		}
 	case int:
 		if t.pk.kind == kInt && t.pk.size == 8 {
-			return index.AppendInt(buf, int64(k)), nil
+			return keys.AppendInt(buf, int64(k)), nil
 		}
 	case string:
 		if t.pk.kind == kString {
-			return index.AppendString(buf, k), nil
+			return keys.AppendString(buf, k), nil
 		}
 	case nil:
 		return nil, &FieldError{Model: t.name, Field: t.pk.name, Err: ErrBadKey}
@@ -133,14 +135,14 @@ func (t *table) keyOf(key any, buf []byte) ([]byte, error) {
 // from unique indexes (PostgreSQL never calls two NULLs duplicates) and
 // from partial ones (skipNull), and stored under the NULL tag elsewhere,
 // where it sorts last.
-func (t *table) fieldKey(f *field, skipNull bool) index.Func {
+func (t *table) fieldKey(f *field, skipNull bool) mdbix.Func {
 	return func(obj any, buf []byte) ([]byte, bool) {
 		k, ok := f.key(t.ptr(obj), buf)
 		if !ok {
 			if skipNull {
 				return nil, false
 			}
-			return index.AppendNull(buf), true
+			return keys.AppendNull(buf), true
 		}
 		return k, true
 	}
@@ -148,7 +150,7 @@ func (t *table) fieldKey(f *field, skipNull bool) index.Func {
 
 // compoundKey builds the index function of several columns; a partial one
 // leaves out rows whose last column is NULL.
-func (t *table) compoundKey(fs []*field, partial bool) index.Func {
+func (t *table) compoundKey(fs []*field, partial bool) mdbix.Func {
 	last := fs[len(fs)-1]
 	return func(obj any, buf []byte) ([]byte, bool) {
 		p := t.ptr(obj)
@@ -159,7 +161,7 @@ func (t *table) compoundKey(fs []*field, partial bool) index.Func {
 			var ok bool
 			buf, ok = f.key(p, buf)
 			if !ok {
-				buf = index.AppendNull(buf)
+				buf = keys.AppendNull(buf)
 			}
 		}
 		return buf, true

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/go-memdb"
-	"github.com/memrel/memrel/index"
+	mdbix "github.com/memrel/memrel/internal/engine/memdb"
 )
 
 // Txn is a transaction on a [Store], from [Store.Begin], [Store.Update] or
@@ -43,7 +43,7 @@ type Txn struct {
 	// lookup, so concurrent reads of a shared read transaction never share
 	// them (see lend).
 	argLent atomic.Bool
-	arg     index.Arg
+	arg     mdbix.Arg
 	argBuf  [40]byte
 	// w is the state only a write transaction needs, handed on from one
 	// write transaction to the next (Store.spare); a read transaction,
@@ -567,9 +567,9 @@ func (tx *Txn) logChange(c change) {
 // transaction may run on several goroutines: the first takes the scratch
 // Arg, one that finds it lent gets a copy of its own, which allocates only
 // while goroutines share the transaction.
-func (tx *Txn) lend(key []byte) *index.Arg {
+func (tx *Txn) lend(key []byte) *mdbix.Arg {
 	if !tx.write && !tx.argLent.CompareAndSwap(false, true) {
-		return &index.Arg{Key: append(make([]byte, 0, len(key)), key...)}
+		return &mdbix.Arg{Key: append(make([]byte, 0, len(key)), key...)}
 	}
 	if tx.arg.Key == nil {
 		tx.arg.Key = tx.argBuf[:0]
@@ -579,7 +579,7 @@ func (tx *Txn) lend(key []byte) *index.Arg {
 }
 
 // giveBack ends the loan of a lent Arg.
-func (tx *Txn) giveBack(a *index.Arg) {
+func (tx *Txn) giveBack(a *mdbix.Arg) {
 	if a == &tx.arg && !tx.write {
 		tx.argLent.Store(false)
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	iradix "github.com/hashicorp/go-immutable-radix"
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/keys"
 )
 
 // BenchmarkFloorCount is the floor under every go-memdb-based Count: the
@@ -25,7 +25,7 @@ func BenchmarkFloorCount(b *testing.B) {
 			tx := iradix.New().Txn()
 			for post := int64(1); post <= p; post++ {
 				for c := FirstComment(post); c < FirstComment(post)+K; c++ {
-					tx.Insert(index.AppendInt(index.AppendInt(nil, post), c), c)
+					tx.Insert(keys.AppendInt(keys.AppendInt(nil, post), c), c)
 				}
 			}
 			root := tx.Commit().Root()
@@ -33,7 +33,7 @@ func BenchmarkFloorCount(b *testing.B) {
 			n := 0
 			for i := range int64(b.N) {
 				it := root.Iterator()
-				it.SeekPrefix(index.AppendInt(nil, perm(i, p)+1))
+				it.SeekPrefix(keys.AppendInt(nil, perm(i, p)+1))
 				for _, _, ok := it.Next(); ok; _, _, ok = it.Next() {
 					n++
 				}

@@ -76,6 +76,23 @@ func (c Cond) Op() Op { return c.op }
 // Field returns the field a comparison tests, or "" for And, Or and Not.
 func (c Cond) Field() string { return c.field }
 
+// NumValues returns the number of values a comparison holds (none for
+// IsNull, NotNull, And, Or and Not).
+func (c Cond) NumValues() int { return len(c.values) }
+
+// Value returns the i-th value of a comparison, as the Cond keeps it: a
+// nil pointer given to the constructor is nil (NULL), any other pointer
+// the value it pointed at. A slice or map comes back as a copy, so
+// changing it cannot change the Cond.
+func (c Cond) Value(i int) any { return clone.Value(c.values[i]) }
+
+// NumConds returns the number of conditions And, Or and Not combine (one
+// for Not, none for a comparison).
+func (c Cond) NumConds() int { return len(c.conds) }
+
+// Sub returns the i-th condition And, Or or Not combines.
+func (c Cond) Sub(i int) Cond { return c.conds[i] }
+
 // IsZero reports whether c is the zero Cond, which matches every row.
 func (c Cond) IsZero() bool { return c.op == OpAll }
 
@@ -106,6 +123,20 @@ func operand(v any) any {
 		return clone.Value(v)
 	}
 	return v
+}
+
+// Make builds a Cond from its parts, as a decoder of where clauses kept
+// or sent as data needs (the constructors below are the usual way). It
+// copies values and conds as the constructors do. A Cond no constructor
+// could build, an operator with the wrong number of values say, is
+// refused with ErrBadOperator when a read compiles it.
+func Make(op Op, field string, values []any, conds ...Cond) Cond {
+	c := cmp(op, field, values...)
+	if len(values) == 0 {
+		c.values = nil
+	}
+	c.conds = own(conds)
+	return c
 }
 
 // Eq matches rows whose field equals v; a nil v means IS NULL.

@@ -1,9 +1,10 @@
-package query
+package filter
 
 import (
 	"bytes"
 	stdcmp "cmp"
 	"fmt"
+	"github.com/memrel/memrel/query"
 	"slices"
 	"strings"
 	"testing"
@@ -54,13 +55,14 @@ func refInt(v any) int64 {
 	panic(fmt.Sprintf("refInt %T", v))
 }
 
-func refEval(c Cond, row fakeRow) tri {
-	switch c.op {
-	case OpAll:
+func refEval(c query.Cond, row fakeRow) tri {
+	switch c.Op() {
+	case query.OpAll:
 		return triTrue
-	case OpAnd:
+	case query.OpAnd:
 		r := triTrue
-		for _, sub := range c.conds {
+		for i := range c.NumConds() {
+			sub := c.Sub(i)
 			switch refEval(sub, row) {
 			case triFalse:
 				return triFalse
@@ -69,9 +71,10 @@ func refEval(c Cond, row fakeRow) tri {
 			}
 		}
 		return r
-	case OpOr:
+	case query.OpOr:
 		r := triFalse
-		for _, sub := range c.conds {
+		for i := range c.NumConds() {
+			sub := c.Sub(i)
 			switch refEval(sub, row) {
 			case triTrue:
 				return triTrue
@@ -80,42 +83,43 @@ func refEval(c Cond, row fakeRow) tri {
 			}
 		}
 		return r
-	case OpNot:
-		return refNot(refEval(c.conds[0], row))
+	case query.OpNot:
+		return refNot(refEval(c.Sub(0), row))
 	}
-	v := row[c.field]
+	v := row[c.Field()]
 	switch {
-	case c.op == OpIsNull, c.op == OpEq && c.values[0] == nil:
+	case c.Op() == query.OpIsNull, c.Op() == query.OpEq && c.Value(0) == nil:
 		return refBool(v == nil)
-	case c.op == OpNotNull, c.op == OpNe && c.values[0] == nil:
+	case c.Op() == query.OpNotNull, c.Op() == query.OpNe && c.Value(0) == nil:
 		return refBool(v != nil)
-	case c.op == OpNotIn && len(c.values) == 0:
+	case c.Op() == query.OpNotIn && c.NumValues() == 0:
 		return triTrue // Sequelize drops an empty NOT IN
 	case v == nil:
 		return triUnknown
 	}
-	switch c.op {
-	case OpEq:
-		return refBool(refCmp(v, c.values[0]) == 0)
-	case OpNe:
-		return refBool(refCmp(v, c.values[0]) != 0)
-	case OpGt:
-		return refBool(refCmp(v, c.values[0]) > 0)
-	case OpGte:
-		return refBool(refCmp(v, c.values[0]) >= 0)
-	case OpLt:
-		return refBool(refCmp(v, c.values[0]) < 0)
-	case OpLte:
-		return refBool(refCmp(v, c.values[0]) <= 0)
-	case OpBetween:
-		return refBool(refCmp(v, c.values[0]) >= 0 && refCmp(v, c.values[1]) <= 0)
-	case OpIn, OpNotIn:
+	switch c.Op() {
+	case query.OpEq:
+		return refBool(refCmp(v, c.Value(0)) == 0)
+	case query.OpNe:
+		return refBool(refCmp(v, c.Value(0)) != 0)
+	case query.OpGt:
+		return refBool(refCmp(v, c.Value(0)) > 0)
+	case query.OpGte:
+		return refBool(refCmp(v, c.Value(0)) >= 0)
+	case query.OpLt:
+		return refBool(refCmp(v, c.Value(0)) < 0)
+	case query.OpLte:
+		return refBool(refCmp(v, c.Value(0)) <= 0)
+	case query.OpBetween:
+		return refBool(refCmp(v, c.Value(0)) >= 0 && refCmp(v, c.Value(1)) <= 0)
+	case query.OpIn, query.OpNotIn:
 		// x IN (a, b, ...) is x = a OR x = b OR ...; an empty list is IN (NULL).
 		r := triFalse
-		if len(c.values) == 0 {
+		if c.NumValues() == 0 {
 			r = triUnknown
 		}
-		for _, e := range c.values {
+		for i := range c.NumValues() {
+			e := c.Value(i)
 			switch {
 			case e == nil:
 				if r == triFalse {
@@ -125,18 +129,18 @@ func refEval(c Cond, row fakeRow) tri {
 				r = triTrue
 			}
 		}
-		if c.op == OpNotIn {
+		if c.Op() == query.OpNotIn {
 			return refNot(r)
 		}
 		return r
-	case OpLike:
-		return refBool(likeRegexp(c.values[0].(string)).MatchString(v.(string)))
-	case OpILike:
-		return refBool(likeRegexp(strings.ToLower(c.values[0].(string))).MatchString(strings.ToLower(v.(string))))
-	case OpStartsWith:
-		return refBool(strings.HasPrefix(v.(string), c.values[0].(string)))
+	case query.OpLike:
+		return refBool(likeRegexp(c.Value(0).(string)).MatchString(v.(string)))
+	case query.OpILike:
+		return refBool(likeRegexp(strings.ToLower(c.Value(0).(string))).MatchString(strings.ToLower(v.(string))))
+	case query.OpStartsWith:
+		return refBool(strings.HasPrefix(v.(string), c.Value(0).(string)))
 	}
-	panic("refEval: " + c.op.String())
+	panic("refEval: " + c.Op().String())
 }
 
 var (
@@ -155,67 +159,67 @@ func propValue(t *rapid.T, field string, nullOK bool, label string) any {
 	return propString.Draw(t, label)
 }
 
-func propLeaf(t *rapid.T) Cond {
+func propLeaf(t *rapid.T) query.Cond {
 	field := rapid.SampledFrom([]string{"n", "s"}).Draw(t, "field")
-	ops := []Op{OpEq, OpNe, OpGt, OpGte, OpLt, OpLte, OpIn, OpNotIn, OpBetween, OpIsNull, OpNotNull}
+	ops := []query.Op{query.OpEq, query.OpNe, query.OpGt, query.OpGte, query.OpLt, query.OpLte, query.OpIn, query.OpNotIn, query.OpBetween, query.OpIsNull, query.OpNotNull}
 	if field == "s" {
-		ops = append(ops, OpLike, OpILike, OpStartsWith)
+		ops = append(ops, query.OpLike, query.OpILike, query.OpStartsWith)
 	}
 	switch op := rapid.SampledFrom(ops).Draw(t, "op"); op {
-	case OpEq:
-		return Eq(field, propValue(t, field, true, "v"))
-	case OpNe:
-		return Ne(field, propValue(t, field, true, "v"))
-	case OpGt:
-		return Gt(field, propValue(t, field, false, "v"))
-	case OpGte:
-		return Gte(field, propValue(t, field, false, "v"))
-	case OpLt:
-		return Lt(field, propValue(t, field, false, "v"))
-	case OpLte:
-		return Lte(field, propValue(t, field, false, "v"))
-	case OpBetween:
-		return Between(field, propValue(t, field, false, "lo"), propValue(t, field, false, "hi"))
-	case OpIn, OpNotIn:
+	case query.OpEq:
+		return query.Eq(field, propValue(t, field, true, "v"))
+	case query.OpNe:
+		return query.Ne(field, propValue(t, field, true, "v"))
+	case query.OpGt:
+		return query.Gt(field, propValue(t, field, false, "v"))
+	case query.OpGte:
+		return query.Gte(field, propValue(t, field, false, "v"))
+	case query.OpLt:
+		return query.Lt(field, propValue(t, field, false, "v"))
+	case query.OpLte:
+		return query.Lte(field, propValue(t, field, false, "v"))
+	case query.OpBetween:
+		return query.Between(field, propValue(t, field, false, "lo"), propValue(t, field, false, "hi"))
+	case query.OpIn, query.OpNotIn:
 		n := rapid.IntRange(0, 3).Draw(t, "len")
 		vs := make([]any, n)
 		for i := range vs {
 			vs[i] = propValue(t, field, true, fmt.Sprintf("v%d", i))
 		}
-		if op == OpIn {
-			return In(field, vs...)
+		if op == query.OpIn {
+			return query.In(field, vs...)
 		}
-		return NotIn(field, vs...)
-	case OpIsNull:
-		return IsNull(field)
-	case OpNotNull:
-		return NotNull(field)
-	case OpLike:
-		return Like(field, likePattern.Draw(t, "pattern"))
-	case OpILike:
-		return ILike(field, likePattern.Draw(t, "pattern"))
+		return query.NotIn(field, vs...)
+	case query.OpIsNull:
+		return query.IsNull(field)
+	case query.OpNotNull:
+		return query.NotNull(field)
+	case query.OpLike:
+		return query.Like(field, likePattern.Draw(t, "pattern"))
+	case query.OpILike:
+		return query.ILike(field, likePattern.Draw(t, "pattern"))
 	default:
-		return StartsWith(field, propString.Draw(t, "prefix"))
+		return query.StartsWith(field, propString.Draw(t, "prefix"))
 	}
 }
 
-func propCond(t *rapid.T, depth int) Cond {
+func propCond(t *rapid.T, depth int) query.Cond {
 	kind := 0
 	if depth > 0 {
 		kind = rapid.IntRange(0, 3).Draw(t, "kind")
 	}
 	switch kind {
 	case 1, 2:
-		subs := make([]Cond, rapid.IntRange(0, 3).Draw(t, "arity"))
+		subs := make([]query.Cond, rapid.IntRange(0, 3).Draw(t, "arity"))
 		for i := range subs {
 			subs[i] = propCond(t, depth-1)
 		}
 		if kind == 1 {
-			return And(subs...)
+			return query.And(subs...)
 		}
-		return Or(subs...)
+		return query.Or(subs...)
 	case 3:
-		return Not(propCond(t, depth-1))
+		return query.Not(propCond(t, depth-1))
 	}
 	return propLeaf(t)
 }
@@ -234,26 +238,26 @@ func propRow(t *rapid.T, id int) fakeRow {
 // termHolds reports whether row satisfies one index term, from its key.
 func termHolds(tm Term, row fakeRow) bool {
 	k, ok := fakePosts.cols[tm.Field].Key(row, nil)
-	if tm.Op == OpIsNull {
+	if tm.Op == query.OpIsNull {
 		return !ok
 	}
 	if !ok {
 		return false
 	}
 	switch tm.Op {
-	case OpEq:
+	case query.OpEq:
 		return bytes.Equal(k, tm.Keys[0])
-	case OpIn:
+	case query.OpIn:
 		return slices.ContainsFunc(tm.Keys, func(c []byte) bool { return bytes.Equal(k, c) })
-	case OpGt:
+	case query.OpGt:
 		return bytes.Compare(k, tm.Keys[0]) > 0
-	case OpGte:
+	case query.OpGte:
 		return bytes.Compare(k, tm.Keys[0]) >= 0
-	case OpLt:
+	case query.OpLt:
 		return bytes.Compare(k, tm.Keys[0]) < 0
-	case OpLte:
+	case query.OpLte:
 		return bytes.Compare(k, tm.Keys[0]) <= 0
-	case OpBetween:
+	case query.OpBetween:
 		return bytes.Compare(k, tm.Keys[0]) >= 0 && bytes.Compare(k, tm.Keys[1]) <= 0
 	}
 	panic("term op " + tm.Op.String())
@@ -267,8 +271,8 @@ func TestCompileMatchesReference(t *testing.T) {
 		f, err := Compile(fakePosts, c)
 		require.NoError(t, err)
 		for _, tm := range f.Terms() {
-			require.Contains(t, []Op{OpEq, OpIn, OpIsNull, OpGt, OpGte, OpLt, OpLte, OpBetween}, tm.Op)
-			require.True(t, slices.IsSortedFunc(tm.Keys, bytes.Compare) || tm.Op == OpBetween)
+			require.Contains(t, []query.Op{query.OpEq, query.OpIn, query.OpIsNull, query.OpGt, query.OpGte, query.OpLt, query.OpLte, query.OpBetween}, tm.Op)
+			require.True(t, slices.IsSortedFunc(tm.Keys, bytes.Compare) || tm.Op == query.OpBetween)
 		}
 		for i := range 6 {
 			row := propRow(t, i)
@@ -277,7 +281,7 @@ func TestCompileMatchesReference(t *testing.T) {
 			// Matching twice gives the same answer (scratch buffers reused).
 			require.Equal(t, want, f.Match(row))
 			// NOT flips true and false but keeps unknown.
-			nf, err := Compile(fakePosts, Not(c))
+			nf, err := Compile(fakePosts, query.Not(c))
 			require.NoError(t, err)
 			require.Equal(t, refEval(c, row) == triFalse, nf.Match(row), "NOT, row %v", row)
 			if want {

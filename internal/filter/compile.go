@@ -1,7 +1,9 @@
-package query
+package filter
 
 import (
 	"bytes"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/query"
 
 	"github.com/memrel/memrel/internal/clone"
 )
@@ -41,7 +43,7 @@ const (
 // encoded constants, sorted and deduplicated for In.
 type Term struct {
 	Field string
-	Op    Op
+	Op    query.Op
 	Keys  [][]byte
 }
 
@@ -65,7 +67,7 @@ func (f *Filter) Terms() []Term {
 
 // Compile checks c against t and returns its filter. Unknown fields, values
 // of the wrong type and misused operators are *FieldError.
-func Compile(t Table, c Cond) (*Filter, error) {
+func Compile(t Table, c query.Cond) (*Filter, error) {
 	if c.IsZero() {
 		return nil, nil // a nil *Filter matches every row
 	}
@@ -78,20 +80,21 @@ func Compile(t Table, c Cond) (*Filter, error) {
 	return f, nil
 }
 
-func compile(t Table, c Cond, f *Filter, top bool) (func(any) tri, error) {
-	switch c.op {
-	case OpAll:
+func compile(t Table, c query.Cond, f *Filter, top bool) (func(any) tri, error) {
+	switch c.Op() {
+	case query.OpAll:
 		return func(any) tri { return triTrue }, nil
-	case OpAnd, OpOr:
-		subs := make([]func(any) tri, 0, len(c.conds))
-		for _, sub := range c.conds {
-			e, err := compile(t, sub, f, top && c.op == OpAnd)
+	case query.OpAnd, query.OpOr:
+		subs := make([]func(any) tri, 0, c.NumConds())
+		for i := range c.NumConds() {
+			sub := c.Sub(i)
+			e, err := compile(t, sub, f, top && c.Op() == query.OpAnd)
 			if err != nil {
 				return nil, err
 			}
 			subs = append(subs, e)
 		}
-		if c.op == OpAnd {
+		if c.Op() == query.OpAnd {
 			return func(row any) tri {
 				r := triTrue
 				for _, e := range subs {
@@ -117,11 +120,11 @@ func compile(t Table, c Cond, f *Filter, top bool) (func(any) tri, error) {
 			}
 			return r
 		}, nil
-	case OpNot:
-		if len(c.conds) != 1 {
-			return nil, &FieldError{Model: t.Name(), Op: c.op, Err: ErrBadOperator}
+	case query.OpNot:
+		if c.NumConds() != 1 {
+			return nil, &errs.FieldError{Model: t.Name(), Op: c.Op(), Err: errs.ErrBadOperator}
 		}
-		e, err := compile(t, c.conds[0], f, false)
+		e, err := compile(t, c.Sub(0), f, false)
 		if err != nil {
 			return nil, err
 		}
@@ -135,35 +138,35 @@ func compile(t Table, c Cond, f *Filter, top bool) (func(any) tri, error) {
 			return triUnknown
 		}, nil
 	}
-	col, ok := t.Column(c.field)
+	col, ok := t.Column(c.Field())
 	if !ok {
-		return nil, &FieldError{Model: t.Name(), Field: c.field, Op: c.op, Err: ErrUnknownField}
+		return nil, &errs.FieldError{Model: t.Name(), Field: c.Field(), Op: c.Op(), Err: errs.ErrUnknownField}
 	}
 	return compileLeaf(t, col, c, f, top)
 }
 
-func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tri, error) {
+func compileLeaf(t Table, col Column, c query.Cond, f *Filter, top bool) (func(any) tri, error) {
 	bad := func(v any, err error) error {
-		return &FieldError{Model: t.Name(), Field: c.field, Op: c.op, Value: clone.Value(v), Err: err}
+		return &errs.FieldError{Model: t.Name(), Field: c.Field(), Op: c.Op(), Value: clone.Value(v), Err: err}
 	}
-	if n := arity(c.op); n == -2 || (n >= 0 && len(c.values) != n) {
-		return nil, bad(nil, ErrBadOperator)
+	if n := arity(c.Op()); n == -2 || (n >= 0 && c.NumValues() != n) {
+		return nil, bad(nil, errs.ErrBadOperator)
 	}
 	// Eq/Ne with nil are IS NULL / IS NOT NULL, as in Sequelize.
-	op := c.op
-	if (op == OpEq || op == OpNe) && c.values[0] == nil {
-		if op == OpEq {
-			op = OpIsNull
+	op := c.Op()
+	if (op == query.OpEq || op == query.OpNe) && c.Value(0) == nil {
+		if op == query.OpEq {
+			op = query.OpIsNull
 		} else {
-			op = OpNotNull
+			op = query.OpNotNull
 		}
 	}
 	var scratch []byte
 	switch op {
-	case OpIsNull, OpNotNull:
-		want := op == OpIsNull
+	case query.OpIsNull, query.OpNotNull:
+		want := op == query.OpIsNull
 		if top && want {
-			f.terms = append(f.terms, Term{Field: c.field, Op: OpIsNull})
+			f.terms = append(f.terms, Term{Field: c.Field(), Op: query.OpIsNull})
 		}
 		return func(row any) tri {
 			var null bool
@@ -173,16 +176,16 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 			}
 			return triFalse
 		}, nil
-	case OpLike, OpILike, OpStartsWith:
+	case query.OpLike, query.OpILike, query.OpStartsWith:
 		if !col.IsText() {
-			return nil, bad(c.values[0], ErrBadOperator)
+			return nil, bad(c.Value(0), errs.ErrBadOperator)
 		}
-		p, ok := c.values[0].(string)
+		p, ok := c.Value(0).(string)
 		if !ok {
-			return nil, bad(c.values[0], ErrBadValue)
+			return nil, bad(c.Value(0), errs.ErrBadValue)
 		}
-		fold := op == OpILike
-		if op == OpStartsWith {
+		fold := op == query.OpILike
+		if op == query.OpStartsWith {
 			p = escapeLike(p) + "%"
 		}
 		if fold {
@@ -190,7 +193,7 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 		}
 		toks, ok := compileLike(p)
 		if !ok {
-			return nil, bad(c.values[0], ErrBadValue)
+			return nil, bad(c.Value(0), errs.ErrBadValue)
 		}
 		return func(row any) tri {
 			s, ok := col.Text(row)
@@ -205,30 +208,31 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 			}
 			return triFalse
 		}, nil
-	case OpIn, OpNotIn:
+	case query.OpIn, query.OpNotIn:
 		// Sequelize sends an empty In as IN (NULL), unknown for every row,
 		// and drops an empty NotIn, which then matches every row.
-		if op == OpNotIn && len(c.values) == 0 {
+		if op == query.OpNotIn && c.NumValues() == 0 {
 			return func(any) tri { return triTrue }, nil
 		}
-		keys := make([][]byte, 0, len(c.values))
-		hasNull := len(c.values) == 0
-		for _, v := range c.values {
+		keys := make([][]byte, 0, c.NumValues())
+		hasNull := c.NumValues() == 0
+		for i := range c.NumValues() {
+			v := c.Value(i)
 			if v == nil {
 				hasNull = true
 				continue
 			}
 			k, err := col.Encode(v, nil)
 			if err != nil {
-				return nil, bad(v, ErrBadValue)
+				return nil, bad(v, errs.ErrBadValue)
 			}
 			keys = append(keys, k)
 		}
 		keys = sortKeys(keys)
-		if op == OpIn && top {
-			f.terms = append(f.terms, Term{Field: c.field, Op: OpIn, Keys: keys})
+		if op == query.OpIn && top {
+			f.terms = append(f.terms, Term{Field: c.Field(), Op: query.OpIn, Keys: keys})
 		}
-		in := op == OpIn
+		in := op == query.OpIn
 		return func(row any) tri {
 			var null bool
 			scratch, null = keyOf(col, row, scratch)
@@ -251,19 +255,20 @@ func compileLeaf(t Table, col Column, c Cond, f *Filter, top bool) (func(any) tr
 		}, nil
 	}
 	// Comparisons with one or two constants.
-	keys := make([][]byte, len(c.values))
-	for i, v := range c.values {
+	keys := make([][]byte, c.NumValues())
+	for i := range c.NumValues() {
+		v := c.Value(i)
 		if v == nil {
-			return nil, bad(v, ErrBadValue)
+			return nil, bad(v, errs.ErrBadValue)
 		}
 		k, err := col.Encode(v, nil)
 		if err != nil {
-			return nil, bad(v, ErrBadValue)
+			return nil, bad(v, errs.ErrBadValue)
 		}
 		keys[i] = k
 	}
-	if top && op != OpNe {
-		f.terms = append(f.terms, Term{Field: c.field, Op: op, Keys: keys})
+	if top && op != query.OpNe {
+		f.terms = append(f.terms, Term{Field: c.Field(), Op: op, Keys: keys})
 	}
 	test := compareTest(op)
 	return func(row any) tri {
@@ -285,19 +290,19 @@ func keyOf(col Column, row any, scratch []byte) ([]byte, bool) {
 	return k, !ok
 }
 
-func compareTest(op Op) func(k []byte, c [][]byte) bool {
+func compareTest(op query.Op) func(k []byte, c [][]byte) bool {
 	switch op {
-	case OpEq:
+	case query.OpEq:
 		return func(k []byte, c [][]byte) bool { return bytes.Equal(k, c[0]) }
-	case OpNe:
+	case query.OpNe:
 		return func(k []byte, c [][]byte) bool { return !bytes.Equal(k, c[0]) }
-	case OpGt:
+	case query.OpGt:
 		return func(k []byte, c [][]byte) bool { return bytes.Compare(k, c[0]) > 0 }
-	case OpGte:
+	case query.OpGte:
 		return func(k []byte, c [][]byte) bool { return bytes.Compare(k, c[0]) >= 0 }
-	case OpLt:
+	case query.OpLt:
 		return func(k []byte, c [][]byte) bool { return bytes.Compare(k, c[0]) < 0 }
-	case OpLte:
+	case query.OpLte:
 		return func(k []byte, c [][]byte) bool { return bytes.Compare(k, c[0]) <= 0 }
 	default: // OpBetween
 		return func(k []byte, c [][]byte) bool {
@@ -308,15 +313,15 @@ func compareTest(op Op) func(k []byte, c [][]byte) bool {
 
 // arity is the number of values an operator takes: -1 for a list, -2 for an
 // operator that is not a comparison.
-func arity(op Op) int {
+func arity(op query.Op) int {
 	switch op {
-	case OpIsNull, OpNotNull:
+	case query.OpIsNull, query.OpNotNull:
 		return 0
-	case OpEq, OpNe, OpGt, OpGte, OpLt, OpLte, OpLike, OpILike, OpStartsWith:
+	case query.OpEq, query.OpNe, query.OpGt, query.OpGte, query.OpLt, query.OpLte, query.OpLike, query.OpILike, query.OpStartsWith:
 		return 1
-	case OpBetween:
+	case query.OpBetween:
 		return 2
-	case OpIn, OpNotIn:
+	case query.OpIn, query.OpNotIn:
 		return -1
 	}
 	return -2

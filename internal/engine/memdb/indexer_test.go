@@ -1,15 +1,16 @@
-package index
+package memdb
 
 import (
+	"github.com/memrel/memrel/internal/keys"
 	"testing"
 
-	memdb "github.com/hashicorp/go-memdb"
+	gomemdb "github.com/hashicorp/go-memdb"
 	"github.com/stretchr/testify/require"
 )
 
 var (
-	_ memdb.SingleIndexer = Indexer{}
-	_ memdb.PrefixIndexer = Indexer{}
+	_ gomemdb.SingleIndexer = Indexer{}
+	_ gomemdb.PrefixIndexer = Indexer{}
 )
 
 type ixRow struct {
@@ -22,18 +23,18 @@ func ixName(obj any, buf []byte) ([]byte, bool) {
 	if r.Name == nil {
 		return buf, false
 	}
-	return AppendString(buf, *r.Name), true
+	return keys.AppendString(buf, *r.Name), true
 }
 
 func ixNameOrNull(obj any, buf []byte) ([]byte, bool) {
 	r := obj.(*ixRow)
 	if r.Name == nil {
-		return AppendNull(buf), true
+		return keys.AppendNull(buf), true
 	}
-	return AppendString(buf, *r.Name), true
+	return keys.AppendString(buf, *r.Name), true
 }
 
-func ixID(obj any, buf []byte) ([]byte, bool) { return AppendInt(buf, obj.(*ixRow).ID), true }
+func ixID(obj any, buf []byte) ([]byte, bool) { return keys.AppendInt(buf, obj.(*ixRow).ID), true }
 
 func TestIndexerFromObject(t *testing.T) {
 	name := "a\x00b"
@@ -44,10 +45,10 @@ func TestIndexerFromObject(t *testing.T) {
 		wantOK bool
 		want   []byte
 	}{
-		{"value", ixName, &ixRow{Name: &name}, true, AppendString(nil, name)},
+		{"value", ixName, &ixRow{Name: &name}, true, keys.AppendString(nil, name)},
 		{"NULL has no key", ixName, &ixRow{}, false, nil},
-		{"NULL as a key", ixNameOrNull, &ixRow{}, true, AppendNull(nil)},
-		{"int", ixID, &ixRow{ID: -7}, true, AppendInt(nil, -7)},
+		{"NULL as a key", ixNameOrNull, &ixRow{}, true, keys.AppendNull(nil)},
+		{"int", ixID, &ixRow{ID: -7}, true, keys.AppendInt(nil, -7)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestIndexerFromObject(t *testing.T) {
 }
 
 func TestIndexerFromArgs(t *testing.T) {
-	key := AppendInt(nil, 3)
+	key := keys.AppendInt(nil, 3)
 	tests := []struct {
 		name    string
 		args    []any
@@ -72,8 +73,8 @@ func TestIndexerFromArgs(t *testing.T) {
 		{"encoded key", []any{key}, key, ""},
 		{"key in an Arg", []any{&Arg{Key: key}}, key, ""},
 		{"empty Arg", []any{&Arg{}}, nil, ""},
-		{"nil Arg", []any{(*Arg)(nil)}, nil, "got *index.Arg"},
-		{"Arg by value", []any{Arg{Key: key}}, nil, "got index.Arg"},
+		{"nil Arg", []any{(*Arg)(nil)}, nil, "got *memdb.Arg"},
+		{"Arg by value", []any{Arg{Key: key}}, nil, "got memdb.Arg"},
 		{"empty key", []any{[]byte{}}, []byte{}, ""},
 		{"no args", nil, nil, "got 0 arguments"},
 		{"two args", []any{key, key}, nil, "got 2 arguments"},
@@ -109,14 +110,14 @@ func TestIndexerFromArgs(t *testing.T) {
 // stores (key, primary key), and a lookup by one encoded key must find
 // exactly the rows with that value, never those whose value extends it.
 func TestIndexerMemdb(t *testing.T) {
-	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
-		"row": {Name: "row", Indexes: map[string]*memdb.IndexSchema{
+	schema := &gomemdb.DBSchema{Tables: map[string]*gomemdb.TableSchema{
+		"row": {Name: "row", Indexes: map[string]*gomemdb.IndexSchema{
 			"id":     {Name: "id", Unique: true, Indexer: Indexer{Key: ixID}},
 			"name":   {Name: "name", AllowMissing: true, Indexer: Indexer{Key: ixName}},
 			"byNull": {Name: "byNull", Indexer: Indexer{Key: ixNameOrNull}},
 		}},
 	}}
-	db, err := memdb.NewMemDB(schema)
+	db, err := gomemdb.NewMemDB(schema)
 	require.NoError(t, err)
 	names := []*string{ixPtr("a"), ixPtr("a\x00"), ixPtr("ab"), ixPtr(""), nil, ixPtr("a"), ixPtr("\x00"), nil, ixPtr("a\x00\x00")}
 	txn := db.Txn(true)
@@ -125,7 +126,7 @@ func TestIndexerMemdb(t *testing.T) {
 	}
 	txn.Commit()
 
-	ids := func(it memdb.ResultIterator, err error) []int64 {
+	ids := func(it gomemdb.ResultIterator, err error) []int64 {
 		t.Helper()
 		require.NoError(t, err)
 		var out []int64
@@ -141,16 +142,16 @@ func TestIndexerMemdb(t *testing.T) {
 		key   []byte
 		want  []int64
 	}{
-		{"a", "name", AppendString(nil, "a"), []int64{-3, 2}},
-		{"a prefix seek", "name_prefix", AppendString(nil, "a"), []int64{-3, 2}},
-		{"a NUL", "name", AppendString(nil, "a\x00"), []int64{-2}},
-		{"empty", "name", AppendString(nil, ""), []int64{0}},
-		{"NUL", "name", AppendString(nil, "\x00"), []int64{3}},
-		{"absent", "name", AppendString(nil, "b"), nil},
-		{"NULL is missing", "name", AppendNull(nil), nil},
-		{"NULL indexed", "byNull", AppendNull(nil), []int64{1, 4}},
-		{"NULL indexed, value", "byNull", AppendString(nil, "ab"), []int64{-1}},
-		{"primary key", "id", AppendInt(nil, -3), []int64{-3}},
+		{"a", "name", keys.AppendString(nil, "a"), []int64{-3, 2}},
+		{"a prefix seek", "name_prefix", keys.AppendString(nil, "a"), []int64{-3, 2}},
+		{"a NUL", "name", keys.AppendString(nil, "a\x00"), []int64{-2}},
+		{"empty", "name", keys.AppendString(nil, ""), []int64{0}},
+		{"NUL", "name", keys.AppendString(nil, "\x00"), []int64{3}},
+		{"absent", "name", keys.AppendString(nil, "b"), nil},
+		{"NULL is missing", "name", keys.AppendNull(nil), nil},
+		{"NULL indexed", "byNull", keys.AppendNull(nil), []int64{1, 4}},
+		{"NULL indexed, value", "byNull", keys.AppendString(nil, "ab"), []int64{-1}},
+		{"primary key", "id", keys.AppendInt(nil, -3), []int64{-3}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,7 +162,7 @@ func TestIndexerMemdb(t *testing.T) {
 	t.Run("reused Arg", func(t *testing.T) {
 		arg := &Arg{}
 		for _, name := range []string{"a", "ab", "a"} {
-			arg.Key = AppendString(arg.Key[:0], name)
+			arg.Key = keys.AppendString(arg.Key[:0], name)
 			obj, err := read.First("row", "name", arg)
 			require.NoError(t, err)
 			require.Equal(t, name, *obj.(*ixRow).Name)
@@ -171,7 +172,7 @@ func TestIndexerMemdb(t *testing.T) {
 		require.Equal(t, []int64{0, 3, -3, 2, -2, 5, -1, 1, 4}, ids(read.Get("row", "byNull")))
 	})
 	t.Run("lower bound", func(t *testing.T) {
-		require.Equal(t, []int64{-2, 5, -1, 1, 4}, ids(read.LowerBound("row", "byNull", AppendString(nil, "a\x00"))))
+		require.Equal(t, []int64{-2, 5, -1, 1, 4}, ids(read.LowerBound("row", "byNull", keys.AppendString(nil, "a\x00"))))
 	})
 	t.Run("bad argument", func(t *testing.T) {
 		_, err := read.Get("row", "name", "a")

@@ -1,13 +1,15 @@
-package query
+package filter
 
 import (
 	"fmt"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/query"
 	"math"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/keys"
 	"github.com/stretchr/testify/require"
 )
 
@@ -62,53 +64,53 @@ func (c fakeCol) Encode(v any, buf []byte) ([]byte, error) {
 	case fakeInt:
 		switch x := v.(type) {
 		case int:
-			return index.AppendInt(buf, int64(x)), nil
+			return keys.AppendInt(buf, int64(x)), nil
 		case int64:
-			return index.AppendInt(buf, x), nil
+			return keys.AppendInt(buf, x), nil
 		case int32:
-			return index.AppendInt(buf, int64(x)), nil
+			return keys.AppendInt(buf, int64(x)), nil
 		case uint64:
 			if x <= math.MaxInt64 {
-				return index.AppendInt(buf, int64(x)), nil
+				return keys.AppendInt(buf, int64(x)), nil
 			}
 		}
 	case fakeUint:
 		switch x := v.(type) {
 		case int:
 			if x >= 0 {
-				return index.AppendUint(buf, uint64(x)), nil
+				return keys.AppendUint(buf, uint64(x)), nil
 			}
 		case uint64:
-			return index.AppendUint(buf, x), nil
+			return keys.AppendUint(buf, x), nil
 		}
 	case fakeFloat:
 		switch x := v.(type) {
 		case float64:
-			return index.AppendFloat(buf, x), nil
+			return keys.AppendFloat(buf, x), nil
 		case int:
-			return index.AppendFloat(buf, float64(x)), nil
+			return keys.AppendFloat(buf, float64(x)), nil
 		}
 	case fakeString:
 		if x, ok := v.(string); ok {
-			return index.AppendString(buf, x), nil
+			return keys.AppendString(buf, x), nil
 		}
 	case fakeBool:
 		if x, ok := v.(bool); ok {
-			return index.AppendBool(buf, x), nil
+			return keys.AppendBool(buf, x), nil
 		}
 	case fakeBytes:
 		switch x := v.(type) {
 		case []byte:
-			return index.AppendBytes(buf, x), nil
+			return keys.AppendBytes(buf, x), nil
 		case string:
-			return index.AppendBytes(buf, []byte(x)), nil
+			return keys.AppendBytes(buf, []byte(x)), nil
 		}
 	case fakeTime:
 		if x, ok := v.(time.Time); ok {
-			return index.AppendTime(buf, x), nil
+			return keys.AppendTime(buf, x), nil
 		}
 	}
-	return nil, fmt.Errorf("%w: %T for %s", ErrBadValue, v, c.name)
+	return nil, fmt.Errorf("%w: %T for %s", errs.ErrBadValue, v, c.name)
 }
 
 func (c fakeCol) Text(row any) (string, bool) {
@@ -145,7 +147,7 @@ var fakeAll = []int64{1, 2, 3, 4, 5}
 
 // fakeMatch compiles c against fakePosts and returns the ids of the rows
 // that match, in row order.
-func fakeMatch(t *testing.T, c Cond, rows []fakeRow) []int64 {
+func fakeMatch(t *testing.T, c query.Cond, rows []fakeRow) []int64 {
 	t.Helper()
 	f, err := Compile(fakePosts, c)
 	require.NoError(t, err)

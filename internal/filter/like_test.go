@@ -1,6 +1,7 @@
-package query
+package filter
 
 import (
+	"github.com/memrel/memrel/query"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 // likeMatches runs one LIKE-family condition through Compile on a one-row
 // table.
-func likeMatches(t require.TestingT, c Cond, s string) bool {
+func likeMatches(t require.TestingT, c query.Cond, s string) bool {
 	f, err := Compile(fakePosts, c)
 	require.NoError(t, err)
 	return f.Match(fakeRow{"id": int64(1), "s": s})
@@ -81,7 +82,7 @@ func TestLike(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern+" ~ "+tc.s, func(t *testing.T) {
-			require.Equal(t, tc.want, likeMatches(t, Like("s", tc.pattern), tc.s))
+			require.Equal(t, tc.want, likeMatches(t, query.Like("s", tc.pattern), tc.s))
 		})
 	}
 }
@@ -108,7 +109,7 @@ func TestILike(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.pattern+" ~* "+tc.s, func(t *testing.T) {
-			require.Equal(t, tc.want, likeMatches(t, ILike("s", tc.pattern), tc.s))
+			require.Equal(t, tc.want, likeMatches(t, query.ILike("s", tc.pattern), tc.s))
 		})
 	}
 }
@@ -140,7 +141,7 @@ func TestStartsWith(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.prefix+" ^ "+tc.s, func(t *testing.T) {
-			require.Equal(t, tc.want, likeMatches(t, StartsWith("s", tc.prefix), tc.s))
+			require.Equal(t, tc.want, likeMatches(t, query.StartsWith("s", tc.prefix), tc.s))
 			require.Equal(t, strings.HasPrefix(tc.s, tc.prefix), tc.want)
 		})
 	}
@@ -185,10 +186,10 @@ func TestLikeMatchesRegexp(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := likePattern.Draw(t, "pattern")
 		s := likeString.Draw(t, "s")
-		require.Equal(t, likeRegexp(p).MatchString(s), likeMatches(t, Like("s", p), s), "LIKE")
+		require.Equal(t, likeRegexp(p).MatchString(s), likeMatches(t, query.Like("s", p), s), "LIKE")
 		lp, ls := strings.ToLower(p), strings.ToLower(s)
-		require.Equal(t, likeRegexp(lp).MatchString(ls), likeMatches(t, ILike("s", p), s), "ILIKE")
-		require.Equal(t, strings.HasPrefix(s, p), likeMatches(t, StartsWith("s", p), s), "startsWith")
+		require.Equal(t, likeRegexp(lp).MatchString(ls), likeMatches(t, query.ILike("s", p), s), "ILIKE")
+		require.Equal(t, strings.HasPrefix(s, p), likeMatches(t, query.StartsWith("s", p), s), "startsWith")
 	})
 }
 
@@ -197,8 +198,8 @@ func TestLikeSelf(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := rapid.OneOf(likeString, rapid.String()).Draw(t, "s")
 		other := rapid.OneOf(likeString, rapid.String()).Draw(t, "other")
-		require.True(t, likeMatches(t, Like("s", escapeLike(s)), s))
-		require.Equal(t, s == other, likeMatches(t, Like("s", escapeLike(s)), other))
+		require.True(t, likeMatches(t, query.Like("s", escapeLike(s)), s))
+		require.Equal(t, s == other, likeMatches(t, query.Like("s", escapeLike(s)), other))
 	})
 }
 

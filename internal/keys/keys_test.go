@@ -1,4 +1,4 @@
-package index
+package keys
 
 import (
 	"bytes"

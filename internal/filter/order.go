@@ -1,10 +1,12 @@
-package query
+package filter
 
 import (
 	"bytes"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/query"
 	"slices"
 
-	"github.com/memrel/memrel/index"
+	"github.com/memrel/memrel/internal/keys"
 )
 
 // Sorter is a compiled ordering. Compare orders rows by the order keys in
@@ -18,7 +20,7 @@ type Sorter struct {
 }
 
 // CompileOrder checks every field of order against t.
-func CompileOrder(t Table, order []Order) (*Sorter, error) {
+func CompileOrder(t Table, order []query.Order) (*Sorter, error) {
 	if len(order) == 0 {
 		return nil, nil // a nil *Sorter has no keys
 	}
@@ -26,7 +28,7 @@ func CompileOrder(t Table, order []Order) (*Sorter, error) {
 	for _, o := range order {
 		col, ok := t.Column(o.Field)
 		if !ok {
-			return nil, &FieldError{Model: t.Name(), Field: o.Field, Err: ErrUnknownField}
+			return nil, &errs.FieldError{Model: t.Name(), Field: o.Field, Err: errs.ErrUnknownField}
 		}
 		s.cols = append(s.cols, col)
 		s.desc = append(s.desc, o.Desc)
@@ -67,7 +69,7 @@ func (s *Sorter) Compare(x, y any) int {
 func nullableKey(col Column, row any, buf []byte) []byte {
 	k, ok := col.Key(row, buf)
 	if !ok {
-		return append(k[:0], index.TagNull)
+		return append(k[:0], keys.TagNull)
 	}
 	return k
 }

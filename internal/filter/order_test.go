@@ -1,7 +1,9 @@
-package query
+package filter
 
 import (
 	stdcmp "cmp"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/query"
 	"slices"
 	"strings"
 	"testing"
@@ -30,25 +32,25 @@ func sortIDs(s *Sorter, rows []fakeRow) []int64 {
 func TestSorter(t *testing.T) {
 	tests := []struct {
 		name  string
-		order []Order
+		order []query.Order
 		want  []int64
 	}{
 		{"no order", nil, []int64{1, 2, 3, 4, 5}},
-		{"int asc nulls last", []Order{Asc("n")}, []int64{5, 1, 2, 3, 4}},
-		{"int desc nulls first", []Order{Desc("n")}, []int64{4, 3, 2, 1, 5}},
-		{"string asc bytewise", []Order{Asc("s")}, []int64{5, 2, 1, 3, 4}},
-		{"string desc", []Order{Desc("s")}, []int64{4, 3, 1, 2, 5}},
-		{"float asc NaN after inf", []Order{Asc("f")}, []int64{2, 1, 3, 5, 4}},
-		{"float desc", []Order{Desc("f")}, []int64{4, 5, 3, 1, 2}},
-		{"uint asc", []Order{Asc("u")}, []int64{5, 1, 2, 3, 4}},
-		{"bytes asc", []Order{Asc("data")}, []int64{5, 2, 1, 3, 4}},
-		{"time asc", []Order{Asc("at")}, []int64{5, 3, 1, 2, 4}},
-		{"time desc", []Order{Desc("at")}, []int64{4, 2, 1, 3, 5}},
-		{"bool asc, ties by id", []Order{Asc("b")}, []int64{2, 5, 1, 3, 4}},
-		{"bool asc then n desc", []Order{Asc("b"), Desc("n")}, []int64{2, 5, 3, 1, 4}},
-		{"bool desc then id desc", []Order{Desc("b"), Desc("id")}, []int64{4, 3, 1, 5, 2}},
-		{"same key twice", []Order{Asc("n"), Desc("n")}, []int64{5, 1, 2, 3, 4}},
-		{"id desc", []Order{Desc("id")}, []int64{5, 4, 3, 2, 1}},
+		{"int asc nulls last", []query.Order{query.Asc("n")}, []int64{5, 1, 2, 3, 4}},
+		{"int desc nulls first", []query.Order{query.Desc("n")}, []int64{4, 3, 2, 1, 5}},
+		{"string asc bytewise", []query.Order{query.Asc("s")}, []int64{5, 2, 1, 3, 4}},
+		{"string desc", []query.Order{query.Desc("s")}, []int64{4, 3, 1, 2, 5}},
+		{"float asc NaN after inf", []query.Order{query.Asc("f")}, []int64{2, 1, 3, 5, 4}},
+		{"float desc", []query.Order{query.Desc("f")}, []int64{4, 5, 3, 1, 2}},
+		{"uint asc", []query.Order{query.Asc("u")}, []int64{5, 1, 2, 3, 4}},
+		{"bytes asc", []query.Order{query.Asc("data")}, []int64{5, 2, 1, 3, 4}},
+		{"time asc", []query.Order{query.Asc("at")}, []int64{5, 3, 1, 2, 4}},
+		{"time desc", []query.Order{query.Desc("at")}, []int64{4, 2, 1, 3, 5}},
+		{"bool asc, ties by id", []query.Order{query.Asc("b")}, []int64{2, 5, 1, 3, 4}},
+		{"bool asc then n desc", []query.Order{query.Asc("b"), query.Desc("n")}, []int64{2, 5, 3, 1, 4}},
+		{"bool desc then id desc", []query.Order{query.Desc("b"), query.Desc("id")}, []int64{4, 3, 1, 5, 2}},
+		{"same key twice", []query.Order{query.Asc("n"), query.Desc("n")}, []int64{5, 1, 2, 3, 4}},
+		{"id desc", []query.Order{query.Desc("id")}, []int64{5, 4, 3, 2, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,7 +61,7 @@ func TestSorter(t *testing.T) {
 		})
 	}
 	t.Run("nil sorter", func(t *testing.T) {
-		s, err := CompileOrder(fakePosts, []Order{})
+		s, err := CompileOrder(fakePosts, []query.Order{})
 		require.NoError(t, err)
 		require.Nil(t, s)
 		require.Zero(t, s.Len())
@@ -79,14 +81,14 @@ func TestSorterMultiKeyNulls(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		order []Order
+		order []query.Order
 		want  []int64
 	}{
-		{"s asc, n asc", []Order{Asc("s"), Asc("n")}, []int64{7, 4, 2, 1, 6, 3, 5}},
-		{"s asc, n desc", []Order{Asc("s"), Desc("n")}, []int64{2, 4, 7, 1, 6, 5, 3}},
-		{"s desc, n asc", []Order{Desc("s"), Asc("n")}, []int64{3, 5, 1, 6, 7, 4, 2}},
-		{"s desc, n desc", []Order{Desc("s"), Desc("n")}, []int64{5, 3, 1, 6, 2, 4, 7}},
-		{"n asc, s desc", []Order{Asc("n"), Desc("s")}, []int64{7, 1, 6, 3, 4, 5, 2}},
+		{"s asc, n asc", []query.Order{query.Asc("s"), query.Asc("n")}, []int64{7, 4, 2, 1, 6, 3, 5}},
+		{"s asc, n desc", []query.Order{query.Asc("s"), query.Desc("n")}, []int64{2, 4, 7, 1, 6, 5, 3}},
+		{"s desc, n asc", []query.Order{query.Desc("s"), query.Asc("n")}, []int64{3, 5, 1, 6, 7, 4, 2}},
+		{"s desc, n desc", []query.Order{query.Desc("s"), query.Desc("n")}, []int64{5, 3, 1, 6, 2, 4, 7}},
+		{"n asc, s desc", []query.Order{query.Asc("n"), query.Desc("s")}, []int64{7, 1, 6, 3, 4, 5, 2}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,19 +102,19 @@ func TestSorterMultiKeyNulls(t *testing.T) {
 func TestCompileOrderErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		order []Order
+		order []query.Order
 		field string
 	}{
-		{"unknown", []Order{Asc("nope")}, "nope"},
-		{"unknown after known", []Order{Asc("n"), Desc("Nope")}, "Nope"},
-		{"empty name", []Order{{}}, ""},
+		{"unknown", []query.Order{query.Asc("nope")}, "nope"},
+		{"unknown after known", []query.Order{query.Asc("n"), query.Desc("Nope")}, "Nope"},
+		{"empty name", []query.Order{{}}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := CompileOrder(fakePosts, tc.order)
 			require.Nil(t, s)
-			require.ErrorIs(t, err, ErrUnknownField)
-			var fe *FieldError
+			require.ErrorIs(t, err, errs.ErrUnknownField)
+			var fe *errs.FieldError
 			require.ErrorAs(t, err, &fe)
 			require.Equal(t, "Post", fe.Model)
 			require.Equal(t, tc.field, fe.Field)
@@ -122,7 +124,7 @@ func TestCompileOrderErrors(t *testing.T) {
 
 // refOrder is a reference comparator over n (int64) and s (string) with
 // PostgreSQL's NULL placement.
-func refOrder(order []Order, x, y fakeRow) int {
+func refOrder(order []query.Order, x, y fakeRow) int {
 	for _, o := range order {
 		a, b := x[o.Field], y[o.Field]
 		var c int
@@ -149,8 +151,8 @@ func refOrder(order []Order, x, y fakeRow) int {
 }
 
 func TestSorterMatchesReference(t *testing.T) {
-	orderGen := rapid.Custom(func(t *rapid.T) Order {
-		return Order{Field: rapid.SampledFrom([]string{"n", "s", "id"}).Draw(t, "field"), Desc: rapid.Bool().Draw(t, "desc")}
+	orderGen := rapid.Custom(func(t *rapid.T) query.Order {
+		return query.Order{Field: rapid.SampledFrom([]string{"n", "s", "id"}).Draw(t, "field"), Desc: rapid.Bool().Draw(t, "desc")}
 	})
 	rapid.Check(t, func(t *rapid.T) {
 		order := rapid.SliceOfN(orderGen, 0, 3).Draw(t, "order")

@@ -1,5 +1,6 @@
-// Package index holds memrel's order-preserving key encodings and the
-// go-memdb indexer that stores them.
+// Package keys holds memrel's order-preserving key encodings, shared by
+// every layer: the rules compare and remember keys in this form, and the
+// go-memdb engine stores them in its indexes.
 //
 // Every encoding starts with a tag byte: [TagValue] for a value, [TagNull]
 // for NULL. Because TagNull is greater than TagValue, NULL sorts after every
@@ -9,8 +10,8 @@
 // kind, so a prefix seek on one encoded key finds that key and nothing else.
 // Composite keys are plain concatenations.
 //
-// The package imports nothing from memrel, so it can serve any storage seam.
-package index
+// The package imports nothing from memrel.
+package keys
 
 import (
 	"encoding/binary"

@@ -1,7 +1,9 @@
-package query
+package filter
 
 import (
 	"errors"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/query"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,17 +17,17 @@ import (
 func TestRLCond_BytesOperandsAreCopied(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		make func(b []byte) Cond
+		make func(b []byte) query.Cond
 		want []int64
 	}{
-		{"Eq", func(b []byte) Cond { return Eq("data", b) }, []int64{1}},
-		{"Ne", func(b []byte) Cond { return Ne("data", b) }, []int64{2, 3, 5}},
-		{"Gte", func(b []byte) Cond { return Gte("data", b) }, []int64{1, 3}},
-		{"Lte", func(b []byte) Cond { return Lte("data", b) }, []int64{1, 2, 5}},
-		{"In", func(b []byte) Cond { return In("data", b) }, []int64{1}},
-		{"NotIn", func(b []byte) Cond { return NotIn("data", b) }, []int64{2, 3, 5}},
-		{"Between", func(b []byte) Cond { return Between("data", b, b) }, []int64{1}},
-		{"Eq through a pointer", func(b []byte) Cond { return Eq("data", &b) }, []int64{1}},
+		{"Eq", func(b []byte) query.Cond { return query.Eq("data", b) }, []int64{1}},
+		{"Ne", func(b []byte) query.Cond { return query.Ne("data", b) }, []int64{2, 3, 5}},
+		{"Gte", func(b []byte) query.Cond { return query.Gte("data", b) }, []int64{1, 3}},
+		{"Lte", func(b []byte) query.Cond { return query.Lte("data", b) }, []int64{1, 2, 5}},
+		{"In", func(b []byte) query.Cond { return query.In("data", b) }, []int64{1}},
+		{"NotIn", func(b []byte) query.Cond { return query.NotIn("data", b) }, []int64{2, 3, 5}},
+		{"Between", func(b []byte) query.Cond { return query.Between("data", b, b) }, []int64{1}},
+		{"Eq through a pointer", func(b []byte) query.Cond { return query.Eq("data", &b) }, []int64{1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := []byte("x")
@@ -39,9 +41,9 @@ func TestRLCond_BytesOperandsAreCopied(t *testing.T) {
 // TestRLCond_AndOrKeepTheirOwnList changes the slice given to And and Or
 // with conds...; the Conds built from it do not change.
 func TestRLCond_AndOrKeepTheirOwnList(t *testing.T) {
-	list := []Cond{Eq("n", 1), Eq("s", "apple")}
-	and, or := And(list...), Or(list...)
-	list[0], list[1] = Eq("n", 3), Eq("n", 3)
+	list := []query.Cond{query.Eq("n", 1), query.Eq("s", "apple")}
+	and, or := query.And(list...), query.Or(list...)
+	list[0], list[1] = query.Eq("n", 3), query.Eq("n", 3)
 	require.Equal(t, []int64{1}, fakeMatch(t, and, fakeRows))
 	require.Equal(t, []int64{1}, fakeMatch(t, or, fakeRows))
 }
@@ -49,9 +51,9 @@ func TestRLCond_AndOrKeepTheirOwnList(t *testing.T) {
 // TestRLFieldError_ValueIsACopy writes to the value of a FieldError; the
 // Cond it came from compiles to the same error afterwards.
 func TestRLFieldError_ValueIsACopy(t *testing.T) {
-	c := In("n", 1, []byte("ab"))
+	c := query.In("n", 1, []byte("ab"))
 	_, err := Compile(fakePosts, c)
-	var fe *FieldError
+	var fe *errs.FieldError
 	require.True(t, errors.As(err, &fe))
 	want := err.Error()
 	fe.Value.([]byte)[0] = 'X'
