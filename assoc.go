@@ -99,130 +99,130 @@ type AssociationInfo struct {
 type Association interface {
 	// Info describes the association.
 	Info() AssociationInfo
-	side() (*assoc, bool) // the association and whether this is its inverse
+	side() (*Relation, bool) // the association and whether this is its inverse
 }
 
-// scopeVal is one fixed field value of a scope, converted once.
-type scopeVal struct {
-	f *field
-	v any
+// ScopeVal is one fixed field value of a scope, converted once.
+type ScopeVal struct {
+	Field *Field
+	Value any
 }
 
-// assoc is the type-erased hasMany with its inverse belongsTo.
-type assoc struct {
-	name           string // Source.as
-	source, target *table
-	fk, sk         *field
-	skIx           string // unique index of the source key
-	ix             string // index answering Get: scope fields, then the FK
-	fkIx           string // index on the FK alone, for constraints ("" without)
-	fkPrefixIx     string // fkIx as go-memdb's DeletePrefix names it
-	as, singular   string
-	inverse        string
-	aliased        bool
-	inverseAliased bool
-	scope          []scopeVal
-	scopePrefix    []byte
-	onDelete       Action
-	onUpdate       Action
-	constrained    bool
-	manyField      string
-	oneField       string
-	// fillMany and fillOne store loaded rows into the association's struct
+// Relation is the type-erased hasMany with its inverse belongsTo.
+type Relation struct {
+	Name           string // Source.as
+	Source, Target *Table
+	FK, SK         *Field
+	SKIx           string // unique index of the source key
+	Ix             string // index answering Get: scope fields, then the FK
+	FKIx           string // index on the FK alone, for constraints ("" without)
+	FKPrefixIx     string // fkIx as go-memdb's DeletePrefix names it
+	As, Singular   string
+	Inverse        string
+	Aliased        bool
+	InverseAliased bool
+	Scope          []ScopeVal
+	ScopePrefix    []byte
+	OnDelete       Action
+	OnUpdate       Action
+	Constrained    bool
+	ManyField      string
+	OneField       string
+	// FillMany and fillOne store loaded rows into the association's struct
 	// field; owned says the rows are copies already (else they are copied).
-	fillMany func(parent unsafe.Pointer, kids []any, owned bool)
-	fillOne  func(child unsafe.Pointer, parent any, owned bool)
+	FillMany func(parent unsafe.Pointer, kids []any, owned bool)
+	FillOne  func(child unsafe.Pointer, parent any, owned bool)
 }
 
 // newAssoc resolves every option once; problems go to the schema and are
 // reported by Open.
-func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
+func newAssoc(s *Schema, src, dst *Table, o HasManyOptions) *Relation {
 	s.checkOpen()
-	a := &assoc{source: src, target: dst, constrained: !o.NoConstraints}
-	a.as = o.As
-	a.aliased = o.As != ""
-	if a.as == "" {
-		a.as = lowerCamel(plural(dst.name))
+	a := &Relation{Source: src, Target: dst, Constrained: !o.NoConstraints}
+	a.As = o.As
+	a.Aliased = o.As != ""
+	if a.As == "" {
+		a.As = LowerCamel(Plural(dst.Name))
 	}
-	a.singular = o.Singular
-	if a.singular == "" {
-		a.singular = singular(a.as)
+	a.Singular = o.Singular
+	if a.Singular == "" {
+		a.Singular = Singular(a.As)
 	}
-	a.inverse = o.Inverse
-	a.inverseAliased = o.Inverse != ""
-	if a.inverse == "" {
-		a.inverse = lowerCamel(src.name)
+	a.Inverse = o.Inverse
+	a.InverseAliased = o.Inverse != ""
+	if a.Inverse == "" {
+		a.Inverse = LowerCamel(src.Name)
 	}
-	a.name = src.name + "." + a.as
+	a.Name = src.Name + "." + a.As
 	fail := func(field, format string, args ...any) {
-		s.problem(src.name, field, "hasMany %s: "+format, append([]any{a.as}, args...)...)
+		s.problem(src.Name, field, "hasMany %s: "+format, append([]any{a.As}, args...)...)
 	}
-	a.manyField = o.Field
-	if a.manyField == "" {
-		a.manyField = upperFirst(a.as)
+	a.ManyField = o.Field
+	if a.ManyField == "" {
+		a.ManyField = UpperFirst(a.As)
 	}
-	a.oneField = o.InverseField
-	if a.oneField == "" {
-		a.oneField = upperFirst(a.inverse)
+	a.OneField = o.InverseField
+	if a.OneField == "" {
+		a.OneField = UpperFirst(a.Inverse)
 	}
 	for _, other := range s.assocs {
-		if other.source == src && other.as == a.as {
-			fail("", "alias %q used twice on %s", a.as, src.name)
+		if other.Source == src && other.As == a.As {
+			fail("", "alias %q used twice on %s", a.As, src.Name)
 		}
-		if other.target == dst && other.inverse == a.inverse {
-			fail("", "inverse alias %q used twice on %s", a.inverse, dst.name)
+		if other.Target == dst && other.Inverse == a.Inverse {
+			fail("", "inverse alias %q used twice on %s", a.Inverse, dst.Name)
 		}
 	}
 	// Registered now, even if resolving fails below, so Open knows which
 	// struct fields the association claims and reports only real problems.
 	s.assocs = append(s.assocs, a)
-	if _, clash := src.byName[a.as]; clash {
-		fail(a.as, "alias %q equals a field name of %s", a.as, src.name)
+	if _, clash := src.ByName[a.As]; clash {
+		fail(a.As, "alias %q equals a field name of %s", a.As, src.Name)
 	}
-	if _, clash := dst.byName[a.inverse]; clash {
-		fail(a.inverse, "inverse alias %q equals a field name of %s", a.inverse, dst.name)
+	if _, clash := dst.ByName[a.Inverse]; clash {
+		fail(a.Inverse, "inverse alias %q equals a field name of %s", a.Inverse, dst.Name)
 	}
-	if src.pk == nil || dst.pk == nil {
+	if src.PK == nil || dst.PK == nil {
 		return a // the missing key is reported already
 	}
-	a.sk = src.pk
+	a.SK = src.PK
 	if o.SourceKey != "" {
-		f, ok := src.byName[o.SourceKey]
+		f, ok := src.ByName[o.SourceKey]
 		switch {
 		case !ok:
 			fail(o.SourceKey, "unknown source key %q", o.SourceKey)
-		case !f.pk && !f.unique:
+		case !f.PK && !f.Unique:
 			fail(o.SourceKey, "source key %q is neither primary key nor unique", o.SourceKey)
 		default:
-			a.sk = f
+			a.SK = f
 		}
 	}
-	a.skIx = src.eqIndex(a.sk)
+	a.SKIx = src.eqIndex(a.SK)
 	fkName := o.ForeignKey
 	if fkName == "" {
-		fkName = lowerCamel(src.name) + upperFirst(a.sk.name)
+		fkName = LowerCamel(src.Name) + UpperFirst(a.SK.Name)
 	}
-	fk, ok := dst.byName[fkName]
+	fk, ok := dst.ByName[fkName]
 	if !ok {
-		s.problem(dst.name, fkName, "hasMany %s: unknown foreign key %q on %s", a.name, fkName, dst.name)
+		s.problem(dst.Name, fkName, "hasMany %s: unknown foreign key %q on %s", a.Name, fkName, dst.Name)
 		return a
 	}
-	a.fk = fk
-	if fk.base != a.sk.base {
-		s.problem(dst.name, fk.name, "hasMany %s: foreign key type %s does not match source key %s.%s type %s",
-			a.name, fk.base, src.name, a.sk.name, a.sk.base)
+	a.FK = fk
+	if fk.Base != a.SK.Base {
+		s.problem(dst.Name, fk.Name, "hasMany %s: foreign key type %s does not match source key %s.%s type %s",
+			a.Name, fk.Base, src.Name, a.SK.Name, a.SK.Base)
 	}
-	a.onDelete, a.onUpdate = o.OnDelete, o.OnUpdate
-	if a.onDelete == DefaultAction {
-		a.onDelete = Cascade
-		if fk.nullable() {
-			a.onDelete = SetNull
+	a.OnDelete, a.OnUpdate = o.OnDelete, o.OnUpdate
+	if a.OnDelete == DefaultAction {
+		a.OnDelete = Cascade
+		if fk.Nullable() {
+			a.OnDelete = SetNull
 		}
 	}
-	if a.onUpdate == DefaultAction {
-		a.onUpdate = Cascade
+	if a.OnUpdate == DefaultAction {
+		a.OnUpdate = Cascade
 	}
-	if a.onDelete > SetDefault || a.onUpdate > SetDefault {
+	if a.OnDelete > SetDefault || a.OnUpdate > SetDefault {
 		fail("", "unknown referential action")
 	}
 	// Scope fields, sorted so the index layout does not depend on map order.
@@ -231,142 +231,142 @@ func newAssoc(s *Schema, src, dst *table, o HasManyOptions) *assoc {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	ixFields := make([]*field, 0, len(names)+1)
-	named := make(map[*field]string, len(names))
+	ixFields := make([]*Field, 0, len(names)+1)
+	named := make(map[*Field]string, len(names))
 	for _, n := range names {
-		f, ok := dst.byName[n]
+		f, ok := dst.ByName[n]
 		if !ok {
-			s.problem(dst.name, n, "hasMany %s: unknown scope field %q", a.name, n)
+			s.problem(dst.Name, n, "hasMany %s: unknown scope field %q", a.Name, n)
 			continue
 		}
 		// Two values for one column, or a scope value for the foreign key
 		// the association writes: rows written could never be read back.
 		if first, dup := named[f]; dup {
-			s.problem(dst.name, n, "hasMany %s: scope names %s twice (%q and %q)", a.name, f.name, first, n)
+			s.problem(dst.Name, n, "hasMany %s: scope names %s twice (%q and %q)", a.Name, f.Name, first, n)
 			continue
 		}
 		named[f] = n
 		if f == fk {
-			s.problem(dst.name, n, "hasMany %s: scope field %q is the foreign key, which the association sets", a.name, n)
+			s.problem(dst.Name, n, "hasMany %s: scope field %q is the foreign key, which the association sets", a.Name, n)
 			continue
 		}
-		v, err := f.conv(o.Scope[n])
+		v, err := f.Conv(o.Scope[n])
 		if err != nil {
-			s.problem(dst.name, n, "hasMany %s: scope value: %v", a.name, err)
+			s.problem(dst.Name, n, "hasMany %s: scope value: %v", a.Name, err)
 			continue
 		}
 		v = clone.Value(v) // the caller's []byte must not become the scope's
-		a.scope = append(a.scope, scopeVal{f, v})
-		a.scopePrefix = f.encode(v, a.scopePrefix)
+		a.Scope = append(a.Scope, ScopeVal{f, v})
+		a.ScopePrefix = f.Encode(v, a.ScopePrefix)
 		ixFields = append(ixFields, f)
 	}
 	// Index names describe their layout, so associations sharing a layout
 	// share the index and no write pays for a duplicate.
-	plain := "fk:" + fk.name
-	if len(a.scope) == 0 {
-		a.ix = plain
-		dst.indexes[plain] = []*field{fk}
+	plain := "fk:" + fk.Name
+	if len(a.Scope) == 0 {
+		a.Ix = plain
+		dst.Indexes[plain] = []*Field{fk}
 	} else {
 		cols := make([]string, len(ixFields))
 		for i, f := range ixFields {
-			cols[i] = f.name
+			cols[i] = f.Name
 		}
-		a.ix = "fk:" + strings.Join(cols, ",") + "," + fk.name
-		dst.indexes[a.ix] = append(ixFields, fk)
-		if a.constrained {
-			dst.indexes[plain] = []*field{fk}
-		}
-	}
-	if a.constrained || len(a.scope) == 0 {
-		a.fkIx = plain
-		a.fkPrefixIx = plain + "_prefix"
-		if _, ok := dst.ixOf[fk]; !ok {
-			dst.ixOf[fk] = plain
+		a.Ix = "fk:" + strings.Join(cols, ",") + "," + fk.Name
+		dst.Indexes[a.Ix] = append(ixFields, fk)
+		if a.Constrained {
+			dst.Indexes[plain] = []*Field{fk}
 		}
 	}
-	dst.parents = append(dst.parents, a)
-	src.children = append(src.children, a)
-	src.referenced = src.referenced || a.constrained
+	if a.Constrained || len(a.Scope) == 0 {
+		a.FKIx = plain
+		a.FKPrefixIx = plain + "_prefix"
+		if _, ok := dst.IxOf[fk]; !ok {
+			dst.IxOf[fk] = plain
+		}
+	}
+	dst.Parents = append(dst.Parents, a)
+	src.Children = append(src.Children, a)
+	src.Referenced = src.Referenced || a.Constrained
 	return a
 }
 
 // Info implements Association for the hasMany side.
-func (a *assoc) info(inverse bool) AssociationInfo {
-	in := AssociationInfo{Type: "HasMany", Source: a.source.name, Target: a.target.name,
-		As: a.as, Singular: a.singular, IsAliased: a.aliased,
-		IsSelfAssociation: a.source == a.target, OnDelete: a.onDelete, OnUpdate: a.onUpdate,
-		Constraints: a.constrained}
-	if a.fk != nil {
-		in.ForeignKey = a.fk.name
+func (a *Relation) info(inverse bool) AssociationInfo {
+	in := AssociationInfo{Type: "HasMany", Source: a.Source.Name, Target: a.Target.Name,
+		As: a.As, Singular: a.Singular, IsAliased: a.Aliased,
+		IsSelfAssociation: a.Source == a.Target, OnDelete: a.OnDelete, OnUpdate: a.OnUpdate,
+		Constraints: a.Constrained}
+	if a.FK != nil {
+		in.ForeignKey = a.FK.Name
 	}
-	if a.sk != nil {
-		in.SourceKey = a.sk.name
+	if a.SK != nil {
+		in.SourceKey = a.SK.Name
 	}
-	if len(a.scope) > 0 {
+	if len(a.Scope) > 0 {
 		in.Scope = map[string]any{}
-		for _, sv := range a.scope {
-			in.Scope[sv.f.name] = clone.Value(sv.v)
+		for _, sv := range a.Scope {
+			in.Scope[sv.Field.Name] = clone.Value(sv.Value)
 		}
 	}
 	if inverse {
-		in.Type, in.Source, in.Target = "BelongsTo", a.target.name, a.source.name
-		in.As, in.Singular, in.IsAliased = a.inverse, a.inverse, a.inverseAliased
+		in.Type, in.Source, in.Target = "BelongsTo", a.Target.Name, a.Source.Name
+		in.As, in.Singular, in.IsAliased = a.Inverse, a.Inverse, a.InverseAliased
 	}
 	return in
 }
 
-// getKey is the key of the children of a source whose source key encodes
+// ChildKey is the key of the children of a source whose source key encodes
 // to sk, in a.ix.
-func (a *assoc) getKey(sk []byte) []byte {
-	if len(a.scope) == 0 {
+func (a *Relation) ChildKey(sk []byte) []byte {
+	if len(a.Scope) == 0 {
 		return sk
 	}
-	return append(append([]byte(nil), a.scopePrefix...), sk...)
+	return append(append([]byte(nil), a.ScopePrefix...), sk...)
 }
 
-// inScope reports whether a target row carries the scope values.
-func (a *assoc) inScope(p unsafe.Pointer) bool {
-	for _, sv := range a.scope {
-		if !sameValue(sv.f.get(p), sv.v) {
+// InScope reports whether a target row carries the scope values.
+func (a *Relation) InScope(p unsafe.Pointer) bool {
+	for _, sv := range a.Scope {
+		if !SameValue(sv.Field.Get(p), sv.Value) {
 			return false
 		}
 	}
 	return true
 }
 
-// holds reports whether target row p is associated with the source whose
+// Holds reports whether target row p is associated with the source whose
 // key encodes to sk.
-func (a *assoc) holds(p unsafe.Pointer, sk []byte) bool {
+func (a *Relation) Holds(p unsafe.Pointer, sk []byte) bool {
 	var kb [32]byte
-	k, ok := a.fk.key(p, kb[:0])
-	return ok && string(k) == string(sk) && a.inScope(p)
+	k, ok := a.FK.Key(p, kb[:0])
+	return ok && string(k) == string(sk) && a.InScope(p)
 }
 
 // restricted is the error for a delete or key change blocked by kid.
-func (a *assoc) restricted(tx *Txn, kid any, update bool) error {
-	rule, act := "onDelete", a.onDelete
+func (a *Relation) restricted(tx *Txn, kid any, update bool) error {
+	rule, act := "onDelete", a.OnDelete
 	if update {
-		rule, act = "onUpdate", a.onUpdate
+		rule, act = "onUpdate", a.OnUpdate
 	}
-	p := a.target.ptr(kid)
-	return &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name, Value: clone.Value(a.fk.get(p)),
-		Referenced: a.source.name, Association: a.name,
-		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.target.name, a.target.pk.get(p), rule, act)}
+	p := a.Target.Ptr(kid)
+	return &ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
+		Referenced: a.Source.Name, Association: a.Name,
+		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.PK.Get(p), rule, act)}
 }
 
 // key helpers shared by both sides
 
-// sourceKeyOf returns the encoded source key of a stored source row, or an
+// SourceKeyOf returns the encoded source key of a stored source row, or an
 // AssociationError when it is NULL.
-func (a *assoc) sourceKeyOf(row any, buf []byte) ([]byte, error) {
-	k, ok := a.sk.key(a.source.ptr(row), buf)
+func (a *Relation) SourceKeyOf(row any, buf []byte) ([]byte, error) {
+	k, ok := a.SK.Key(a.Source.Ptr(row), buf)
 	if !ok {
-		return nil, &AssociationError{Association: a.name, Reason: fmt.Sprintf("source %s has a NULL %s", a.source.name, a.sk.name)}
+		return nil, &AssociationError{Association: a.Name, Reason: fmt.Sprintf("source %s has a NULL %s", a.Source.Name, a.SK.Name)}
 	}
 	return k, nil
 }
 
-func upperFirst(s string) string {
+func UpperFirst(s string) string {
 	if s == "" {
 		return s
 	}
@@ -375,8 +375,8 @@ func upperFirst(s string) string {
 	return string(r)
 }
 
-// plural is a small English pluralizer for default association names.
-func plural(s string) string {
+// Plural is a small English pluralizer for default association names.
+func Plural(s string) string {
 	low := strings.ToLower(s)
 	switch {
 	case strings.HasSuffix(low, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(low[len(low)-2])):
@@ -392,8 +392,8 @@ func plural(s string) string {
 var irregular = map[string]string{"children": "child", "people": "person", "men": "man",
 	"women": "woman", "mice": "mouse", "geese": "goose", "teeth": "tooth", "feet": "foot"}
 
-// singular inverts plural.
-func singular(s string) string {
+// Singular inverts plural.
+func Singular(s string) string {
 	low := strings.ToLower(s)
 	for pl, sg := range irregular {
 		if strings.HasSuffix(low, pl) {
@@ -414,8 +414,8 @@ func singular(s string) string {
 	return s
 }
 
-// sameValue compares two canonical values; NULL equals nothing.
-func sameValue(x, y any) bool {
+// SameValue compares two canonical values; NULL equals nothing.
+func SameValue(x, y any) bool {
 	switch xv := x.(type) {
 	case nil:
 		return false

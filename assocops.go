@@ -16,21 +16,21 @@ import (
 
 // source finds the stored source row identified by the instance at p and
 // returns its encoded source key (appended to buf) and canonical value.
-func (tx *Txn) source(a *assoc, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
+func (tx *Txn) source(a *Relation, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
 	var kb [32]byte
-	pk, ok := a.source.pk.key(p, kb[:0])
+	pk, ok := a.Source.PK.Key(p, kb[:0])
 	if !ok {
-		return nil, nil, &AssociationError{Association: a.name, Reason: "source instance has a NULL primary key"}
+		return nil, nil, &AssociationError{Association: a.Name, Reason: "source instance has a NULL primary key"}
 	}
-	row := tx.byKey(a.source, pk)
+	row := tx.byKey(a.Source, pk)
 	if row == nil {
-		return nil, nil, &NotFoundError{Model: a.source.name, Key: clone.Value(a.source.pk.get(p))}
+		return nil, nil, &NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.PK.Get(p))}
 	}
-	sk, err := a.sourceKeyOf(row, buf)
+	sk, err := a.SourceKeyOf(row, buf)
 	if err != nil {
 		return nil, nil, err
 	}
-	return sk, a.sk.get(a.source.ptr(row)), nil
+	return sk, a.SK.Get(a.Source.Ptr(row)), nil
 }
 
 // sourceKey is source for the reads that can prove the source exists by
@@ -40,9 +40,9 @@ func (tx *Txn) source(a *assoc, p unsafe.Pointer, buf []byte) ([]byte, any, erro
 // confirmSource, which a read calls only when it found nothing. That makes
 // Get, Count and Has one index access instead of two. looked reports that
 // the source row was looked up already.
-func (tx *Txn) sourceKey(a *assoc, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
-	if a.sk == a.source.pk && a.constrained {
-		if sk, ok := a.sk.key(p, buf); ok {
+func (tx *Txn) sourceKey(a *Relation, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
+	if a.SK == a.Source.PK && a.Constrained {
+		if sk, ok := a.SK.Key(p, buf); ok {
 			return sk, false, nil
 		}
 	}
@@ -52,7 +52,7 @@ func (tx *Txn) sourceKey(a *assoc, p unsafe.Pointer, buf []byte) (sk []byte, loo
 
 // confirmSource fails with ErrNotFound when a read that found nothing was
 // asked about a source that is not stored.
-func (tx *Txn) confirmSource(a *assoc, p unsafe.Pointer, looked bool) error {
+func (tx *Txn) confirmSource(a *Relation, p unsafe.Pointer, looked bool) error {
 	if looked {
 		return nil
 	}
@@ -62,13 +62,13 @@ func (tx *Txn) confirmSource(a *assoc, p unsafe.Pointer, looked bool) error {
 
 // targets returns the stored target rows for keys. With must set, a
 // missing key is ErrNotFound (SPEC §4 deviation); otherwise it is skipped.
-func (tx *Txn) targets(a *assoc, keys [][]byte, must bool) ([]any, error) {
+func (tx *Txn) targets(a *Relation, keys [][]byte, must bool) ([]any, error) {
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
-		row := tx.byKey(a.target, k)
+		row := tx.byKey(a.Target, k)
 		if row == nil {
 			if must {
-				return nil, &NotFoundError{Model: a.target.name, Key: clone.Value(a.target.pk.decode(k))}
+				return nil, &NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.PK.Decode(k))}
 			}
 			continue
 		}
@@ -79,9 +79,9 @@ func (tx *Txn) targets(a *assoc, keys [][]byte, must bool) ([]any, error) {
 
 // children yields a's targets of the source whose key encodes to sk, in
 // primary key order, scope applied by the index.
-func (tx *Txn) children(a *assoc, sk []byte) rowSource {
+func (tx *Txn) children(a *Relation, sk []byte) rowSource {
 	return func(yield func(any) bool) {
-		it := tx.prefix(a.target, a.ix, a.getKey(sk))
+		it := tx.prefix(a.Target, a.Ix, a.ChildKey(sk))
 		for row := it.Next(); row != nil; row = it.Next() {
 			if !yield(row) {
 				return
@@ -92,57 +92,57 @@ func (tx *Txn) children(a *assoc, sk []byte) rowSource {
 
 // assocRows is Get: the source's targets, read through the association's
 // index in primary key order, then filtered, ordered and windowed.
-func (tx *Txn) assocRows(a *assoc, sk []byte, o *Options) (found, error) {
+func (tx *Txn) assocRows(a *Relation, sk []byte, o *Options) (found, error) {
 	// The plan outlives this call's stack frame; a copy keeps the caller's
 	// key buffer on its stack.
-	return tx.read(a.target, o, tx.childPlan(a, bytes.Clone(sk)))
+	return tx.read(a.Target, o, tx.childPlan(a, bytes.Clone(sk)))
 }
 
 // assocCount is Count: it counts index entries that pass the filter and
 // copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
 // apply.
-func (tx *Txn) assocCount(a *assoc, sk []byte, o *Options) (int, error) {
+func (tx *Txn) assocCount(a *Relation, sk []byte, o *Options) (int, error) {
 	if o == nil || (o.Where.IsZero() && len(o.Include) == 0) {
 		n := 0
-		it := tx.prefix(a.target, a.ix, a.getKey(sk))
+		it := tx.prefix(a.Target, a.Ix, a.ChildKey(sk))
 		for it.Next() != nil {
 			n++
 		}
 		return n, nil
 	}
-	return tx.count(a.target, o, tx.childPlan(a, bytes.Clone(sk)))
+	return tx.count(a.Target, o, tx.childPlan(a, bytes.Clone(sk)))
 }
 
 // assocHas answers Has with one primary key lookup per target.
-func (tx *Txn) assocHas(a *assoc, sk []byte, keys [][]byte) bool {
+func (tx *Txn) assocHas(a *Relation, sk []byte, keys [][]byte) bool {
 	for _, k := range keys {
-		row := tx.byKey(a.target, k)
-		if row == nil || !a.holds(a.target.ptr(row), sk) {
+		row := tx.byKey(a.Target, k)
+		if row == nil || !a.Holds(a.Target.Ptr(row), sk) {
 			return false
 		}
 	}
 	return true
 }
 
-// attach points a target row at the source key skv and writes the scope.
-func (a *assoc) attach(p unsafe.Pointer, skv any) {
-	a.fk.set(p, skv)
-	for _, sv := range a.scope {
-		sv.f.set(p, sv.v)
+// Attach points a target row at the source key skv and writes the scope.
+func (a *Relation) Attach(p unsafe.Pointer, skv any) {
+	a.FK.Set(p, skv)
+	for _, sv := range a.Scope {
+		sv.Field.Set(p, sv.Value)
 	}
 }
 
 // assocAdd re-parents rows onto the source; rows already associated stay
 // as they are.
-func (tx *Txn) assocAdd(a *assoc, sk []byte, skv any, rows []any) error {
+func (tx *Txn) assocAdd(a *Relation, sk []byte, skv any, rows []any) error {
 	for _, r := range rows {
-		cur := tx.current(a.target, r)
-		if cur == nil || a.holds(a.target.ptr(cur), sk) {
+		cur := tx.current(a.Target, r)
+		if cur == nil || a.Holds(a.Target.Ptr(cur), sk) {
 			continue
 		}
-		row := a.target.clone(cur)
-		a.attach(a.target.ptr(row), skv)
-		if err := tx.updateRow(a.target, cur, row); err != nil {
+		row := a.Target.Clone(cur)
+		a.Attach(a.Target.Ptr(row), skv)
+		if err := tx.updateRow(a.Target, cur, row); err != nil {
 			return err
 		}
 	}
@@ -151,7 +151,7 @@ func (tx *Txn) assocAdd(a *assoc, sk []byte, skv any, rows []any) error {
 
 // assocSet un-associates the current targets that are not listed, then
 // adds the listed ones.
-func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) error {
+func (tx *Txn) assocSet(a *Relation, sk []byte, skv any, rows []any, destroy bool) error {
 	// Stored rows are immutable and shared, so within one transaction a
 	// row is its own identity: the set holds the pointers.
 	listed := make(map[any]bool, len(rows))
@@ -174,16 +174,16 @@ func (tx *Txn) assocSet(a *assoc, sk []byte, skv any, rows []any, destroy bool) 
 // unassociate nulls the foreign key of each row still associated with the
 // source, or deletes it (with its own onDelete rules) when destroy is set
 // or the foreign key is NOT NULL. The scope fields stay as they are.
-func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error {
-	del := destroy || !a.fk.nullable()
+func (tx *Txn) unassociate(a *Relation, sk []byte, rows []any, destroy bool) error {
+	del := destroy || !a.FK.Nullable()
 	for _, r := range rows {
-		cur := tx.current(a.target, r)
-		if cur == nil || !a.holds(a.target.ptr(cur), sk) {
+		cur := tx.current(a.Target, r)
+		if cur == nil || !a.Holds(a.Target.Ptr(cur), sk) {
 			continue
 		}
 		var err error
 		if del {
-			err = tx.deleteRow(a.target, cur)
+			err = tx.deleteRow(a.Target, cur)
 		} else {
 			err = tx.setFK(a, cur, nil)
 		}
@@ -196,7 +196,7 @@ func (tx *Txn) unassociate(a *assoc, sk []byte, rows []any, destroy bool) error 
 
 // childPlan is the access path of a source's targets: the association's
 // index, in primary key order.
-func (tx *Txn) childPlan(a *assoc, sk []byte) func(*filter.Filter, []query.Order) plan {
+func (tx *Txn) childPlan(a *Relation, sk []byte) func(*filter.Filter, []query.Order) plan {
 	return func(_ *filter.Filter, order []query.Order) plan {
 		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
 	}

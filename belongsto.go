@@ -12,7 +12,7 @@ import (
 // given as an instance; only its primary key is read, and the stored row
 // under that key is what counts.
 type BelongsTo[C, P any] struct {
-	a      *assoc
+	a      *Relation
 	child  *Model[C]
 	parent *Model[P]
 }
@@ -25,7 +25,7 @@ func (b *BelongsTo[C, P]) Info() AssociationInfo {
 	return b.a.info(true)
 }
 
-func (b *BelongsTo[C, P]) side() (*assoc, bool) {
+func (b *BelongsTo[C, P]) side() (*Relation, bool) {
 	if b == nil {
 		return nil, true
 	}
@@ -34,14 +34,14 @@ func (b *BelongsTo[C, P]) side() (*assoc, bool) {
 
 // table is the parent (or child) table, or nil for a BelongsTo not made by
 // HasMany.Inverse, which Txn.use then refuses.
-func (b *BelongsTo[C, P]) table(parent bool) *table {
+func (b *BelongsTo[C, P]) table(parent bool) *Table {
 	switch {
 	case b == nil || b.a == nil:
 		return nil
 	case parent:
-		return b.a.source
+		return b.a.Source
 	}
-	return b.a.target
+	return b.a.Target
 }
 
 // Get returns child's parent; false when the foreign key is NULL (or, with
@@ -52,7 +52,7 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 		return zero, false, err
 	}
 	defer tx.leave()
-	cur, err := tx.stored(b.a.target, unsafe.Pointer(&child))
+	cur, err := tx.stored(b.a.Target, unsafe.Pointer(&child))
 	if err != nil {
 		return zero, false, err
 	}
@@ -74,18 +74,18 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 	}
 	defer tx.leave()
 	p := unsafe.Pointer(&parent)
-	skv := b.a.sk.get(p)
-	if pk, ok := b.a.source.pk.key(p, nil); ok {
-		if row := tx.byKey(b.a.source, pk); row != nil {
-			skv = b.a.sk.get(b.a.source.ptr(row))
-		} else if b.a.constrained {
-			return *new(C), &ForeignKeyConstraintError{Model: b.a.target.name, ForeignKey: b.a.fk.name,
-				Value: clone.Value(skv), Referenced: b.a.source.name, Association: b.a.name,
-				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.source.name, b.a.source.pk.get(p))}
+	skv := b.a.SK.Get(p)
+	if pk, ok := b.a.Source.PK.Key(p, nil); ok {
+		if row := tx.byKey(b.a.Source, pk); row != nil {
+			skv = b.a.SK.Get(b.a.Source.Ptr(row))
+		} else if b.a.Constrained {
+			return *new(C), &ForeignKeyConstraintError{Model: b.a.Target.Name, ForeignKey: b.a.FK.Name,
+				Value: clone.Value(skv), Referenced: b.a.Source.Name, Association: b.a.Name,
+				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.Source.Name, b.a.Source.PK.Get(p))}
 		}
 	}
 	if skv == nil {
-		return *new(C), &AssociationError{Association: b.a.name, Reason: "parent has a NULL " + b.a.sk.name}
+		return *new(C), &AssociationError{Association: b.a.Name, Reason: "parent has a NULL " + b.a.SK.Name}
 	}
 	return b.setKey(tx, child, skv)
 }
@@ -105,9 +105,9 @@ func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 // setKey is SetKey inside a call.
 func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
 	var zero C
-	skv, err := b.a.sk.conv(key)
+	skv, err := b.a.SK.Conv(key)
 	if err != nil {
-		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: clone.Value(key), Err: ErrBadKey}
+		return zero, &FieldError{Model: b.a.Source.Name, Field: b.a.SK.Name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	var out any
 	err = tx.atomic(func() error {
@@ -130,13 +130,13 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 	defer tx.leave()
 	row := b.parent.in(&v)
 	err := tx.atomic(func() error {
-		if _, err := tx.stored(b.a.target, unsafe.Pointer(&child)); err != nil {
+		if _, err := tx.stored(b.a.Target, unsafe.Pointer(&child)); err != nil {
 			return err
 		}
-		if err := tx.create(b.a.source, row); err != nil {
+		if err := tx.create(b.a.Source, row); err != nil {
 			return err
 		}
-		_, err := tx.pointAt(b.a, unsafe.Pointer(&child), b.a.sk.get(b.a.source.ptr(row)))
+		_, err := tx.pointAt(b.a, unsafe.Pointer(&child), b.a.SK.Get(b.a.Source.Ptr(row)))
 		return err
 	})
 	if err != nil {
@@ -146,34 +146,34 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 }
 
 // stored returns the stored row with the primary key of the instance at p.
-func (tx *Txn) stored(t *table, p unsafe.Pointer) (any, error) {
+func (tx *Txn) stored(t *Table, p unsafe.Pointer) (any, error) {
 	var kb [32]byte
-	pk, ok := t.pk.key(p, kb[:0])
+	pk, ok := t.PK.Key(p, kb[:0])
 	if !ok {
-		return nil, &NotFoundError{Model: t.name, Key: nil}
+		return nil, &NotFoundError{Model: t.Name, Key: nil}
 	}
 	row := tx.byKey(t, pk)
 	if row == nil {
-		return nil, &NotFoundError{Model: t.name, Key: clone.Value(t.pk.get(p))}
+		return nil, &NotFoundError{Model: t.Name, Key: clone.Value(t.PK.Get(p))}
 	}
 	return row, nil
 }
 
 // parentOf returns the stored parent a child row points at, or nil.
-func (tx *Txn) parentOf(a *assoc, child any) any {
+func (tx *Txn) parentOf(a *Relation, child any) any {
 	var kb [32]byte
-	k, ok := a.fk.key(a.target.ptr(child), kb[:0])
+	k, ok := a.FK.Key(a.Target.Ptr(child), kb[:0])
 	if !ok {
 		return nil
 	}
-	return tx.first(a.source, a.skIx, k)
+	return tx.first(a.Source, a.SKIx, k)
 }
 
 // pointAt sets the foreign key of the stored child identified by the
 // instance at p to skv (nil: NULL) and returns the new stored row. A
 // non-NULL key also writes the association's scope.
-func (tx *Txn) pointAt(a *assoc, p unsafe.Pointer, skv any) (any, error) {
-	cur, err := tx.stored(a.target, p)
+func (tx *Txn) pointAt(a *Relation, p unsafe.Pointer, skv any) (any, error) {
+	cur, err := tx.stored(a.Target, p)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +182,11 @@ func (tx *Txn) pointAt(a *assoc, p unsafe.Pointer, skv any) (any, error) {
 			return nil, err
 		}
 	} else {
-		row := a.target.clone(cur)
-		a.attach(a.target.ptr(row), skv)
-		if err := tx.updateRow(a.target, cur, row); err != nil {
+		row := a.Target.Clone(cur)
+		a.Attach(a.Target.Ptr(row), skv)
+		if err := tx.updateRow(a.Target, cur, row); err != nil {
 			return nil, err
 		}
 	}
-	return tx.byKey(a.target, a.target.pkKey(cur, nil)), nil
+	return tx.byKey(a.Target, a.Target.PKKey(cur, nil)), nil
 }

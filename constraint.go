@@ -16,7 +16,7 @@ import (
 // insertRow stores a new row that the caller owns exclusively. fresh says
 // its key was just drawn from the sequence, which is past every key the
 // table holds (explicit keys move it), so it needs no collision check.
-func (tx *Txn) insertRow(t *table, row any, fresh bool) error {
+func (tx *Txn) insertRow(t *Table, row any, fresh bool) error {
 	if err := tx.insertUnchecked(t, row, fresh); err != nil {
 		return err
 	}
@@ -27,14 +27,14 @@ func (tx *Txn) insertRow(t *table, row any, fresh bool) error {
 
 // insertUnchecked stores a new row with every check but its references,
 // which Load runs once all rows are in.
-func (tx *Txn) insertUnchecked(t *table, row any, fresh bool) error {
-	p := t.ptr(row)
+func (tx *Txn) insertUnchecked(t *Table, row any, fresh bool) error {
+	p := t.Ptr(row)
 	if err := t.checkNotNull(p); err != nil {
 		return err
 	}
 	var kb [32]byte
-	if !fresh && tx.byKey(t, t.pkKey(row, kb[:0])) != nil {
-		return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
+	if !fresh && tx.byKey(t, t.PKKey(row, kb[:0])) != nil {
+		return &UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
 	}
 	if err := tx.checkUnique(t, nil, row); err != nil {
 		return err
@@ -46,35 +46,35 @@ func (tx *Txn) insertUnchecked(t *table, row any, fresh bool) error {
 // updateRow replaces the stored row old by row (which may change the
 // primary key) and applies the onUpdate rules of every association whose
 // source key changed.
-func (tx *Txn) updateRow(t *table, old, row any) error {
+func (tx *Txn) updateRow(t *Table, old, row any) error {
 	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
 }
 
 // deleteRow removes a stored row and applies the onDelete rule of every
 // association whose source it is. Cascades terminate because each step
 // deletes a row that is then gone.
-func (tx *Txn) deleteRow(t *table, old any) error {
+func (tx *Txn) deleteRow(t *Table, old any) error {
 	return tx.cascade(step{kind: stepDelete, t: t, old: old})
 }
 
 // setFK rewrites one child's foreign key (nil nulls it).
-func (tx *Txn) setFK(a *assoc, cur any, v any) error {
-	row, err := a.withFK(cur, v)
+func (tx *Txn) setFK(a *Relation, cur any, v any) error {
+	row, err := a.WithFK(cur, v)
 	if err != nil {
 		return err
 	}
-	return tx.updateRow(a.target, cur, row)
+	return tx.updateRow(a.Target, cur, row)
 }
 
-// withFK returns a copy of the stored child cur with its foreign key set
+// WithFK returns a copy of the stored child cur with its foreign key set
 // to v (nil: NULL).
-func (a *assoc) withFK(cur any, v any) (any, error) {
-	if v == nil && !a.fk.nullable() {
-		return nil, &ValidationError{Model: a.target.name, Items: []ValidationErrorItem{
-			{Field: a.fk.name, Message: "cannot be null", Value: clone.Value(a.fk.get(a.target.ptr(cur)))}}}
+func (a *Relation) WithFK(cur any, v any) (any, error) {
+	if v == nil && !a.FK.Nullable() {
+		return nil, &ValidationError{Model: a.Target.Name, Items: []ValidationErrorItem{
+			{Field: a.FK.Name, Message: "cannot be null", Value: clone.Value(a.FK.Get(a.Target.Ptr(cur)))}}}
 	}
-	row := a.target.clone(cur)
-	a.fk.set(a.target.ptr(row), v)
+	row := a.Target.Clone(cur)
+	a.FK.Set(a.Target.Ptr(row), v)
 	return row, nil
 }
 
@@ -105,9 +105,9 @@ type step struct {
 	begun              bool
 	update             bool // stepGone: a source key changed (onUpdate), not a delete
 	action             Action
-	t                  *table
+	t                  *Table
 	old, row           any
-	a                  *assoc
+	a                  *Relation
 	newKey             any // stepGone on update: the new source key value (nil: NULL)
 	next               int // the next association (stepDelete, stepUpdate) or child (stepGone) to visit
 	keyLo, keyHi       int // stepGone: its key is keys[keyLo:keyHi]
@@ -140,7 +140,7 @@ func (tx *Txn) push(s step) {
 
 // pushGone pushes the step applying a's rule to the children whose foreign
 // key holds key.
-func (tx *Txn) pushGone(a *assoc, key []byte, update bool, newKey any) {
+func (tx *Txn) pushGone(a *Relation, key []byte, update bool, newKey any) {
 	w := tx.w
 	lo := len(w.keys)
 	w.keys = append(w.keys, key...)
@@ -181,18 +181,18 @@ func (tx *Txn) stepDelete(s *step) error {
 		s.begun = true
 		tx.del(t, old)
 	}
-	for s.next < len(t.children) {
-		a := t.children[s.next]
+	for s.next < len(t.Children) {
+		a := t.Children[s.next]
 		s.next++
-		if !a.constrained {
+		if !a.Constrained {
 			continue
 		}
 		var kb [32]byte
-		key, ok := a.sk.key(t.ptr(old), kb[:0])
+		key, ok := a.SK.Key(t.Ptr(old), kb[:0])
 		if !ok {
 			continue
 		}
-		if s.next == len(t.children) {
+		if s.next == len(t.Children) {
 			tx.pop() // nothing left to do after this association
 		}
 		tx.pushGone(a, key, false, nil)
@@ -207,38 +207,38 @@ func (tx *Txn) stepDelete(s *step) error {
 // then checks the row's own references.
 func (tx *Txn) stepUpdate(s *step) error {
 	t, old, row := s.t, s.old, s.row
-	p := t.ptr(row)
+	p := t.Ptr(row)
 	if !s.begun {
 		if err := t.checkNotNull(p); err != nil {
 			return err
 		}
 		var ob, nb [32]byte
-		oldPK, newPK := t.pkKey(old, ob[:0]), t.pkKey(row, nb[:0])
+		oldPK, newPK := t.PKKey(old, ob[:0]), t.PKKey(row, nb[:0])
 		if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
-			return &UniqueConstraintError{Model: t.name, Fields: []string{t.pk.name}, Value: clone.Value(t.pk.get(p))}
+			return &UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
 		}
 		if err := tx.checkUnique(t, old, row); err != nil {
 			return err
 		}
 		s.begun = true
 		tx.put(t, old, row)
-		if t.pk.autoInc && !bytes.Equal(oldPK, newPK) {
+		if t.PK.AutoInc && !bytes.Equal(oldPK, newPK) {
 			tx.advance(t, p) // an explicit key moves the sequence, as on Create
 		}
 	}
-	for s.next < len(t.children) {
-		a := t.children[s.next]
+	for s.next < len(t.Children) {
+		a := t.Children[s.next]
 		s.next++
-		if !a.constrained {
+		if !a.Constrained {
 			continue
 		}
 		var ob, nb [32]byte
-		oldKey, oldOK := a.sk.key(t.ptr(old), ob[:0])
-		newKey, _ := a.sk.key(p, nb[:0])
+		oldKey, oldOK := a.SK.Key(t.Ptr(old), ob[:0])
+		newKey, _ := a.SK.Key(p, nb[:0])
 		if !oldOK || bytes.Equal(oldKey, newKey) {
 			continue
 		}
-		tx.pushGone(a, oldKey, true, a.sk.get(p))
+		tx.pushGone(a, oldKey, true, a.SK.Get(p))
 		return nil
 	}
 	// The onUpdate actions may have rewritten this very row (a reference to
@@ -246,9 +246,9 @@ func (tx *Txn) stepUpdate(s *step) error {
 	// live row version. Only a referenced table has onUpdate actions, and
 	// its lookups are answered without reading back through the write
 	// transaction an index it has written (see txWrite).
-	if t.referenced {
+	if t.Referenced {
 		var nb [32]byte
-		row = tx.byKey(t, t.pkKey(row, nb[:0]))
+		row = tx.byKey(t, t.PKKey(row, nb[:0]))
 	}
 	tx.pop()
 	return tx.checkParents(t, old, row)
@@ -272,9 +272,9 @@ func (tx *Txn) onParentGone(s *step) error {
 			tx.pop()
 			return nil
 		}
-		s.action = a.onDelete
+		s.action = a.OnDelete
 		if s.update {
-			s.action = a.onUpdate
+			s.action = a.OnUpdate
 		}
 		switch s.action {
 		case Restrict:
@@ -284,7 +284,7 @@ func (tx *Txn) onParentGone(s *step) error {
 			tx.pop()
 			return nil
 		case Cascade:
-			if !s.update && !a.target.referenced && len(kids) > 1 {
+			if !s.update && !a.Target.Referenced && len(kids) > 1 {
 				tx.deleteChildren(a, key, kids)
 				tx.pop()
 				return nil
@@ -294,12 +294,12 @@ func (tx *Txn) onParentGone(s *step) error {
 	for s.kidsLo+s.next < s.kidsHi {
 		kid := w.kids[s.kidsLo+s.next]
 		s.next++
-		cur := tx.current(a.target, kid)
+		cur := tx.current(a.Target, kid)
 		if cur == nil {
 			continue
 		}
 		var kb [32]byte
-		if k, ok := a.fk.key(a.target.ptr(cur), kb[:0]); !ok || !bytes.Equal(k, w.keys[s.keyLo:s.keyHi]) {
+		if k, ok := a.FK.Key(a.Target.Ptr(cur), kb[:0]); !ok || !bytes.Equal(k, w.keys[s.keyLo:s.keyHi]) {
 			continue
 		}
 		last := s.kidsLo+s.next == s.kidsHi
@@ -307,7 +307,7 @@ func (tx *Txn) onParentGone(s *step) error {
 			if last {
 				tx.pop() // nothing left to do after this child
 			}
-			tx.push(step{kind: stepDelete, t: a.target, old: cur})
+			tx.push(step{kind: stepDelete, t: a.Target, old: cur})
 			return nil
 		}
 		var v any // SET NULL, or CASCADE to a NULL new key: the children are nulled
@@ -315,16 +315,16 @@ func (tx *Txn) onParentGone(s *step) error {
 		case Cascade:
 			v = s.newKey
 		case SetDefault:
-			v = a.fk.def
+			v = a.FK.Default
 		}
-		row, err := a.withFK(cur, v)
+		row, err := a.WithFK(cur, v)
 		if err != nil {
 			return err
 		}
 		if last {
 			tx.pop()
 		}
-		tx.push(step{kind: stepUpdate, t: a.target, old: cur, row: row})
+		tx.push(step{kind: stepUpdate, t: a.Target, old: cur, row: row})
 		return nil
 	}
 	tx.pop()
@@ -336,15 +336,15 @@ func (tx *Txn) onParentGone(s *step) error {
 // subtree instead of one radix path each. It serves only a target that no
 // constraint references: deleting one of its rows sets off nothing, so the
 // rows are the ones just listed and the order of the deletes cannot matter.
-func (tx *Txn) deleteChildren(a *assoc, key []byte, kids []any) {
-	found, err := tx.mt.DeletePrefix(a.target.name, a.fkPrefixIx, string(key))
+func (tx *Txn) deleteChildren(a *Relation, key []byte, kids []any) {
+	found, err := tx.mt.DeletePrefix(a.Target.Name, a.FKPrefixIx, string(key))
 	mustMemdb(err)
 	if !found {
 		panic("memrel: internal error: cascaded children vanished before their delete")
 	}
 	for _, kid := range kids {
-		tx.wrote(a.target, kid, nil)
-		tx.logChange(change{a.target, kid, nil})
+		tx.wrote(a.Target, kid, nil)
+		tx.logChange(change{a.Target, kid, nil})
 	}
 }
 
@@ -353,19 +353,19 @@ func (tx *Txn) deleteChildren(a *assoc, key []byte, kids []any) {
 // constrained association can see its rows changed by a write to another
 // of its rows (through a cascade); any other table's listed rows are still
 // the stored ones, and no lookup is needed.
-func (tx *Txn) current(t *table, row any) any {
-	if !t.referenced {
+func (tx *Txn) current(t *Table, row any) any {
+	if !t.Referenced {
 		return row
 	}
 	var kb [32]byte
-	return tx.byKey(t, t.pkKey(row, kb[:0]))
+	return tx.byKey(t, t.PKKey(row, kb[:0]))
 }
 
 // childrenByFK appends to kids the rows of a's target whose foreign key
 // holds key, in primary key order, whatever the association's scope: a
 // database constraint knows no scope. It stops after limit rows (0: all).
-func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
-	t := a.target
+func (tx *Txn) childrenByFK(a *Relation, key []byte, kids []any, limit int) []any {
+	t := a.Target
 	start := len(kids)
 	if snap := tx.lostOnly(t); snap != nil {
 		// Every row that holds key now held it when the transaction began:
@@ -373,20 +373,20 @@ func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
 		// Reading the index through the write transaction instead would
 		// make every later write to it copy its whole path (see txWrite):
 		// per level of a deep cascade, a cost far above the delete's.
-		it := tx.prefixIn(snap, t, a.fkIx, key)
+		it := tx.prefixIn(snap, t, a.FKIx, key)
 		for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
 			cur := tx.live(t, row)
 			if cur == nil {
 				continue
 			}
 			var kb [32]byte
-			if k, ok := a.fk.key(t.ptr(cur), kb[:0]); ok && bytes.Equal(k, key) {
+			if k, ok := a.FK.Key(t.Ptr(cur), kb[:0]); ok && bytes.Equal(k, key) {
 				kids = append(kids, cur)
 			}
 		}
 		return kids
 	}
-	it := tx.prefix(t, a.fkIx, key)
+	it := tx.prefix(t, a.FKIx, key)
 	for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
 		kids = append(kids, row)
 	}
@@ -397,7 +397,7 @@ func (tx *Txn) childrenByFK(a *assoc, key []byte, kids []any, limit int) []any {
 // reference is only an error if its parent is still missing then.
 func (tx *Txn) runDeferred() error {
 	for _, d := range tx.w.deferred {
-		if tx.first(d.a.source, d.a.skIx, d.key) != nil {
+		if tx.first(d.a.Source, d.a.SKIx, d.key) != nil {
 			continue
 		}
 		var kb [1]any
@@ -409,36 +409,36 @@ func (tx *Txn) runDeferred() error {
 }
 
 // checkNotNull lists every NOT NULL column that holds NULL.
-func (t *table) checkNotNull(p unsafe.Pointer) error {
+func (t *Table) checkNotNull(p unsafe.Pointer) error {
 	var items []ValidationErrorItem
-	for _, f := range t.fields {
-		if f.notNull && f.null != nullNone && f.isNull(p) {
-			items = append(items, ValidationErrorItem{Field: f.name, Message: "cannot be null"})
+	for _, f := range t.Fields {
+		if f.NotNull && f.Null != NullNone && f.IsNull(p) {
+			items = append(items, ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
 		}
 	}
 	if items != nil {
-		return &ValidationError{Model: t.name, Items: items}
+		return &ValidationError{Model: t.Name, Items: items}
 	}
 	return nil
 }
 
 // checkUnique fails when row's value of a unique column is already held by
 // another row than old.
-func (tx *Txn) checkUnique(t *table, old, row any) error {
-	p := t.ptr(row)
+func (tx *Txn) checkUnique(t *Table, old, row any) error {
+	p := t.Ptr(row)
 	var nb, ob [32]byte
-	for _, f := range t.uniques {
-		k, ok := f.key(p, nb[:0])
+	for _, f := range t.Uniques {
+		k, ok := f.Key(p, nb[:0])
 		if !ok {
 			continue
 		}
 		if old != nil {
-			if ok, same := f.key(t.ptr(old), ob[:0]); same && bytes.Equal(ok, k) {
+			if ok, same := f.Key(t.Ptr(old), ob[:0]); same && bytes.Equal(ok, k) {
 				continue
 			}
 		}
 		if other := tx.first(t, t.eqIndex(f), k); other != nil && other != old {
-			return &UniqueConstraintError{Model: t.name, Fields: []string{f.name}, Value: clone.Value(f.get(p))}
+			return &UniqueConstraintError{Model: t.Name, Fields: []string{f.Name}, Value: clone.Value(f.Get(p))}
 		}
 	}
 	return nil
@@ -446,26 +446,26 @@ func (tx *Txn) checkUnique(t *table, old, row any) error {
 
 // checkParents fails when a foreign key of row that changed since old (or
 // any, for an insert) references no source row.
-func (tx *Txn) checkParents(t *table, old, row any) error {
-	p := t.ptr(row)
+func (tx *Txn) checkParents(t *Table, old, row any) error {
+	p := t.Ptr(row)
 	var nb, ob [32]byte
-	for _, a := range t.parents {
-		if !a.constrained {
+	for _, a := range t.Parents {
+		if !a.Constrained {
 			continue
 		}
-		k, ok := a.fk.key(p, nb[:0])
+		k, ok := a.FK.Key(p, nb[:0])
 		if !ok {
 			continue
 		}
 		if old != nil {
-			if ok2, same := a.fk.key(t.ptr(old), ob[:0]); same && bytes.Equal(ok2, k) {
+			if ok2, same := a.FK.Key(t.Ptr(old), ob[:0]); same && bytes.Equal(ok2, k) {
 				continue
 			}
 		}
-		if tx.first(a.source, a.skIx, k) == nil {
-			return &ForeignKeyConstraintError{Model: t.name, ForeignKey: a.fk.name, Value: clone.Value(a.fk.get(p)),
-				Referenced: a.source.name, Association: a.name,
-				Reason: "references no " + a.source.name + "." + a.sk.name}
+		if tx.first(a.Source, a.SKIx, k) == nil {
+			return &ForeignKeyConstraintError{Model: t.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
+				Referenced: a.Source.Name, Association: a.Name,
+				Reason: "references no " + a.Source.Name + "." + a.SK.Name}
 		}
 	}
 	return nil

@@ -15,65 +15,65 @@ import (
 	"github.com/memrel/memrel/internal/keys"
 )
 
-// kind is the base type of a column, after unwrapping nullability.
-type kind uint8
+// Kind is the base type of a column, after unwrapping nullability.
+type Kind uint8
 
 const (
-	kInt kind = iota + 1
-	kUint
-	kFloat
-	kString
-	kBool
-	kTime
-	kBytes
+	Int Kind = iota + 1
+	Uint
+	Float
+	String
+	Bool
+	Time
+	Bytes
 )
 
-// nullRep is how a Go field represents NULL.
-type nullRep uint8
+// NullRep is how a Go field represents NULL.
+type NullRep uint8
 
 const (
-	nullNone  nullRep = iota // a plain value: never NULL
-	nullPtr                  // *X: nil is NULL
-	nullSQL                  // sql.Null[X]: Valid == false is NULL
-	nullBytes                // []byte tagged null: nil is NULL
+	NullNone  NullRep = iota // a plain value: never NULL
+	NullPtr                  // *X: nil is NULL
+	NullSQL                  // sql.Null[X]: Valid == false is NULL
+	NullBytes                // []byte tagged null: nil is NULL
 )
 
 var timeType = reflect.TypeOf(time.Time{})
 
-// field is one column of a model, resolved once at definition. Every
+// Field is one column of a model, resolved once at definition. Every
 // accessor works on the address of a row through its offset, so no
 // reflection happens per call.
-type field struct {
-	name     string // column name, as queries and errors spell it
-	goName   string
-	off      uintptr
-	kind     kind
-	size     uintptr // of the base value, for integers and floats
-	null     nullRep
-	validOff uintptr // offset of Valid inside sql.Null[X]
-	base     reflect.Type
-	notNull  bool
-	pk       bool
-	autoInc  bool
-	unique   bool
-	indexed  bool
-	def      any // canonical default, or nil
+type Field struct {
+	Name     string // column name, as queries and errors spell it
+	GoName   string
+	Off      uintptr
+	Kind     Kind
+	Size     uintptr // of the base value, for integers and floats
+	Null     NullRep
+	ValidOff uintptr // offset of Valid inside sql.Null[X]
+	Base     reflect.Type
+	NotNull  bool
+	PK       bool
+	AutoInc  bool
+	Unique   bool
+	Indexed  bool
+	Default  any // canonical default, or nil
 }
 
-// nullable reports whether the column accepts NULL.
-func (f *field) nullable() bool { return f.null != nullNone && !f.notNull }
+// Nullable reports whether the column accepts NULL.
+func (f *Field) Nullable() bool { return f.Null != NullNone && !f.NotNull }
 
-// addr returns the address of the base value inside row, or nil for NULL.
-func (f *field) addr(row unsafe.Pointer) unsafe.Pointer {
-	p := unsafe.Add(row, f.off)
-	switch f.null {
-	case nullPtr:
+// Addr returns the address of the base value inside row, or nil for NULL.
+func (f *Field) Addr(row unsafe.Pointer) unsafe.Pointer {
+	p := unsafe.Add(row, f.Off)
+	switch f.Null {
+	case NullPtr:
 		return *(*unsafe.Pointer)(p)
-	case nullSQL:
-		if !*(*bool)(unsafe.Add(p, f.validOff)) {
+	case NullSQL:
+		if !*(*bool)(unsafe.Add(p, f.ValidOff)) {
 			return nil
 		}
-	case nullBytes:
+	case NullBytes:
 		if *(*[]byte)(p) == nil {
 			return nil
 		}
@@ -81,48 +81,48 @@ func (f *field) addr(row unsafe.Pointer) unsafe.Pointer {
 	return p
 }
 
-// isNull reports whether row holds NULL in this column.
-func (f *field) isNull(row unsafe.Pointer) bool { return f.addr(row) == nil }
+// IsNull reports whether row holds NULL in this column.
+func (f *Field) IsNull(row unsafe.Pointer) bool { return f.Addr(row) == nil }
 
-// get returns the canonical value (int64, uint64, float64, string, bool,
+// Get returns the canonical value (int64, uint64, float64, string, bool,
 // time.Time or []byte), or nil for NULL.
-func (f *field) get(row unsafe.Pointer) any {
-	p := f.addr(row)
+func (f *Field) Get(row unsafe.Pointer) any {
+	p := f.Addr(row)
 	if p == nil {
 		return nil
 	}
-	switch f.kind {
-	case kInt:
-		return readInt(p, f.size)
-	case kUint:
-		return readUint(p, f.size)
-	case kFloat:
-		if f.size == 4 {
+	switch f.Kind {
+	case Int:
+		return readInt(p, f.Size)
+	case Uint:
+		return readUint(p, f.Size)
+	case Float:
+		if f.Size == 4 {
 			return float64(*(*float32)(p))
 		}
 		return *(*float64)(p)
-	case kString:
+	case String:
 		return *(*string)(p)
-	case kBool:
+	case Bool:
 		return *(*bool)(p)
-	case kTime:
+	case Time:
 		return *(*time.Time)(p)
 	default:
 		return *(*[]byte)(p)
 	}
 }
 
-// keyWidth is the length of the encoded keys of fs, one after the other,
+// KeyWidth is the length of the encoded keys of fs, one after the other,
 // or 0 when one of them varies in length. A NULL is shorter, never longer.
-func keyWidth(fs ...*field) int {
+func KeyWidth(fs ...*Field) int {
 	n := 0
 	for _, f := range fs {
-		switch f.kind {
-		case kInt, kUint, kFloat:
+		switch f.Kind {
+		case Int, Uint, Float:
 			n += 9
-		case kBool:
+		case Bool:
 			n += 2
-		case kTime:
+		case Time:
 			n += 13
 		default:
 			return 0
@@ -131,35 +131,35 @@ func keyWidth(fs ...*field) int {
 	return n
 }
 
-// key appends the order-preserving encoding of row's value; false for NULL.
-func (f *field) key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
-	p := f.addr(row)
+// Key appends the order-preserving encoding of row's value; false for NULL.
+func (f *Field) Key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
+	p := f.Addr(row)
 	if p == nil {
 		return buf, false
 	}
-	switch f.kind {
-	case kInt:
-		return keys.AppendInt(buf, readInt(p, f.size)), true
-	case kUint:
-		return keys.AppendUint(buf, readUint(p, f.size)), true
-	case kFloat:
-		if f.size == 4 {
+	switch f.Kind {
+	case Int:
+		return keys.AppendInt(buf, readInt(p, f.Size)), true
+	case Uint:
+		return keys.AppendUint(buf, readUint(p, f.Size)), true
+	case Float:
+		if f.Size == 4 {
 			return keys.AppendFloat(buf, float64(*(*float32)(p))), true
 		}
 		return keys.AppendFloat(buf, *(*float64)(p)), true
-	case kString:
+	case String:
 		return keys.AppendString(buf, *(*string)(p)), true
-	case kBool:
+	case Bool:
 		return keys.AppendBool(buf, *(*bool)(p)), true
-	case kTime:
+	case Time:
 		return keys.AppendTime(buf, *(*time.Time)(p)), true
 	default:
 		return keys.AppendBytes(buf, *(*[]byte)(p)), true
 	}
 }
 
-// encode appends the encoding of a canonical value (nil is NULL).
-func (f *field) encode(v any, buf []byte) []byte {
+// Encode appends the encoding of a canonical value (nil is NULL).
+func (f *Field) Encode(v any, buf []byte) []byte {
 	switch x := v.(type) {
 	case nil:
 		return keys.AppendNull(buf)
@@ -180,112 +180,112 @@ func (f *field) encode(v any, buf []byte) []byte {
 	}
 }
 
-// set stores a canonical value (nil for NULL) into row. The caller has
+// Set stores a canonical value (nil for NULL) into row. The caller has
 // converted v with conv and checked nullability; storing NULL in a column
 // that cannot represent it stores the zero value.
-func (f *field) set(row unsafe.Pointer, v any) {
-	p := unsafe.Add(row, f.off)
-	switch f.null {
-	case nullPtr:
+func (f *Field) Set(row unsafe.Pointer, v any) {
+	p := unsafe.Add(row, f.Off)
+	switch f.Null {
+	case NullPtr:
 		if v == nil {
 			*(*unsafe.Pointer)(p) = nil
 			return
 		}
-		np := f.alloc()
-		writeBase(np, f.kind, f.size, v)
+		np := f.Alloc()
+		writeBase(np, f.Kind, f.Size, v)
 		*(*unsafe.Pointer)(p) = np
 		return
-	case nullSQL:
-		valid := (*bool)(unsafe.Add(p, f.validOff))
+	case NullSQL:
+		valid := (*bool)(unsafe.Add(p, f.ValidOff))
 		*valid = v != nil
 		if v == nil {
-			zeroBase(p, f.kind, f.size)
+			zeroBase(p, f.Kind, f.Size)
 			return
 		}
-	case nullBytes:
+	case NullBytes:
 		if v == nil {
 			*(*[]byte)(p) = nil
 			return
 		}
 	}
 	if v == nil {
-		zeroBase(p, f.kind, f.size)
+		zeroBase(p, f.Kind, f.Size)
 		return
 	}
-	writeBase(p, f.kind, f.size, v)
+	writeBase(p, f.Kind, f.Size, v)
 }
 
-// alloc allocates a fresh base value for a pointer field.
-func (f *field) alloc() unsafe.Pointer {
-	switch f.kind {
-	case kString:
+// Alloc allocates a fresh base value for a pointer field.
+func (f *Field) Alloc() unsafe.Pointer {
+	switch f.Kind {
+	case String:
 		return unsafe.Pointer(new(string))
-	case kTime:
+	case Time:
 		return unsafe.Pointer(new(time.Time))
-	case kBytes:
+	case Bytes:
 		return unsafe.Pointer(new([]byte))
 	}
 	// Integers, floats and bools hold no pointers: 8 bytes fit them all.
 	return unsafe.Pointer(new(uint64))
 }
 
-// isZero reports whether a non-NULL value is its type's zero value.
-func (f *field) isZero(row unsafe.Pointer) bool {
-	p := f.addr(row)
+// IsZero reports whether a non-NULL value is its type's zero value.
+func (f *Field) IsZero(row unsafe.Pointer) bool {
+	p := f.Addr(row)
 	if p == nil {
 		return false
 	}
-	switch f.kind {
-	case kInt:
-		return readInt(p, f.size) == 0
-	case kUint:
-		return readUint(p, f.size) == 0
-	case kFloat:
-		if f.size == 4 {
+	switch f.Kind {
+	case Int:
+		return readInt(p, f.Size) == 0
+	case Uint:
+		return readUint(p, f.Size) == 0
+	case Float:
+		if f.Size == 4 {
 			return *(*float32)(p) == 0
 		}
 		return *(*float64)(p) == 0
-	case kString:
+	case String:
 		return *(*string)(p) == ""
-	case kBool:
+	case Bool:
 		return !*(*bool)(p)
-	case kTime:
+	case Time:
 		return (*(*time.Time)(p)).IsZero()
 	default:
 		return len(*(*[]byte)(p)) == 0
 	}
 }
 
-// own replaces the pointers a shallow struct copy shares with its original
+// Own replaces the pointers a shallow struct copy shares with its original
 // (pointer fields and byte slices) by fresh copies, so the copy and the
 // original never alias.
-func (f *field) own(row unsafe.Pointer) {
-	p := unsafe.Add(row, f.off)
+func (f *Field) Own(row unsafe.Pointer) {
+	p := unsafe.Add(row, f.Off)
 	switch {
-	case f.null == nullPtr:
+	case f.Null == NullPtr:
 		old := *(*unsafe.Pointer)(p)
 		if old == nil {
 			return
 		}
-		np := f.alloc()
-		switch f.kind {
-		case kString:
+		np := f.Alloc()
+		switch f.Kind {
+		case String:
 			*(*string)(np) = *(*string)(old)
-		case kTime:
+		case Time:
 			*(*time.Time)(np) = *(*time.Time)(old)
-		case kBytes:
+		case Bytes:
 			*(*[]byte)(np) = cloneBytes(*(*[]byte)(old))
 		default:
-			copyBytes(np, old, f.size)
+			copyBytes(np, old, f.Size)
 		}
 		*(*unsafe.Pointer)(p) = np
-	case f.kind == kBytes:
+	case f.Kind == Bytes:
 		*(*[]byte)(p) = cloneBytes(*(*[]byte)(p))
 	}
 }
 
-// needsOwn reports whether own does anything for this field.
-func (f *field) needsOwn() bool { return f.null == nullPtr || f.kind == kBytes }
+// NeedsOwn reports whether own does anything for this field.
+func (f *Field) NeedsOwn() bool { return f.Null == NullPtr || f.Kind == Bytes }
 
 func cloneBytes(b []byte) []byte {
 	if b == nil {
@@ -322,9 +322,9 @@ func readUint(p unsafe.Pointer, size uintptr) uint64 {
 	return *(*uint64)(p)
 }
 
-func writeBase(p unsafe.Pointer, k kind, size uintptr, v any) {
+func writeBase(p unsafe.Pointer, k Kind, size uintptr, v any) {
 	switch k {
-	case kInt:
+	case Int:
 		x := v.(int64)
 		switch size {
 		case 1:
@@ -336,7 +336,7 @@ func writeBase(p unsafe.Pointer, k kind, size uintptr, v any) {
 		default:
 			*(*int64)(p) = x
 		}
-	case kUint:
+	case Uint:
 		x := v.(uint64)
 		switch size {
 		case 1:
@@ -348,67 +348,67 @@ func writeBase(p unsafe.Pointer, k kind, size uintptr, v any) {
 		default:
 			*(*uint64)(p) = x
 		}
-	case kFloat:
+	case Float:
 		if size == 4 {
 			*(*float32)(p) = float32(v.(float64))
 		} else {
 			*(*float64)(p) = v.(float64)
 		}
-	case kString:
+	case String:
 		*(*string)(p) = v.(string)
-	case kBool:
+	case Bool:
 		*(*bool)(p) = v.(bool)
-	case kTime:
+	case Time:
 		*(*time.Time)(p) = v.(time.Time)
-	case kBytes:
+	case Bytes:
 		*(*[]byte)(p) = cloneBytes(v.([]byte))
 	}
 }
 
-func zeroBase(p unsafe.Pointer, k kind, size uintptr) {
+func zeroBase(p unsafe.Pointer, k Kind, size uintptr) {
 	switch k {
-	case kString:
+	case String:
 		*(*string)(p) = ""
-	case kTime:
+	case Time:
 		*(*time.Time)(p) = time.Time{}
-	case kBytes:
+	case Bytes:
 		*(*[]byte)(p) = nil
 	default:
 		clear(unsafe.Slice((*byte)(p), size))
 	}
 }
 
-// conv converts a caller's value to the canonical value the field stores,
+// Conv converts a caller's value to the canonical value the field stores,
 // checking that it fits; nil stays nil (NULL). Every value written to a
 // column goes through it (UpdateAll, scopes, keys), so what a write stores
 // and what it then compares equal are the same value: a float32 column
 // rounds to float32, and refuses a finite value that would become ±Inf or
 // a non-zero one that would become 0, as PostgreSQL's cast to real does
 // ("value out of range: overflow").
-func (f *field) conv(v any) (any, error) {
-	c, err := f.convOperand(v)
-	if err != nil || c == nil || f.kind != kFloat || f.size != 4 {
+func (f *Field) Conv(v any) (any, error) {
+	c, err := f.ConvOperand(v)
+	if err != nil || c == nil || f.Kind != Float || f.Size != 4 {
 		return c, err
 	}
 	r, ok := toFloat32(c.(float64))
 	if !ok {
-		return nil, fmt.Errorf("%w: %s: %g is out of range for float32", ErrBadValue, f.name, c)
+		return nil, fmt.Errorf("%w: %s: %g is out of range for float32", ErrBadValue, f.Name, c)
 	}
 	return r, nil
 }
 
-// convOperand converts a where clause's constant to the field's canonical
+// ConvOperand converts a where clause's constant to the field's canonical
 // type, checking that it fits, without conv's rounding: PostgreSQL
 // compares a real column with a double precision constant in double
 // precision, so real = 0.1 is false for the real nearest 0.1, and a
 // constant beyond the real range is no error there.
-func (f *field) convOperand(v any) (any, error) {
+func (f *Field) ConvOperand(v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	c, ok := convert(f.kind, f.size, v)
+	c, ok := Convert(f.Kind, f.Size, v)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s of type %T does not fit %s", ErrBadValue, f.name, v, f.base)
+		return nil, fmt.Errorf("%w: %s of type %T does not fit %s", ErrBadValue, f.Name, v, f.Base)
 	}
 	return c, nil
 }
@@ -423,9 +423,9 @@ func toFloat32(x float64) (float64, bool) {
 	return r, true
 }
 
-func convert(k kind, size uintptr, v any) (any, bool) {
+func Convert(k Kind, size uintptr, v any) (any, bool) {
 	switch k {
-	case kInt:
+	case Int:
 		var x int64
 		switch n := v.(type) {
 		case int:
@@ -439,7 +439,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 		case int8:
 			x = int64(n)
 		case uint, uint8, uint16, uint32, uint64:
-			u, _ := convert(kUint, 8, v)
+			u, _ := Convert(Uint, 8, v)
 			if u.(uint64) > math.MaxInt64 {
 				return nil, false
 			}
@@ -462,7 +462,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 			return nil, false
 		}
 		return x, true
-	case kUint:
+	case Uint:
 		var x uint64
 		switch n := v.(type) {
 		case uint:
@@ -476,7 +476,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 		case uint8:
 			x = uint64(n)
 		case int, int8, int16, int32, int64:
-			i, _ := convert(kInt, 8, v)
+			i, _ := Convert(Int, 8, v)
 			if i.(int64) < 0 {
 				return nil, false
 			}
@@ -499,7 +499,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 			return nil, false
 		}
 		return x, true
-	case kFloat:
+	case Float:
 		switch n := v.(type) {
 		case float64:
 			return n, true
@@ -515,7 +515,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 			return rv.Float(), true
 		}
 		return nil, false
-	case kString:
+	case String:
 		if s, ok := v.(string); ok {
 			return s, true
 		}
@@ -524,7 +524,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 			return rv.String(), true
 		}
 		return nil, false
-	case kBool:
+	case Bool:
 		if b, ok := v.(bool); ok {
 			return b, true
 		}
@@ -533,7 +533,7 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 			return rv.Bool(), true
 		}
 		return nil, false
-	case kTime:
+	case Time:
 		t, ok := v.(time.Time)
 		return t, ok
 	default:
@@ -542,42 +542,42 @@ func convert(k kind, size uintptr, v any) (any, bool) {
 	}
 }
 
-// newField resolves one struct field and its tag. It returns nil, nil for a
+// NewField resolves one struct field and its tag. It returns nil, nil for a
 // field that is not a column (tagged "-", unexported, or of a type that is
 // left for associations to claim).
-func newField(sf reflect.StructField) (*field, error) {
+func NewField(sf reflect.StructField) (*Field, error) {
 	tag, tagged := sf.Tag.Lookup("memrel")
 	if tag == "-" || !sf.IsExported() {
 		return nil, nil
 	}
-	f := &field{goName: sf.Name, off: sf.Offset}
+	f := &Field{GoName: sf.Name, Off: sf.Offset}
 	t := sf.Type
 	switch {
 	case t.Kind() == reflect.Pointer:
-		f.null = nullPtr
+		f.Null = NullPtr
 		t = t.Elem()
 	case t.Kind() == reflect.Struct && t.PkgPath() == "database/sql" && strings.HasPrefix(t.Name(), "Null["):
-		f.null = nullSQL
+		f.Null = NullSQL
 		v, _ := t.FieldByName("V")
 		valid, _ := t.FieldByName("Valid")
-		f.validOff = valid.Offset
-		f.off += v.Offset
+		f.ValidOff = valid.Offset
+		f.Off += v.Offset
 		t = v.Type
 	}
-	f.base = t
+	f.Base = t
 	if !baseKind(f, t) {
 		if !tagged {
 			return nil, nil // maybe an association field; Open checks
 		}
 		return nil, fmt.Errorf("unsupported type %s", sf.Type)
 	}
-	if f.null == nullPtr && f.kind == kBytes {
+	if f.Null == NullPtr && f.Kind == Bytes {
 		return nil, fmt.Errorf("unsupported type %s: use []byte tagged null", sf.Type)
 	}
 	parts := strings.Split(tag, ",")
-	f.name = parts[0]
-	if f.name == "" {
-		f.name = lowerCamel(sf.Name)
+	f.Name = parts[0]
+	if f.Name == "" {
+		f.Name = LowerCamel(sf.Name)
 	}
 	var def string
 	hasDef := false
@@ -585,22 +585,22 @@ func newField(sf reflect.StructField) (*field, error) {
 		name, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
 		switch {
 		case name == "pk" && !hasVal:
-			f.pk = true
+			f.PK = true
 		case name == "autoinc" && !hasVal:
-			f.autoInc = true
+			f.AutoInc = true
 		case name == "unique" && !hasVal:
-			f.unique = true
+			f.Unique = true
 		case name == "notnull" && !hasVal:
-			f.notNull = true
+			f.NotNull = true
 		case name == "null" && !hasVal:
-			if f.null == nullNone && f.kind != kBytes {
+			if f.Null == NullNone && f.Kind != Bytes {
 				return nil, fmt.Errorf("tag null on non-nullable type %s: use a pointer or sql.Null", sf.Type)
 			}
-			if f.kind == kBytes && f.null == nullNone {
-				f.null = nullBytes
+			if f.Kind == Bytes && f.Null == NullNone {
+				f.Null = NullBytes
 			}
 		case name == "index" && !hasVal:
-			f.indexed = true
+			f.Indexed = true
 		case name == "default" && hasVal:
 			def, hasDef = val, true
 		default:
@@ -612,60 +612,60 @@ func newField(sf reflect.StructField) (*field, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.def = v
+		f.Default = v
 	}
-	if f.autoInc && f.kind != kInt && f.kind != kUint {
+	if f.AutoInc && f.Kind != Int && f.Kind != Uint {
 		return nil, fmt.Errorf("autoinc on non-integer type %s", sf.Type)
 	}
-	if f.pk {
-		f.notNull = true
-		if f.kind != kInt && f.kind != kUint && f.kind != kString {
+	if f.PK {
+		f.NotNull = true
+		if f.Kind != Int && f.Kind != Uint && f.Kind != String {
 			return nil, fmt.Errorf("primary key of type %s: use an integer or a string", sf.Type)
 		}
 	}
 	return f, nil
 }
 
-func baseKind(f *field, t reflect.Type) bool {
-	f.size = t.Size()
+func baseKind(f *Field, t reflect.Type) bool {
+	f.Size = t.Size()
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		f.kind = kInt
+		f.Kind = Int
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		f.kind = kUint
+		f.Kind = Uint
 	case reflect.Float32, reflect.Float64:
-		f.kind = kFloat
+		f.Kind = Float
 	case reflect.String:
-		f.kind = kString
+		f.Kind = String
 	case reflect.Bool:
-		f.kind = kBool
+		f.Kind = Bool
 	case reflect.Struct:
 		if t != timeType {
 			return false
 		}
-		f.kind = kTime
+		f.Kind = Time
 	case reflect.Slice:
 		if t.Elem().Kind() != reflect.Uint8 {
 			return false
 		}
-		f.kind = kBytes
+		f.Kind = Bytes
 	default:
 		return false
 	}
 	return true
 }
 
-func parseDefault(f *field, s string) (any, error) {
+func parseDefault(f *Field, s string) (any, error) {
 	var v any
 	var err error
-	switch f.kind {
-	case kInt:
-		v, err = strconv.ParseInt(s, 10, int(f.size*8))
-	case kUint:
-		v, err = strconv.ParseUint(s, 10, int(f.size*8))
-	case kFloat:
+	switch f.Kind {
+	case Int:
+		v, err = strconv.ParseInt(s, 10, int(f.Size*8))
+	case Uint:
+		v, err = strconv.ParseUint(s, 10, int(f.Size*8))
+	case Float:
 		var x float64
-		if x, err = strconv.ParseFloat(s, 64); err == nil && f.size == 4 {
+		if x, err = strconv.ParseFloat(s, 64); err == nil && f.Size == 4 {
 			// Rounded as conv rounds a written value.
 			var ok bool
 			if x, ok = toFloat32(x); !ok {
@@ -673,11 +673,11 @@ func parseDefault(f *field, s string) (any, error) {
 			}
 		}
 		v = x
-	case kString:
+	case String:
 		v = s
-	case kBool:
+	case Bool:
 		v, err = strconv.ParseBool(s)
-	case kTime:
+	case Time:
 		v, err = time.Parse(time.RFC3339Nano, s)
 	default:
 		v = []byte(s)
@@ -688,9 +688,9 @@ func parseDefault(f *field, s string) (any, error) {
 	return v, nil
 }
 
-// lowerCamel turns a Go field name into Sequelize's attribute spelling:
+// LowerCamel turns a Go field name into Sequelize's attribute spelling:
 // ID → id, PostID → postId, URLPath → urlPath.
-func lowerCamel(name string) string {
+func LowerCamel(name string) string {
 	words := splitWords(name)
 	var b strings.Builder
 	for i, w := range words {
@@ -722,23 +722,23 @@ func splitWords(s string) []string {
 	return append(words, string(r[start:]))
 }
 
-// decode turns a primary key encoding back into its canonical value, for
+// Decode turns a primary key encoding back into its canonical value, for
 // messages. Keys are integers or strings.
-func (f *field) decode(k []byte) any {
+func (f *Field) Decode(k []byte) any {
 	if len(k) == 0 || k[0] != keys.TagValue {
 		return nil
 	}
 	k = k[1:]
-	switch f.kind {
-	case kInt:
+	switch f.Kind {
+	case Int:
 		if len(k) >= 8 {
 			return int64(binary.BigEndian.Uint64(k) ^ (1 << 63))
 		}
-	case kUint:
+	case Uint:
 		if len(k) >= 8 {
 			return binary.BigEndian.Uint64(k)
 		}
-	case kString:
+	case String:
 		var b []byte
 		for i := 0; i+1 < len(k) || (i < len(k) && k[i] != 0); i++ {
 			if k[i] == 0 {
@@ -756,20 +756,20 @@ func (f *field) decode(k []byte) any {
 	return fmt.Sprintf("%x", k)
 }
 
-// nullableKey appends f's key of row, or the NULL encoding.
-func nullableKey(f *field, row unsafe.Pointer, buf []byte) []byte {
-	k, ok := f.key(row, buf)
+// NullableKey appends f's key of row, or the NULL encoding.
+func NullableKey(f *Field, row unsafe.Pointer, buf []byte) []byte {
+	k, ok := f.Key(row, buf)
 	if !ok {
 		return keys.AppendNull(k)
 	}
 	return k
 }
 
-// maxID is the largest auto-increment id the key's type holds (sequences
+// MaxID is the largest auto-increment id the key's type holds (sequences
 // are int64, so at most MaxInt64).
-func (f *field) maxID() int64 {
-	bits := f.size * 8
-	if f.kind == kInt {
+func (f *Field) MaxID() int64 {
+	bits := f.Size * 8
+	if f.Kind == Int {
 		bits--
 	}
 	if bits >= 63 {
@@ -778,40 +778,40 @@ func (f *field) maxID() int64 {
 	return 1<<bits - 1
 }
 
-// copy copies this column from row src to row dst with typed writes, so
-// pointers are published correctly; own must follow for a deep copy.
-func (f *field) copy(dst, src unsafe.Pointer) {
-	d, s := unsafe.Add(dst, f.off), unsafe.Add(src, f.off)
+// Copy copies this column from row src to row dst with typed writes, so
+// pointers are published correctly; own must follow for a deep Copy.
+func (f *Field) Copy(dst, src unsafe.Pointer) {
+	d, s := unsafe.Add(dst, f.Off), unsafe.Add(src, f.Off)
 	switch {
-	case f.null == nullPtr:
+	case f.Null == NullPtr:
 		*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
 		return
-	case f.null == nullSQL:
-		*(*bool)(unsafe.Add(d, f.validOff)) = *(*bool)(unsafe.Add(s, f.validOff))
+	case f.Null == NullSQL:
+		*(*bool)(unsafe.Add(d, f.ValidOff)) = *(*bool)(unsafe.Add(s, f.ValidOff))
 	}
-	switch f.kind {
-	case kString:
+	switch f.Kind {
+	case String:
 		*(*string)(d) = *(*string)(s)
-	case kTime:
+	case Time:
 		*(*time.Time)(d) = *(*time.Time)(s)
-	case kBytes:
+	case Bytes:
 		*(*[]byte)(d) = *(*[]byte)(s)
 	default:
-		copyBytes(d, s, f.size) // numbers and bools hold no pointers
+		copyBytes(d, s, f.Size) // numbers and bools hold no pointers
 	}
 }
 
-// seqValue is an integer key as a sequence value (unsigned keys beyond
+// SeqValue is an integer key as a sequence value (unsigned keys beyond
 // MaxInt64 count as MaxInt64).
-func (f *field) seqValue(p unsafe.Pointer) int64 {
-	a := f.addr(p)
+func (f *Field) SeqValue(p unsafe.Pointer) int64 {
+	a := f.Addr(p)
 	switch {
 	case a == nil:
 		return 0
-	case f.kind == kInt:
-		return readInt(a, f.size)
-	case f.kind == kUint:
-		return int64(min(readUint(a, f.size), math.MaxInt64))
+	case f.Kind == Int:
+		return readInt(a, f.Size)
+	case f.Kind == Uint:
+		return int64(min(readUint(a, f.Size), math.MaxInt64))
 	}
 	return 0
 }

@@ -35,16 +35,16 @@ func TestSTKeyWidth(t *testing.T) {
 	one := int64(-7)
 	row := stWidthRow{ID: 1 << 40, I8: -3, U: 9, F: 1.5, B: true, T: time.Unix(5, 6), P: &one,
 		N: sql.Null[float64]{V: 2, Valid: true}, S: "abc", Raw: []byte{0, 1}}
-	for _, f := range m.t.fields {
-		k, ok := f.key(unsafe.Pointer(&row), nil)
-		require.True(t, ok, f.name)
-		switch f.kind {
-		case kString, kBytes:
-			require.Zero(t, keyWidth(f), f.name)
+	for _, f := range m.t.Fields {
+		k, ok := f.Key(unsafe.Pointer(&row), nil)
+		require.True(t, ok, f.Name)
+		switch f.Kind {
+		case String, Bytes:
+			require.Zero(t, KeyWidth(f), f.Name)
 		default:
-			require.Equal(t, len(k), keyWidth(f), f.name)
+			require.Equal(t, len(k), KeyWidth(f), f.Name)
 		}
 	}
-	require.Equal(t, 18, keyWidth(m.t.fields[0], m.t.fields[0]))
-	require.Zero(t, keyWidth(m.t.fields[0], m.t.fields[len(m.t.fields)-1]))
+	require.Equal(t, 18, KeyWidth(m.t.Fields[0], m.t.Fields[0]))
+	require.Zero(t, KeyWidth(m.t.Fields[0], m.t.Fields[len(m.t.Fields)-1]))
 }

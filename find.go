@@ -41,19 +41,19 @@ type found struct {
 }
 
 // findRows runs o against t.
-func (tx *Txn) findRows(t *table, o *Options) (found, error) {
+func (tx *Txn) findRows(t *Table, o *Options) (found, error) {
 	return tx.read(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // read runs o on the rows of the access path choose picks for the compiled
 // where clause: filter, order (or keep the first Offset+Limit), load the
 // includes, window and select fields.
-func (tx *Txn) read(t *table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
+func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
 	if o == nil {
 		o = &Options{}
 	}
 	if o.Limit < 0 || o.Offset < 0 {
-		return found{}, &FieldError{Model: t.name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+		return found{}, &FieldError{Model: t.Name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
 	}
 	flt, err := filter.Compile(t, o.Where)
 	if err != nil {
@@ -118,13 +118,13 @@ func (tx *Txn) read(t *table, o *Options, choose func(*filter.Filter, []query.Or
 
 // countRows counts the rows matching o's Where and required includes, as
 // Sequelize's count does: Order, Limit, Offset and Fields do not apply.
-func (tx *Txn) countRows(t *table, o *Options) (int, error) {
+func (tx *Txn) countRows(t *Table, o *Options) (int, error) {
 	return tx.count(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // count is read's counterpart: without includes it counts the rows of the
 // access path that pass the filter, copying nothing.
-func (tx *Txn) count(t *table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
+func (tx *Txn) count(t *Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
 		f, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
 		return len(f.rows), err
@@ -161,7 +161,7 @@ func window(rows []any, offset, limit int) []any {
 
 // rowCompare orders rows by the order, ties (and everything, without an
 // order) by ascending primary key, which makes the order total.
-func (t *table) rowCompare(s *filter.Sorter) func(x, y any) int {
+func (t *Table) rowCompare(s *filter.Sorter) func(x, y any) int {
 	var ka, kb []byte
 	return func(x, y any) int {
 		if s.Len() > 0 {
@@ -169,24 +169,24 @@ func (t *table) rowCompare(s *filter.Sorter) func(x, y any) int {
 				return c
 			}
 		}
-		ka, kb = t.pkKey(x, ka[:0]), t.pkKey(y, kb[:0])
+		ka, kb = t.PKKey(x, ka[:0]), t.PKKey(y, kb[:0])
 		return bytes.Compare(ka, kb)
 	}
 }
 
 // plan chooses the access path for a compiled filter and an order.
-func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
+func (tx *Txn) plan(t *Table, f *filter.Filter, order []query.Order) plan {
 	terms := f.Terms()
 	noOrder := len(order) == 0
 	// 1. Equality on the primary key or a unique field: point lookups.
 	for _, unique := range [2]bool{false, true} { // the primary key first
 		for _, tm := range terms {
-			fd := t.byName[tm.Field]
-			if (unique && !fd.unique) || (!unique && !fd.pk) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
+			fd := t.ByName[tm.Field]
+			if (unique && !fd.Unique) || (!unique && !fd.PK) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
 				continue
 			}
 			ix, keys := t.eqIndex(fd), tm.Keys
-			return plan{inOrder: noOrder && (fd.pk || len(keys) <= 1), src: func(yield func(any) bool) {
+			return plan{inOrder: noOrder && (fd.PK || len(keys) <= 1), src: func(yield func(any) bool) {
 				for _, k := range keys {
 					if row := tx.first(t, ix, k); row != nil && !yield(row) {
 						return
@@ -198,9 +198,9 @@ func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
 	// 2. Equality or IS NULL on an indexed field: prefix seeks, each in
 	// primary key order.
 	for _, tm := range terms {
-		fd := t.byName[tm.Field]
-		ix, ok := t.ixOf[fd]
-		if !ok || fd.pk || fd.unique {
+		fd := t.ByName[tm.Field]
+		ix, ok := t.IxOf[fd]
+		if !ok || fd.PK || fd.Unique {
 			continue
 		}
 		var eqKeys [][]byte
@@ -208,7 +208,7 @@ func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
 		case query.OpEq, query.OpIn:
 			eqKeys = tm.Keys
 		case query.OpIsNull:
-			if t.partial[ix] {
+			if t.Partial[ix] {
 				continue
 			}
 			eqKeys = [][]byte{keys.AppendNull(nil)}
@@ -228,8 +228,8 @@ func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
 	}
 	// 3. A range on the primary key or an indexed field.
 	for _, tm := range terms {
-		fd := t.byName[tm.Field]
-		ix, ok := t.ixOf[fd] // the primary key and unique fields included
+		fd := t.ByName[tm.Field]
+		ix, ok := t.IxOf[fd] // the primary key and unique fields included
 		if !ok {
 			continue
 		}
@@ -237,22 +237,22 @@ func (tx *Txn) plan(t *table, f *filter.Filter, order []query.Order) plan {
 		if !ok {
 			continue
 		}
-		ordered := noOrder && fd.pk
-		if len(order) == 1 && !order[0].Desc && t.byName[order[0].Field] == fd && !fd.unique {
+		ordered := noOrder && fd.PK
+		if len(order) == 1 && !order[0].Desc && t.ByName[order[0].Field] == fd && !fd.Unique {
 			ordered = true // the index holds (value, primary key)
 		}
 		return plan{inOrder: ordered, src: tx.walk(t, ix, fd, lo, hi)}
 	}
 	// 4. An order on the primary key or a non-unique indexed field: walk it.
 	if len(order) == 1 {
-		fd := t.byName[order[0].Field]
-		if fd.pk {
+		fd := t.ByName[order[0].Field]
+		if fd.PK {
 			if order[0].Desc {
 				return plan{inOrder: true, src: tx.reverse(t, "id", fd)}
 			}
 			return plan{inOrder: true, src: tx.scan(t)}
 		}
-		if ix, ok := t.ixOf[fd]; ok && !fd.unique && !t.partial[ix] {
+		if ix, ok := t.IxOf[fd]; ok && !fd.Unique && !t.Partial[ix] {
 			if order[0].Desc {
 				return plan{inOrder: true, src: tx.reverse(t, ix, fd)}
 			}
@@ -279,7 +279,7 @@ func bounds(tm filter.Term) (lo, hi []byte, ok bool) {
 	return nil, nil, false
 }
 
-func (tx *Txn) scan(t *table) rowSource {
+func (tx *Txn) scan(t *Table) rowSource {
 	return func(yield func(any) bool) {
 		it := tx.all(t)
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -291,7 +291,7 @@ func (tx *Txn) scan(t *table) rowSource {
 }
 
 // walk yields the rows of ix from lo upwards while fd's value is <= hi.
-func (tx *Txn) walk(t *table, ix string, fd *field, lo, hi []byte) rowSource {
+func (tx *Txn) walk(t *Table, ix string, fd *Field, lo, hi []byte) rowSource {
 	return func(yield func(any) bool) {
 		var it interface{ Next() any }
 		if lo == nil {
@@ -303,7 +303,7 @@ func (tx *Txn) walk(t *table, ix string, fd *field, lo, hi []byte) rowSource {
 		for row := it.Next(); row != nil; row = it.Next() {
 			if hi != nil {
 				var ok bool
-				k, ok = fd.key(t.ptr(row), k[:0])
+				k, ok = fd.Key(t.Ptr(row), k[:0])
 				if !ok || bytes.Compare(k, hi) > 0 {
 					return
 				}
@@ -317,7 +317,7 @@ func (tx *Txn) walk(t *table, ix string, fd *field, lo, hi []byte) rowSource {
 
 // reverse yields the rows of ix from the top down; rows with equal values
 // of fd come in ascending primary key order, as the order's tie-break asks.
-func (tx *Txn) reverse(t *table, ix string, fd *field) rowSource {
+func (tx *Txn) reverse(t *Table, ix string, fd *Field) rowSource {
 	return func(yield func(any) bool) {
 		it := tx.descending(t, ix)
 		var group []any
@@ -332,7 +332,7 @@ func (tx *Txn) reverse(t *table, ix string, fd *field) rowSource {
 			return true
 		}
 		for row := it.Next(); row != nil; row = it.Next() {
-			k = nullableKey(fd, t.ptr(row), k[:0])
+			k = NullableKey(fd, t.Ptr(row), k[:0])
 			if len(group) > 0 && !bytes.Equal(k, gk) {
 				if !flush() {
 					return
@@ -346,31 +346,31 @@ func (tx *Txn) reverse(t *table, ix string, fd *field) rowSource {
 }
 
 // selection resolves a field selection; nil selects everything.
-func (t *table) selection(names []string) ([]bool, error) {
+func (t *Table) selection(names []string) ([]bool, error) {
 	if names == nil {
 		return nil, nil
 	}
-	keep := make([]bool, len(t.fields))
+	keep := make([]bool, len(t.Fields))
 	for _, n := range names {
-		f, ok := t.byName[n]
+		f, ok := t.ByName[n]
 		if !ok {
-			return nil, &FieldError{Model: t.name, Field: n, Err: ErrUnknownField}
+			return nil, &FieldError{Model: t.Name, Field: n, Err: ErrUnknownField}
 		}
-		keep[slices.Index(t.fields, f)] = true
+		keep[slices.Index(t.Fields, f)] = true
 	}
 	return keep, nil
 }
 
 // project returns a copy of row with the unselected columns cleared; owned
 // rows (already clones) are changed in place.
-func (t *table) project(row any, keep []bool, owned bool) any {
+func (t *Table) project(row any, keep []bool, owned bool) any {
 	if !owned {
-		row = t.clone(row)
+		row = t.Clone(row)
 	}
-	p := t.ptr(row)
-	for i, f := range t.fields {
+	p := t.Ptr(row)
+	for i, f := range t.Fields {
 		if !keep[i] {
-			f.set(p, nil)
+			f.Set(p, nil)
 		}
 	}
 	return row

@@ -94,22 +94,22 @@ func FuzzRLTags(f *testing.F) {
 			require.True(t, strings.HasPrefix(err.Error(), "memrel: invalid schema: M"))
 			return
 		}
-		require.NotNil(t, tbl.pk)
+		require.NotNil(t, tbl.PK)
 		names := map[string]bool{}
-		for _, fd := range tbl.fields {
-			require.NotEmpty(t, fd.name)
-			require.False(t, names[fd.name], "column %q twice", fd.name)
-			names[fd.name] = true
-			if fd.def != nil {
+		for _, fd := range tbl.Fields {
+			require.NotEmpty(t, fd.Name)
+			require.False(t, names[fd.Name], "column %q twice", fd.Name)
+			names[fd.Name] = true
+			if fd.Default != nil {
 				// A default is stored as it is: already converted (c != c
 				// for NaN, which equals nothing).
-				c, err := fd.conv(fd.def)
-				require.NoError(t, err, "default %v does not fit %s", fd.def, fd.name)
-				require.True(t, sameValue(c, fd.def) || c != c, "default %v is stored as %v", fd.def, c)
+				c, err := fd.Conv(fd.Default)
+				require.NoError(t, err, "default %v does not fit %s", fd.Default, fd.Name)
+				require.True(t, SameValue(c, fd.Default) || c != c, "default %v is stored as %v", fd.Default, c)
 			}
-			if fd.pk {
-				require.Same(t, tbl.pk, fd)
-				require.Contains(t, []kind{kInt, kUint, kString}, fd.kind)
+			if fd.PK {
+				require.Same(t, tbl.PK, fd)
+				require.Contains(t, []Kind{Int, Uint, String}, fd.Kind)
 			}
 		}
 		var buf bytes.Buffer
@@ -157,28 +157,28 @@ func rlfRows() []rlfRow {
 // rlfField describes a column of rlfRow to the reference evaluator.
 type rlfField struct {
 	name string
-	kind kind
+	kind Kind
 	get  func(r rlfRow) any // nil for NULL
 }
 
 var rlfFields = []rlfField{
-	{"id", kInt, func(r rlfRow) any { return r.ID }},
-	{"name", kString, func(r rlfRow) any { return r.Name }},
-	{"nick", kString, func(r rlfRow) any {
+	{"id", Int, func(r rlfRow) any { return r.ID }},
+	{"name", String, func(r rlfRow) any { return r.Name }},
+	{"nick", String, func(r rlfRow) any {
 		if r.Nick == nil {
 			return nil
 		}
 		return *r.Nick
 	}},
-	{"score", kFloat, func(r rlfRow) any { return r.Score }},
-	{"n", kInt, func(r rlfRow) any {
+	{"score", Float, func(r rlfRow) any { return r.Score }},
+	{"n", Int, func(r rlfRow) any {
 		if r.N == nil {
 			return nil
 		}
 		return *r.N
 	}},
-	{"flag", kBool, func(r rlfRow) any { return r.Flag }},
-	{"Name", kString, func(r rlfRow) any { return r.Name }}, // the Go field name
+	{"flag", Bool, func(r rlfRow) any { return r.Flag }},
+	{"Name", String, func(r rlfRow) any { return r.Name }}, // the Go field name
 }
 
 // rlfCond is a generated condition: the query.Cond and what the reference
@@ -231,26 +231,26 @@ func rlfCmp(a, b any) int {
 
 // rlfValue draws a constant for a field of kind k; ok is false when it is
 // of the wrong type on purpose.
-func rlfValue(d *rlfDec, k kind) (v any, ok bool) {
+func rlfValue(d *rlfDec, k Kind) (v any, ok bool) {
 	b := d.byte()
 	if b%16 == 15 { // a value of the wrong type
-		if k == kString {
+		if k == String {
 			return int64(b), false
 		}
 		return "s", false
 	}
 	switch k {
-	case kInt:
+	case Int:
 		if b%2 == 0 {
 			return rlfInts[int(d.byte())%len(rlfInts)], true
 		}
 		return int64(int8(d.byte())), true
-	case kFloat:
+	case Float:
 		if b%2 == 0 {
 			return rlfScores[int(d.byte())%len(rlfScores)], true
 		}
 		return float64(int8(d.byte())) / 2, true
-	case kBool:
+	case Bool:
 		return b%2 == 0, true
 	}
 	if b%2 == 0 {
@@ -506,7 +506,7 @@ func rlfGen(d *rlfDec, depth int) rlfCond {
 		if op == 10 {
 			pat = rlfLower(pat)
 		}
-		if !unknown && fd.kind != kString {
+		if !unknown && fd.kind != String {
 			c.err = ErrBadOperator
 		} else if _, ok := rlfLike(pat, ""); !ok {
 			c.err = ErrBadValue
@@ -983,7 +983,7 @@ func rlfDrawOne[T any](t rlfT, db *Store, m *Model[T], v T) {
 	switch {
 	case errors.Is(err, errDone), errors.Is(err, ErrSequenceExhausted):
 	case errors.As(err, &ue):
-		require.NotEqual(t, []string{m.t.pk.name}, ue.Fields, "a drawn key collided: %v", err)
+		require.NotEqual(t, []string{m.t.PK.Name}, ue.Fields, "a drawn key collided: %v", err)
 	default:
 		require.NoError(t, err)
 	}

@@ -19,7 +19,7 @@ import (
 // in the ...Keys forms, as primary keys, instances or pointers to
 // instances, mixed freely. A target listed twice counts once.
 type HasMany[P, C any] struct {
-	a   *assoc
+	a   *Relation
 	src *Model[P]
 	dst *Model[C]
 }
@@ -45,16 +45,16 @@ type RemoveOptions struct {
 // the mistake at Open.
 func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) *HasMany[P, C] {
 	if source.table() == nil || target.table() == nil {
-		for _, t := range []*table{source.table(), target.table()} {
+		for _, t := range []*Table{source.table(), target.table()} {
 			if t != nil {
-				t.schema.checkOpen()
-				t.schema.problem(t.name, "", "NewHasMany with a nil or zero model (one not returned by Define)")
+				t.Schema.checkOpen()
+				t.Schema.problem(t.Name, "", "NewHasMany with a nil or zero model (one not returned by Define)")
 			}
 		}
 		return &HasMany[P, C]{}
 	}
-	s := source.t.schema
-	if target.t.schema != s {
+	s := source.t.Schema
+	if target.t.Schema != s {
 		panic("memrel: NewHasMany with models of two schemas")
 	}
 	a := newAssoc(s, source.t, target.t, o)
@@ -66,66 +66,66 @@ func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) 
 
 // claimMany finds the source struct field eager loading fills ([]C or
 // []*C) and gives the source a typed setter and zeroer for it.
-func claimMany[P, C any](s *Schema, a *assoc, t *table) {
-	sf, ok := t.typ.FieldByName(a.manyField)
+func claimMany[P, C any](s *Schema, a *Relation, t *Table) {
+	sf, ok := t.Type.FieldByName(a.ManyField)
 	if !ok || len(sf.Index) != 1 {
 		return
 	}
 	off := sf.Offset
 	switch sf.Type {
 	case reflect.TypeFor[[]C]():
-		a.fillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
+		a.FillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]C, len(kids))
 			for i, k := range kids {
 				cs[i] = *k.(*C)
 				if !owned {
-					a.target.own(unsafe.Pointer(&cs[i]))
+					a.Target.Own(unsafe.Pointer(&cs[i]))
 				}
 			}
 			*(*[]C)(unsafe.Add(parent, off)) = cs
 		}
-		t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
 	case reflect.TypeFor[[]*C]():
-		a.fillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
+		a.FillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]*C, len(kids))
 			for i, k := range kids {
 				if !owned {
-					k = a.target.clone(k)
+					k = a.Target.Clone(k)
 				}
 				cs[i] = k.(*C)
 			}
 			*(*[]*C)(unsafe.Add(parent, off)) = cs
 		}
-		t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
 	default:
-		if _, isCol := t.byName[sf.Name]; !isCol {
-			s.problem(t.name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
-				a.name, reflect.TypeFor[C](), reflect.TypeFor[C](), sf.Type)
+		if _, isCol := t.ByName[sf.Name]; !isCol {
+			s.problem(t.Name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
+				a.Name, reflect.TypeFor[C](), reflect.TypeFor[C](), sf.Type)
 		}
 	}
 }
 
 // claimOne finds the target struct field including the inverse fills (*P).
-func claimOne[C, P any](s *Schema, a *assoc, t *table) {
-	sf, ok := t.typ.FieldByName(a.oneField)
+func claimOne[C, P any](s *Schema, a *Relation, t *Table) {
+	sf, ok := t.Type.FieldByName(a.OneField)
 	if !ok || len(sf.Index) != 1 {
 		return
 	}
 	off := sf.Offset
 	if sf.Type != reflect.TypeFor[*P]() {
-		if _, isCol := t.byName[sf.Name]; !isCol {
-			s.problem(t.name, sf.Name, "association %s fills this field, which must be *%s, not %s",
-				a.name, reflect.TypeFor[P](), sf.Type)
+		if _, isCol := t.ByName[sf.Name]; !isCol {
+			s.problem(t.Name, sf.Name, "association %s fills this field, which must be *%s, not %s",
+				a.Name, reflect.TypeFor[P](), sf.Type)
 		}
 		return
 	}
-	a.fillOne = func(child unsafe.Pointer, parent any, owned bool) {
+	a.FillOne = func(child unsafe.Pointer, parent any, owned bool) {
 		if !owned {
-			parent = a.source.clone(parent)
+			parent = a.Source.Clone(parent)
 		}
 		*(**P)(unsafe.Add(child, off)) = parent.(*P)
 	}
-	t.zeroers[sf.Name] = func(p unsafe.Pointer) { *(**P)(unsafe.Add(p, off)) = nil }
+	t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(**P)(unsafe.Add(p, off)) = nil }
 }
 
 // Info describes the association.
@@ -136,7 +136,7 @@ func (h *HasMany[P, C]) Info() AssociationInfo {
 	return h.a.info(false)
 }
 
-func (h *HasMany[P, C]) side() (*assoc, bool) {
+func (h *HasMany[P, C]) side() (*Relation, bool) {
 	if h == nil {
 		return nil, false
 	}
@@ -145,11 +145,11 @@ func (h *HasMany[P, C]) side() (*assoc, bool) {
 
 // table is the target table, or nil for a HasMany not made by NewHasMany,
 // which Txn.use then refuses.
-func (h *HasMany[P, C]) table() *table {
+func (h *HasMany[P, C]) table() *Table {
 	if h == nil || h.a == nil {
 		return nil
 	}
-	return h.a.target
+	return h.a.Target
 }
 
 // Inverse returns the belongsTo side of the association; nil for a nil or
@@ -207,7 +207,7 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 	// exact size.
 	var buf [16]any
 	rows := buf[:0]
-	it := tx.prefix(h.a.target, h.a.ix, h.a.getKey(sk))
+	it := tx.prefix(h.a.Target, h.a.Ix, h.a.ChildKey(sk))
 	for row := it.Next(); row != nil; row = it.Next() {
 		rows = append(rows, row)
 	}
@@ -269,7 +269,7 @@ func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
 	defer tx.leave()
 	// One target, the common question: keys on the stack, one lookup.
 	var tb [32]byte
-	return h.has(tx, &src, [][]byte{h.a.target.pkKey(&targets[0], tb[:0])})
+	return h.has(tx, &src, [][]byte{h.a.Target.PKKey(&targets[0], tb[:0])})
 }
 
 // HasKeys is Has with targets given as keys or instances.
@@ -283,12 +283,12 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 		var tb [32]byte
 		switch x := targets[0].(type) {
 		case C:
-			keys = [][]byte{h.a.target.pkKey(&x, tb[:0])}
+			keys = [][]byte{h.a.Target.PKKey(&x, tb[:0])}
 		case *C: // below, with the nil check
 		default: // a key: encode it on the stack
-			k, err := h.a.target.keyOf(x, tb[:0])
+			k, err := h.a.Target.KeyOf(x, tb[:0])
 			if err != nil {
-				return false, &errs.TargetError{Err: err, Assoc: h.a.name}
+				return false, &errs.TargetError{Err: err, Assoc: h.a.Name}
 			}
 			keys = [][]byte{k}
 		}
@@ -387,8 +387,8 @@ func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 	var row *C
 	err := h.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
 		row = h.dst.in(&v)
-		h.a.attach(h.a.target.ptr(row), skv)
-		return tx.create(h.a.target, row)
+		h.a.Attach(h.a.Target.Ptr(row), skv)
+		return tx.create(h.a.Target, row)
 	})
 	if err != nil {
 		return zero, err
@@ -425,21 +425,21 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 	if len(targets) > 16 {
 		seen = make(map[string]bool, len(targets))
 	}
-	t := h.a.target
+	t := h.a.Target
 	for _, x := range targets {
 		start := len(buf)
 		switch v := x.(type) {
 		case C:
-			buf = t.pkKey(&v, buf)
+			buf = t.PKKey(&v, buf)
 		case *C:
 			if v == nil {
-				return nil, &AssociationError{Association: h.a.name, Reason: "nil target"}
+				return nil, &AssociationError{Association: h.a.Name, Reason: "nil target"}
 			}
-			buf = t.pkKey(v, buf)
+			buf = t.PKKey(v, buf)
 		default:
 			var err error
-			if buf, err = t.keyOf(x, buf); err != nil {
-				return nil, &errs.TargetError{Err: err, Assoc: h.a.name}
+			if buf, err = t.KeyOf(x, buf); err != nil {
+				return nil, &errs.TargetError{Err: err, Assoc: h.a.Name}
 			}
 		}
 		// Capped, so a later append to buf never writes into k.

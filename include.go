@@ -6,7 +6,7 @@ import (
 
 // incNode is a compiled Include.
 type incNode struct {
-	a        *assoc
+	a        *Relation
 	inverse  bool   // a belongsTo include: load the parent
 	into     string // the struct field it fills
 	filter   *filter.Filter
@@ -30,7 +30,7 @@ func (p incPlan) anyRequired() bool {
 // EagerLoadingError, as in Sequelize; two includes at one level filling
 // the same struct field are ErrDuplicateField (Sequelize would join the
 // same alias twice, which PostgreSQL refuses).
-func compileIncludes(t *table, incs []Include) (incPlan, error) {
+func compileIncludes(t *Table, incs []Include) (incPlan, error) {
 	if len(incs) == 0 {
 		return nil, nil
 	}
@@ -38,31 +38,31 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 	for i := range incs {
 		in := &incs[i]
 		if in.Assoc == nil {
-			return nil, &EagerLoadingError{Model: t.name, Association: "<nil>"}
+			return nil, &EagerLoadingError{Model: t.Name, Association: "<nil>"}
 		}
 		a, inverse := in.Assoc.side()
 		if a == nil {
-			return nil, &EagerLoadingError{Model: t.name, Association: "<zero association>"}
+			return nil, &EagerLoadingError{Model: t.Name, Association: "<zero association>"}
 		}
-		from, to, filled := a.source, a.target, a.fillMany != nil
-		name := a.name
+		from, to, filled := a.Source, a.Target, a.FillMany != nil
+		name := a.Name
 		if inverse {
-			from, to, filled = a.target, a.source, a.fillOne != nil
-			name = a.target.name + "." + a.inverse
+			from, to, filled = a.Target, a.Source, a.FillOne != nil
+			name = a.Target.Name + "." + a.Inverse
 		}
 		if from != t {
-			return nil, &EagerLoadingError{Model: t.name, Association: name}
+			return nil, &EagerLoadingError{Model: t.Name, Association: name}
 		}
 		if !filled {
 			return nil, &AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
 		}
-		into := a.manyField
+		into := a.ManyField
 		if inverse {
-			into = a.oneField
+			into = a.OneField
 		}
 		for _, prev := range plan {
 			if prev.into == into { // one field, two loads: which one is it?
-				return nil, &FieldError{Model: t.name, Field: into, Err: ErrDuplicateField}
+				return nil, &FieldError{Model: t.Name, Field: into, Err: ErrDuplicateField}
 			}
 		}
 		filter, err := filter.Compile(to, in.Where)
@@ -82,9 +82,9 @@ func compileIncludes(t *table, incs []Include) (incPlan, error) {
 // loaded, dropping the rows a required include finds nothing for. Each
 // row costs one index seek per include: no scans, no N+1 round trips.
 // When it drops none, the copies are the elements of block, a []T.
-func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, block any, err error) {
+func (tx *Txn) loadIncludes(t *Table, rows []any, plan incPlan) (out []any, block any, err error) {
 	// The includes are filled into copies of the rows, made in one batch.
-	copies, block := t.cloneAll(rows)
+	copies, block := t.CloneAll(rows)
 	out = copies[:0] // kept rows move down over dropped ones
 	// scratch collects each row's children; the fill copies them out, so
 	// one buffer serves every row.
@@ -99,8 +99,8 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, bloc
 				if parent := tx.parentOf(n.a, r); parent != nil && n.filter.Match(parent) {
 					kids = append(kids, parent)
 				}
-			} else if sk, ok := n.a.sk.key(t.ptr(r), kb[:0]); ok {
-				it := tx.prefix(n.a.target, n.a.ix, n.a.getKey(sk))
+			} else if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
+				it := tx.prefix(n.a.Target, n.a.Ix, n.a.ChildKey(sk))
 				for kid := it.Next(); kid != nil; kid = it.Next() {
 					if n.filter.Match(kid) {
 						kids = append(kids, kid)
@@ -108,9 +108,9 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, bloc
 				}
 			}
 			scratch = kids[:0]
-			to := n.a.target
+			to := n.a.Target
 			if n.inverse {
-				to = n.a.source
+				to = n.a.Source
 			}
 			owned := len(n.sub) > 0
 			if owned {
@@ -124,10 +124,10 @@ func (tx *Txn) loadIncludes(t *table, rows []any, plan incPlan) (out []any, bloc
 			}
 			if n.inverse {
 				if len(kids) > 0 {
-					n.a.fillOne(t.ptr(row), kids[0], owned)
+					n.a.FillOne(t.Ptr(row), kids[0], owned)
 				}
 			} else {
-				n.a.fillMany(t.ptr(row), kids, owned)
+				n.a.FillMany(t.Ptr(row), kids, owned)
 			}
 		}
 		if keep {

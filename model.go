@@ -17,7 +17,7 @@ import (
 // Values are copied in and out: the T a method returns shares no memory
 // with the store, and the T passed in is never retained.
 type Model[T any] struct {
-	t *table
+	t *Table
 }
 
 // Define declares the model T on s under name ("" means the type's name).
@@ -33,23 +33,23 @@ func Define[T any](s *Schema, name string) *Model[T] {
 		name = typ.Name()
 	}
 	t := s.addTable(name, typ)
-	t.ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
-	t.newRow = func() any { return new(T) }
-	t.cloneAll = func(rows []any) ([]any, any) {
+	t.Ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
+	t.NewRow = func() any { return new(T) }
+	t.CloneAll = func(rows []any) ([]any, any) {
 		// One allocation for all the copies, not one per row.
 		arr := make([]T, len(rows))
 		out := make([]any, len(rows))
 		for i, r := range rows {
 			arr[i] = *r.(*T)
-			t.own(unsafe.Pointer(&arr[i]))
+			t.Own(unsafe.Pointer(&arr[i]))
 			out[i] = &arr[i]
 		}
 		return out, arr
 	}
-	t.clone = func(row any) any {
+	t.Clone = func(row any) any {
 		n := new(T)
 		*n = *row.(*T)
-		t.own(unsafe.Pointer(n))
+		t.Own(unsafe.Pointer(n))
 		return n
 	}
 	return &Model[T]{t: t}
@@ -60,23 +60,23 @@ func (m *Model[T]) Name() string {
 	if m.table() == nil {
 		return ""
 	}
-	return m.t.name
+	return m.t.Name
 }
 
 // Key returns v's primary key as its canonical Go value (int64 for signed
 // integer keys, uint64 for unsigned ones, string for text keys); nil for a
 // nil or zero Model.
 func (m *Model[T]) Key(v T) any {
-	if m.table() == nil || m.t.pk == nil {
+	if m.table() == nil || m.t.PK == nil {
 		return nil
 	}
-	return m.t.pk.get(unsafe.Pointer(&v))
+	return m.t.PK.Get(unsafe.Pointer(&v))
 }
 
 // table is the model's table, or nil for a nil or zero Model (one not
 // returned by Define), which Txn.use refuses with ErrWrongStore: every
 // method of such a Model fails that way, or returns a zero value.
-func (m *Model[T]) table() *table {
+func (m *Model[T]) table() *Table {
 	if m == nil {
 		return nil
 	}
@@ -87,24 +87,24 @@ func (m *Model[T]) table() *table {
 // are duplicated and fields that are not columns cleared.
 func (m *Model[T]) in(v *T) *T {
 	n := new(T)
-	if m.t.columnwise {
-		for _, f := range m.t.fields {
-			f.copy(unsafe.Pointer(n), unsafe.Pointer(v))
+	if m.t.Columnwise {
+		for _, f := range m.t.Fields {
+			f.Copy(unsafe.Pointer(n), unsafe.Pointer(v))
 		}
 	} else {
 		*n = *v
-		for _, z := range m.t.zero {
+		for _, z := range m.t.Zero {
 			z(unsafe.Pointer(n))
 		}
 	}
-	m.t.own(unsafe.Pointer(n))
+	m.t.Own(unsafe.Pointer(n))
 	return n
 }
 
 // out copies a stored row for a caller.
 func (m *Model[T]) out(row any) T {
 	v := *row.(*T)
-	m.t.own(unsafe.Pointer(&v))
+	m.t.Own(unsafe.Pointer(&v))
 	return v
 }
 
@@ -119,9 +119,9 @@ func (m *Model[T]) outAll(f found) []T {
 	for i, r := range f.rows {
 		res[i] = *r.(*T)
 	}
-	if !f.owned && len(m.t.owned) > 0 {
+	if !f.owned && len(m.t.Owned) > 0 {
 		for i := range res {
-			m.t.own(unsafe.Pointer(&res[i]))
+			m.t.Own(unsafe.Pointer(&res[i]))
 		}
 	}
 	return res
@@ -167,7 +167,7 @@ func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
 		return zero, false, err
 	}
 	defer tx.leave()
-	k, err := m.t.keyOf(key, nil)
+	k, err := m.t.KeyOf(key, nil)
 	if err != nil {
 		return zero, false, err
 	}
@@ -233,7 +233,7 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 		return zero, err
 	}
 	defer tx.leave()
-	k, err := m.t.keyOf(key, nil)
+	k, err := m.t.KeyOf(key, nil)
 	if err != nil {
 		return zero, err
 	}
@@ -241,7 +241,7 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	err = tx.atomic(func() error {
 		old := tx.byKey(m.t, k)
 		if old == nil {
-			return &NotFoundError{Model: m.t.name, Key: clone.Value(key)}
+			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
 		}
 		return tx.updateRow(m.t, old, row)
 	})
@@ -267,14 +267,14 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 		return err
 	}
 	defer tx.leave()
-	k, err := m.t.keyOf(key, nil)
+	k, err := m.t.KeyOf(key, nil)
 	if err != nil {
 		return err
 	}
 	return tx.atomic(func() error {
 		old := tx.byKey(m.t, k)
 		if old == nil {
-			return &NotFoundError{Model: m.t.name, Key: clone.Value(key)}
+			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
 		}
 		return tx.deleteRow(m.t, old)
 	})
@@ -292,26 +292,26 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 	}
 	defer tx.leave()
 	type assign struct {
-		f *field
+		f *Field
 		v any
 	}
 	sets := make([]assign, 0, len(set))
 	for name, v := range set {
-		f, ok := m.t.byName[name]
+		f, ok := m.t.ByName[name]
 		if !ok {
-			return 0, &FieldError{Model: m.t.name, Field: name, Err: ErrUnknownField}
+			return 0, &FieldError{Model: m.t.Name, Field: name, Err: ErrUnknownField}
 		}
 		for _, s := range sets {
 			if s.f == f { // "slug" and "Slug": which value wins?
-				return 0, &FieldError{Model: m.t.name, Field: f.name, Err: ErrDuplicateField}
+				return 0, &FieldError{Model: m.t.Name, Field: f.Name, Err: ErrDuplicateField}
 			}
 		}
-		cv, err := f.conv(v)
+		cv, err := f.Conv(v)
 		if err != nil {
-			return 0, &FieldError{Model: m.t.name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
+			return 0, &FieldError{Model: m.t.Name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
 		}
-		if cv == nil && f.null == nullNone {
-			return 0, &ValidationError{Model: m.t.name, Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}}
+		if cv == nil && f.Null == NullNone {
+			return 0, &ValidationError{Model: m.t.Name, Items: []ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}}
 		}
 		sets = append(sets, assign{f, cv})
 	}
@@ -327,9 +327,9 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 			if cur == nil {
 				continue
 			}
-			row := m.t.clone(cur)
+			row := m.t.Clone(cur)
 			for _, s := range sets {
-				s.f.set(m.t.ptr(row), s.v)
+				s.f.Set(m.t.Ptr(row), s.v)
 			}
 			if err := tx.updateRow(m.t, cur, row); err != nil {
 				return err
@@ -380,14 +380,14 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 
 // create inserts a row the store owns: defaults, then the auto-increment
 // key, then the checks. The sequence moves only when the insert succeeds.
-func (tx *Txn) create(t *table, row any) error {
-	p := t.ptr(row)
-	for _, f := range t.fields {
-		if f.def != nil && (f.isNull(p) || (f.null == nullNone && f.isZero(p))) {
-			f.set(p, f.def)
+func (tx *Txn) create(t *Table, row any) error {
+	p := t.Ptr(row)
+	for _, f := range t.Fields {
+		if f.Default != nil && (f.IsNull(p) || (f.Null == NullNone && f.IsZero(p))) {
+			f.Set(p, f.Default)
 		}
 	}
-	seq := &tx.store.seqs[t.pos]
+	seq := &tx.store.seqs[t.Pos]
 	// fresh: the key is past every key the table has held (seq.high), so
 	// nothing can collide and the duplicate check is skipped. The sequence
 	// is past them too (every explicit key moves it, Load moves it past
@@ -395,23 +395,23 @@ func (tx *Txn) create(t *table, row any) error {
 	// a drawn key is checked like an explicit one and fails as a
 	// duplicate, as in PostgreSQL, rather than replace a row.
 	fresh := false
-	if t.pk.autoInc {
-		if t.pk.isZero(p) {
-			if seq.Load() >= t.pk.maxID() {
-				return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.name, t.pk.name, seq.Load())
+	if t.PK.AutoInc {
+		if t.PK.IsZero(p) {
+			if seq.Load() >= t.PK.MaxID() {
+				return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.Name, t.PK.Name, seq.Load())
 			}
-			if t.pk.kind == kUint {
-				t.pk.set(p, uint64(seq.Load()+1))
+			if t.PK.Kind == Uint {
+				t.PK.Set(p, uint64(seq.Load()+1))
 			} else {
-				t.pk.set(p, seq.Load()+1)
+				t.PK.Set(p, seq.Load()+1)
 			}
 		}
-		fresh = t.pk.seqValue(p) > max(seq.Load(), seq.high)
+		fresh = t.PK.SeqValue(p) > max(seq.Load(), seq.high)
 	}
 	if err := tx.insertRow(t, row, fresh); err != nil {
 		return err
 	}
-	if t.pk.autoInc {
+	if t.PK.AutoInc {
 		tx.advance(t, p)
 	}
 	return nil
@@ -419,10 +419,10 @@ func (tx *Txn) create(t *table, row any) error {
 
 // advance moves t's sequence past the key of row p, if it is beyond it,
 // recording the move so a failing call can take it back.
-func (tx *Txn) advance(t *table, p unsafe.Pointer) {
-	id := t.pk.seqValue(p)
-	if seq := &tx.store.seqs[t.pos]; id > seq.Load() {
-		tx.w.seqUndo = append(tx.w.seqUndo, seqMove{t.pos, seq.Load()})
+func (tx *Txn) advance(t *Table, p unsafe.Pointer) {
+	id := t.PK.SeqValue(p)
+	if seq := &tx.store.seqs[t.Pos]; id > seq.Load() {
+		tx.w.seqUndo = append(tx.w.seqUndo, seqMove{t.Pos, seq.Load()})
 		seq.Store(id)
 	}
 }

@@ -25,9 +25,9 @@ import (
 // zero Model.
 type Schema struct {
 	mu       sync.Mutex
-	tables   []*table
-	byName   map[string]*table
-	assocs   []*assoc
+	tables   []*Table
+	byName   map[string]*Table
+	assocs   []*Relation
 	problems []SchemaProblem
 	sealed   bool
 	db       *memdb.DBSchema // built by the first successful Open
@@ -36,7 +36,7 @@ type Schema struct {
 
 // NewSchema returns an empty schema.
 func NewSchema() *Schema {
-	return &Schema{byName: map[string]*table{}}
+	return &Schema{byName: map[string]*Table{}}
 }
 
 func (s *Schema) checkOpen() {
@@ -51,13 +51,13 @@ func (s *Schema) problem(model, field, format string, args ...any) {
 
 // addTable resolves the fields of a struct type once; Define[T] supplies the
 // typed operations.
-func (s *Schema) addTable(name string, typ reflect.Type) *table {
+func (s *Schema) addTable(name string, typ reflect.Type) *Table {
 	s.checkOpen()
 	if s.byName == nil { // the zero Schema
-		s.byName = map[string]*table{}
+		s.byName = map[string]*Table{}
 	}
-	t := &table{name: name, typ: typ, schema: s, byName: map[string]*field{}, zeroers: map[string]func(unsafe.Pointer){},
-		ixOf: map[*field]string{}, indexes: map[string][]*field{}, partial: map[string]bool{}}
+	t := &Table{Name: name, Type: typ, Schema: s, ByName: map[string]*Field{}, Zeroers: map[string]func(unsafe.Pointer){},
+		IxOf: map[*Field]string{}, Indexes: map[string][]*Field{}, Partial: map[string]bool{}}
 	if _, dup := s.byName[name]; dup {
 		s.problem(name, "", "model defined twice")
 		return t // not registered: its own problems would only repeat
@@ -68,50 +68,50 @@ func (s *Schema) addTable(name string, typ reflect.Type) *table {
 	}
 	for i := 0; i < typ.NumField(); i++ {
 		sf := typ.Field(i)
-		f, err := newField(sf)
+		f, err := NewField(sf)
 		if err != nil {
 			s.problem(name, sf.Name, "%v", err)
 			continue
 		}
 		if f == nil {
-			t.zeroers[sf.Name] = nil // an association may claim it with a typed zeroer
+			t.Zeroers[sf.Name] = nil // an association may claim it with a typed zeroer
 			continue
 		}
-		if other, dup := t.byName[f.name]; dup {
-			s.problem(name, sf.Name, "column %q also used by %s", f.name, other.goName)
+		if other, dup := t.ByName[f.Name]; dup {
+			s.problem(name, sf.Name, "column %q also used by %s", f.Name, other.GoName)
 			continue
 		}
-		t.fields = append(t.fields, f)
-		t.byName[f.name] = f
-		if f.pk {
-			if t.pk != nil {
-				s.problem(name, sf.Name, "second primary key (first is %s); composite keys are not supported", t.pk.goName)
+		t.Fields = append(t.Fields, f)
+		t.ByName[f.Name] = f
+		if f.PK {
+			if t.PK != nil {
+				s.problem(name, sf.Name, "second primary key (first is %s); composite keys are not supported", t.PK.GoName)
 			}
-			t.pk = f
+			t.PK = f
 		}
-		if f.needsOwn() {
-			t.owned = append(t.owned, f)
+		if f.NeedsOwn() {
+			t.Owned = append(t.Owned, f)
 		}
-		if f.unique && !f.pk {
-			t.uniques = append(t.uniques, f)
+		if f.Unique && !f.PK {
+			t.Uniques = append(t.Uniques, f)
 		}
 	}
 	// Go field names are accepted too, where they do not clash.
-	for _, f := range t.fields {
-		if _, taken := t.byName[f.goName]; !taken {
-			t.byName[f.goName] = f
+	for _, f := range t.Fields {
+		if _, taken := t.ByName[f.GoName]; !taken {
+			t.ByName[f.GoName] = f
 		}
 	}
-	if t.pk == nil {
-		if f, ok := t.byName["id"]; ok && (f.kind == kInt || f.kind == kUint) {
+	if t.PK == nil {
+		if f, ok := t.ByName["id"]; ok && (f.Kind == Int || f.Kind == Uint) {
 			// An integer field named ID is the auto-increment key, as in Sequelize.
-			f.pk, f.autoInc, f.notNull = true, true, true
-			t.pk = f
+			f.PK, f.AutoInc, f.NotNull = true, true, true
+			t.PK = f
 		} else {
 			s.problem(name, "", "no primary key: tag a field with pk or name it ID")
 		}
 	}
-	t.pos = len(s.tables)
+	t.Pos = len(s.tables)
 	s.tables = append(s.tables, t)
 	s.byName[name] = t
 	return t
@@ -158,18 +158,18 @@ func (s *Schema) check() error {
 // every problem.
 func (s *Schema) compile() error {
 	for _, t := range s.tables {
-		for name, z := range t.zeroers {
+		for name, z := range t.Zeroers {
 			if z != nil {
-				t.zero = append(t.zero, z)
+				t.Zero = append(t.Zero, z)
 				continue
 			}
 			// Nothing typed clears this field (tagged "-", unexported):
 			// rows are copied column by column instead.
-			t.columnwise = true
+			t.Columnwise = true
 			if !s.claimed(t, name) {
-				sf, _ := t.typ.FieldByName(name)
+				sf, _ := t.Type.FieldByName(name)
 				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
-					s.problem(t.name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
+					s.problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
 				}
 			}
 		}
@@ -179,16 +179,16 @@ func (s *Schema) compile() error {
 	}
 	db := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range s.tables {
-		db.Tables[t.name] = t.memdbSchema()
+		db.Tables[t.Name] = t.memdbSchema()
 	}
 	s.db = db
 	return nil
 }
 
 // claimed reports whether an association fills the struct field name.
-func (s *Schema) claimed(t *table, name string) bool {
+func (s *Schema) claimed(t *Table, name string) bool {
 	for _, a := range s.assocs {
-		if (a.source == t && a.manyField == name) || (a.target == t && a.oneField == name) {
+		if (a.Source == t && a.ManyField == name) || (a.Target == t && a.OneField == name) {
 			return true
 		}
 	}
@@ -199,27 +199,27 @@ func (s *Schema) claimed(t *table, name string) bool {
 // field, one per indexed field, and the association indexes registered by
 // resolve. Every write touches each of them, so none is built that no
 // lookup uses.
-func (t *table) memdbSchema() *memdb.TableSchema {
-	ts := &memdb.TableSchema{Name: t.name, Indexes: map[string]*memdb.IndexSchema{}}
-	for _, f := range append([]*field{t.pk}, t.uniques...) {
+func (t *Table) memdbSchema() *memdb.TableSchema {
+	ts := &memdb.TableSchema{Name: t.Name, Indexes: map[string]*memdb.IndexSchema{}}
+	for _, f := range append([]*Field{t.PK}, t.Uniques...) {
 		name := t.eqIndex(f)
 		ts.Indexes[name] = &memdb.IndexSchema{Name: name, Unique: true, AllowMissing: true,
-			Indexer: mdbix.Indexer{Key: t.fieldKey(f, true), Size: keyWidth(f)}}
-		t.ixOf[f] = name
+			Indexer: mdbix.Indexer{Key: t.fieldKey(f, true), Size: KeyWidth(f)}}
+		t.IxOf[f] = name
 	}
-	for _, f := range t.fields {
-		if f.indexed && !f.unique && !f.pk {
-			if _, ok := t.ixOf[f]; !ok {
-				name := "i:" + f.name
-				t.indexes[name] = []*field{f}
-				t.ixOf[f] = name
+	for _, f := range t.Fields {
+		if f.Indexed && !f.Unique && !f.PK {
+			if _, ok := t.IxOf[f]; !ok {
+				name := "i:" + f.Name
+				t.Indexes[name] = []*Field{f}
+				t.IxOf[f] = name
 			}
 		}
 	}
-	for name, cols := range t.indexes {
+	for name, cols := range t.Indexes {
 		// go-memdb appends the primary key to keys of non-unique indexes.
 		size := 0
-		if w, pw := keyWidth(cols...), keyWidth(t.pk); w > 0 && pw > 0 {
+		if w, pw := KeyWidth(cols...), KeyWidth(t.PK); w > 0 && pw > 0 {
 			size = w + pw
 		}
 		// A foreign key index leaves out rows whose foreign key is NULL,
@@ -227,8 +227,8 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 		// associations, which never look NULL up, and un-associating a
 		// row costs one index write instead of two. Tagging the column
 		// "index" makes it a full index again, for IS NULL and ordering.
-		partial := strings.HasPrefix(name, "fk:") && !(len(cols) == 1 && cols[0].indexed)
-		t.partial[name] = partial
+		partial := strings.HasPrefix(name, "fk:") && !(len(cols) == 1 && cols[0].Indexed)
+		t.Partial[name] = partial
 		fn := t.compoundKey(cols, partial)
 		if len(cols) == 1 {
 			fn = t.fieldKey(cols[0], partial)
@@ -239,12 +239,12 @@ func (t *table) memdbSchema() *memdb.TableSchema {
 }
 
 // eqIndex names the unique index that finds a row by f, or "".
-func (t *table) eqIndex(f *field) string {
+func (t *Table) eqIndex(f *Field) string {
 	switch {
-	case f.pk:
+	case f.PK:
 		return "id"
-	case f.unique:
-		return "u:" + f.name
+	case f.Unique:
+		return "u:" + f.Name
 	}
 	return ""
 }

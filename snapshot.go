@@ -77,9 +77,9 @@ func (s *Store) Save(w io.Writer) error {
 		// The same read transaction walks the same rows again.
 		it = tx.all(t)
 		for row := it.Next(); row != nil && e.err == nil; row = it.Next() {
-			p := t.ptr(row)
-			for _, f := range t.fields {
-				e.value(f, f.get(p))
+			p := t.Ptr(row)
+			for _, f := range t.Fields {
+				e.value(f, f.Get(p))
 			}
 			e.spill(false)
 		}
@@ -132,7 +132,7 @@ func (e *encoder) long(b []byte) {
 }
 
 // value appends one column value: a presence byte, then the value.
-func (e *encoder) value(f *field, v any) {
+func (e *encoder) value(f *Field, v any) {
 	if v == nil {
 		e.buf = append(e.buf, 0)
 		return
@@ -162,7 +162,7 @@ func (e *encoder) value(f *field, v any) {
 		b := appendTime(tb[:0], x)
 		e.buf = append(binary.AppendUvarint(e.buf, uint64(len(b))), b...)
 	default:
-		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.name))
+		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.Name))
 	}
 }
 
@@ -234,12 +234,12 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 		// n only bounds a loop that reads at least a byte per row.
 		for j := uint64(0); j < n && d.err == nil; j++ {
 			at := d.offset()
-			row := t.newRow()
-			p := t.ptr(row)
-			for _, f := range t.fields {
+			row := t.NewRow()
+			p := t.Ptr(row)
+			for _, f := range t.Fields {
 				v, ok := d.value(t, f)
 				if d.err == nil && ok && d.rowErr == nil {
-					f.set(p, v)
+					f.Set(p, v)
 				}
 			}
 			if d.err != nil || d.rowErr != nil {
@@ -249,13 +249,13 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 				d.rowErr = &SnapshotError{Offset: at, Reason: "invalid row", Err: err}
 				continue
 			}
-			if len(t.parents) > 0 {
+			if len(t.Parents) > 0 {
 				loaded = append(loaded, change{t: t, after: row})
 			}
-			if t.pk.autoInc {
+			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
 				// kind, or a Create could draw one.
-				if id := t.pk.seqValue(p); id > st.seqs[i].Load() {
+				if id := t.PK.SeqValue(p); id > st.seqs[i].Load() {
 					st.seqs[i].Store(id)
 				}
 			}
@@ -290,9 +290,9 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 func (sch *Schema) fingerprint() string {
 	var b strings.Builder
 	for _, t := range sch.tables {
-		fmt.Fprintf(&b, "%s(", fpName(t.name))
-		for _, f := range t.fields {
-			fmt.Fprintf(&b, "%s:%d/%d/%v/%v;", fpName(f.name), f.kind, f.size, f.nullable(), f.pk)
+		fmt.Fprintf(&b, "%s(", fpName(t.Name))
+		for _, f := range t.Fields {
+			fmt.Fprintf(&b, "%s:%d/%d/%v/%v;", fpName(f.Name), f.Kind, f.Size, f.Nullable(), f.PK)
 		}
 		b.WriteString(")")
 	}
@@ -509,18 +509,18 @@ const reasonTruncated = "unexpected end: the snapshot is truncated"
 // sequence reads t's sequence; a negative one, one beyond the largest key
 // of its type, or one of a table without an auto-increment key (Save
 // writes 0) is invalid; seqOK says it is valid.
-func (d *decoder) sequence(t *table) {
+func (d *decoder) sequence(t *Table) {
 	at := d.offset()
 	seq := d.varint()
 	d.seq, d.seqOK = seq, false
 	switch {
 	case d.err != nil:
 	case seq < 0:
-		d.invalid(at, fmt.Sprintf("negative sequence %d of %s", seq, t.name), nil)
-	case !t.pk.autoInc && seq != 0:
-		d.invalid(at, fmt.Sprintf("sequence %d of %s, whose key %s is not auto-increment", seq, t.name, t.pk.name), nil)
-	case t.pk.autoInc && seq > t.pk.maxID():
-		d.invalid(at, fmt.Sprintf("sequence %d of %s beyond the largest %s %s holds", seq, t.name, t.pk.base, t.pk.name), nil)
+		d.invalid(at, fmt.Sprintf("negative sequence %d of %s", seq, t.Name), nil)
+	case !t.PK.AutoInc && seq != 0:
+		d.invalid(at, fmt.Sprintf("sequence %d of %s, whose key %s is not auto-increment", seq, t.Name, t.PK.Name), nil)
+	case t.PK.AutoInc && seq > t.PK.MaxID():
+		d.invalid(at, fmt.Sprintf("sequence %d of %s beyond the largest %s %s holds", seq, t.Name, t.PK.Base, t.PK.Name), nil)
 	default:
 		d.seqOK = true
 	}
@@ -550,7 +550,7 @@ func (d *decoder) trailer() {
 // value reads one column value of t. ok is false for a value that does
 // not fit the field, which is recorded as the row's error; the stream
 // stays in step.
-func (d *decoder) value(t *table, f *field) (v any, ok bool) {
+func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
 	at := d.offset()
 	tag := d.take(1)
 	if d.err != nil {
@@ -558,11 +558,11 @@ func (d *decoder) value(t *table, f *field) (v any, ok bool) {
 	}
 	switch tag[0] {
 	case 0:
-		if !f.nullable() {
+		if !f.Nullable() {
 			// A plain field would store it as its zero value; a pointer
 			// one would break NOT NULL. An insert refuses both.
-			d.invalid(at, "invalid row", &ValidationError{Model: t.name,
-				Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}})
+			d.invalid(at, "invalid row", &ValidationError{Model: t.Name,
+				Items: []ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}})
 			return nil, false
 		}
 		return nil, true
@@ -572,41 +572,41 @@ func (d *decoder) value(t *table, f *field) (v any, ok bool) {
 		return nil, false
 	}
 	at = d.offset()
-	switch f.kind {
-	case kInt:
+	switch f.Kind {
+	case Int:
 		v = d.varint()
-	case kUint:
+	case Uint:
 		v = d.uvarint()
-	case kFloat:
+	case Float:
 		if b := d.take(8); b != nil {
 			x := math.Float64frombits(binary.BigEndian.Uint64(b))
-			if f.size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
-				d.invalid(at, fmt.Sprintf("value %v of %s.%s is not a float32", x, t.name, f.name), nil)
+			if f.Size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
+				d.invalid(at, fmt.Sprintf("value %v of %s.%s is not a float32", x, t.Name, f.Name), nil)
 				return nil, false
 			}
 			v = x
 		}
-	case kBool:
+	case Bool:
 		if b := d.take(1); b != nil {
 			if b[0] > 1 {
-				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", t.name, f.name), nil)
+				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", t.Name, f.Name), nil)
 				return nil, false
 			}
 			v = b[0] == 1
 		}
-	case kString:
+	case String:
 		v = string(d.bytes())
-	case kBytes:
+	case Bytes:
 		b := d.bytes()
 		if b != nil && len(b) <= len(d.buf) {
 			b = append(make([]byte, 0, len(b)), b...) // the buffer is reused
 		}
 		v = b
-	case kTime:
+	case Time:
 		var tm time.Time
 		if b := d.bytes(); d.err == nil {
 			if err := tm.UnmarshalBinary(b); err != nil {
-				d.invalid(at, fmt.Sprintf("bad time of %s.%s: %v", t.name, f.name, err), nil)
+				d.invalid(at, fmt.Sprintf("bad time of %s.%s: %v", t.Name, f.Name, err), nil)
 				return nil, false
 			}
 		}
@@ -615,8 +615,8 @@ func (d *decoder) value(t *table, f *field) (v any, ok bool) {
 	if d.err != nil {
 		return nil, false
 	}
-	if _, ok := convert(f.kind, f.size, v); !ok {
-		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.name, f.name), nil)
+	if _, ok := Convert(f.Kind, f.Size, v); !ok {
+		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.Name, f.Name), nil)
 		return nil, false
 	}
 	return v, true

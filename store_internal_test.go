@@ -131,7 +131,7 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 func TestSTSequenceBehindNeverReplaces(t *testing.T) {
 	ip := openIP(t, 3)
 	db, m := ip.db, ip.posts
-	db.seqs[m.t.pos].Store(0)
+	db.seqs[m.t.Pos].Store(0)
 	err := db.Update(func(tx *Txn) error {
 		_, err := m.Create(tx, ipPost{Title: "drawn"})
 		return err
@@ -141,7 +141,7 @@ func TestSTSequenceBehindNeverReplaces(t *testing.T) {
 	require.Equal(t, int64(1), ue.Value)
 	// A drawn key whose insert then fails (a dangling foreign key): its
 	// undo must not delete the stored row with that key.
-	db.seqs[ip.comments.t.pos].Store(0)
+	db.seqs[ip.comments.t.Pos].Store(0)
 	missing := int64(999)
 	require.NoError(t, db.Update(func(tx *Txn) error {
 		_, err := ip.comments.Create(tx, ipComment{PostID: &missing})

@@ -154,7 +154,7 @@ func (w *writeSet) set(k []byte, row any) {
 // change is one row write: before is nil for an insert, after nil for a
 // delete. Rows are immutable, so putting before back restores the state.
 type change struct {
-	t             *table
+	t             *Table
 	before, after any
 }
 
@@ -164,7 +164,7 @@ type seqMove struct {
 }
 
 type deferredCheck struct {
-	a      *assoc
+	a      *Relation
 	key    []byte // source key value of the deleted or re-keyed row
 	update bool   // raised by a key change (onUpdate), not a delete
 }
@@ -328,7 +328,7 @@ func (w *txWrite) recycle() bool {
 // belongs to the store the table was opened in. Every public call on a
 // transaction starts with it; on a write transaction it also enters the
 // call, so a nil error must be followed by defer tx.leave().
-func (tx *Txn) use(t *table, write bool) error {
+func (tx *Txn) use(t *Table, write bool) error {
 	if tx == nil || tx.store == nil {
 		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
@@ -337,7 +337,7 @@ func (tx *Txn) use(t *table, write bool) error {
 	}
 	if tx.write && !tx.busy.CompareAndSwap(false, true) {
 		if tx.done.Load() { // being ended
-			return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
+			return fmt.Errorf("%w (using %s)", ErrTxDone, t.Name)
 		}
 		panic(errBusy)
 	}
@@ -349,16 +349,16 @@ func (tx *Txn) use(t *table, write bool) error {
 }
 
 // usable is use's checks, once the call has entered.
-func (tx *Txn) usable(t *table, write bool) error {
+func (tx *Txn) usable(t *Table, write bool) error {
 	if tx.done.Load() {
-		return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
+		return fmt.Errorf("%w (using %s)", ErrTxDone, t.Name)
 	}
 	tables := tx.store.schema.tables
-	if t.pos >= len(tables) || tables[t.pos] != t {
-		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.name)
+	if t.Pos >= len(tables) || tables[t.Pos] != t {
+		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.Name)
 	}
 	if write && !tx.write {
-		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.name)
+		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.Name)
 	}
 	return nil
 }
@@ -406,11 +406,11 @@ func (tx *Txn) revert(mark int) {
 	for i := len(tx.w.undo) - 1; i >= mark; i-- {
 		c := tx.w.undo[i]
 		if c.after != nil {
-			mustMemdb(tx.mt.Delete(c.t.name, c.after))
+			mustMemdb(tx.mt.Delete(c.t.Name, c.after))
 			tx.wrote(c.t, c.after, nil) // its key held no row before
 		}
 		if c.before != nil {
-			mustMemdb(tx.mt.Insert(c.t.name, c.before))
+			mustMemdb(tx.mt.Insert(c.t.Name, c.before))
 			tx.wrote(c.t, c.before, c.before)
 		}
 	}
@@ -418,28 +418,28 @@ func (tx *Txn) revert(mark int) {
 }
 
 // wrote records that the primary key of keyRow now holds row (nil: none).
-func (tx *Txn) wrote(t *table, keyRow, row any) {
+func (tx *Txn) wrote(t *Table, keyRow, row any) {
 	if tx.w.written == nil {
 		tx.w.written = make([]writeSet, len(tx.store.schema.tables))
 	}
-	ws := &tx.w.written[t.pos]
+	ws := &tx.w.written[t.Pos]
 	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
-		if t.referenced || len(t.uniques) > 0 {
+		if t.Referenced || len(t.Uniques) > 0 {
 			ws.state = wsTracked
 		}
 	}
 	if ws.state == wsTracked {
 		var kb [32]byte
-		ws.set(t.pkKey(keyRow, kb[:0]), row)
-		if row != nil && len(t.uniques) > 0 {
+		ws.set(t.PKKey(keyRow, kb[:0]), row)
+		if row != nil && len(t.Uniques) > 0 {
 			if ws.uniq == nil {
-				ws.uniq = make([]writeSet, len(t.uniques))
+				ws.uniq = make([]writeSet, len(t.Uniques))
 			}
-			p := t.ptr(row)
-			for i, f := range t.uniques {
-				if k, ok := f.key(p, kb[:0]); ok {
+			p := t.Ptr(row)
+			for i, f := range t.Uniques {
+				if k, ok := f.Key(p, kb[:0]); ok {
 					ws.uniq[i].set(k, row)
 				}
 			}
@@ -459,21 +459,21 @@ func mustMemdb(err error) {
 // key changes the old row is deleted first, since go-memdb identifies rows
 // by primary key. Every row a table stores passes here, so here its
 // sequence's high mark is raised.
-func (tx *Txn) put(t *table, before, after any) {
+func (tx *Txn) put(t *Table, before, after any) {
 	var kb, ka [32]byte
-	rekeyed := before != nil && string(t.pkKey(before, kb[:0])) != string(t.pkKey(after, ka[:0]))
+	rekeyed := before != nil && string(t.PKKey(before, kb[:0])) != string(t.PKKey(after, ka[:0]))
 	if rekeyed {
-		mustMemdb(tx.mt.Delete(t.name, before))
+		mustMemdb(tx.mt.Delete(t.Name, before))
 		tx.wrote(t, before, nil)
 	}
-	mustMemdb(tx.mt.Insert(t.name, after))
-	if t.pk.autoInc {
-		if id, seq := t.pk.seqValue(t.ptr(after)), &tx.store.seqs[t.pos]; id > seq.high {
+	mustMemdb(tx.mt.Insert(t.Name, after))
+	if t.PK.AutoInc {
+		if id, seq := t.PK.SeqValue(t.Ptr(after)), &tx.store.seqs[t.Pos]; id > seq.high {
 			seq.high = id
 		}
 	}
 	tx.wrote(t, after, after)
-	if t.referenced {
+	if t.Referenced {
 		tx.noteGain(t, before, after, rekeyed)
 	}
 	tx.logChange(change{t, before, after})
@@ -484,22 +484,22 @@ func (tx *Txn) put(t *table, before, after any) {
 // a re-keyed row (a new primary key for the snapshot) or a changed
 // reference. Reverting a write needs no note: it puts back a state that
 // was current before.
-func (tx *Txn) noteGain(t *table, before, after any, rekeyed bool) {
-	ws := &tx.w.written[t.pos]
+func (tx *Txn) noteGain(t *Table, before, after any, rekeyed bool) {
+	ws := &tx.w.written[t.Pos]
 	if ws.gained {
 		return
 	}
-	for _, a := range t.parents {
-		if !a.constrained {
+	for _, a := range t.Parents {
+		if !a.Constrained {
 			continue
 		}
 		var nb, ob [32]byte
-		k, ok := a.fk.key(t.ptr(after), nb[:0])
+		k, ok := a.FK.Key(t.Ptr(after), nb[:0])
 		if !ok {
 			continue
 		}
 		if before != nil && !rekeyed {
-			if o, ok := a.fk.key(t.ptr(before), ob[:0]); ok && bytes.Equal(o, k) {
+			if o, ok := a.FK.Key(t.Ptr(before), ob[:0]); ok && bytes.Equal(o, k) {
 				continue
 			}
 		}
@@ -513,11 +513,11 @@ func (tx *Txn) noteGain(t *table, before, after any, rekeyed bool) {
 // so every write to it is recorded, it was written, so reading its
 // indexes through the write transaction would cost (see txWrite), and no
 // row gained a foreign key value. It returns nil otherwise.
-func (tx *Txn) lostOnly(t *table) *memdb.Txn {
-	if !tx.write || !t.referenced || tx.w.written == nil {
+func (tx *Txn) lostOnly(t *Table) *memdb.Txn {
+	if !tx.write || !t.Referenced || tx.w.written == nil {
 		return nil
 	}
-	if ws := &tx.w.written[t.pos]; !ws.dirty || ws.gained || ws.state != wsTracked {
+	if ws := &tx.w.written[t.Pos]; !ws.dirty || ws.gained || ws.state != wsTracked {
 		return nil
 	}
 	return tx.snapshot()
@@ -526,10 +526,10 @@ func (tx *Txn) lostOnly(t *table) *memdb.Txn {
 // live returns the version of row, read from the snapshot of a tracked
 // table, that the transaction sees: the one its write set holds, or row
 // itself, remembered, when the transaction has not written it.
-func (tx *Txn) live(t *table, row any) any {
+func (tx *Txn) live(t *Table, row any) any {
 	var kb [32]byte
-	key := t.pkKey(row, kb[:0])
-	ws := &tx.w.written[t.pos]
+	key := t.PKKey(row, kb[:0])
+	ws := &tx.w.written[t.Pos]
 	if cur, ok := ws.get(key); ok {
 		return cur
 	}
@@ -546,8 +546,8 @@ func (tx *Txn) snapshot() *memdb.Txn {
 }
 
 // del removes a stored row.
-func (tx *Txn) del(t *table, before any) {
-	mustMemdb(tx.mt.Delete(t.name, before))
+func (tx *Txn) del(t *Table, before any) {
+	mustMemdb(tx.mt.Delete(t.Name, before))
 	tx.wrote(t, before, nil)
 	tx.logChange(change{t, before, nil})
 }
@@ -586,16 +586,16 @@ func (tx *Txn) giveBack(a *mdbix.Arg) {
 }
 
 // find is go-memdb's First through a lent key.
-func (tx *Txn) find(mt *memdb.Txn, t *table, ix string, key []byte) any {
+func (tx *Txn) find(mt *memdb.Txn, t *Table, ix string, key []byte) any {
 	a := tx.lend(key)
-	row, err := mt.First(t.name, ix, a)
+	row, err := mt.First(t.Name, ix, a)
 	tx.giveBack(a)
 	mustMemdb(err)
 	return row
 }
 
 // first returns the row found under an exact key of a unique index, or nil.
-func (tx *Txn) first(t *table, ix string, key []byte) any {
+func (tx *Txn) first(t *Table, ix string, key []byte) any {
 	if ix == "id" {
 		return tx.byKey(t, key)
 	}
@@ -615,16 +615,16 @@ func (tx *Txn) first(t *table, ix string, key []byte) any {
 // either one the transaction wrote, the last one written with key, or one
 // that held it when the transaction began; either is checked against what
 // the table holds now. ok is false when the lookup must go to go-memdb.
-func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) {
+func (tx *Txn) uniqueHolder(t *Table, ix string, key []byte) (row any, ok bool) {
 	if tx.w.written == nil {
 		return nil, false
 	}
-	ws := &tx.w.written[t.pos]
+	ws := &tx.w.written[t.Pos]
 	if !ws.dirty || ws.state != wsTracked {
 		return nil, false
 	}
-	for i, f := range t.uniques {
-		if len(ix) != 2+len(f.name) || ix[:2] != "u:" || ix[2:] != f.name {
+	for i, f := range t.Uniques {
+		if len(ix) != 2+len(f.Name) || ix[:2] != "u:" || ix[2:] != f.Name {
 			continue
 		}
 		holds := func(r any) any {
@@ -632,7 +632,7 @@ func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) 
 			if r == nil {
 				return nil
 			}
-			if k, ok := f.key(t.ptr(r), kb[:0]); ok && bytes.Equal(k, key) {
+			if k, ok := f.Key(t.Ptr(r), kb[:0]); ok && bytes.Equal(k, key) {
 				return r
 			}
 			return nil
@@ -640,7 +640,7 @@ func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) 
 		if ws.uniq != nil {
 			if cand, ok := ws.uniq[i].get(key); ok {
 				var kb [32]byte
-				if cur := holds(tx.byKey(t, t.pkKey(cand, kb[:0]))); cur != nil {
+				if cur := holds(tx.byKey(t, t.PKKey(cand, kb[:0]))); cur != nil {
 					return cur, true
 				}
 			}
@@ -656,49 +656,49 @@ func (tx *Txn) uniqueHolder(t *table, ix string, key []byte) (row any, ok bool) 
 
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
-func (tx *Txn) prefix(t *table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) prefix(t *Table, ix string, key []byte) memdb.ResultIterator {
 	return tx.prefixIn(tx.mt, t, ix, key)
 }
 
 // prefixIn is prefix read from mt: the transaction itself or its snapshot.
-func (tx *Txn) prefixIn(mt *memdb.Txn, t *table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) prefixIn(mt *memdb.Txn, t *Table, ix string, key []byte) memdb.ResultIterator {
 	a := tx.lend(key)
-	it, err := mt.Get(t.name, ix, a)
+	it, err := mt.Get(t.Name, ix, a)
 	tx.giveBack(a)
 	mustMemdb(err)
 	return it
 }
 
 // lowerBound iterates ix from key upwards.
-func (tx *Txn) lowerBound(t *table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) lowerBound(t *Table, ix string, key []byte) memdb.ResultIterator {
 	a := tx.lend(key)
-	it, err := tx.mt.LowerBound(t.name, ix, a)
+	it, err := tx.mt.LowerBound(t.Name, ix, a)
 	tx.giveBack(a)
 	mustMemdb(err)
 	return it
 }
 
 // descending iterates every entry of ix from the largest key down.
-func (tx *Txn) descending(t *table, ix string) memdb.ResultIterator {
-	it, err := tx.mt.GetReverse(t.name, ix)
+func (tx *Txn) descending(t *Table, ix string) memdb.ResultIterator {
+	it, err := tx.mt.GetReverse(t.Name, ix)
 	mustMemdb(err)
 	return it
 }
 
 // all iterates every row of t in primary key order.
-func (tx *Txn) all(t *table) memdb.ResultIterator {
-	it, err := tx.mt.Get(t.name, "id")
+func (tx *Txn) all(t *Table) memdb.ResultIterator {
+	it, err := tx.mt.Get(t.Name, "id")
 	mustMemdb(err)
 	return it
 }
 
 // byKey returns the stored row with the given primary key encoding.
-func (tx *Txn) byKey(t *table, key []byte) any {
+func (tx *Txn) byKey(t *Table, key []byte) any {
 	if tx.write {
 		if tx.w.written == nil {
 			tx.w.written = make([]writeSet, len(tx.store.schema.tables))
 		}
-		ws := &tx.w.written[t.pos]
+		ws := &tx.w.written[t.Pos]
 		if ws.state == wsUntouched {
 			ws.state = wsTracked // read before written: track from now on
 		}
@@ -718,7 +718,7 @@ func (tx *Txn) byKey(t *table, key []byte) any {
 				src = tx.snapshot()
 			}
 			row := tx.find(src, t, "id", key)
-			if row != nil && t.referenced {
+			if row != nil && t.Referenced {
 				ws.set(key, row)
 			}
 			return row

@@ -25,7 +25,7 @@ type Column interface {
 
 // Table resolves field names for one model.
 type Table interface {
-	Name() string
+	TableName() string
 	Column(name string) (Column, bool)
 }
 
@@ -122,7 +122,7 @@ func compile(t Table, c query.Cond, f *Filter, top bool) (func(any) tri, error) 
 		}, nil
 	case query.OpNot:
 		if c.NumConds() != 1 {
-			return nil, &errs.FieldError{Model: t.Name(), Op: c.Op(), Err: errs.ErrBadOperator}
+			return nil, &errs.FieldError{Model: t.TableName(), Op: c.Op(), Err: errs.ErrBadOperator}
 		}
 		e, err := compile(t, c.Sub(0), f, false)
 		if err != nil {
@@ -140,14 +140,14 @@ func compile(t Table, c query.Cond, f *Filter, top bool) (func(any) tri, error) 
 	}
 	col, ok := t.Column(c.Field())
 	if !ok {
-		return nil, &errs.FieldError{Model: t.Name(), Field: c.Field(), Op: c.Op(), Err: errs.ErrUnknownField}
+		return nil, &errs.FieldError{Model: t.TableName(), Field: c.Field(), Op: c.Op(), Err: errs.ErrUnknownField}
 	}
 	return compileLeaf(t, col, c, f, top)
 }
 
 func compileLeaf(t Table, col Column, c query.Cond, f *Filter, top bool) (func(any) tri, error) {
 	bad := func(v any, err error) error {
-		return &errs.FieldError{Model: t.Name(), Field: c.Field(), Op: c.Op(), Value: clone.Value(v), Err: err}
+		return &errs.FieldError{Model: t.TableName(), Field: c.Field(), Op: c.Op(), Value: clone.Value(v), Err: err}
 	}
 	if n := arity(c.Op()); n == -2 || (n >= 0 && c.NumValues() != n) {
 		return nil, bad(nil, errs.ErrBadOperator)

@@ -40,7 +40,7 @@ type fakeTable struct {
 	cols map[string]fakeCol
 }
 
-func (t fakeTable) Name() string { return t.name }
+func (t fakeTable) TableName() string { return t.name }
 
 func (t fakeTable) Column(name string) (Column, bool) {
 	c, ok := t.cols[name]

@@ -28,7 +28,7 @@ func CompileOrder(t Table, order []query.Order) (*Sorter, error) {
 	for _, o := range order {
 		col, ok := t.Column(o.Field)
 		if !ok {
-			return nil, &errs.FieldError{Model: t.Name(), Field: o.Field, Err: errs.ErrUnknownField}
+			return nil, &errs.FieldError{Model: t.TableName(), Field: o.Field, Err: errs.ErrUnknownField}
 		}
 		s.cols = append(s.cols, col)
 		s.desc = append(s.desc, o.Desc)
