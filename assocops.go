@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/filter"
 
 	"github.com/memrel/memrel/internal/clone"
@@ -16,7 +18,7 @@ import (
 
 // source finds the stored source row identified by the instance at p and
 // returns its encoded source key (appended to buf) and canonical value.
-func (tx *Txn) source(a *Relation, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
+func (tx *Txn) source(a *meta.Relation, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
 	var kb [32]byte
 	pk, ok := a.Source.PK.Key(p, kb[:0])
 	if !ok {
@@ -40,7 +42,7 @@ func (tx *Txn) source(a *Relation, p unsafe.Pointer, buf []byte) ([]byte, any, e
 // confirmSource, which a read calls only when it found nothing. That makes
 // Get, Count and Has one index access instead of two. looked reports that
 // the source row was looked up already.
-func (tx *Txn) sourceKey(a *Relation, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
+func (tx *Txn) sourceKey(a *meta.Relation, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
 	if a.SK == a.Source.PK && a.Constrained {
 		if sk, ok := a.SK.Key(p, buf); ok {
 			return sk, false, nil
@@ -52,7 +54,7 @@ func (tx *Txn) sourceKey(a *Relation, p unsafe.Pointer, buf []byte) (sk []byte, 
 
 // confirmSource fails with ErrNotFound when a read that found nothing was
 // asked about a source that is not stored.
-func (tx *Txn) confirmSource(a *Relation, p unsafe.Pointer, looked bool) error {
+func (tx *Txn) confirmSource(a *meta.Relation, p unsafe.Pointer, looked bool) error {
 	if looked {
 		return nil
 	}
@@ -62,7 +64,7 @@ func (tx *Txn) confirmSource(a *Relation, p unsafe.Pointer, looked bool) error {
 
 // targets returns the stored target rows for keys. With must set, a
 // missing key is ErrNotFound (SPEC §4 deviation); otherwise it is skipped.
-func (tx *Txn) targets(a *Relation, keys [][]byte, must bool) ([]any, error) {
+func (tx *Txn) targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error) {
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
 		row := tx.byKey(a.Target, k)
@@ -79,7 +81,7 @@ func (tx *Txn) targets(a *Relation, keys [][]byte, must bool) ([]any, error) {
 
 // children yields a's targets of the source whose key encodes to sk, in
 // primary key order, scope applied by the index.
-func (tx *Txn) children(a *Relation, sk []byte) rowSource {
+func (tx *Txn) children(a *meta.Relation, sk []byte) rowSource {
 	return func(yield func(any) bool) {
 		it := tx.prefix(a.Target, a.Ix, a.ChildKey(sk))
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -92,7 +94,7 @@ func (tx *Txn) children(a *Relation, sk []byte) rowSource {
 
 // assocRows is Get: the source's targets, read through the association's
 // index in primary key order, then filtered, ordered and windowed.
-func (tx *Txn) assocRows(a *Relation, sk []byte, o *Options) (found, error) {
+func (tx *Txn) assocRows(a *meta.Relation, sk []byte, o *Options) (found, error) {
 	// The plan outlives this call's stack frame; a copy keeps the caller's
 	// key buffer on its stack.
 	return tx.read(a.Target, o, tx.childPlan(a, bytes.Clone(sk)))
@@ -101,7 +103,7 @@ func (tx *Txn) assocRows(a *Relation, sk []byte, o *Options) (found, error) {
 // assocCount is Count: it counts index entries that pass the filter and
 // copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
 // apply.
-func (tx *Txn) assocCount(a *Relation, sk []byte, o *Options) (int, error) {
+func (tx *Txn) assocCount(a *meta.Relation, sk []byte, o *Options) (int, error) {
 	if o == nil || (o.Where.IsZero() && len(o.Include) == 0) {
 		n := 0
 		it := tx.prefix(a.Target, a.Ix, a.ChildKey(sk))
@@ -114,7 +116,7 @@ func (tx *Txn) assocCount(a *Relation, sk []byte, o *Options) (int, error) {
 }
 
 // assocHas answers Has with one primary key lookup per target.
-func (tx *Txn) assocHas(a *Relation, sk []byte, keys [][]byte) bool {
+func (tx *Txn) assocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
 	for _, k := range keys {
 		row := tx.byKey(a.Target, k)
 		if row == nil || !a.Holds(a.Target.Ptr(row), sk) {
@@ -124,17 +126,9 @@ func (tx *Txn) assocHas(a *Relation, sk []byte, keys [][]byte) bool {
 	return true
 }
 
-// Attach points a target row at the source key skv and writes the scope.
-func (a *Relation) Attach(p unsafe.Pointer, skv any) {
-	a.FK.Set(p, skv)
-	for _, sv := range a.Scope {
-		sv.Field.Set(p, sv.Value)
-	}
-}
-
 // assocAdd re-parents rows onto the source; rows already associated stay
 // as they are.
-func (tx *Txn) assocAdd(a *Relation, sk []byte, skv any, rows []any) error {
+func (tx *Txn) assocAdd(a *meta.Relation, sk []byte, skv any, rows []any) error {
 	for _, r := range rows {
 		cur := tx.current(a.Target, r)
 		if cur == nil || a.Holds(a.Target.Ptr(cur), sk) {
@@ -151,7 +145,7 @@ func (tx *Txn) assocAdd(a *Relation, sk []byte, skv any, rows []any) error {
 
 // assocSet un-associates the current targets that are not listed, then
 // adds the listed ones.
-func (tx *Txn) assocSet(a *Relation, sk []byte, skv any, rows []any, destroy bool) error {
+func (tx *Txn) assocSet(a *meta.Relation, sk []byte, skv any, rows []any, destroy bool) error {
 	// Stored rows are immutable and shared, so within one transaction a
 	// row is its own identity: the set holds the pointers.
 	listed := make(map[any]bool, len(rows))
@@ -174,7 +168,7 @@ func (tx *Txn) assocSet(a *Relation, sk []byte, skv any, rows []any, destroy boo
 // unassociate nulls the foreign key of each row still associated with the
 // source, or deletes it (with its own onDelete rules) when destroy is set
 // or the foreign key is NOT NULL. The scope fields stay as they are.
-func (tx *Txn) unassociate(a *Relation, sk []byte, rows []any, destroy bool) error {
+func (tx *Txn) unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool) error {
 	del := destroy || !a.FK.Nullable()
 	for _, r := range rows {
 		cur := tx.current(a.Target, r)
@@ -196,7 +190,7 @@ func (tx *Txn) unassociate(a *Relation, sk []byte, rows []any, destroy bool) err
 
 // childPlan is the access path of a source's targets: the association's
 // index, in primary key order.
-func (tx *Txn) childPlan(a *Relation, sk []byte) func(*filter.Filter, []query.Order) plan {
+func (tx *Txn) childPlan(a *meta.Relation, sk []byte) func(*filter.Filter, []query.Order) plan {
 	return func(_ *filter.Filter, order []query.Order) plan {
 		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/clone"
 )
 
@@ -12,7 +14,7 @@ import (
 // given as an instance; only its primary key is read, and the stored row
 // under that key is what counts.
 type BelongsTo[C, P any] struct {
-	a      *Relation
+	a      *meta.Relation
 	child  *Model[C]
 	parent *Model[P]
 }
@@ -22,10 +24,10 @@ func (b *BelongsTo[C, P]) Info() AssociationInfo {
 	if b == nil || b.a == nil {
 		return AssociationInfo{}
 	}
-	return b.a.info(true)
+	return assocInfo(b.a, true)
 }
 
-func (b *BelongsTo[C, P]) side() (*Relation, bool) {
+func (b *BelongsTo[C, P]) side() (*meta.Relation, bool) {
 	if b == nil {
 		return nil, true
 	}
@@ -34,7 +36,7 @@ func (b *BelongsTo[C, P]) side() (*Relation, bool) {
 
 // table is the parent (or child) table, or nil for a BelongsTo not made by
 // HasMany.Inverse, which Txn.use then refuses.
-func (b *BelongsTo[C, P]) table(parent bool) *Table {
+func (b *BelongsTo[C, P]) table(parent bool) *meta.Table {
 	switch {
 	case b == nil || b.a == nil:
 		return nil
@@ -146,7 +148,7 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 }
 
 // stored returns the stored row with the primary key of the instance at p.
-func (tx *Txn) stored(t *Table, p unsafe.Pointer) (any, error) {
+func (tx *Txn) stored(t *meta.Table, p unsafe.Pointer) (any, error) {
 	var kb [32]byte
 	pk, ok := t.PK.Key(p, kb[:0])
 	if !ok {
@@ -160,7 +162,7 @@ func (tx *Txn) stored(t *Table, p unsafe.Pointer) (any, error) {
 }
 
 // parentOf returns the stored parent a child row points at, or nil.
-func (tx *Txn) parentOf(a *Relation, child any) any {
+func (tx *Txn) parentOf(a *meta.Relation, child any) any {
 	var kb [32]byte
 	k, ok := a.FK.Key(a.Target.Ptr(child), kb[:0])
 	if !ok {
@@ -172,7 +174,7 @@ func (tx *Txn) parentOf(a *Relation, child any) any {
 // pointAt sets the foreign key of the stored child identified by the
 // instance at p to skv (nil: NULL) and returns the new stored row. A
 // non-NULL key also writes the association's scope.
-func (tx *Txn) pointAt(a *Relation, p unsafe.Pointer, skv any) (any, error) {
+func (tx *Txn) pointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error) {
 	cur, err := tx.stored(a.Target, p)
 	if err != nil {
 		return nil, err

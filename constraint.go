@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/clone"
 )
 
@@ -16,7 +18,7 @@ import (
 // insertRow stores a new row that the caller owns exclusively. fresh says
 // its key was just drawn from the sequence, which is past every key the
 // table holds (explicit keys move it), so it needs no collision check.
-func (tx *Txn) insertRow(t *Table, row any, fresh bool) error {
+func (tx *Txn) insertRow(t *meta.Table, row any, fresh bool) error {
 	if err := tx.insertUnchecked(t, row, fresh); err != nil {
 		return err
 	}
@@ -27,9 +29,9 @@ func (tx *Txn) insertRow(t *Table, row any, fresh bool) error {
 
 // insertUnchecked stores a new row with every check but its references,
 // which Load runs once all rows are in.
-func (tx *Txn) insertUnchecked(t *Table, row any, fresh bool) error {
+func (tx *Txn) insertUnchecked(t *meta.Table, row any, fresh bool) error {
 	p := t.Ptr(row)
-	if err := t.checkNotNull(p); err != nil {
+	if err := checkNotNull(t, p); err != nil {
 		return err
 	}
 	var kb [32]byte
@@ -46,36 +48,24 @@ func (tx *Txn) insertUnchecked(t *Table, row any, fresh bool) error {
 // updateRow replaces the stored row old by row (which may change the
 // primary key) and applies the onUpdate rules of every association whose
 // source key changed.
-func (tx *Txn) updateRow(t *Table, old, row any) error {
+func (tx *Txn) updateRow(t *meta.Table, old, row any) error {
 	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
 }
 
 // deleteRow removes a stored row and applies the onDelete rule of every
 // association whose source it is. Cascades terminate because each step
 // deletes a row that is then gone.
-func (tx *Txn) deleteRow(t *Table, old any) error {
+func (tx *Txn) deleteRow(t *meta.Table, old any) error {
 	return tx.cascade(step{kind: stepDelete, t: t, old: old})
 }
 
 // setFK rewrites one child's foreign key (nil nulls it).
-func (tx *Txn) setFK(a *Relation, cur any, v any) error {
+func (tx *Txn) setFK(a *meta.Relation, cur any, v any) error {
 	row, err := a.WithFK(cur, v)
 	if err != nil {
 		return err
 	}
 	return tx.updateRow(a.Target, cur, row)
-}
-
-// WithFK returns a copy of the stored child cur with its foreign key set
-// to v (nil: NULL).
-func (a *Relation) WithFK(cur any, v any) (any, error) {
-	if v == nil && !a.FK.Nullable() {
-		return nil, &ValidationError{Model: a.Target.Name, Items: []ValidationErrorItem{
-			{Field: a.FK.Name, Message: "cannot be null", Value: clone.Value(a.FK.Get(a.Target.Ptr(cur)))}}}
-	}
-	row := a.Target.Clone(cur)
-	a.FK.Set(a.Target.Ptr(row), v)
-	return row, nil
 }
 
 // A write and the referential actions it sets off run as an explicit work
@@ -104,10 +94,10 @@ type step struct {
 	kind               stepKind
 	begun              bool
 	update             bool // stepGone: a source key changed (onUpdate), not a delete
-	action             Action
-	t                  *Table
+	action             meta.Action
+	t                  *meta.Table
 	old, row           any
-	a                  *Relation
+	a                  *meta.Relation
 	newKey             any // stepGone on update: the new source key value (nil: NULL)
 	next               int // the next association (stepDelete, stepUpdate) or child (stepGone) to visit
 	keyLo, keyHi       int // stepGone: its key is keys[keyLo:keyHi]
@@ -140,7 +130,7 @@ func (tx *Txn) push(s step) {
 
 // pushGone pushes the step applying a's rule to the children whose foreign
 // key holds key.
-func (tx *Txn) pushGone(a *Relation, key []byte, update bool, newKey any) {
+func (tx *Txn) pushGone(a *meta.Relation, key []byte, update bool, newKey any) {
 	w := tx.w
 	lo := len(w.keys)
 	w.keys = append(w.keys, key...)
@@ -209,7 +199,7 @@ func (tx *Txn) stepUpdate(s *step) error {
 	t, old, row := s.t, s.old, s.row
 	p := t.Ptr(row)
 	if !s.begun {
-		if err := t.checkNotNull(p); err != nil {
+		if err := checkNotNull(t, p); err != nil {
 			return err
 		}
 		var ob, nb [32]byte
@@ -277,13 +267,13 @@ func (tx *Txn) onParentGone(s *step) error {
 			s.action = a.OnUpdate
 		}
 		switch s.action {
-		case Restrict:
-			return a.restricted(tx, kids[0], s.update)
-		case NoAction:
+		case meta.Restrict:
+			return restricted(a, tx, kids[0], s.update)
+		case meta.NoAction:
 			w.deferred = append(w.deferred, deferredCheck{a: a, key: bytes.Clone(key), update: s.update})
 			tx.pop()
 			return nil
-		case Cascade:
+		case meta.Cascade:
 			if !s.update && !a.Target.Referenced && len(kids) > 1 {
 				tx.deleteChildren(a, key, kids)
 				tx.pop()
@@ -303,7 +293,7 @@ func (tx *Txn) onParentGone(s *step) error {
 			continue
 		}
 		last := s.kidsLo+s.next == s.kidsHi
-		if s.action == Cascade && !s.update {
+		if s.action == meta.Cascade && !s.update {
 			if last {
 				tx.pop() // nothing left to do after this child
 			}
@@ -312,9 +302,9 @@ func (tx *Txn) onParentGone(s *step) error {
 		}
 		var v any // SET NULL, or CASCADE to a NULL new key: the children are nulled
 		switch s.action {
-		case Cascade:
+		case meta.Cascade:
 			v = s.newKey
-		case SetDefault:
+		case meta.SetDefault:
 			v = a.FK.Default
 		}
 		row, err := a.WithFK(cur, v)
@@ -336,7 +326,7 @@ func (tx *Txn) onParentGone(s *step) error {
 // subtree instead of one radix path each. It serves only a target that no
 // constraint references: deleting one of its rows sets off nothing, so the
 // rows are the ones just listed and the order of the deletes cannot matter.
-func (tx *Txn) deleteChildren(a *Relation, key []byte, kids []any) {
+func (tx *Txn) deleteChildren(a *meta.Relation, key []byte, kids []any) {
 	found, err := tx.mt.DeletePrefix(a.Target.Name, a.FKPrefixIx, string(key))
 	mustMemdb(err)
 	if !found {
@@ -353,7 +343,7 @@ func (tx *Txn) deleteChildren(a *Relation, key []byte, kids []any) {
 // constrained association can see its rows changed by a write to another
 // of its rows (through a cascade); any other table's listed rows are still
 // the stored ones, and no lookup is needed.
-func (tx *Txn) current(t *Table, row any) any {
+func (tx *Txn) current(t *meta.Table, row any) any {
 	if !t.Referenced {
 		return row
 	}
@@ -364,7 +354,7 @@ func (tx *Txn) current(t *Table, row any) any {
 // childrenByFK appends to kids the rows of a's target whose foreign key
 // holds key, in primary key order, whatever the association's scope: a
 // database constraint knows no scope. It stops after limit rows (0: all).
-func (tx *Txn) childrenByFK(a *Relation, key []byte, kids []any, limit int) []any {
+func (tx *Txn) childrenByFK(a *meta.Relation, key []byte, kids []any, limit int) []any {
 	t := a.Target
 	start := len(kids)
 	if snap := tx.lostOnly(t); snap != nil {
@@ -402,17 +392,17 @@ func (tx *Txn) runDeferred() error {
 		}
 		var kb [1]any
 		if kids := tx.childrenByFK(d.a, d.key, kb[:0], 1); len(kids) > 0 {
-			return d.a.restricted(tx, kids[0], d.update)
+			return restricted(d.a, tx, kids[0], d.update)
 		}
 	}
 	return nil
 }
 
 // checkNotNull lists every NOT NULL column that holds NULL.
-func (t *Table) checkNotNull(p unsafe.Pointer) error {
+func checkNotNull(t *meta.Table, p unsafe.Pointer) error {
 	var items []ValidationErrorItem
 	for _, f := range t.Fields {
-		if f.NotNull && f.Null != NullNone && f.IsNull(p) {
+		if f.NotNull && f.Null != meta.NullNone && f.IsNull(p) {
 			items = append(items, ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
 		}
 	}
@@ -424,7 +414,7 @@ func (t *Table) checkNotNull(p unsafe.Pointer) error {
 
 // checkUnique fails when row's value of a unique column is already held by
 // another row than old.
-func (tx *Txn) checkUnique(t *Table, old, row any) error {
+func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 	p := t.Ptr(row)
 	var nb, ob [32]byte
 	for _, f := range t.Uniques {
@@ -437,7 +427,7 @@ func (tx *Txn) checkUnique(t *Table, old, row any) error {
 				continue
 			}
 		}
-		if other := tx.first(t, t.eqIndex(f), k); other != nil && other != old {
+		if other := tx.first(t, t.EqIndex(f), k); other != nil && other != old {
 			return &UniqueConstraintError{Model: t.Name, Fields: []string{f.Name}, Value: clone.Value(f.Get(p))}
 		}
 	}
@@ -446,7 +436,7 @@ func (tx *Txn) checkUnique(t *Table, old, row any) error {
 
 // checkParents fails when a foreign key of row that changed since old (or
 // any, for an insert) references no source row.
-func (tx *Txn) checkParents(t *Table, old, row any) error {
+func (tx *Txn) checkParents(t *meta.Table, old, row any) error {
 	p := t.Ptr(row)
 	var nb, ob [32]byte
 	for _, a := range t.Parents {

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -39,12 +41,12 @@ func TestSTKeyWidth(t *testing.T) {
 		k, ok := f.Key(unsafe.Pointer(&row), nil)
 		require.True(t, ok, f.Name)
 		switch f.Kind {
-		case String, Bytes:
-			require.Zero(t, KeyWidth(f), f.Name)
+		case meta.String, meta.Bytes:
+			require.Zero(t, meta.KeyWidth(f), f.Name)
 		default:
-			require.Equal(t, len(k), KeyWidth(f), f.Name)
+			require.Equal(t, len(k), meta.KeyWidth(f), f.Name)
 		}
 	}
-	require.Equal(t, 18, KeyWidth(m.t.Fields[0], m.t.Fields[0]))
-	require.Zero(t, KeyWidth(m.t.Fields[0], m.t.Fields[len(m.t.Fields)-1]))
+	require.Equal(t, 18, meta.KeyWidth(m.t.Fields[0], m.t.Fields[0]))
+	require.Zero(t, meta.KeyWidth(m.t.Fields[0], m.t.Fields[len(m.t.Fields)-1]))
 }

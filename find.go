@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"slices"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/filter"
 
 	"github.com/memrel/memrel/internal/keys"
@@ -41,14 +43,14 @@ type found struct {
 }
 
 // findRows runs o against t.
-func (tx *Txn) findRows(t *Table, o *Options) (found, error) {
+func (tx *Txn) findRows(t *meta.Table, o *Options) (found, error) {
 	return tx.read(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // read runs o on the rows of the access path choose picks for the compiled
 // where clause: filter, order (or keep the first Offset+Limit), load the
 // includes, window and select fields.
-func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
+func (tx *Txn) read(t *meta.Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
 	if o == nil {
 		o = &Options{}
 	}
@@ -67,7 +69,7 @@ func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Or
 	if err != nil {
 		return found{}, err
 	}
-	sel, err := t.selection(o.Fields)
+	sel, err := selection(t, o.Fields)
 	if err != nil {
 		return found{}, err
 	}
@@ -81,7 +83,7 @@ func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Or
 	}
 	switch {
 	case !p.inOrder && o.Limit > 0 && !inc.anyRequired():
-		top := newTopK(o.Offset+o.Limit, t.rowCompare(sorter))
+		top := newTopK(o.Offset+o.Limit, rowCompare(t, sorter))
 		p.src(func(row any) bool {
 			if flt.Match(row) {
 				top.add(row)
@@ -97,7 +99,7 @@ func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Or
 			return stopAt < 0 || len(rows) < stopAt
 		})
 		if !p.inOrder {
-			slices.SortFunc(rows, t.rowCompare(sorter))
+			slices.SortFunc(rows, rowCompare(t, sorter))
 		}
 	}
 	var block any
@@ -110,7 +112,7 @@ func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Or
 	rows = window(rows, o.Offset, o.Limit)
 	if sel != nil {
 		for i, r := range rows {
-			rows[i] = t.project(r, sel, len(inc) > 0)
+			rows[i] = project(t, r, sel, len(inc) > 0)
 		}
 	}
 	return found{rows: rows, owned: len(inc) > 0 || sel != nil, block: block, at: at}, nil
@@ -118,13 +120,13 @@ func (tx *Txn) read(t *Table, o *Options, choose func(*filter.Filter, []query.Or
 
 // countRows counts the rows matching o's Where and required includes, as
 // Sequelize's count does: Order, Limit, Offset and Fields do not apply.
-func (tx *Txn) countRows(t *Table, o *Options) (int, error) {
+func (tx *Txn) countRows(t *meta.Table, o *Options) (int, error) {
 	return tx.count(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // count is read's counterpart: without includes it counts the rows of the
 // access path that pass the filter, copying nothing.
-func (tx *Txn) count(t *Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
+func (tx *Txn) count(t *meta.Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
 		f, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
 		return len(f.rows), err
@@ -161,7 +163,7 @@ func window(rows []any, offset, limit int) []any {
 
 // rowCompare orders rows by the order, ties (and everything, without an
 // order) by ascending primary key, which makes the order total.
-func (t *Table) rowCompare(s *filter.Sorter) func(x, y any) int {
+func rowCompare(t *meta.Table, s *filter.Sorter) func(x, y any) int {
 	var ka, kb []byte
 	return func(x, y any) int {
 		if s.Len() > 0 {
@@ -175,7 +177,7 @@ func (t *Table) rowCompare(s *filter.Sorter) func(x, y any) int {
 }
 
 // plan chooses the access path for a compiled filter and an order.
-func (tx *Txn) plan(t *Table, f *filter.Filter, order []query.Order) plan {
+func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 	terms := f.Terms()
 	noOrder := len(order) == 0
 	// 1. Equality on the primary key or a unique field: point lookups.
@@ -185,7 +187,7 @@ func (tx *Txn) plan(t *Table, f *filter.Filter, order []query.Order) plan {
 			if (unique && !fd.Unique) || (!unique && !fd.PK) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
 				continue
 			}
-			ix, keys := t.eqIndex(fd), tm.Keys
+			ix, keys := t.EqIndex(fd), tm.Keys
 			return plan{inOrder: noOrder && (fd.PK || len(keys) <= 1), src: func(yield func(any) bool) {
 				for _, k := range keys {
 					if row := tx.first(t, ix, k); row != nil && !yield(row) {
@@ -279,7 +281,7 @@ func bounds(tm filter.Term) (lo, hi []byte, ok bool) {
 	return nil, nil, false
 }
 
-func (tx *Txn) scan(t *Table) rowSource {
+func (tx *Txn) scan(t *meta.Table) rowSource {
 	return func(yield func(any) bool) {
 		it := tx.all(t)
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -291,7 +293,7 @@ func (tx *Txn) scan(t *Table) rowSource {
 }
 
 // walk yields the rows of ix from lo upwards while fd's value is <= hi.
-func (tx *Txn) walk(t *Table, ix string, fd *Field, lo, hi []byte) rowSource {
+func (tx *Txn) walk(t *meta.Table, ix string, fd *meta.Field, lo, hi []byte) rowSource {
 	return func(yield func(any) bool) {
 		var it interface{ Next() any }
 		if lo == nil {
@@ -317,7 +319,7 @@ func (tx *Txn) walk(t *Table, ix string, fd *Field, lo, hi []byte) rowSource {
 
 // reverse yields the rows of ix from the top down; rows with equal values
 // of fd come in ascending primary key order, as the order's tie-break asks.
-func (tx *Txn) reverse(t *Table, ix string, fd *Field) rowSource {
+func (tx *Txn) reverse(t *meta.Table, ix string, fd *meta.Field) rowSource {
 	return func(yield func(any) bool) {
 		it := tx.descending(t, ix)
 		var group []any
@@ -332,7 +334,7 @@ func (tx *Txn) reverse(t *Table, ix string, fd *Field) rowSource {
 			return true
 		}
 		for row := it.Next(); row != nil; row = it.Next() {
-			k = NullableKey(fd, t.Ptr(row), k[:0])
+			k = meta.NullableKey(fd, t.Ptr(row), k[:0])
 			if len(group) > 0 && !bytes.Equal(k, gk) {
 				if !flush() {
 					return
@@ -346,7 +348,7 @@ func (tx *Txn) reverse(t *Table, ix string, fd *Field) rowSource {
 }
 
 // selection resolves a field selection; nil selects everything.
-func (t *Table) selection(names []string) ([]bool, error) {
+func selection(t *meta.Table, names []string) ([]bool, error) {
 	if names == nil {
 		return nil, nil
 	}
@@ -363,7 +365,7 @@ func (t *Table) selection(names []string) ([]bool, error) {
 
 // project returns a copy of row with the unselected columns cleared; owned
 // rows (already clones) are changed in place.
-func (t *Table) project(row any, keep []bool, owned bool) any {
+func project(t *meta.Table, row any, keep []bool, owned bool) any {
 	if !owned {
 		row = t.Clone(row)
 	}

@@ -25,6 +25,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -81,7 +83,7 @@ func FuzzRLTags(f *testing.F) {
 			{Name: "Y", Type: rlfTagTypes[int(type2)%len(rlfTagTypes)], Tag: reflect.StructTag("memrel:" + strconv.Quote(tag2))},
 		})
 		s := NewSchema()
-		tbl := s.addTable("M", typ)
+		tbl := s.m.AddTable("M", typ)
 		db, err := s.Open()
 		if err != nil {
 			var se *SchemaError
@@ -105,11 +107,11 @@ func FuzzRLTags(f *testing.F) {
 				// for NaN, which equals nothing).
 				c, err := fd.Conv(fd.Default)
 				require.NoError(t, err, "default %v does not fit %s", fd.Default, fd.Name)
-				require.True(t, SameValue(c, fd.Default) || c != c, "default %v is stored as %v", fd.Default, c)
+				require.True(t, meta.SameValue(c, fd.Default) || c != c, "default %v is stored as %v", fd.Default, c)
 			}
 			if fd.PK {
 				require.Same(t, tbl.PK, fd)
-				require.Contains(t, []Kind{Int, Uint, String}, fd.Kind)
+				require.Contains(t, []meta.Kind{meta.Int, meta.Uint, meta.String}, fd.Kind)
 			}
 		}
 		var buf bytes.Buffer
@@ -157,28 +159,28 @@ func rlfRows() []rlfRow {
 // rlfField describes a column of rlfRow to the reference evaluator.
 type rlfField struct {
 	name string
-	kind Kind
+	kind meta.Kind
 	get  func(r rlfRow) any // nil for NULL
 }
 
 var rlfFields = []rlfField{
-	{"id", Int, func(r rlfRow) any { return r.ID }},
-	{"name", String, func(r rlfRow) any { return r.Name }},
-	{"nick", String, func(r rlfRow) any {
+	{"id", meta.Int, func(r rlfRow) any { return r.ID }},
+	{"name", meta.String, func(r rlfRow) any { return r.Name }},
+	{"nick", meta.String, func(r rlfRow) any {
 		if r.Nick == nil {
 			return nil
 		}
 		return *r.Nick
 	}},
-	{"score", Float, func(r rlfRow) any { return r.Score }},
-	{"n", Int, func(r rlfRow) any {
+	{"score", meta.Float, func(r rlfRow) any { return r.Score }},
+	{"n", meta.Int, func(r rlfRow) any {
 		if r.N == nil {
 			return nil
 		}
 		return *r.N
 	}},
-	{"flag", Bool, func(r rlfRow) any { return r.Flag }},
-	{"Name", String, func(r rlfRow) any { return r.Name }}, // the Go field name
+	{"flag", meta.Bool, func(r rlfRow) any { return r.Flag }},
+	{"Name", meta.String, func(r rlfRow) any { return r.Name }}, // the Go field name
 }
 
 // rlfCond is a generated condition: the query.Cond and what the reference
@@ -231,26 +233,26 @@ func rlfCmp(a, b any) int {
 
 // rlfValue draws a constant for a field of kind k; ok is false when it is
 // of the wrong type on purpose.
-func rlfValue(d *rlfDec, k Kind) (v any, ok bool) {
+func rlfValue(d *rlfDec, k meta.Kind) (v any, ok bool) {
 	b := d.byte()
 	if b%16 == 15 { // a value of the wrong type
-		if k == String {
+		if k == meta.String {
 			return int64(b), false
 		}
 		return "s", false
 	}
 	switch k {
-	case Int:
+	case meta.Int:
 		if b%2 == 0 {
 			return rlfInts[int(d.byte())%len(rlfInts)], true
 		}
 		return int64(int8(d.byte())), true
-	case Float:
+	case meta.Float:
 		if b%2 == 0 {
 			return rlfScores[int(d.byte())%len(rlfScores)], true
 		}
 		return float64(int8(d.byte())) / 2, true
-	case Bool:
+	case meta.Bool:
 		return b%2 == 0, true
 	}
 	if b%2 == 0 {
@@ -506,7 +508,7 @@ func rlfGen(d *rlfDec, depth int) rlfCond {
 		if op == 10 {
 			pat = rlfLower(pat)
 		}
-		if !unknown && fd.kind != String {
+		if !unknown && fd.kind != meta.String {
 			c.err = ErrBadOperator
 		} else if _, ok := rlfLike(pat, ""); !ok {
 			c.err = ErrBadValue
@@ -684,8 +686,8 @@ func rlfOpsSchema() *rlfOpsEnv {
 	e.cs = Define[rlfC](s, "C")
 	e.ab = NewHasMany(e.as, e.bs, HasManyOptions{ForeignKey: "aId", As: "bs", Inverse: "a", Scope: map[string]any{"kind": "x"}})
 	e.bc = NewHasMany(e.bs, e.cs, HasManyOptions{ForeignKey: "bId", As: "cs", Inverse: "b"})
-	e.aa = NewHasMany(e.as, e.as, HasManyOptions{ForeignKey: "parentId", As: "children", Inverse: "parent", OnDelete: Cascade})
-	e.ab2 = NewHasMany(e.as, e.bs, HasManyOptions{ForeignKey: "aId", As: "ys", Inverse: "y", Scope: map[string]any{"kind": "y"}, OnDelete: Restrict})
+	e.aa = NewHasMany(e.as, e.as, HasManyOptions{ForeignKey: "parentId", As: "children", Inverse: "parent", OnDelete: meta.Cascade})
+	e.ab2 = NewHasMany(e.as, e.bs, HasManyOptions{ForeignKey: "aId", As: "ys", Inverse: "y", Scope: map[string]any{"kind": "y"}, OnDelete: meta.Restrict})
 	return e
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/errs"
 )
 
@@ -19,7 +21,7 @@ import (
 // in the ...Keys forms, as primary keys, instances or pointers to
 // instances, mixed freely. A target listed twice counts once.
 type HasMany[P, C any] struct {
-	a   *Relation
+	a   *meta.Relation
 	src *Model[P]
 	dst *Model[C]
 }
@@ -45,10 +47,10 @@ type RemoveOptions struct {
 // the mistake at Open.
 func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) *HasMany[P, C] {
 	if source.table() == nil || target.table() == nil {
-		for _, t := range []*Table{source.table(), target.table()} {
+		for _, t := range []*meta.Table{source.table(), target.table()} {
 			if t != nil {
-				t.Schema.checkOpen()
-				t.Schema.problem(t.Name, "", "NewHasMany with a nil or zero model (one not returned by Define)")
+				t.Schema.CheckOpen()
+				t.Schema.Problem(t.Name, "", "NewHasMany with a nil or zero model (one not returned by Define)")
 			}
 		}
 		return &HasMany[P, C]{}
@@ -57,7 +59,7 @@ func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) 
 	if target.t.Schema != s {
 		panic("memrel: NewHasMany with models of two schemas")
 	}
-	a := newAssoc(s, source.t, target.t, o)
+	a := meta.NewRelation(s, source.t, target.t, meta.RelationOptions(o))
 	h := &HasMany[P, C]{a: a, src: source, dst: target}
 	claimMany[P, C](s, a, source.t)
 	claimOne[C, P](s, a, target.t)
@@ -66,7 +68,7 @@ func NewHasMany[P, C any](source *Model[P], target *Model[C], o HasManyOptions) 
 
 // claimMany finds the source struct field eager loading fills ([]C or
 // []*C) and gives the source a typed setter and zeroer for it.
-func claimMany[P, C any](s *Schema, a *Relation, t *Table) {
+func claimMany[P, C any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 	sf, ok := t.Type.FieldByName(a.ManyField)
 	if !ok || len(sf.Index) != 1 {
 		return
@@ -99,14 +101,14 @@ func claimMany[P, C any](s *Schema, a *Relation, t *Table) {
 		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
 	default:
 		if _, isCol := t.ByName[sf.Name]; !isCol {
-			s.problem(t.Name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
+			s.Problem(t.Name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
 				a.Name, reflect.TypeFor[C](), reflect.TypeFor[C](), sf.Type)
 		}
 	}
 }
 
 // claimOne finds the target struct field including the inverse fills (*P).
-func claimOne[C, P any](s *Schema, a *Relation, t *Table) {
+func claimOne[C, P any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 	sf, ok := t.Type.FieldByName(a.OneField)
 	if !ok || len(sf.Index) != 1 {
 		return
@@ -114,7 +116,7 @@ func claimOne[C, P any](s *Schema, a *Relation, t *Table) {
 	off := sf.Offset
 	if sf.Type != reflect.TypeFor[*P]() {
 		if _, isCol := t.ByName[sf.Name]; !isCol {
-			s.problem(t.Name, sf.Name, "association %s fills this field, which must be *%s, not %s",
+			s.Problem(t.Name, sf.Name, "association %s fills this field, which must be *%s, not %s",
 				a.Name, reflect.TypeFor[P](), sf.Type)
 		}
 		return
@@ -133,10 +135,10 @@ func (h *HasMany[P, C]) Info() AssociationInfo {
 	if h == nil || h.a == nil {
 		return AssociationInfo{}
 	}
-	return h.a.info(false)
+	return assocInfo(h.a, false)
 }
 
-func (h *HasMany[P, C]) side() (*Relation, bool) {
+func (h *HasMany[P, C]) side() (*meta.Relation, bool) {
 	if h == nil {
 		return nil, false
 	}
@@ -145,7 +147,7 @@ func (h *HasMany[P, C]) side() (*Relation, bool) {
 
 // table is the target table, or nil for a HasMany not made by NewHasMany,
 // which Txn.use then refuses.
-func (h *HasMany[P, C]) table() *Table {
+func (h *HasMany[P, C]) table() *meta.Table {
 	if h == nil || h.a == nil {
 		return nil
 	}

@@ -2,11 +2,12 @@ package memrel
 
 import (
 	"github.com/memrel/memrel/internal/filter"
+	"github.com/memrel/memrel/internal/meta"
 )
 
 // incNode is a compiled Include.
 type incNode struct {
-	a        *Relation
+	a        *meta.Relation
 	inverse  bool   // a belongsTo include: load the parent
 	into     string // the struct field it fills
 	filter   *filter.Filter
@@ -30,7 +31,7 @@ func (p incPlan) anyRequired() bool {
 // EagerLoadingError, as in Sequelize; two includes at one level filling
 // the same struct field are ErrDuplicateField (Sequelize would join the
 // same alias twice, which PostgreSQL refuses).
-func compileIncludes(t *Table, incs []Include) (incPlan, error) {
+func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
 	if len(incs) == 0 {
 		return nil, nil
 	}
@@ -82,7 +83,7 @@ func compileIncludes(t *Table, incs []Include) (incPlan, error) {
 // loaded, dropping the rows a required include finds nothing for. Each
 // row costs one index seek per include: no scans, no N+1 round trips.
 // When it drops none, the copies are the elements of block, a []T.
-func (tx *Txn) loadIncludes(t *Table, rows []any, plan incPlan) (out []any, block any, err error) {
+func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any, block any, err error) {
 	// The includes are filled into copies of the rows, made in one batch.
 	copies, block := t.CloneAll(rows)
 	out = copies[:0] // kept rows move down over dropped ones

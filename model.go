@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
@@ -17,7 +19,7 @@ import (
 // Values are copied in and out: the T a method returns shares no memory
 // with the store, and the T passed in is never retained.
 type Model[T any] struct {
-	t *Table
+	t *meta.Table
 }
 
 // Define declares the model T on s under name ("" means the type's name).
@@ -32,7 +34,7 @@ func Define[T any](s *Schema, name string) *Model[T] {
 	if name == "" {
 		name = typ.Name()
 	}
-	t := s.addTable(name, typ)
+	t := s.m.AddTable(name, typ)
 	t.Ptr = func(row any) unsafe.Pointer { return unsafe.Pointer(row.(*T)) }
 	t.NewRow = func() any { return new(T) }
 	t.CloneAll = func(rows []any) ([]any, any) {
@@ -76,7 +78,7 @@ func (m *Model[T]) Key(v T) any {
 // table is the model's table, or nil for a nil or zero Model (one not
 // returned by Define), which Txn.use refuses with ErrWrongStore: every
 // method of such a Model fails that way, or returns a zero value.
-func (m *Model[T]) table() *Table {
+func (m *Model[T]) table() *meta.Table {
 	if m == nil {
 		return nil
 	}
@@ -292,7 +294,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 	}
 	defer tx.leave()
 	type assign struct {
-		f *Field
+		f *meta.Field
 		v any
 	}
 	sets := make([]assign, 0, len(set))
@@ -310,7 +312,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		if err != nil {
 			return 0, &FieldError{Model: m.t.Name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
 		}
-		if cv == nil && f.Null == NullNone {
+		if cv == nil && f.Null == meta.NullNone {
 			return 0, &ValidationError{Model: m.t.Name, Items: []ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}}
 		}
 		sets = append(sets, assign{f, cv})
@@ -380,10 +382,10 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 
 // create inserts a row the store owns: defaults, then the auto-increment
 // key, then the checks. The sequence moves only when the insert succeeds.
-func (tx *Txn) create(t *Table, row any) error {
+func (tx *Txn) create(t *meta.Table, row any) error {
 	p := t.Ptr(row)
 	for _, f := range t.Fields {
-		if f.Default != nil && (f.IsNull(p) || (f.Null == NullNone && f.IsZero(p))) {
+		if f.Default != nil && (f.IsNull(p) || (f.Null == meta.NullNone && f.IsZero(p))) {
 			f.Set(p, f.Default)
 		}
 	}
@@ -400,7 +402,7 @@ func (tx *Txn) create(t *Table, row any) error {
 			if seq.Load() >= t.PK.MaxID() {
 				return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.Name, t.PK.Name, seq.Load())
 			}
-			if t.PK.Kind == Uint {
+			if t.PK.Kind == meta.Uint {
 				t.PK.Set(p, uint64(seq.Load()+1))
 			} else {
 				t.PK.Set(p, seq.Load()+1)
@@ -419,7 +421,7 @@ func (tx *Txn) create(t *Table, row any) error {
 
 // advance moves t's sequence past the key of row p, if it is beyond it,
 // recording the move so a failing call can take it back.
-func (tx *Txn) advance(t *Table, p unsafe.Pointer) {
+func (tx *Txn) advance(t *meta.Table, p unsafe.Pointer) {
 	id := t.PK.SeqValue(p)
 	if seq := &tx.store.seqs[t.Pos]; id > seq.Load() {
 		tx.w.seqUndo = append(tx.w.seqUndo, seqMove{t.Pos, seq.Load()})

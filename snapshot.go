@@ -11,6 +11,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/memrel/memrel/internal/errs"
 )
 
@@ -63,7 +65,7 @@ func (s *Store) Save(w io.Writer) error {
 	e.buf = append(e.buf, fp...)
 	tx := s.Begin(false)
 	defer tx.Abort()
-	for i, t := range s.schema.tables {
+	for i, t := range s.schema.m.Tables {
 		if e.err != nil {
 			break // w failed: nothing more is written
 		}
@@ -132,7 +134,7 @@ func (e *encoder) long(b []byte) {
 }
 
 // value appends one column value: a presence byte, then the value.
-func (e *encoder) value(f *Field, v any) {
+func (e *encoder) value(f *meta.Field, v any) {
 	if v == nil {
 		e.buf = append(e.buf, 0)
 		return
@@ -228,7 +230,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 	tx := st.Begin(true)
 	defer tx.Abort()
 	var loaded []change
-	for i, t := range sch.tables {
+	for i, t := range sch.m.Tables {
 		d.sequence(t)
 		n := d.uvarint()
 		// n only bounds a loop that reads at least a byte per row.
@@ -289,7 +291,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 // two schemas of different shapes never share a fingerprint.
 func (sch *Schema) fingerprint() string {
 	var b strings.Builder
-	for _, t := range sch.tables {
+	for _, t := range sch.m.Tables {
 		fmt.Fprintf(&b, "%s(", fpName(t.Name))
 		for _, f := range t.Fields {
 			fmt.Fprintf(&b, "%s:%d/%d/%v/%v;", fpName(f.Name), f.Kind, f.Size, f.Nullable(), f.PK)
@@ -509,7 +511,7 @@ const reasonTruncated = "unexpected end: the snapshot is truncated"
 // sequence reads t's sequence; a negative one, one beyond the largest key
 // of its type, or one of a table without an auto-increment key (Save
 // writes 0) is invalid; seqOK says it is valid.
-func (d *decoder) sequence(t *Table) {
+func (d *decoder) sequence(t *meta.Table) {
 	at := d.offset()
 	seq := d.varint()
 	d.seq, d.seqOK = seq, false
@@ -550,7 +552,7 @@ func (d *decoder) trailer() {
 // value reads one column value of t. ok is false for a value that does
 // not fit the field, which is recorded as the row's error; the stream
 // stays in step.
-func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
+func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 	at := d.offset()
 	tag := d.take(1)
 	if d.err != nil {
@@ -573,11 +575,11 @@ func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
 	}
 	at = d.offset()
 	switch f.Kind {
-	case Int:
+	case meta.Int:
 		v = d.varint()
-	case Uint:
+	case meta.Uint:
 		v = d.uvarint()
-	case Float:
+	case meta.Float:
 		if b := d.take(8); b != nil {
 			x := math.Float64frombits(binary.BigEndian.Uint64(b))
 			if f.Size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
@@ -586,7 +588,7 @@ func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
 			}
 			v = x
 		}
-	case Bool:
+	case meta.Bool:
 		if b := d.take(1); b != nil {
 			if b[0] > 1 {
 				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", t.Name, f.Name), nil)
@@ -594,15 +596,15 @@ func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
 			}
 			v = b[0] == 1
 		}
-	case String:
+	case meta.String:
 		v = string(d.bytes())
-	case Bytes:
+	case meta.Bytes:
 		b := d.bytes()
 		if b != nil && len(b) <= len(d.buf) {
 			b = append(make([]byte, 0, len(b)), b...) // the buffer is reused
 		}
 		v = b
-	case Time:
+	case meta.Time:
 		var tm time.Time
 		if b := d.bytes(); d.err == nil {
 			if err := tm.UnmarshalBinary(b); err != nil {
@@ -615,7 +617,7 @@ func (d *decoder) value(t *Table, f *Field) (v any, ok bool) {
 	if d.err != nil {
 		return nil, false
 	}
-	if _, ok := Convert(f.Kind, f.Size, v); !ok {
+	if _, ok := meta.Convert(f.Kind, f.Size, v); !ok {
 		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.Name, f.Name), nil)
 		return nil, false
 	}

@@ -143,5 +143,5 @@ func (s *Store) String() string {
 	if s.check() != nil {
 		return "memrel.Store(nil)"
 	}
-	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.tables))
+	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.m.Tables))
 }

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/memrel/memrel/internal/meta"
+
 	"github.com/hashicorp/go-memdb"
 	mdbix "github.com/memrel/memrel/internal/engine/memdb"
 )
@@ -154,7 +156,7 @@ func (w *writeSet) set(k []byte, row any) {
 // change is one row write: before is nil for an insert, after nil for a
 // delete. Rows are immutable, so putting before back restores the state.
 type change struct {
-	t             *Table
+	t             *meta.Table
 	before, after any
 }
 
@@ -164,7 +166,7 @@ type seqMove struct {
 }
 
 type deferredCheck struct {
-	a      *Relation
+	a      *meta.Relation
 	key    []byte // source key value of the deleted or re-keyed row
 	update bool   // raised by a key change (onUpdate), not a delete
 }
@@ -328,7 +330,7 @@ func (w *txWrite) recycle() bool {
 // belongs to the store the table was opened in. Every public call on a
 // transaction starts with it; on a write transaction it also enters the
 // call, so a nil error must be followed by defer tx.leave().
-func (tx *Txn) use(t *Table, write bool) error {
+func (tx *Txn) use(t *meta.Table, write bool) error {
 	if tx == nil || tx.store == nil {
 		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
@@ -349,11 +351,11 @@ func (tx *Txn) use(t *Table, write bool) error {
 }
 
 // usable is use's checks, once the call has entered.
-func (tx *Txn) usable(t *Table, write bool) error {
+func (tx *Txn) usable(t *meta.Table, write bool) error {
 	if tx.done.Load() {
 		return fmt.Errorf("%w (using %s)", ErrTxDone, t.Name)
 	}
-	tables := tx.store.schema.tables
+	tables := tx.store.schema.m.Tables
 	if t.Pos >= len(tables) || tables[t.Pos] != t {
 		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.Name)
 	}
@@ -418,9 +420,9 @@ func (tx *Txn) revert(mark int) {
 }
 
 // wrote records that the primary key of keyRow now holds row (nil: none).
-func (tx *Txn) wrote(t *Table, keyRow, row any) {
+func (tx *Txn) wrote(t *meta.Table, keyRow, row any) {
 	if tx.w.written == nil {
-		tx.w.written = make([]writeSet, len(tx.store.schema.tables))
+		tx.w.written = make([]writeSet, len(tx.store.schema.m.Tables))
 	}
 	ws := &tx.w.written[t.Pos]
 	ws.dirty = true
@@ -459,7 +461,7 @@ func mustMemdb(err error) {
 // key changes the old row is deleted first, since go-memdb identifies rows
 // by primary key. Every row a table stores passes here, so here its
 // sequence's high mark is raised.
-func (tx *Txn) put(t *Table, before, after any) {
+func (tx *Txn) put(t *meta.Table, before, after any) {
 	var kb, ka [32]byte
 	rekeyed := before != nil && string(t.PKKey(before, kb[:0])) != string(t.PKKey(after, ka[:0]))
 	if rekeyed {
@@ -484,7 +486,7 @@ func (tx *Txn) put(t *Table, before, after any) {
 // a re-keyed row (a new primary key for the snapshot) or a changed
 // reference. Reverting a write needs no note: it puts back a state that
 // was current before.
-func (tx *Txn) noteGain(t *Table, before, after any, rekeyed bool) {
+func (tx *Txn) noteGain(t *meta.Table, before, after any, rekeyed bool) {
 	ws := &tx.w.written[t.Pos]
 	if ws.gained {
 		return
@@ -513,7 +515,7 @@ func (tx *Txn) noteGain(t *Table, before, after any, rekeyed bool) {
 // so every write to it is recorded, it was written, so reading its
 // indexes through the write transaction would cost (see txWrite), and no
 // row gained a foreign key value. It returns nil otherwise.
-func (tx *Txn) lostOnly(t *Table) *memdb.Txn {
+func (tx *Txn) lostOnly(t *meta.Table) *memdb.Txn {
 	if !tx.write || !t.Referenced || tx.w.written == nil {
 		return nil
 	}
@@ -526,7 +528,7 @@ func (tx *Txn) lostOnly(t *Table) *memdb.Txn {
 // live returns the version of row, read from the snapshot of a tracked
 // table, that the transaction sees: the one its write set holds, or row
 // itself, remembered, when the transaction has not written it.
-func (tx *Txn) live(t *Table, row any) any {
+func (tx *Txn) live(t *meta.Table, row any) any {
 	var kb [32]byte
 	key := t.PKKey(row, kb[:0])
 	ws := &tx.w.written[t.Pos]
@@ -546,7 +548,7 @@ func (tx *Txn) snapshot() *memdb.Txn {
 }
 
 // del removes a stored row.
-func (tx *Txn) del(t *Table, before any) {
+func (tx *Txn) del(t *meta.Table, before any) {
 	mustMemdb(tx.mt.Delete(t.Name, before))
 	tx.wrote(t, before, nil)
 	tx.logChange(change{t, before, nil})
@@ -586,7 +588,7 @@ func (tx *Txn) giveBack(a *mdbix.Arg) {
 }
 
 // find is go-memdb's First through a lent key.
-func (tx *Txn) find(mt *memdb.Txn, t *Table, ix string, key []byte) any {
+func (tx *Txn) find(mt *memdb.Txn, t *meta.Table, ix string, key []byte) any {
 	a := tx.lend(key)
 	row, err := mt.First(t.Name, ix, a)
 	tx.giveBack(a)
@@ -595,7 +597,7 @@ func (tx *Txn) find(mt *memdb.Txn, t *Table, ix string, key []byte) any {
 }
 
 // first returns the row found under an exact key of a unique index, or nil.
-func (tx *Txn) first(t *Table, ix string, key []byte) any {
+func (tx *Txn) first(t *meta.Table, ix string, key []byte) any {
 	if ix == "id" {
 		return tx.byKey(t, key)
 	}
@@ -615,7 +617,7 @@ func (tx *Txn) first(t *Table, ix string, key []byte) any {
 // either one the transaction wrote, the last one written with key, or one
 // that held it when the transaction began; either is checked against what
 // the table holds now. ok is false when the lookup must go to go-memdb.
-func (tx *Txn) uniqueHolder(t *Table, ix string, key []byte) (row any, ok bool) {
+func (tx *Txn) uniqueHolder(t *meta.Table, ix string, key []byte) (row any, ok bool) {
 	if tx.w.written == nil {
 		return nil, false
 	}
@@ -656,12 +658,12 @@ func (tx *Txn) uniqueHolder(t *Table, ix string, key []byte) (row any, ok bool) 
 
 // prefix iterates the rows whose key in ix starts with key, in key order
 // (then primary key order for non-unique indexes).
-func (tx *Txn) prefix(t *Table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) prefix(t *meta.Table, ix string, key []byte) memdb.ResultIterator {
 	return tx.prefixIn(tx.mt, t, ix, key)
 }
 
 // prefixIn is prefix read from mt: the transaction itself or its snapshot.
-func (tx *Txn) prefixIn(mt *memdb.Txn, t *Table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) prefixIn(mt *memdb.Txn, t *meta.Table, ix string, key []byte) memdb.ResultIterator {
 	a := tx.lend(key)
 	it, err := mt.Get(t.Name, ix, a)
 	tx.giveBack(a)
@@ -670,7 +672,7 @@ func (tx *Txn) prefixIn(mt *memdb.Txn, t *Table, ix string, key []byte) memdb.Re
 }
 
 // lowerBound iterates ix from key upwards.
-func (tx *Txn) lowerBound(t *Table, ix string, key []byte) memdb.ResultIterator {
+func (tx *Txn) lowerBound(t *meta.Table, ix string, key []byte) memdb.ResultIterator {
 	a := tx.lend(key)
 	it, err := tx.mt.LowerBound(t.Name, ix, a)
 	tx.giveBack(a)
@@ -679,24 +681,24 @@ func (tx *Txn) lowerBound(t *Table, ix string, key []byte) memdb.ResultIterator 
 }
 
 // descending iterates every entry of ix from the largest key down.
-func (tx *Txn) descending(t *Table, ix string) memdb.ResultIterator {
+func (tx *Txn) descending(t *meta.Table, ix string) memdb.ResultIterator {
 	it, err := tx.mt.GetReverse(t.Name, ix)
 	mustMemdb(err)
 	return it
 }
 
 // all iterates every row of t in primary key order.
-func (tx *Txn) all(t *Table) memdb.ResultIterator {
+func (tx *Txn) all(t *meta.Table) memdb.ResultIterator {
 	it, err := tx.mt.Get(t.Name, "id")
 	mustMemdb(err)
 	return it
 }
 
 // byKey returns the stored row with the given primary key encoding.
-func (tx *Txn) byKey(t *Table, key []byte) any {
+func (tx *Txn) byKey(t *meta.Table, key []byte) any {
 	if tx.write {
 		if tx.w.written == nil {
-			tx.w.written = make([]writeSet, len(tx.store.schema.tables))
+			tx.w.written = make([]writeSet, len(tx.store.schema.m.Tables))
 		}
 		ws := &tx.w.written[t.Pos]
 		if ws.state == wsUntouched {

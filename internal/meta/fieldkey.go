@@ -1,0 +1,150 @@
+package meta
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/keys"
+)
+
+// KeyWidth is the length of the encoded keys of fs, one after the other,
+// or 0 when one of them varies in length. A NULL is shorter, never longer.
+func KeyWidth(fs ...*Field) int {
+	n := 0
+	for _, f := range fs {
+		switch f.Kind {
+		case Int, Uint, Float:
+			n += 9
+		case Bool:
+			n += 2
+		case Time:
+			n += 13
+		default:
+			return 0
+		}
+	}
+	return n
+}
+
+// Key appends the order-preserving encoding of row's value; false for NULL.
+func (f *Field) Key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
+	p := f.Addr(row)
+	if p == nil {
+		return buf, false
+	}
+	switch f.Kind {
+	case Int:
+		return keys.AppendInt(buf, readInt(p, f.Size)), true
+	case Uint:
+		return keys.AppendUint(buf, readUint(p, f.Size)), true
+	case Float:
+		if f.Size == 4 {
+			return keys.AppendFloat(buf, float64(*(*float32)(p))), true
+		}
+		return keys.AppendFloat(buf, *(*float64)(p)), true
+	case String:
+		return keys.AppendString(buf, *(*string)(p)), true
+	case Bool:
+		return keys.AppendBool(buf, *(*bool)(p)), true
+	case Time:
+		return keys.AppendTime(buf, *(*time.Time)(p)), true
+	default:
+		return keys.AppendBytes(buf, *(*[]byte)(p)), true
+	}
+}
+
+// Encode appends the encoding of a canonical value (nil is NULL).
+func (f *Field) Encode(v any, buf []byte) []byte {
+	switch x := v.(type) {
+	case nil:
+		return keys.AppendNull(buf)
+	case int64:
+		return keys.AppendInt(buf, x)
+	case uint64:
+		return keys.AppendUint(buf, x)
+	case float64:
+		return keys.AppendFloat(buf, x)
+	case string:
+		return keys.AppendString(buf, x)
+	case bool:
+		return keys.AppendBool(buf, x)
+	case time.Time:
+		return keys.AppendTime(buf, x)
+	default:
+		return keys.AppendBytes(buf, x.([]byte))
+	}
+}
+
+// Decode turns a primary key encoding back into its canonical value, for
+// messages. Keys are integers or strings.
+func (f *Field) Decode(k []byte) any {
+	if len(k) == 0 || k[0] != keys.TagValue {
+		return nil
+	}
+	k = k[1:]
+	switch f.Kind {
+	case Int:
+		if len(k) >= 8 {
+			return int64(binary.BigEndian.Uint64(k) ^ (1 << 63))
+		}
+	case Uint:
+		if len(k) >= 8 {
+			return binary.BigEndian.Uint64(k)
+		}
+	case String:
+		var b []byte
+		for i := 0; i+1 < len(k) || (i < len(k) && k[i] != 0); i++ {
+			if k[i] == 0 {
+				if k[i+1] == 1 {
+					break
+				}
+				b = append(b, 0)
+				i++
+				continue
+			}
+			b = append(b, k[i])
+		}
+		return string(b)
+	}
+	return fmt.Sprintf("%x", k)
+}
+
+// NullableKey appends f's key of row, or the NULL encoding.
+func NullableKey(f *Field, row unsafe.Pointer, buf []byte) []byte {
+	k, ok := f.Key(row, buf)
+	if !ok {
+		return keys.AppendNull(k)
+	}
+	return k
+}
+
+// MaxID is the largest auto-increment id the key's type holds (sequences
+// are int64, so at most MaxInt64).
+func (f *Field) MaxID() int64 {
+	bits := f.Size * 8
+	if f.Kind == Int {
+		bits--
+	}
+	if bits >= 63 {
+		return math.MaxInt64
+	}
+	return 1<<bits - 1
+}
+
+// SeqValue is an integer key as a sequence value (unsigned keys beyond
+// MaxInt64 count as MaxInt64).
+func (f *Field) SeqValue(p unsafe.Pointer) int64 {
+	a := f.Addr(p)
+	switch {
+	case a == nil:
+		return 0
+	case f.Kind == Int:
+		return readInt(a, f.Size)
+	case f.Kind == Uint:
+		return int64(min(readUint(a, f.Size), math.MaxInt64))
+	}
+	return 0
+}

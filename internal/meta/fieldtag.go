@@ -1,0 +1,156 @@
+package meta
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// NewField resolves one struct field and its tag. It returns nil, nil for a
+// field that is not a column (tagged "-", unexported, or of a type that is
+// left for associations to claim).
+func NewField(sf reflect.StructField) (*Field, error) {
+	tag, tagged := sf.Tag.Lookup("memrel")
+	if tag == "-" || !sf.IsExported() {
+		return nil, nil
+	}
+	f := &Field{GoName: sf.Name, Off: sf.Offset}
+	t := sf.Type
+	switch {
+	case t.Kind() == reflect.Pointer:
+		f.Null = NullPtr
+		t = t.Elem()
+	case t.Kind() == reflect.Struct && t.PkgPath() == "database/sql" && strings.HasPrefix(t.Name(), "Null["):
+		f.Null = NullSQL
+		v, _ := t.FieldByName("V")
+		valid, _ := t.FieldByName("Valid")
+		f.ValidOff = valid.Offset
+		f.Off += v.Offset
+		t = v.Type
+	}
+	f.Base = t
+	if !baseKind(f, t) {
+		if !tagged {
+			return nil, nil // maybe an association field; Open checks
+		}
+		return nil, fmt.Errorf("unsupported type %s", sf.Type)
+	}
+	if f.Null == NullPtr && f.Kind == Bytes {
+		return nil, fmt.Errorf("unsupported type %s: use []byte tagged null", sf.Type)
+	}
+	parts := strings.Split(tag, ",")
+	f.Name = parts[0]
+	if f.Name == "" {
+		f.Name = LowerCamel(sf.Name)
+	}
+	var def string
+	hasDef := false
+	for _, opt := range parts[1:] {
+		name, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
+		switch {
+		case name == "pk" && !hasVal:
+			f.PK = true
+		case name == "autoinc" && !hasVal:
+			f.AutoInc = true
+		case name == "unique" && !hasVal:
+			f.Unique = true
+		case name == "notnull" && !hasVal:
+			f.NotNull = true
+		case name == "null" && !hasVal:
+			if f.Null == NullNone && f.Kind != Bytes {
+				return nil, fmt.Errorf("tag null on non-nullable type %s: use a pointer or sql.Null", sf.Type)
+			}
+			if f.Kind == Bytes && f.Null == NullNone {
+				f.Null = NullBytes
+			}
+		case name == "index" && !hasVal:
+			f.Indexed = true
+		case name == "default" && hasVal:
+			def, hasDef = val, true
+		default:
+			return nil, fmt.Errorf("unknown tag option %q", opt)
+		}
+	}
+	if hasDef {
+		v, err := parseDefault(f, def)
+		if err != nil {
+			return nil, err
+		}
+		f.Default = v
+	}
+	if f.AutoInc && f.Kind != Int && f.Kind != Uint {
+		return nil, fmt.Errorf("autoinc on non-integer type %s", sf.Type)
+	}
+	if f.PK {
+		f.NotNull = true
+		if f.Kind != Int && f.Kind != Uint && f.Kind != String {
+			return nil, fmt.Errorf("primary key of type %s: use an integer or a string", sf.Type)
+		}
+	}
+	return f, nil
+}
+
+func baseKind(f *Field, t reflect.Type) bool {
+	f.Size = t.Size()
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		f.Kind = Int
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		f.Kind = Uint
+	case reflect.Float32, reflect.Float64:
+		f.Kind = Float
+	case reflect.String:
+		f.Kind = String
+	case reflect.Bool:
+		f.Kind = Bool
+	case reflect.Struct:
+		if t != timeType {
+			return false
+		}
+		f.Kind = Time
+	case reflect.Slice:
+		if t.Elem().Kind() != reflect.Uint8 {
+			return false
+		}
+		f.Kind = Bytes
+	default:
+		return false
+	}
+	return true
+}
+
+func parseDefault(f *Field, s string) (any, error) {
+	var v any
+	var err error
+	switch f.Kind {
+	case Int:
+		v, err = strconv.ParseInt(s, 10, int(f.Size*8))
+	case Uint:
+		v, err = strconv.ParseUint(s, 10, int(f.Size*8))
+	case Float:
+		var x float64
+		if x, err = strconv.ParseFloat(s, 64); err == nil && f.Size == 4 {
+			// Rounded as conv rounds a written value.
+			var ok bool
+			if x, ok = toFloat32(x); !ok {
+				err = errors.New("out of range for float32")
+			}
+		}
+		v = x
+	case String:
+		v = s
+	case Bool:
+		v, err = strconv.ParseBool(s)
+	case Time:
+		v, err = time.Parse(time.RFC3339Nano, s)
+	default:
+		v = []byte(s)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bad default %q: %v", s, err)
+	}
+	return v, nil
+}

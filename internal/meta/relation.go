@@ -1,0 +1,311 @@
+package meta
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/internal/errs"
+)
+
+// Action is a referential action, run on the children of a source row that
+// is deleted (onDelete) or whose source key changes (onUpdate).
+type Action uint8
+
+// The referential actions. The zero Action means the default:
+// onDelete SET NULL for a nullable foreign key and CASCADE otherwise,
+// onUpdate CASCADE.
+const (
+	DefaultAction Action = iota
+	Cascade
+	SetNull
+	Restrict
+	NoAction
+	SetDefault
+)
+
+var actionNames = [...]string{"DEFAULT", "CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"}
+
+// String returns the SQL spelling of the action.
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// RelationOptions are a hasMany's options, as memrel.HasManyOptions
+// spells them (which converts to this type); see there.
+type RelationOptions struct {
+	ForeignKey, SourceKey string
+	As, Singular, Inverse string
+	Field, InverseField   string
+	Scope                 map[string]any
+	OnDelete, OnUpdate    Action
+	NoConstraints         bool
+}
+
+// ScopeVal is one fixed field value of a scope, converted once.
+type ScopeVal struct {
+	Field *Field
+	Value any
+}
+
+// Relation is the type-erased hasMany with its inverse belongsTo.
+type Relation struct {
+	Name           string // Source.as
+	Source, Target *Table
+	FK, SK         *Field
+	SKIx           string // unique index of the source key
+	Ix             string // index answering Get: scope fields, then the FK
+	FKIx           string // index on the FK alone, for constraints ("" without)
+	FKPrefixIx     string // fkIx as go-memdb's DeletePrefix names it
+	As, Singular   string
+	Inverse        string
+	Aliased        bool
+	InverseAliased bool
+	Scope          []ScopeVal
+	ScopePrefix    []byte
+	OnDelete       Action
+	OnUpdate       Action
+	Constrained    bool
+	ManyField      string
+	OneField       string
+	// FillMany and fillOne store loaded rows into the association's struct
+	// field; owned says the rows are copies already (else they are copied).
+	FillMany func(parent unsafe.Pointer, kids []any, owned bool)
+	FillOne  func(child unsafe.Pointer, parent any, owned bool)
+}
+
+// NewRelation declares a hasMany of src to dst, with its inverse belongsTo,
+// resolving every option once; problems go to the schema and are
+// reported by Open.
+func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
+	s.CheckOpen()
+	a := &Relation{Source: src, Target: dst, Constrained: !o.NoConstraints}
+	a.As = o.As
+	a.Aliased = o.As != ""
+	if a.As == "" {
+		a.As = LowerCamel(Plural(dst.Name))
+	}
+	a.Singular = o.Singular
+	if a.Singular == "" {
+		a.Singular = Singular(a.As)
+	}
+	a.Inverse = o.Inverse
+	a.InverseAliased = o.Inverse != ""
+	if a.Inverse == "" {
+		a.Inverse = LowerCamel(src.Name)
+	}
+	a.Name = src.Name + "." + a.As
+	fail := func(field, format string, args ...any) {
+		s.Problem(src.Name, field, "hasMany %s: "+format, append([]any{a.As}, args...)...)
+	}
+	a.ManyField = o.Field
+	if a.ManyField == "" {
+		a.ManyField = UpperFirst(a.As)
+	}
+	a.OneField = o.InverseField
+	if a.OneField == "" {
+		a.OneField = UpperFirst(a.Inverse)
+	}
+	for _, other := range s.Relations {
+		if other.Source == src && other.As == a.As {
+			fail("", "alias %q used twice on %s", a.As, src.Name)
+		}
+		if other.Target == dst && other.Inverse == a.Inverse {
+			fail("", "inverse alias %q used twice on %s", a.Inverse, dst.Name)
+		}
+	}
+	// Registered now, even if resolving fails below, so Open knows which
+	// struct fields the association claims and reports only real problems.
+	s.Relations = append(s.Relations, a)
+	if _, clash := src.ByName[a.As]; clash {
+		fail(a.As, "alias %q equals a field name of %s", a.As, src.Name)
+	}
+	if _, clash := dst.ByName[a.Inverse]; clash {
+		fail(a.Inverse, "inverse alias %q equals a field name of %s", a.Inverse, dst.Name)
+	}
+	if src.PK == nil || dst.PK == nil {
+		return a // the missing key is reported already
+	}
+	a.SK = src.PK
+	if o.SourceKey != "" {
+		f, ok := src.ByName[o.SourceKey]
+		switch {
+		case !ok:
+			fail(o.SourceKey, "unknown source key %q", o.SourceKey)
+		case !f.PK && !f.Unique:
+			fail(o.SourceKey, "source key %q is neither primary key nor unique", o.SourceKey)
+		default:
+			a.SK = f
+		}
+	}
+	a.SKIx = src.EqIndex(a.SK)
+	fkName := o.ForeignKey
+	if fkName == "" {
+		fkName = LowerCamel(src.Name) + UpperFirst(a.SK.Name)
+	}
+	fk, ok := dst.ByName[fkName]
+	if !ok {
+		s.Problem(dst.Name, fkName, "hasMany %s: unknown foreign key %q on %s", a.Name, fkName, dst.Name)
+		return a
+	}
+	a.FK = fk
+	if fk.Base != a.SK.Base {
+		s.Problem(dst.Name, fk.Name, "hasMany %s: foreign key type %s does not match source key %s.%s type %s",
+			a.Name, fk.Base, src.Name, a.SK.Name, a.SK.Base)
+	}
+	a.OnDelete, a.OnUpdate = o.OnDelete, o.OnUpdate
+	if a.OnDelete == DefaultAction {
+		a.OnDelete = Cascade
+		if fk.Nullable() {
+			a.OnDelete = SetNull
+		}
+	}
+	if a.OnUpdate == DefaultAction {
+		a.OnUpdate = Cascade
+	}
+	if a.OnDelete > SetDefault || a.OnUpdate > SetDefault {
+		fail("", "unknown referential action")
+	}
+	// Scope fields, sorted so the index layout does not depend on map order.
+	names := make([]string, 0, len(o.Scope))
+	for n := range o.Scope {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	ixFields := make([]*Field, 0, len(names)+1)
+	named := make(map[*Field]string, len(names))
+	for _, n := range names {
+		f, ok := dst.ByName[n]
+		if !ok {
+			s.Problem(dst.Name, n, "hasMany %s: unknown scope field %q", a.Name, n)
+			continue
+		}
+		// Two values for one column, or a scope value for the foreign key
+		// the association writes: rows written could never be read back.
+		if first, dup := named[f]; dup {
+			s.Problem(dst.Name, n, "hasMany %s: scope names %s twice (%q and %q)", a.Name, f.Name, first, n)
+			continue
+		}
+		named[f] = n
+		if f == fk {
+			s.Problem(dst.Name, n, "hasMany %s: scope field %q is the foreign key, which the association sets", a.Name, n)
+			continue
+		}
+		v, err := f.Conv(o.Scope[n])
+		if err != nil {
+			s.Problem(dst.Name, n, "hasMany %s: scope value: %v", a.Name, err)
+			continue
+		}
+		v = clone.Value(v) // the caller's []byte must not become the scope's
+		a.Scope = append(a.Scope, ScopeVal{f, v})
+		a.ScopePrefix = f.Encode(v, a.ScopePrefix)
+		ixFields = append(ixFields, f)
+	}
+	// Index names describe their layout, so associations sharing a layout
+	// share the index and no write pays for a duplicate.
+	plain := "fk:" + fk.Name
+	if len(a.Scope) == 0 {
+		a.Ix = plain
+		dst.Indexes[plain] = []*Field{fk}
+	} else {
+		cols := make([]string, len(ixFields))
+		for i, f := range ixFields {
+			cols[i] = f.Name
+		}
+		a.Ix = "fk:" + strings.Join(cols, ",") + "," + fk.Name
+		dst.Indexes[a.Ix] = append(ixFields, fk)
+		if a.Constrained {
+			dst.Indexes[plain] = []*Field{fk}
+		}
+	}
+	if a.Constrained || len(a.Scope) == 0 {
+		a.FKIx = plain
+		a.FKPrefixIx = plain + "_prefix"
+		if _, ok := dst.IxOf[fk]; !ok {
+			dst.IxOf[fk] = plain
+		}
+	}
+	dst.Parents = append(dst.Parents, a)
+	src.Children = append(src.Children, a)
+	src.Referenced = src.Referenced || a.Constrained
+	return a
+}
+
+// ChildKey is the key of the children of a source whose source key encodes
+// to sk, in a.ix.
+func (a *Relation) ChildKey(sk []byte) []byte {
+	if len(a.Scope) == 0 {
+		return sk
+	}
+	return append(append([]byte(nil), a.ScopePrefix...), sk...)
+}
+
+// InScope reports whether a target row carries the scope values.
+func (a *Relation) InScope(p unsafe.Pointer) bool {
+	for _, sv := range a.Scope {
+		if !SameValue(sv.Field.Get(p), sv.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// Holds reports whether target row p is associated with the source whose
+// key encodes to sk.
+func (a *Relation) Holds(p unsafe.Pointer, sk []byte) bool {
+	var kb [32]byte
+	k, ok := a.FK.Key(p, kb[:0])
+	return ok && string(k) == string(sk) && a.InScope(p)
+}
+
+// SourceKeyOf returns the encoded source key of a stored source row, or an
+// AssociationError when it is NULL.
+func (a *Relation) SourceKeyOf(row any, buf []byte) ([]byte, error) {
+	k, ok := a.SK.Key(a.Source.Ptr(row), buf)
+	if !ok {
+		return nil, &errs.AssociationError{Association: a.Name, Reason: fmt.Sprintf("source %s has a NULL %s", a.Source.Name, a.SK.Name)}
+	}
+	return k, nil
+}
+
+// SameValue compares two canonical values; NULL equals nothing.
+func SameValue(x, y any) bool {
+	switch xv := x.(type) {
+	case nil:
+		return false
+	case []byte:
+		yv, ok := y.([]byte)
+		return ok && bytes.Equal(xv, yv)
+	case time.Time:
+		yv, ok := y.(time.Time)
+		return ok && xv.Equal(yv)
+	}
+	return x == y
+}
+
+// WithFK returns a copy of the stored child cur with its foreign key set
+// to v (nil: NULL).
+func (a *Relation) WithFK(cur any, v any) (any, error) {
+	if v == nil && !a.FK.Nullable() {
+		return nil, &errs.ValidationError{Model: a.Target.Name, Items: []errs.ValidationErrorItem{
+			{Field: a.FK.Name, Message: "cannot be null", Value: clone.Value(a.FK.Get(a.Target.Ptr(cur)))}}}
+	}
+	row := a.Target.Clone(cur)
+	a.FK.Set(a.Target.Ptr(row), v)
+	return row, nil
+}
+
+// Attach points a target row at the source key skv and writes the scope.
+func (a *Relation) Attach(p unsafe.Pointer, skv any) {
+	a.FK.Set(p, skv)
+	for _, sv := range a.Scope {
+		sv.Field.Set(p, sv.Value)
+	}
+}

@@ -1,0 +1,145 @@
+// Package meta is memrel's engine-neutral schema: models as tables of
+// typed columns, their keys and unique fields, the relations between them
+// (source, target, foreign key, source key, scope, referential actions,
+// aliases) and the access paths those relations need. It knows nothing of
+// how an engine stores rows: no engine imports flow up into it, and the
+// layers above read it, never change it, once the schema is open.
+package meta
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
+)
+
+// Schema is the metadata of every model and relation declared on one
+// memrel.Schema, in declaration order, with the problems found while
+// declaring them. It is built by one goroutine and read by many once
+// Sealed.
+type Schema struct {
+	Tables    []*Table
+	ByName    map[string]*Table
+	Relations []*Relation
+	Problems  []errs.SchemaProblem
+	// Sealed is set by the first Open: declaring anything after it panics.
+	Sealed bool
+}
+
+// CheckOpen panics when the schema is sealed.
+func (s *Schema) CheckOpen() {
+	if s.Sealed {
+		panic("memrel: definition after Schema.Open")
+	}
+}
+
+// Problem records a mistake in a definition; Open reports them all.
+func (s *Schema) Problem(model, field, format string, args ...any) {
+	s.Problems = append(s.Problems, errs.SchemaProblem{Model: model, Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// AddTable resolves the fields of a struct type once; the typed layer
+// supplies the row operations (Ptr, NewRow, Clone, CloneAll).
+func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
+	s.CheckOpen()
+	if s.ByName == nil { // the zero Schema
+		s.ByName = map[string]*Table{}
+	}
+	t := &Table{Name: name, Type: typ, Schema: s, ByName: map[string]*Field{}, Zeroers: map[string]func(unsafe.Pointer){},
+		IxOf: map[*Field]string{}, Indexes: map[string][]*Field{}, Partial: map[string]bool{}}
+	if _, dup := s.ByName[name]; dup {
+		s.Problem(name, "", "model defined twice")
+		return t // not registered: its own problems would only repeat
+	}
+	if typ.Kind() != reflect.Struct {
+		s.Problem(name, "", "model type %s is not a struct", typ)
+		return t
+	}
+	for i := 0; i < typ.NumField(); i++ {
+		sf := typ.Field(i)
+		f, err := NewField(sf)
+		if err != nil {
+			s.Problem(name, sf.Name, "%v", err)
+			continue
+		}
+		if f == nil {
+			t.Zeroers[sf.Name] = nil // an association may claim it with a typed zeroer
+			continue
+		}
+		if other, dup := t.ByName[f.Name]; dup {
+			s.Problem(name, sf.Name, "column %q also used by %s", f.Name, other.GoName)
+			continue
+		}
+		t.Fields = append(t.Fields, f)
+		t.ByName[f.Name] = f
+		if f.PK {
+			if t.PK != nil {
+				s.Problem(name, sf.Name, "second primary key (first is %s); composite keys are not supported", t.PK.GoName)
+			}
+			t.PK = f
+		}
+		if f.NeedsOwn() {
+			t.Owned = append(t.Owned, f)
+		}
+		if f.Unique && !f.PK {
+			t.Uniques = append(t.Uniques, f)
+		}
+	}
+	// Go field names are accepted too, where they do not clash.
+	for _, f := range t.Fields {
+		if _, taken := t.ByName[f.GoName]; !taken {
+			t.ByName[f.GoName] = f
+		}
+	}
+	if t.PK == nil {
+		if f, ok := t.ByName["id"]; ok && (f.Kind == Int || f.Kind == Uint) {
+			// An integer field named ID is the auto-increment key, as in Sequelize.
+			f.PK, f.AutoInc, f.NotNull = true, true, true
+			t.PK = f
+		} else {
+			s.Problem(name, "", "no primary key: tag a field with pk or name it ID")
+		}
+	}
+	t.Pos = len(s.Tables)
+	s.Tables = append(s.Tables, t)
+	s.ByName[name] = t
+	return t
+}
+
+// Seal ends the definitions: it settles how rows are copied and reports
+// every problem found, as one *SchemaError owned by the schema.
+func (s *Schema) Seal() error {
+	s.Sealed = true
+	for _, t := range s.Tables {
+		for name, z := range t.Zeroers {
+			if z != nil {
+				t.Zero = append(t.Zero, z)
+				continue
+			}
+			// Nothing typed clears this field (tagged "-", unexported):
+			// rows are copied column by column instead.
+			t.Columnwise = true
+			if !s.claimed(t, name) {
+				sf, _ := t.Type.FieldByName(name)
+				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
+					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
+				}
+			}
+		}
+	}
+	if len(s.Problems) > 0 {
+		return &errs.SchemaError{Problems: s.Problems}
+	}
+	return nil
+}
+
+// claimed reports whether an association fills the struct field name.
+func (s *Schema) claimed(t *Table, name string) bool {
+	for _, a := range s.Relations {
+		if (a.Source == t && a.ManyField == name) || (a.Target == t && a.OneField == name) {
+			return true
+		}
+	}
+	return false
+}
