@@ -1,8 +1,6 @@
 package memrel
 
 import (
-	"fmt"
-
 	"github.com/memrel/memrel/internal/meta"
 
 	"github.com/memrel/memrel/internal/clone"
@@ -112,18 +110,6 @@ func assocInfo(a *meta.Relation, inverse bool) AssociationInfo {
 		in.As, in.Singular, in.IsAliased = a.Inverse, a.Inverse, a.InverseAliased
 	}
 	return in
-}
-
-// restricted is the error for a delete or key change blocked by kid.
-func restricted(a *meta.Relation, tx *Txn, kid any, update bool) error {
-	rule, act := "onDelete", a.OnDelete
-	if update {
-		rule, act = "onUpdate", a.OnUpdate
-	}
-	p := a.Target.Ptr(kid)
-	return &ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
-		Referenced: a.Source.Name, Association: a.Name,
-		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.PK.Get(p), rule, act)}
 }
 
 // key helpers shared by both sides

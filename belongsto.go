@@ -54,11 +54,11 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 		return zero, false, err
 	}
 	defer tx.leave()
-	cur, err := tx.stored(b.a.Target, unsafe.Pointer(&child))
+	cur, err := tx.r.Stored(b.a.Target, unsafe.Pointer(&child))
 	if err != nil {
 		return zero, false, err
 	}
-	parent := tx.parentOf(b.a, cur)
+	parent := tx.r.ParentOf(b.a, cur)
 	if parent == nil {
 		return zero, false, nil
 	}
@@ -78,7 +78,7 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 	p := unsafe.Pointer(&parent)
 	skv := b.a.SK.Get(p)
 	if pk, ok := b.a.Source.PK.Key(p, nil); ok {
-		if row := tx.byKey(b.a.Source, pk); row != nil {
+		if row := tx.r.ByKey(b.a.Source, pk); row != nil {
 			skv = b.a.SK.Get(b.a.Source.Ptr(row))
 		} else if b.a.Constrained {
 			return *new(C), &ForeignKeyConstraintError{Model: b.a.Target.Name, ForeignKey: b.a.FK.Name,
@@ -112,8 +112,8 @@ func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
 		return zero, &FieldError{Model: b.a.Source.Name, Field: b.a.SK.Name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	var out any
-	err = tx.atomic(func() error {
-		out, err = tx.pointAt(b.a, unsafe.Pointer(&child), skv)
+	err = tx.r.Atomic(func() error {
+		out, err = tx.r.PointAt(b.a, unsafe.Pointer(&child), skv)
 		return err
 	})
 	if err != nil {
@@ -131,64 +131,18 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 	}
 	defer tx.leave()
 	row := b.parent.in(&v)
-	err := tx.atomic(func() error {
-		if _, err := tx.stored(b.a.Target, unsafe.Pointer(&child)); err != nil {
+	err := tx.r.Atomic(func() error {
+		if _, err := tx.r.Stored(b.a.Target, unsafe.Pointer(&child)); err != nil {
 			return err
 		}
-		if err := tx.create(b.a.Source, row); err != nil {
+		if err := tx.r.Create(b.a.Source, row); err != nil {
 			return err
 		}
-		_, err := tx.pointAt(b.a, unsafe.Pointer(&child), b.a.SK.Get(b.a.Source.Ptr(row)))
+		_, err := tx.r.PointAt(b.a, unsafe.Pointer(&child), b.a.SK.Get(b.a.Source.Ptr(row)))
 		return err
 	})
 	if err != nil {
 		return zero, err
 	}
 	return b.parent.out(row), nil
-}
-
-// stored returns the stored row with the primary key of the instance at p.
-func (tx *Txn) stored(t *meta.Table, p unsafe.Pointer) (any, error) {
-	var kb [32]byte
-	pk, ok := t.PK.Key(p, kb[:0])
-	if !ok {
-		return nil, &NotFoundError{Model: t.Name, Key: nil}
-	}
-	row := tx.byKey(t, pk)
-	if row == nil {
-		return nil, &NotFoundError{Model: t.Name, Key: clone.Value(t.PK.Get(p))}
-	}
-	return row, nil
-}
-
-// parentOf returns the stored parent a child row points at, or nil.
-func (tx *Txn) parentOf(a *meta.Relation, child any) any {
-	var kb [32]byte
-	k, ok := a.FK.Key(a.Target.Ptr(child), kb[:0])
-	if !ok {
-		return nil
-	}
-	return tx.first(a.Source, a.SKIx, k)
-}
-
-// pointAt sets the foreign key of the stored child identified by the
-// instance at p to skv (nil: NULL) and returns the new stored row. A
-// non-NULL key also writes the association's scope.
-func (tx *Txn) pointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error) {
-	cur, err := tx.stored(a.Target, p)
-	if err != nil {
-		return nil, err
-	}
-	if skv == nil {
-		if err := tx.setFK(a, cur, nil); err != nil {
-			return nil, err
-		}
-	} else {
-		row := a.Target.Clone(cur)
-		a.Attach(a.Target.Ptr(row), skv)
-		if err := tx.updateRow(a.Target, cur, row); err != nil {
-			return nil, err
-		}
-	}
-	return tx.byKey(a.Target, a.Target.PKKey(cur, nil)), nil
 }

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/internal/rel"
 
 	"github.com/memrel/memrel/internal/errs"
 )
@@ -180,7 +181,7 @@ func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
 // targets (see sourceKey).
 func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 	var kb [32]byte
-	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(src), kb[:0])
+	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(src), kb[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -188,14 +189,14 @@ func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 	if o.plain() {
 		out = h.children(tx, sk)
 	} else {
-		f, err := tx.assocRows(h.a, sk, o)
+		f, err := tx.r.AssocRows(h.a, sk, o.read())
 		if err != nil {
 			return nil, err
 		}
 		out = h.dst.outAll(f)
 	}
 	if len(out) == 0 {
-		if err := tx.confirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
+		if err := tx.r.ConfirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
 			return nil, err
 		}
 	}
@@ -209,14 +210,14 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 	// exact size.
 	var buf [16]any
 	rows := buf[:0]
-	it := tx.prefix(h.a.Target, h.a.Ix, h.a.ChildKey(sk))
+	it := tx.r.Prefix(h.a.Lookup, h.a.ChildKey(sk))
 	for row := it.Next(); row != nil; row = it.Next() {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	return h.dst.outAll(found{rows: rows})
+	return h.dst.outAll(rel.Found{Rows: rows})
 }
 
 // GetMany returns the targets of each source in srcs, in the order of
@@ -245,13 +246,13 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 	}
 	defer tx.leave()
 	var kb [32]byte
-	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(&src), kb[:0])
+	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(&src), kb[:0])
 	if err != nil {
 		return 0, err
 	}
-	n, err := tx.assocCount(h.a, sk, o)
+	n, err := tx.r.AssocCount(h.a, sk, o.read())
 	if err == nil && n == 0 {
-		err = tx.confirmSource(h.a, unsafe.Pointer(&src), looked)
+		err = tx.r.ConfirmSource(h.a, unsafe.Pointer(&src), looked)
 	}
 	if err != nil {
 		return 0, err
@@ -307,13 +308,13 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 // has reports whether every target key is associated with src.
 func (h *HasMany[P, C]) has(tx *Txn, src *P, keys [][]byte) (bool, error) {
 	var sb [32]byte
-	sk, looked, err := tx.sourceKey(h.a, unsafe.Pointer(src), sb[:0])
+	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(src), sb[:0])
 	if err != nil {
 		return false, err
 	}
-	ok := tx.assocHas(h.a, sk, keys)
+	ok := tx.r.AssocHas(h.a, sk, keys)
 	if !ok || len(keys) == 0 {
-		if err := tx.confirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
+		if err := tx.r.ConfirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
 			return false, err
 		}
 	}
@@ -331,11 +332,11 @@ func (h *HasMany[P, C]) Add(tx *Txn, src P, targets ...C) error {
 // AddKeys is Add with targets given as keys or instances.
 func (h *HasMany[P, C]) AddKeys(tx *Txn, src P, targets ...any) error {
 	return h.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
-		rows, err := tx.targets(h.a, keys, true)
+		rows, err := tx.r.Targets(h.a, keys, true)
 		if err != nil {
 			return err
 		}
-		return tx.assocAdd(h.a, sk, skv, rows)
+		return tx.r.AssocAdd(h.a, sk, skv, rows)
 	})
 }
 
@@ -354,11 +355,11 @@ func (h *HasMany[P, C]) Set(tx *Txn, src P, targets []C, o *SetOptions) error {
 func (h *HasMany[P, C]) SetKeys(tx *Txn, src P, targets []any, o *SetOptions) error {
 	destroy := o != nil && o.DestroyPrevious
 	return h.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
-		rows, err := tx.targets(h.a, keys, true)
+		rows, err := tx.r.Targets(h.a, keys, true)
 		if err != nil {
 			return err
 		}
-		return tx.assocSet(h.a, sk, skv, rows, destroy)
+		return tx.r.AssocSet(h.a, sk, skv, rows, destroy)
 	})
 }
 
@@ -373,11 +374,11 @@ func (h *HasMany[P, C]) Remove(tx *Txn, src P, targets []C, o *RemoveOptions) er
 func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptions) error {
 	destroy := o != nil && o.Destroy
 	return h.write(tx, src, targets, func(sk []byte, _ any, keys [][]byte) error {
-		rows, err := tx.targets(h.a, keys, false)
+		rows, err := tx.r.Targets(h.a, keys, false)
 		if err != nil {
 			return err
 		}
-		return tx.unassociate(h.a, sk, rows, destroy)
+		return tx.r.Unassociate(h.a, sk, rows, destroy)
 	})
 }
 
@@ -390,7 +391,7 @@ func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 	err := h.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
 		row = h.dst.in(&v)
 		h.a.Attach(h.a.Target.Ptr(row), skv)
-		return tx.create(h.a.Target, row)
+		return tx.r.Create(h.a.Target, row)
 	})
 	if err != nil {
 		return zero, err
@@ -408,8 +409,8 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 	if err != nil {
 		return err
 	}
-	return tx.atomic(func() error {
-		sk, skv, err := tx.source(h.a, unsafe.Pointer(&src), nil)
+	return tx.r.Atomic(func() error {
+		sk, skv, err := tx.r.Source(h.a, unsafe.Pointer(&src), nil)
 		if err != nil {
 			return err
 		}

@@ -1,11 +1,11 @@
 package memrel
 
 import (
-	"fmt"
 	"reflect"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/internal/rel"
 
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
@@ -113,15 +113,15 @@ func (m *Model[T]) out(row any) T {
 // outAll copies rows for a caller; owned rows are copies nobody else holds,
 // whose pointers need no second duplication. When they are the elements of
 // a block, in order, the block is the answer and nothing is copied.
-func (m *Model[T]) outAll(f found) []T {
-	if blk, ok := f.block.([]T); ok && inBlock(blk, f.at, f.rows) {
-		return blk[f.at : f.at+len(f.rows) : f.at+len(f.rows)]
+func (m *Model[T]) outAll(f rel.Found) []T {
+	if blk, ok := f.Block.([]T); ok && inBlock(blk, f.At, f.Rows) {
+		return blk[f.At : f.At+len(f.Rows) : f.At+len(f.Rows)]
 	}
-	res := make([]T, len(f.rows))
-	for i, r := range f.rows {
+	res := make([]T, len(f.Rows))
+	for i, r := range f.Rows {
 		res[i] = *r.(*T)
 	}
-	if !f.owned && len(m.t.Owned) > 0 {
+	if !f.Owned && len(m.t.Owned) > 0 {
 		for i := range res {
 			m.t.Own(unsafe.Pointer(&res[i]))
 		}
@@ -155,7 +155,7 @@ func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 	}
 	defer tx.leave()
 	row := m.in(&v)
-	if err := tx.atomic(func() error { return tx.create(m.t, row) }); err != nil {
+	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row) }); err != nil {
 		return zero, err
 	}
 	return m.out(row), nil
@@ -173,7 +173,7 @@ func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
 	if err != nil {
 		return zero, false, err
 	}
-	row := tx.byKey(m.t, k)
+	row := tx.r.ByKey(m.t, k)
 	if row == nil {
 		return zero, false, nil
 	}
@@ -187,7 +187,7 @@ func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	f, err := tx.findRows(m.t, o)
+	f, err := tx.r.FindRows(m.t, o.read())
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
-	return tx.countRows(m.t, o)
+	return tx.r.CountRows(m.t, o.read())
 }
 
 // Update replaces the stored row that has v's primary key by v. It fails
@@ -240,12 +240,12 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 		return zero, err
 	}
 	row := m.in(&v)
-	err = tx.atomic(func() error {
-		old := tx.byKey(m.t, k)
+	err = tx.r.Atomic(func() error {
+		old := tx.r.ByKey(m.t, k)
 		if old == nil {
 			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
 		}
-		return tx.updateRow(m.t, old, row)
+		return tx.r.UpdateRow(m.t, old, row)
 	})
 	if err != nil {
 		return zero, err
@@ -273,12 +273,12 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 	if err != nil {
 		return err
 	}
-	return tx.atomic(func() error {
-		old := tx.byKey(m.t, k)
+	return tx.r.Atomic(func() error {
+		old := tx.r.ByKey(m.t, k)
 		if old == nil {
 			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
 		}
-		return tx.deleteRow(m.t, old)
+		return tx.r.DeleteRow(m.t, old)
 	})
 }
 
@@ -318,14 +318,14 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		sets = append(sets, assign{f, cv})
 	}
 	n := 0
-	err := tx.atomic(func() error {
-		f, err := tx.findRows(m.t, &Options{Where: where})
+	err := tx.r.Atomic(func() error {
+		f, err := tx.r.FindRows(m.t, &rel.Read{Where: where})
 		if err != nil {
 			return err
 		}
-		for _, old := range f.rows {
+		for _, old := range f.Rows {
 			// A cascade from an earlier row may have changed this one.
-			cur := tx.current(m.t, old)
+			cur := tx.r.Current(m.t, old)
 			if cur == nil {
 				continue
 			}
@@ -333,7 +333,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 			for _, s := range sets {
 				s.f.Set(m.t.Ptr(row), s.v)
 			}
-			if err := tx.updateRow(m.t, cur, row); err != nil {
+			if err := tx.r.UpdateRow(m.t, cur, row); err != nil {
 				return err
 			}
 			n++
@@ -355,76 +355,27 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 	}
 	defer tx.leave()
 	n := 0
-	err := tx.atomic(func() error {
-		f, err := tx.findRows(m.t, &Options{Where: where})
+	err := tx.r.Atomic(func() error {
+		f, err := tx.r.FindRows(m.t, &rel.Read{Where: where})
 		if err != nil {
 			return err
 		}
-		for _, old := range f.rows {
-			cur := tx.current(m.t, old)
+		for _, old := range f.Rows {
+			cur := tx.r.Current(m.t, old)
 			if cur == nil {
 				continue // deleted by an earlier row's cascade
 			}
-			if err := tx.deleteRow(m.t, cur); err != nil {
+			if err := tx.r.DeleteRow(m.t, cur); err != nil {
 				return err
 			}
 		}
 		// Every matching row is gone, by this statement or its cascades,
 		// and PostgreSQL's DELETE reports them all.
-		n = len(f.rows)
+		n = len(f.Rows)
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
-}
-
-// create inserts a row the store owns: defaults, then the auto-increment
-// key, then the checks. The sequence moves only when the insert succeeds.
-func (tx *Txn) create(t *meta.Table, row any) error {
-	p := t.Ptr(row)
-	for _, f := range t.Fields {
-		if f.Default != nil && (f.IsNull(p) || (f.Null == meta.NullNone && f.IsZero(p))) {
-			f.Set(p, f.Default)
-		}
-	}
-	seq := &tx.store.seqs[t.Pos]
-	// fresh: the key is past every key the table has held (seq.high), so
-	// nothing can collide and the duplicate check is skipped. The sequence
-	// is past them too (every explicit key moves it, Load moves it past
-	// the loaded ones), so a drawn key is fresh; should it ever be behind,
-	// a drawn key is checked like an explicit one and fails as a
-	// duplicate, as in PostgreSQL, rather than replace a row.
-	fresh := false
-	if t.PK.AutoInc {
-		if t.PK.IsZero(p) {
-			if seq.Load() >= t.PK.MaxID() {
-				return fmt.Errorf("%w: %s.%s reached %d", ErrSequenceExhausted, t.Name, t.PK.Name, seq.Load())
-			}
-			if t.PK.Kind == meta.Uint {
-				t.PK.Set(p, uint64(seq.Load()+1))
-			} else {
-				t.PK.Set(p, seq.Load()+1)
-			}
-		}
-		fresh = t.PK.SeqValue(p) > max(seq.Load(), seq.high)
-	}
-	if err := tx.insertRow(t, row, fresh); err != nil {
-		return err
-	}
-	if t.PK.AutoInc {
-		tx.advance(t, p)
-	}
-	return nil
-}
-
-// advance moves t's sequence past the key of row p, if it is beyond it,
-// recording the move so a failing call can take it back.
-func (tx *Txn) advance(t *meta.Table, p unsafe.Pointer) {
-	id := t.PK.SeqValue(p)
-	if seq := &tx.store.seqs[t.Pos]; id > seq.Load() {
-		tx.w.seqUndo = append(tx.w.seqUndo, seqMove{t.Pos, seq.Load()})
-		seq.Store(id)
-	}
 }

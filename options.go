@@ -1,6 +1,9 @@
 package memrel
 
-import "github.com/memrel/memrel/query"
+import (
+	"github.com/memrel/memrel/internal/rel"
+	"github.com/memrel/memrel/query"
+)
 
 // Options shape a read: which rows (Where), in which order, how many, which
 // fields, and which associations to load with them. A nil *Options means
@@ -53,4 +56,36 @@ func (in *Include) required() bool {
 func (o *Options) plain() bool {
 	return o == nil || (o.Where.IsZero() && len(o.Order) == 0 && o.Limit == 0 && o.Offset == 0 &&
 		o.Fields == nil && len(o.Include) == 0)
+}
+
+// read converts o for the rules (nil: every row in primary key order).
+func (o *Options) read() *rel.Read {
+	if o == nil {
+		return nil
+	}
+	return &rel.Read{Where: o.Where, Order: o.Order, Limit: o.Limit, Offset: o.Offset,
+		Fields: o.Fields, Include: includes(o.Include)}
+}
+
+// includes resolves each include's association. One that is nil or a zero
+// handle stays unresolved, for the rules to refuse in its turn.
+func includes(incs []Include) []rel.Include {
+	if len(incs) == 0 {
+		return nil
+	}
+	out := make([]rel.Include, len(incs))
+	for i := range incs {
+		in := &incs[i]
+		r := &out[i]
+		r.Where, r.Required, r.Include = in.Where, in.required(), includes(in.Include)
+		switch {
+		case in.Assoc == nil:
+			r.Unresolved = "<nil>"
+		default:
+			if r.Rel, r.Inverse = in.Assoc.side(); r.Rel == nil {
+				r.Unresolved = "<zero association>"
+			}
+		}
+	}
+	return out
 }

@@ -65,19 +65,19 @@ func (s *Store) Save(w io.Writer) error {
 	e.buf = append(e.buf, fp...)
 	tx := s.Begin(false)
 	defer tx.Abort()
-	for i, t := range s.schema.m.Tables {
+	for _, t := range s.schema.m.Tables {
 		if e.err != nil {
 			break // w failed: nothing more is written
 		}
-		e.buf = binary.AppendVarint(e.buf, s.seqs[i].Load())
+		e.buf = binary.AppendVarint(e.buf, s.db.E.Sequence(t))
 		n := uint64(0)
-		it := tx.all(t)
+		it := tx.r.All(t)
 		for row := it.Next(); row != nil; row = it.Next() {
 			n++
 		}
 		e.buf = binary.AppendUvarint(e.buf, n)
 		// The same read transaction walks the same rows again.
-		it = tx.all(t)
+		it = tx.r.All(t)
 		for row := it.Next(); row != nil && e.err == nil; row = it.Next() {
 			p := t.Ptr(row)
 			for _, f := range t.Fields {
@@ -229,8 +229,12 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 	}
 	tx := st.Begin(true)
 	defer tx.Abort()
-	var loaded []change
-	for i, t := range sch.m.Tables {
+	type loadedRow struct {
+		t   *meta.Table
+		row any
+	}
+	var loaded []loadedRow
+	for _, t := range sch.m.Tables {
 		d.sequence(t)
 		n := d.uvarint()
 		// n only bounds a loop that reads at least a byte per row.
@@ -247,23 +251,23 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 			if d.err != nil || d.rowErr != nil {
 				continue // decode the rest for the checksum, insert nothing
 			}
-			if err := tx.insertUnchecked(t, row, false); err != nil {
+			if err := tx.r.InsertUnchecked(t, row, false); err != nil {
 				d.rowErr = &SnapshotError{Offset: at, Reason: "invalid row", Err: err}
 				continue
 			}
 			if len(t.Parents) > 0 {
-				loaded = append(loaded, change{t: t, after: row})
+				loaded = append(loaded, loadedRow{t, row})
 			}
 			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
 				// kind, or a Create could draw one.
-				if id := t.PK.SeqValue(p); id > st.seqs[i].Load() {
-					st.seqs[i].Store(id)
+				if id := t.PK.SeqValue(p); id > st.db.E.Sequence(t) {
+					st.db.E.SetSequence(t, id)
 				}
 			}
 		}
 		if d.seqOK {
-			st.seqs[i].Store(max(st.seqs[i].Load(), d.seq))
+			st.db.E.SetSequence(t, max(st.db.E.Sequence(t), d.seq))
 		}
 	}
 	d.trailer()
@@ -275,11 +279,11 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 	}
 	// References are checked once every row is in, so order does not matter.
 	for _, c := range loaded {
-		if err := tx.checkParents(c.t, nil, c.after); err != nil {
+		if err := tx.r.CheckParents(c.t, nil, c.row); err != nil {
 			return nil, &SnapshotError{Reason: "invalid row", Err: err}
 		}
 	}
-	tx.w.undo = tx.w.undo[:0]
+	tx.r.Writer().Settle() // nothing to undo: a failed Load drops the store
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

@@ -2,9 +2,8 @@ package memrel
 
 import (
 	"fmt"
-	"sync/atomic"
 
-	"github.com/hashicorp/go-memdb"
+	"github.com/memrel/memrel/internal/rel"
 )
 
 // Store is one in-memory database opened from a [Schema]. It is safe for
@@ -13,58 +12,9 @@ import (
 // it began, however many writers commit meanwhile.
 type Store struct {
 	schema *Schema
-	db     *memdb.MemDB
-	// seqs holds each table's auto-increment sequence, in one allocation.
-	seqs []sequence
-	// gen counts commits. view is a go-memdb read transaction opened at
-	// generation gen or later, shared by every reader that begins before
-	// the next commit: a go-memdb read transaction only reads, and sharing
-	// it saves each View the two allocations of opening one.
-	gen  atomic.Uint64
-	view atomic.Pointer[readView]
-	// spare is the bookkeeping of the last write transaction, emptied for
-	// the next one: its undo log and write-set maps keep their room, so a
-	// write transaction allocates them once, not per commit. go-memdb's
-	// writer lock guards it: a writer takes it after acquiring the lock
-	// and gives it back before releasing it.
-	spare *txWrite
-}
-
-// sequence is one table's auto-increment state. The embedded counter is
-// the last id drawn: like a PostgreSQL sequence it lives outside
-// transactions, so an id taken by a transaction that later rolls back
-// stays taken. Only the single writer advances it; Save reads it
-// concurrently.
-//
-// high is a bound on every key the table has stored since the store
-// opened (as a sequence value; rows since deleted or rolled back count
-// too). Every stored row goes through Txn.put, which raises it, so a key
-// above it cannot collide, whatever the counter says. Only the writer uses
-// it; go-memdb's writer lock guards it.
-type sequence struct {
-	atomic.Int64
-	high int64
-}
-
-// readView is a shared go-memdb read transaction and the commit count it
-// is at least as new as.
-type readView struct {
-	gen uint64
-	mt  *memdb.Txn
-}
-
-// reader returns a go-memdb read transaction that sees every commit that
-// finished before the call. A commit swaps go-memdb's root before it
-// bumps gen, so a transaction opened after reading gen holds all the
-// commits gen counts.
-func (s *Store) reader() *memdb.Txn {
-	g := s.gen.Load()
-	if v := s.view.Load(); v != nil && v.gen == g {
-		return v.mt
-	}
-	mt := s.db.Txn(false)
-	s.view.Store(&readView{gen: g, mt: mt})
-	return mt
+	// db is the engine's database with the rules' recycled write state;
+	// nil in a zero Store.
+	db *rel.DB
 }
 
 // Begin starts a transaction: a write transaction when write is true, which
@@ -77,16 +27,9 @@ func (s *Store) Begin(write bool) *Txn {
 	if s.check() != nil {
 		return &Txn{}
 	}
-	if !write {
-		return &Txn{store: s, mt: s.reader()}
-	}
-	mt := s.db.Txn(true) // waits for the writer lock, which guards spare
-	w := s.spare
-	s.spare = nil
-	if w == nil {
-		w = new(txWrite)
-	}
-	return &Txn{store: s, mt: mt, write: true, w: w}
+	tx := &Txn{store: s, write: write}
+	s.db.Begin(&tx.r, write) // a writer waits for the writer lock
+	return tx
 }
 
 // check refuses a nil or zero Store.

@@ -1,5 +1,7 @@
 package memrel
 
+import "github.com/memrel/memrel/internal/engine/memdb"
+
 // Faults only tests can inject. The reader/writer stress test
 // (stress_test.go, package memrel_test) injects them to prove that its
 // checks still catch what they exist to catch: this file is compiled into
@@ -8,12 +10,9 @@ package memrel
 // RLStaleView opens a read view of the store as it is now and returns
 // publish, which makes every reader that begins before the next commit
 // share that view, whatever committed since: the late publication that
-// Store.reader guards against (TestSTReaderAfterSlowReader). Readers then
+// the engine's DB.Read guards against (TestSTReaderAfterSlowReader). Readers then
 // see a state that was committed once but is no longer current.
-func RLStaleView(db *Store) (publish func()) {
-	mt := db.db.Txn(false)
-	return func() { db.view.Store(&readView{gen: db.gen.Load(), mt: mt}) }
-}
+func RLStaleView(db *Store) (publish func()) { return memdb.StaleView(db.db.E) }
 
 // RLRawDelete deletes from model's go-memdb table the first stored row
 // (a *T boxed in any) that match accepts, past every constraint, cascade
@@ -21,14 +20,5 @@ func RLStaleView(db *Store) (publish func()) {
 // reports whether a row was deleted. tx must be a write transaction, and
 // nothing but its commit may follow.
 func RLRawDelete(tx *Txn, model string, match func(row any) bool) (bool, error) {
-	it, err := tx.mt.Get(model, "id")
-	if err != nil {
-		return false, err
-	}
-	for row := it.Next(); row != nil; row = it.Next() {
-		if match(row) {
-			return true, tx.mt.Delete(model, row)
-		}
-	}
-	return false, nil
+	return memdb.RawDelete(tx.r.Writer(), model, match)
 }

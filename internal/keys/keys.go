@@ -105,3 +105,10 @@ func AppendTime(b []byte, t time.Time) []byte {
 	b = binary.BigEndian.AppendUint64(append(b, TagValue), uint64(t.Unix())^(1<<63))
 	return binary.BigEndian.AppendUint32(b, uint32(t.Nanosecond()))
 }
+
+// Arg carries an encoded key into an engine lookup. Passing a pointer to
+// a reused Arg, rather than the []byte itself, spares the allocation that
+// boxing a slice into an interface argument costs on every lookup.
+type Arg struct {
+	Key []byte
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -60,10 +59,9 @@ type Relation struct {
 	Name           string // Source.as
 	Source, Target *Table
 	FK, SK         *Field
-	SKIx           string // unique index of the source key
-	Ix             string // index answering Get: scope fields, then the FK
-	FKIx           string // index on the FK alone, for constraints ("" without)
-	FKPrefixIx     string // fkIx as go-memdb's DeletePrefix names it
+	SKIndex        *Index // the source key's unique index
+	Lookup         *Index // answers Get: scope fields, then the FK
+	FKIndex        *Index // the FK alone, for constraints (nil without)
 	As, Singular   string
 	Inverse        string
 	Aliased        bool
@@ -145,7 +143,7 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 			a.SK = f
 		}
 	}
-	a.SKIx = src.EqIndex(a.SK)
+	a.SKIndex = src.IndexOf[a.SK]
 	fkName := o.ForeignKey
 	if fkName == "" {
 		fkName = LowerCamel(src.Name) + UpperFirst(a.SK.Name)
@@ -208,28 +206,21 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 		a.ScopePrefix = f.Encode(v, a.ScopePrefix)
 		ixFields = append(ixFields, f)
 	}
-	// Index names describe their layout, so associations sharing a layout
-	// share the index and no write pays for a duplicate.
-	plain := "fk:" + fk.Name
+	// A foreign key index leaves out rows whose foreign key is NULL: it
+	// serves associations, which never look NULL up, and un-associating
+	// a row costs one index write instead of two. Tagging the column
+	// "index" makes it a full index again, for IS NULL and ordering.
+	partial := !fk.Indexed
+	plain := []*Field{fk}
 	if len(a.Scope) == 0 {
-		a.Ix = plain
-		dst.Indexes[plain] = []*Field{fk}
+		a.Lookup = dst.index(plain, false, partial)
 	} else {
-		cols := make([]string, len(ixFields))
-		for i, f := range ixFields {
-			cols[i] = f.Name
-		}
-		a.Ix = "fk:" + strings.Join(cols, ",") + "," + fk.Name
-		dst.Indexes[a.Ix] = append(ixFields, fk)
-		if a.Constrained {
-			dst.Indexes[plain] = []*Field{fk}
-		}
+		a.Lookup = dst.index(append(ixFields, fk), false, true)
 	}
 	if a.Constrained || len(a.Scope) == 0 {
-		a.FKIx = plain
-		a.FKPrefixIx = plain + "_prefix"
-		if _, ok := dst.IxOf[fk]; !ok {
-			dst.IxOf[fk] = plain
+		a.FKIndex = dst.index(plain, false, partial)
+		if _, ok := dst.IndexOf[fk]; !ok {
+			dst.IndexOf[fk] = a.FKIndex
 		}
 	}
 	dst.Parents = append(dst.Parents, a)

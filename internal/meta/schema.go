@@ -47,7 +47,7 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 		s.ByName = map[string]*Table{}
 	}
 	t := &Table{Name: name, Type: typ, Schema: s, ByName: map[string]*Field{}, Zeroers: map[string]func(unsafe.Pointer){},
-		IxOf: map[*Field]string{}, Indexes: map[string][]*Field{}, Partial: map[string]bool{}}
+		IndexOf: map[*Field]*Index{}}
 	if _, dup := s.ByName[name]; dup {
 		s.Problem(name, "", "model defined twice")
 		return t // not registered: its own problems would only repeat
@@ -100,6 +100,9 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 		} else {
 			s.Problem(name, "", "no primary key: tag a field with pk or name it ID")
 		}
+	}
+	if t.PK != nil {
+		t.declareKeys()
 	}
 	t.Pos = len(s.Tables)
 	s.Tables = append(s.Tables, t)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/errs"
-	"github.com/memrel/memrel/internal/filter"
 	"github.com/memrel/memrel/internal/keys"
 )
 
@@ -41,55 +40,15 @@ type Table struct {
 	Schema     *Schema
 
 	// Filled at Open.
-	Referenced bool                // a constrained association's source: FK checks look rows up
-	Parents    []*Relation         // associations whose FK lives here
-	Children   []*Relation         // associations whose source is this table
-	IxOf       map[*Field]string   // index answering equality on a field
-	Indexes    map[string][]*Field // non-unique indexes: their columns
-	// Partial holds the indexes that leave out rows whose last column is
-	// NULL: they answer no IS NULL and no ordered walk.
-	Partial map[string]bool
+	Referenced bool        // a constrained association's source: FK checks look rows up
+	Parents    []*Relation // associations whose FK lives here
+	Children   []*Relation // associations whose source is this table
+	// Indexes are the access paths the table needs, its primary key
+	// first; IndexOf maps a field to the index answering equality on it
+	// alone, where one exists.
+	Indexes []*Index
+	IndexOf map[*Field]*Index
 }
-
-// TableName implements filter.Table.
-func (t *Table) TableName() string { return t.Name }
-
-// Column implements filter.Table.
-func (t *Table) Column(name string) (filter.Column, bool) {
-	f, ok := t.ByName[name]
-	if !ok {
-		return nil, false
-	}
-	return column{t, f}, true
-}
-
-// column adapts a field to filter.Column.
-type column struct {
-	t *Table
-	f *Field
-}
-
-// Key implements filter.Column.
-func (c column) Key(row any, buf []byte) ([]byte, bool) { return c.f.Key(c.t.Ptr(row), buf) }
-
-// Encode implements filter.Column.
-func (c column) Encode(v any, buf []byte) ([]byte, error) {
-	cv, err := c.f.ConvOperand(v)
-	if err != nil {
-		return nil, err
-	}
-	return c.f.Encode(cv, buf), nil
-}
-
-// Text implements filter.Column.
-func (c column) Text(row any) (string, bool) {
-	v := c.f.Get(c.t.Ptr(row))
-	s, ok := v.(string)
-	return s, ok
-}
-
-// IsText implements filter.Column.
-func (c column) IsText() bool { return c.f.Kind == String }
 
 // Own makes a freshly copied row share nothing with its source.
 func (t *Table) Own(p unsafe.Pointer) {
@@ -128,15 +87,4 @@ func (t *Table) KeyOf(key any, buf []byte) ([]byte, error) {
 		return nil, &errs.FieldError{Model: t.Name, Field: t.PK.Name, Value: clone.Value(key), Err: errs.ErrBadKey}
 	}
 	return t.PK.Encode(v, buf), nil
-}
-
-// eqIndex names the unique index that finds a row by f, or "".
-func (t *Table) EqIndex(f *Field) string {
-	switch {
-	case f.PK:
-		return "id"
-	case f.Unique:
-		return "u:" + f.Name
-	}
-	return ""
 }

@@ -1,6 +1,10 @@
 package memdb
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/memrel/memrel/internal/keys"
+)
 
 // Func appends the key of obj to buf. It reports false when obj has no key
 // in this index (for example a NULL in a unique index, which PostgreSQL
@@ -38,7 +42,7 @@ func (ix Indexer) FromArgs(args ...any) ([]byte, error) {
 	var key []byte
 	var ok bool
 	switch a := args[0].(type) {
-	case *Arg:
+	case *keys.Arg:
 		if a != nil {
 			key, ok = a.Key, true
 		}
@@ -62,12 +66,4 @@ func (ix Indexer) PrefixFromArgs(args ...any) ([]byte, error) {
 		}
 	}
 	return ix.FromArgs(args...)
-}
-
-// Arg carries an encoded key into a go-memdb lookup. Passing a pointer to
-// a reused Arg, rather than the []byte itself, spares the allocation that
-// boxing a slice into go-memdb's ...interface{} arguments costs on every
-// lookup.
-type Arg struct {
-	Key []byte
 }

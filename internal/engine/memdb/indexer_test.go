@@ -1,8 +1,9 @@
 package memdb
 
 import (
-	"github.com/memrel/memrel/internal/keys"
 	"testing"
+
+	"github.com/memrel/memrel/internal/keys"
 
 	gomemdb "github.com/hashicorp/go-memdb"
 	"github.com/stretchr/testify/require"
@@ -71,10 +72,10 @@ func TestIndexerFromArgs(t *testing.T) {
 		wantErr string
 	}{
 		{"encoded key", []any{key}, key, ""},
-		{"key in an Arg", []any{&Arg{Key: key}}, key, ""},
-		{"empty Arg", []any{&Arg{}}, nil, ""},
-		{"nil Arg", []any{(*Arg)(nil)}, nil, "got *memdb.Arg"},
-		{"Arg by value", []any{Arg{Key: key}}, nil, "got memdb.Arg"},
+		{"key in an Arg", []any{&keys.Arg{Key: key}}, key, ""},
+		{"empty Arg", []any{&keys.Arg{}}, nil, ""},
+		{"nil Arg", []any{(*keys.Arg)(nil)}, nil, "got *keys.Arg"},
+		{"Arg by value", []any{keys.Arg{Key: key}}, nil, "got keys.Arg"},
 		{"empty key", []any{[]byte{}}, []byte{}, ""},
 		{"no args", nil, nil, "got 0 arguments"},
 		{"two args", []any{key, key}, nil, "got 2 arguments"},
@@ -156,11 +157,11 @@ func TestIndexerMemdb(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.want, ids(read.Get("row", tc.index, tc.key)))
-			require.Equal(t, tc.want, ids(read.Get("row", tc.index, &Arg{Key: tc.key})))
+			require.Equal(t, tc.want, ids(read.Get("row", tc.index, &keys.Arg{Key: tc.key})))
 		})
 	}
 	t.Run("reused Arg", func(t *testing.T) {
-		arg := &Arg{}
+		arg := &keys.Arg{}
 		for _, name := range []string{"a", "ab", "a"} {
 			arg.Key = keys.AppendString(arg.Key[:0], name)
 			obj, err := read.First("row", "name", arg)

@@ -1,6 +1,7 @@
-package memrel
+package rel
 
 import (
+	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/filter"
 	"github.com/memrel/memrel/internal/meta"
 )
@@ -38,12 +39,9 @@ func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
 	plan := make(incPlan, 0, len(incs))
 	for i := range incs {
 		in := &incs[i]
-		if in.Assoc == nil {
-			return nil, &EagerLoadingError{Model: t.Name, Association: "<nil>"}
-		}
-		a, inverse := in.Assoc.side()
+		a, inverse := in.Rel, in.Inverse
 		if a == nil {
-			return nil, &EagerLoadingError{Model: t.Name, Association: "<zero association>"}
+			return nil, &errs.EagerLoadingError{Model: t.Name, Association: in.Unresolved}
 		}
 		from, to, filled := a.Source, a.Target, a.FillMany != nil
 		name := a.Name
@@ -52,10 +50,10 @@ func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
 			name = a.Target.Name + "." + a.Inverse
 		}
 		if from != t {
-			return nil, &EagerLoadingError{Model: t.Name, Association: name}
+			return nil, &errs.EagerLoadingError{Model: t.Name, Association: name}
 		}
 		if !filled {
-			return nil, &AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
+			return nil, &errs.AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
 		}
 		into := a.ManyField
 		if inverse {
@@ -63,10 +61,10 @@ func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
 		}
 		for _, prev := range plan {
 			if prev.into == into { // one field, two loads: which one is it?
-				return nil, &FieldError{Model: t.Name, Field: into, Err: ErrDuplicateField}
+				return nil, &errs.FieldError{Model: t.Name, Field: into, Err: errs.ErrDuplicateField}
 			}
 		}
-		filter, err := filter.Compile(to, in.Where)
+		filter, err := filter.Compile(cols(to), in.Where)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +72,7 @@ func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		plan = append(plan, &incNode{a: a, inverse: inverse, into: into, filter: filter, required: in.required(), sub: sub})
+		plan = append(plan, &incNode{a: a, inverse: inverse, into: into, filter: filter, required: in.Required, sub: sub})
 	}
 	return plan, nil
 }
@@ -97,11 +95,11 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 		for _, n := range plan {
 			kids := scratch[:0]
 			if n.inverse {
-				if parent := tx.parentOf(n.a, r); parent != nil && n.filter.Match(parent) {
+				if parent := tx.ParentOf(n.a, r); parent != nil && n.filter.Match(parent) {
 					kids = append(kids, parent)
 				}
 			} else if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
-				it := tx.prefix(n.a.Target, n.a.Ix, n.a.ChildKey(sk))
+				it := tx.Prefix(n.a.Lookup, n.a.ChildKey(sk))
 				for kid := it.Next(); kid != nil; kid = it.Next() {
 					if n.filter.Match(kid) {
 						kids = append(kids, kid)

@@ -1,4 +1,4 @@
-package memrel
+package rel
 
 import (
 	"github.com/google/btree"

@@ -1,8 +1,11 @@
-package memrel
+package rel
 
 import (
 	"bytes"
+	"fmt"
 	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
 
 	"github.com/memrel/memrel/internal/meta"
 
@@ -15,57 +18,57 @@ import (
 // PostgreSQL table with these constraints would. Callers run inside
 // tx.atomic, which reverts everything when one of them fails.
 
-// insertRow stores a new row that the caller owns exclusively. fresh says
+// InsertRow stores a new row that the caller owns exclusively. fresh says
 // its key was just drawn from the sequence, which is past every key the
 // table holds (explicit keys move it), so it needs no collision check.
-func (tx *Txn) insertRow(t *meta.Table, row any, fresh bool) error {
-	if err := tx.insertUnchecked(t, row, fresh); err != nil {
+func (tx *Txn) InsertRow(t *meta.Table, row any, fresh bool) error {
+	if err := tx.InsertUnchecked(t, row, fresh); err != nil {
 		return err
 	}
 	// References are checked against the state after the write, so a row
 	// may reference itself, as PostgreSQL allows.
-	return tx.checkParents(t, nil, row)
+	return tx.CheckParents(t, nil, row)
 }
 
-// insertUnchecked stores a new row with every check but its references,
+// InsertUnchecked stores a new row with every check but its references,
 // which Load runs once all rows are in.
-func (tx *Txn) insertUnchecked(t *meta.Table, row any, fresh bool) error {
+func (tx *Txn) InsertUnchecked(t *meta.Table, row any, fresh bool) error {
 	p := t.Ptr(row)
 	if err := checkNotNull(t, p); err != nil {
 		return err
 	}
 	var kb [32]byte
-	if !fresh && tx.byKey(t, t.PKKey(row, kb[:0])) != nil {
-		return &UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
+	if !fresh && tx.ByKey(t, t.PKKey(row, kb[:0])) != nil {
+		return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
 	}
 	if err := tx.checkUnique(t, nil, row); err != nil {
 		return err
 	}
-	tx.put(t, nil, row)
+	tx.w.Put(t, nil, row)
 	return nil
 }
 
-// updateRow replaces the stored row old by row (which may change the
+// UpdateRow replaces the stored row old by row (which may change the
 // primary key) and applies the onUpdate rules of every association whose
 // source key changed.
-func (tx *Txn) updateRow(t *meta.Table, old, row any) error {
+func (tx *Txn) UpdateRow(t *meta.Table, old, row any) error {
 	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
 }
 
-// deleteRow removes a stored row and applies the onDelete rule of every
+// DeleteRow removes a stored row and applies the onDelete rule of every
 // association whose source it is. Cascades terminate because each step
 // deletes a row that is then gone.
-func (tx *Txn) deleteRow(t *meta.Table, old any) error {
+func (tx *Txn) DeleteRow(t *meta.Table, old any) error {
 	return tx.cascade(step{kind: stepDelete, t: t, old: old})
 }
 
-// setFK rewrites one child's foreign key (nil nulls it).
-func (tx *Txn) setFK(a *meta.Relation, cur any, v any) error {
+// SetFK rewrites one child's foreign key (nil nulls it).
+func (tx *Txn) SetFK(a *meta.Relation, cur any, v any) error {
 	row, err := a.WithFK(cur, v)
 	if err != nil {
 		return err
 	}
-	return tx.updateRow(a.Target, cur, row)
+	return tx.UpdateRow(a.Target, cur, row)
 }
 
 // A write and the referential actions it sets off run as an explicit work
@@ -108,7 +111,7 @@ type step struct {
 // cascade runs first and every step it sets off, depth first, and returns
 // the first error, which ends the whole cascade as it ended the recursion.
 func (tx *Txn) cascade(first step) error {
-	w := tx.w
+	w := tx.wk
 	base := len(w.steps)
 	tx.push(first)
 	for len(w.steps) > base {
@@ -123,7 +126,7 @@ func (tx *Txn) cascade(first step) error {
 }
 
 func (tx *Txn) push(s step) {
-	w := tx.w
+	w := tx.wk
 	s.keysMark, s.kidsMark = len(w.keys), len(w.kids)
 	w.steps = append(w.steps, s)
 }
@@ -131,7 +134,7 @@ func (tx *Txn) push(s step) {
 // pushGone pushes the step applying a's rule to the children whose foreign
 // key holds key.
 func (tx *Txn) pushGone(a *meta.Relation, key []byte, update bool, newKey any) {
-	w := tx.w
+	w := tx.wk
 	lo := len(w.keys)
 	w.keys = append(w.keys, key...)
 	w.steps = append(w.steps, step{kind: stepGone, a: a, update: update, newKey: newKey,
@@ -140,7 +143,7 @@ func (tx *Txn) pushGone(a *meta.Relation, key []byte, update bool, newKey any) {
 
 // pop removes the top step with the key and children it holds.
 func (tx *Txn) pop() {
-	w := tx.w
+	w := tx.wk
 	s := &w.steps[len(w.steps)-1]
 	w.keys = w.keys[:s.keysMark]
 	clear(w.kids[s.kidsMark:])
@@ -152,7 +155,7 @@ func (tx *Txn) pop() {
 // runStep does the top step's next piece of work: up to pushing one more
 // step, or to its end.
 func (tx *Txn) runStep() error {
-	s := &tx.w.steps[len(tx.w.steps)-1]
+	s := &tx.wk.steps[len(tx.wk.steps)-1]
 	switch s.kind {
 	case stepDelete:
 		return tx.stepDelete(s)
@@ -169,7 +172,7 @@ func (tx *Txn) stepDelete(s *step) error {
 	t, old := s.t, s.old
 	if !s.begun {
 		s.begun = true
-		tx.del(t, old)
+		tx.w.Delete(t, old)
 	}
 	for s.next < len(t.Children) {
 		a := t.Children[s.next]
@@ -204,14 +207,14 @@ func (tx *Txn) stepUpdate(s *step) error {
 		}
 		var ob, nb [32]byte
 		oldPK, newPK := t.PKKey(old, ob[:0]), t.PKKey(row, nb[:0])
-		if !bytes.Equal(oldPK, newPK) && tx.byKey(t, newPK) != nil {
-			return &UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
+		if !bytes.Equal(oldPK, newPK) && tx.ByKey(t, newPK) != nil {
+			return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
 		}
 		if err := tx.checkUnique(t, old, row); err != nil {
 			return err
 		}
 		s.begun = true
-		tx.put(t, old, row)
+		tx.w.Put(t, old, row)
 		if t.PK.AutoInc && !bytes.Equal(oldPK, newPK) {
 			tx.advance(t, p) // an explicit key moves the sequence, as on Create
 		}
@@ -238,10 +241,10 @@ func (tx *Txn) stepUpdate(s *step) error {
 	// transaction an index it has written (see txWrite).
 	if t.Referenced {
 		var nb [32]byte
-		row = tx.byKey(t, t.PKKey(row, nb[:0]))
+		row = tx.ByKey(t, t.PKKey(row, nb[:0]))
 	}
 	tx.pop()
-	return tx.checkParents(t, old, row)
+	return tx.CheckParents(t, old, row)
 }
 
 // onParentGone applies s.a's onDelete rule (s.update false) or onUpdate
@@ -250,7 +253,7 @@ func (tx *Txn) stepUpdate(s *step) error {
 // changed to s.newKey (which may be NULL). It pushes one step per child it
 // deletes or rewrites, in primary key order.
 func (tx *Txn) onParentGone(s *step) error {
-	w, a := tx.w, s.a
+	w, a := tx.wk, s.a
 	if !s.begun {
 		s.begun = true
 		key := w.keys[s.keyLo:s.keyHi]
@@ -284,7 +287,7 @@ func (tx *Txn) onParentGone(s *step) error {
 	for s.kidsLo+s.next < s.kidsHi {
 		kid := w.kids[s.kidsLo+s.next]
 		s.next++
-		cur := tx.current(a.Target, kid)
+		cur := tx.Current(a.Target, kid)
 		if cur == nil {
 			continue
 		}
@@ -327,67 +330,36 @@ func (tx *Txn) onParentGone(s *step) error {
 // constraint references: deleting one of its rows sets off nothing, so the
 // rows are the ones just listed and the order of the deletes cannot matter.
 func (tx *Txn) deleteChildren(a *meta.Relation, key []byte, kids []any) {
-	found, err := tx.mt.DeletePrefix(a.Target.Name, a.FKPrefixIx, string(key))
-	mustMemdb(err)
-	if !found {
-		panic("memrel: internal error: cascaded children vanished before their delete")
-	}
-	for _, kid := range kids {
-		tx.wrote(a.Target, kid, nil)
-		tx.logChange(change{a.Target, kid, nil})
-	}
+	k := tx.lend(key)
+	tx.w.DeleteMatching(a.FKIndex, k, kids)
+	tx.giveBack(k)
 }
 
-// current returns the stored version of row, listed earlier in this call,
+// Current returns the stored version of row, listed earlier in this call,
 // or nil once it is deleted. Only a table that is the source of a
 // constrained association can see its rows changed by a write to another
 // of its rows (through a cascade); any other table's listed rows are still
 // the stored ones, and no lookup is needed.
-func (tx *Txn) current(t *meta.Table, row any) any {
+func (tx *Txn) Current(t *meta.Table, row any) any {
 	if !t.Referenced {
 		return row
 	}
 	var kb [32]byte
-	return tx.byKey(t, t.PKKey(row, kb[:0]))
+	return tx.ByKey(t, t.PKKey(row, kb[:0]))
 }
 
 // childrenByFK appends to kids the rows of a's target whose foreign key
 // holds key, in primary key order, whatever the association's scope: a
 // database constraint knows no scope. It stops after limit rows (0: all).
 func (tx *Txn) childrenByFK(a *meta.Relation, key []byte, kids []any, limit int) []any {
-	t := a.Target
-	start := len(kids)
-	if snap := tx.lostOnly(t); snap != nil {
-		// Every row that holds key now held it when the transaction began:
-		// list those from the snapshot and keep the ones that still do.
-		// Reading the index through the write transaction instead would
-		// make every later write to it copy its whole path (see txWrite):
-		// per level of a deep cascade, a cost far above the delete's.
-		it := tx.prefixIn(snap, t, a.FKIx, key)
-		for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
-			cur := tx.live(t, row)
-			if cur == nil {
-				continue
-			}
-			var kb [32]byte
-			if k, ok := a.FK.Key(t.Ptr(cur), kb[:0]); ok && bytes.Equal(k, key) {
-				kids = append(kids, cur)
-			}
-		}
-		return kids
-	}
-	it := tx.prefix(t, a.FKIx, key)
-	for row := it.Next(); row != nil && (limit == 0 || len(kids)-start < limit); row = it.Next() {
-		kids = append(kids, row)
-	}
-	return kids
+	return tx.fkRows(a.FKIndex, key, kids, limit)
 }
 
 // runDeferred runs the NO ACTION checks at the end of a statement: a
 // reference is only an error if its parent is still missing then.
 func (tx *Txn) runDeferred() error {
-	for _, d := range tx.w.deferred {
-		if tx.first(d.a.Source, d.a.SKIx, d.key) != nil {
+	for _, d := range tx.wk.deferred {
+		if tx.First(d.a.SKIndex, d.key) != nil {
 			continue
 		}
 		var kb [1]any
@@ -400,14 +372,14 @@ func (tx *Txn) runDeferred() error {
 
 // checkNotNull lists every NOT NULL column that holds NULL.
 func checkNotNull(t *meta.Table, p unsafe.Pointer) error {
-	var items []ValidationErrorItem
+	var items []errs.ValidationErrorItem
 	for _, f := range t.Fields {
 		if f.NotNull && f.Null != meta.NullNone && f.IsNull(p) {
-			items = append(items, ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
+			items = append(items, errs.ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
 		}
 	}
 	if items != nil {
-		return &ValidationError{Model: t.Name, Items: items}
+		return &errs.ValidationError{Model: t.Name, Items: items}
 	}
 	return nil
 }
@@ -427,16 +399,16 @@ func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 				continue
 			}
 		}
-		if other := tx.first(t, t.EqIndex(f), k); other != nil && other != old {
-			return &UniqueConstraintError{Model: t.Name, Fields: []string{f.Name}, Value: clone.Value(f.Get(p))}
+		if other := tx.First(t.IndexOf[f], k); other != nil && other != old {
+			return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{f.Name}, Value: clone.Value(f.Get(p))}
 		}
 	}
 	return nil
 }
 
-// checkParents fails when a foreign key of row that changed since old (or
+// CheckParents fails when a foreign key of row that changed since old (or
 // any, for an insert) references no source row.
-func (tx *Txn) checkParents(t *meta.Table, old, row any) error {
+func (tx *Txn) CheckParents(t *meta.Table, old, row any) error {
 	p := t.Ptr(row)
 	var nb, ob [32]byte
 	for _, a := range t.Parents {
@@ -452,11 +424,23 @@ func (tx *Txn) checkParents(t *meta.Table, old, row any) error {
 				continue
 			}
 		}
-		if tx.first(a.Source, a.SKIx, k) == nil {
-			return &ForeignKeyConstraintError{Model: t.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
+		if tx.First(a.SKIndex, k) == nil {
+			return &errs.ForeignKeyConstraintError{Model: t.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
 				Referenced: a.Source.Name, Association: a.Name,
 				Reason: "references no " + a.Source.Name + "." + a.SK.Name}
 		}
 	}
 	return nil
+}
+
+// restricted is the error for a delete or key change blocked by kid.
+func restricted(a *meta.Relation, tx *Txn, kid any, update bool) error {
+	rule, act := "onDelete", a.OnDelete
+	if update {
+		rule, act = "onUpdate", a.OnUpdate
+	}
+	p := a.Target.Ptr(kid)
+	return &errs.ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
+		Referenced: a.Source.Name, Association: a.Name,
+		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.PK.Get(p), rule, act)}
 }

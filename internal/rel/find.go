@@ -1,8 +1,11 @@
-package memrel
+package rel
 
 import (
 	"bytes"
 	"slices"
+
+	"github.com/memrel/memrel/internal/engine"
+	"github.com/memrel/memrel/internal/errs"
 
 	"github.com/memrel/memrel/internal/meta"
 
@@ -30,48 +33,48 @@ type plan struct {
 	inOrder bool
 }
 
-// found is what a read found: the rows, in order. They are the stored
+// Found is what a read Found: the rows, in order. They are the stored
 // rows, or copies owned by the caller (owned) when includes or a field
 // selection had to change them. When the copies are the elements
 // block[at:at+len(rows)] of a []T, the typed caller can hand that out
 // instead of copying them again.
-type found struct {
-	rows  []any
-	owned bool
-	block any
-	at    int
+type Found struct {
+	Rows  []any
+	Owned bool
+	Block any
+	At    int
 }
 
-// findRows runs o against t.
-func (tx *Txn) findRows(t *meta.Table, o *Options) (found, error) {
+// FindRows runs o against t.
+func (tx *Txn) FindRows(t *meta.Table, o *Read) (Found, error) {
 	return tx.read(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // read runs o on the rows of the access path choose picks for the compiled
 // where clause: filter, order (or keep the first Offset+Limit), load the
 // includes, window and select fields.
-func (tx *Txn) read(t *meta.Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (found, error) {
+func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.Order) plan) (Found, error) {
 	if o == nil {
-		o = &Options{}
+		o = &Read{}
 	}
 	if o.Limit < 0 || o.Offset < 0 {
-		return found{}, &FieldError{Model: t.Name, Field: "limit/offset", Value: o.Limit, Err: ErrBadValue}
+		return Found{}, &errs.FieldError{Model: t.Name, Field: "limit/offset", Value: o.Limit, Err: errs.ErrBadValue}
 	}
-	flt, err := filter.Compile(t, o.Where)
+	flt, err := filter.Compile(cols(t), o.Where)
 	if err != nil {
-		return found{}, err
+		return Found{}, err
 	}
-	sorter, err := filter.CompileOrder(t, o.Order)
+	sorter, err := filter.CompileOrder(cols(t), o.Order)
 	if err != nil {
-		return found{}, err
+		return Found{}, err
 	}
 	inc, err := compileIncludes(t, o.Include)
 	if err != nil {
-		return found{}, err
+		return Found{}, err
 	}
 	sel, err := selection(t, o.Fields)
 	if err != nil {
-		return found{}, err
+		return Found{}, err
 	}
 	var rows []any
 	p := choose(flt, o.Order)
@@ -105,7 +108,7 @@ func (tx *Txn) read(t *meta.Table, o *Options, choose func(*filter.Filter, []que
 	var block any
 	if len(inc) > 0 {
 		if rows, block, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return found{}, err
+			return Found{}, err
 		}
 	}
 	at := min(o.Offset, len(rows))
@@ -115,27 +118,27 @@ func (tx *Txn) read(t *meta.Table, o *Options, choose func(*filter.Filter, []que
 			rows[i] = project(t, r, sel, len(inc) > 0)
 		}
 	}
-	return found{rows: rows, owned: len(inc) > 0 || sel != nil, block: block, at: at}, nil
+	return Found{Rows: rows, Owned: len(inc) > 0 || sel != nil, Block: block, At: at}, nil
 }
 
-// countRows counts the rows matching o's Where and required includes, as
+// CountRows counts the rows matching o's Where and required includes, as
 // Sequelize's count does: Order, Limit, Offset and Fields do not apply.
-func (tx *Txn) countRows(t *meta.Table, o *Options) (int, error) {
+func (tx *Txn) CountRows(t *meta.Table, o *Read) (int, error) {
 	return tx.count(t, o, func(f *filter.Filter, order []query.Order) plan { return tx.plan(t, f, order) })
 }
 
 // count is read's counterpart: without includes it counts the rows of the
 // access path that pass the filter, copying nothing.
-func (tx *Txn) count(t *meta.Table, o *Options, choose func(*filter.Filter, []query.Order) plan) (int, error) {
+func (tx *Txn) count(t *meta.Table, o *Read, choose func(*filter.Filter, []query.Order) plan) (int, error) {
 	if o != nil && len(o.Include) > 0 {
-		f, err := tx.read(t, &Options{Where: o.Where, Include: o.Include}, choose)
-		return len(f.rows), err
+		f, err := tx.read(t, &Read{Where: o.Where, Include: o.Include}, choose)
+		return len(f.Rows), err
 	}
 	var where query.Cond
 	if o != nil {
 		where = o.Where
 	}
-	flt, err := filter.Compile(t, where)
+	flt, err := filter.Compile(cols(t), where)
 	if err != nil {
 		return 0, err
 	}
@@ -187,10 +190,10 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 			if (unique && !fd.Unique) || (!unique && !fd.PK) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
 				continue
 			}
-			ix, keys := t.EqIndex(fd), tm.Keys
+			ix, keys := t.IndexOf[fd], tm.Keys
 			return plan{inOrder: noOrder && (fd.PK || len(keys) <= 1), src: func(yield func(any) bool) {
 				for _, k := range keys {
-					if row := tx.first(t, ix, k); row != nil && !yield(row) {
+					if row := tx.First(ix, k); row != nil && !yield(row) {
 						return
 					}
 				}
@@ -201,7 +204,7 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 	// primary key order.
 	for _, tm := range terms {
 		fd := t.ByName[tm.Field]
-		ix, ok := t.IxOf[fd]
+		ix, ok := t.IndexOf[fd]
 		if !ok || fd.PK || fd.Unique {
 			continue
 		}
@@ -210,7 +213,7 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 		case query.OpEq, query.OpIn:
 			eqKeys = tm.Keys
 		case query.OpIsNull:
-			if t.Partial[ix] {
+			if ix.Partial {
 				continue
 			}
 			eqKeys = [][]byte{keys.AppendNull(nil)}
@@ -219,7 +222,7 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 		}
 		return plan{inOrder: noOrder && len(eqKeys) <= 1, src: func(yield func(any) bool) {
 			for _, k := range eqKeys {
-				it := tx.prefix(t, ix, k)
+				it := tx.Prefix(ix, k)
 				for row := it.Next(); row != nil; row = it.Next() {
 					if !yield(row) {
 						return
@@ -228,10 +231,15 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 			}
 		}}
 	}
+	// Ranges and orders are answered from an index only where the engine
+	// walks indexes in key order.
+	if !tx.db.E.Features().Has(engine.OrderedIndexes) {
+		return plan{inOrder: noOrder, src: tx.scan(t)}
+	}
 	// 3. A range on the primary key or an indexed field.
 	for _, tm := range terms {
 		fd := t.ByName[tm.Field]
-		ix, ok := t.IxOf[fd] // the primary key and unique fields included
+		ix, ok := t.IndexOf[fd] // the primary key and unique fields included
 		if !ok {
 			continue
 		}
@@ -250,11 +258,11 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 		fd := t.ByName[order[0].Field]
 		if fd.PK {
 			if order[0].Desc {
-				return plan{inOrder: true, src: tx.reverse(t, "id", fd)}
+				return plan{inOrder: true, src: tx.reverse(t, t.Indexes[0], fd)}
 			}
 			return plan{inOrder: true, src: tx.scan(t)}
 		}
-		if ix, ok := t.IxOf[fd]; ok && !fd.Unique && !t.Partial[ix] {
+		if ix, ok := t.IndexOf[fd]; ok && !fd.Unique && !ix.Partial {
 			if order[0].Desc {
 				return plan{inOrder: true, src: tx.reverse(t, ix, fd)}
 			}
@@ -283,7 +291,7 @@ func bounds(tm filter.Term) (lo, hi []byte, ok bool) {
 
 func (tx *Txn) scan(t *meta.Table) rowSource {
 	return func(yield func(any) bool) {
-		it := tx.all(t)
+		it := tx.All(t)
 		for row := it.Next(); row != nil; row = it.Next() {
 			if !yield(row) {
 				return
@@ -293,13 +301,13 @@ func (tx *Txn) scan(t *meta.Table) rowSource {
 }
 
 // walk yields the rows of ix from lo upwards while fd's value is <= hi.
-func (tx *Txn) walk(t *meta.Table, ix string, fd *meta.Field, lo, hi []byte) rowSource {
+func (tx *Txn) walk(t *meta.Table, ix *meta.Index, fd *meta.Field, lo, hi []byte) rowSource {
 	return func(yield func(any) bool) {
 		var it interface{ Next() any }
 		if lo == nil {
-			it = tx.prefix(t, ix, nil)
+			it = tx.Prefix(ix, nil)
 		} else {
-			it = tx.lowerBound(t, ix, lo)
+			it = tx.lowerBound(ix, lo)
 		}
 		var k []byte
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -319,9 +327,9 @@ func (tx *Txn) walk(t *meta.Table, ix string, fd *meta.Field, lo, hi []byte) row
 
 // reverse yields the rows of ix from the top down; rows with equal values
 // of fd come in ascending primary key order, as the order's tie-break asks.
-func (tx *Txn) reverse(t *meta.Table, ix string, fd *meta.Field) rowSource {
+func (tx *Txn) reverse(t *meta.Table, ix *meta.Index, fd *meta.Field) rowSource {
 	return func(yield func(any) bool) {
-		it := tx.descending(t, ix)
+		it := tx.r.Reverse(ix)
 		var group []any
 		var gk, k []byte
 		flush := func() bool {
@@ -356,7 +364,7 @@ func selection(t *meta.Table, names []string) ([]bool, error) {
 	for _, n := range names {
 		f, ok := t.ByName[n]
 		if !ok {
-			return nil, &FieldError{Model: t.Name, Field: n, Err: ErrUnknownField}
+			return nil, &errs.FieldError{Model: t.Name, Field: n, Err: errs.ErrUnknownField}
 		}
 		keep[slices.Index(t.Fields, f)] = true
 	}

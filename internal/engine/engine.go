@@ -1,0 +1,116 @@
+// Package engine is the seam between memrel's relational rules and the
+// storage that holds rows: the interfaces a storage engine implements,
+// and the capability flags through which the rules ask what an engine
+// does itself instead of asking which engine it is.
+//
+// Rows cross the seam as the typed layer's boxed *T values, never
+// mutated once stored; keys cross it in the order-preserving encodings of
+// internal/keys, carried by a *keys.Arg so that handing one through an
+// interface allocates nothing. Indexes are named by their *meta.Index
+// declaration; how an engine builds them is its own affair.
+package engine
+
+import (
+	"github.com/memrel/memrel/internal/keys"
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// Features are what an engine does natively. The rules do everything an
+// engine leaves out; an engine that does more lets them skip it, and the
+// contract the user sees is the same either way.
+type Features uint32
+
+const (
+	// Snapshots: read transactions see the state at their start, however
+	// many writers commit meanwhile, and a write transaction can read the
+	// state it began with (Tx.Begun).
+	Snapshots Features = 1 << iota
+	// OrderedIndexes: Index lookups walk keys in order (LowerBound,
+	// Reverse), so the read planner can answer ORDER BY and ranges from
+	// an index instead of sorting.
+	OrderedIndexes
+	// NativeConstraints: the engine enforces unique keys and foreign keys
+	// with their ON DELETE / ON UPDATE actions itself (a SQL database);
+	// the rules then translate its errors rather than check first.
+	NativeConstraints
+	// SetStatements: the engine answers set-based writes (UPDATE … WHERE
+	// fk = $1, DELETE … WHERE …) in one statement; see Writer.DeleteMatching.
+	SetStatements
+)
+
+// Has reports whether f includes every flag of want.
+func (f Features) Has(want Features) bool { return f&want == want }
+
+// Iterator yields rows one at a time; Next returns nil after the last.
+type Iterator interface {
+	Next() any
+}
+
+// DB is one opened store of an engine.
+type DB interface {
+	// Features says what the engine does natively.
+	Features() Features
+	// Read begins a read transaction; it does not block.
+	Read() Reader
+	// Write begins the write transaction. Only one is open at a time:
+	// the caller serializes writers before calling it.
+	Write() Writer
+	// Sequence returns the last key drawn from t's auto-increment
+	// sequence; SetSequence moves it, outside any transaction (Load).
+	Sequence(t *meta.Table) int64
+	SetSequence(t *meta.Table, v int64)
+}
+
+// Reader is what every transaction can do: find rows.
+type Reader interface {
+	// Get returns the row whose primary key encodes to k.Key, or nil.
+	Get(t *meta.Table, k *keys.Arg) any
+	// First returns the row holding key k.Key in the unique index ix.
+	First(ix *meta.Index, k *keys.Arg) any
+	// Prefix iterates the rows of ix whose key starts with k.Key (nil:
+	// all of ix), in key order, then primary key order.
+	Prefix(ix *meta.Index, k *keys.Arg) Iterator
+	// LowerBound iterates ix from k.Key upwards; Reverse every entry of
+	// ix from the largest key down. Both need OrderedIndexes.
+	LowerBound(ix *meta.Index, k *keys.Arg) Iterator
+	Reverse(ix *meta.Index) Iterator
+	// All iterates every row of t in primary key order.
+	All(t *meta.Table) Iterator
+	// Done ends a read transaction; a Writer ends with Commit or Abort.
+	Done()
+}
+
+// Writer is the write transaction.
+type Writer interface {
+	Reader
+	// Put stores after in place of before (nil: an insert); a changed
+	// primary key deletes before first. Delete removes a stored row.
+	// Neither checks anything: the rules have.
+	Put(t *meta.Table, before, after any)
+	Delete(t *meta.Table, before any)
+	// Children appends to dst the rows, as the transaction sees them,
+	// whose key in ix (a foreign key index) is k.Key, in primary key
+	// order, stopping after limit rows (0: all).
+	Children(ix *meta.Index, k *keys.Arg, dst []any, limit int) []any
+	// DeleteMatching deletes rows, which are every row of ix holding
+	// k.Key, as listed by Children: an engine may drop them as one range.
+	DeleteMatching(ix *meta.Index, k *keys.Arg, rows []any)
+	// Fresh reports whether a row keyed id (a sequence value) can
+	// collide with no row t has ever stored; Advance moves t's sequence
+	// to id when id is beyond it.
+	Fresh(t *meta.Table, id int64) bool
+	Advance(t *meta.Table, id int64)
+	// Mark is a point in the transaction's log of row writes and
+	// sequence moves; Rollback undoes everything after it, and Settle
+	// forgets the log once the outermost call is over.
+	Mark() Mark
+	Rollback(m Mark)
+	Settle()
+	// Commit makes the writes visible to transactions begun afterwards;
+	// Abort discards them. Either ends the transaction.
+	Commit()
+	Abort()
+}
+
+// Mark is a position in a write transaction's undo log.
+type Mark struct{ Rows, Seqs int }

@@ -1,0 +1,245 @@
+package rel
+
+import (
+	"bytes"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
+
+	"github.com/memrel/memrel/internal/meta"
+
+	"github.com/memrel/memrel/internal/filter"
+
+	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/query"
+)
+
+// The type-erased association operations behind HasMany and BelongsTo.
+// Writers run inside tx.atomic and go through the single write path of
+// constraint.go.
+
+// Source finds the stored Source row identified by the instance at p and
+// returns its encoded Source key (appended to buf) and canonical value.
+func (tx *Txn) Source(a *meta.Relation, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
+	var kb [32]byte
+	pk, ok := a.Source.PK.Key(p, kb[:0])
+	if !ok {
+		return nil, nil, &errs.AssociationError{Association: a.Name, Reason: "source instance has a NULL primary key"}
+	}
+	row := tx.ByKey(a.Source, pk)
+	if row == nil {
+		return nil, nil, &errs.NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.PK.Get(p))}
+	}
+	sk, err := a.SourceKeyOf(row, buf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sk, a.SK.Get(a.Source.Ptr(row)), nil
+}
+
+// SourceKey is source for the reads that can prove the source exists by
+// what they find. When the source key is the primary key and the foreign
+// key is constrained, a target holding the key implies a stored source
+// row, so the key is encoded from the instance and the lookup is left to
+// confirmSource, which a read calls only when it found nothing. That makes
+// Get, Count and Has one index access instead of two. looked reports that
+// the source row was looked up already.
+func (tx *Txn) SourceKey(a *meta.Relation, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {
+	if a.SK == a.Source.PK && a.Constrained {
+		if sk, ok := a.SK.Key(p, buf); ok {
+			return sk, false, nil
+		}
+	}
+	sk, _, err = tx.Source(a, p, buf)
+	return sk, true, err
+}
+
+// ConfirmSource fails with ErrNotFound when a read that found nothing was
+// asked about a source that is not stored.
+func (tx *Txn) ConfirmSource(a *meta.Relation, p unsafe.Pointer, looked bool) error {
+	if looked {
+		return nil
+	}
+	_, _, err := tx.Source(a, p, nil)
+	return err
+}
+
+// Targets returns the stored target rows for keys. With must set, a
+// missing key is ErrNotFound (SPEC §4 deviation); otherwise it is skipped.
+func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error) {
+	rows := make([]any, 0, len(keys))
+	for _, k := range keys {
+		row := tx.ByKey(a.Target, k)
+		if row == nil {
+			if must {
+				return nil, &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.PK.Decode(k))}
+			}
+			continue
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// children yields a's targets of the source whose key encodes to sk, in
+// primary key order, scope applied by the index.
+func (tx *Txn) children(a *meta.Relation, sk []byte) rowSource {
+	return func(yield func(any) bool) {
+		it := tx.Prefix(a.Lookup, a.ChildKey(sk))
+		for row := it.Next(); row != nil; row = it.Next() {
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// AssocRows is Get: the source's targets, read through the association's
+// index in primary key order, then filtered, ordered and windowed.
+func (tx *Txn) AssocRows(a *meta.Relation, sk []byte, o *Read) (Found, error) {
+	// The plan outlives this call's stack frame; a copy keeps the caller's
+	// key buffer on its stack.
+	return tx.read(a.Target, o, tx.childPlan(a, bytes.Clone(sk)))
+}
+
+// AssocCount is Count: it counts index entries that pass the filter and
+// copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
+// apply.
+func (tx *Txn) AssocCount(a *meta.Relation, sk []byte, o *Read) (int, error) {
+	if o == nil || (o.Where.IsZero() && len(o.Include) == 0) {
+		n := 0
+		it := tx.Prefix(a.Lookup, a.ChildKey(sk))
+		for it.Next() != nil {
+			n++
+		}
+		return n, nil
+	}
+	return tx.count(a.Target, o, tx.childPlan(a, bytes.Clone(sk)))
+}
+
+// AssocHas answers Has with one primary key lookup per target.
+func (tx *Txn) AssocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
+	for _, k := range keys {
+		row := tx.ByKey(a.Target, k)
+		if row == nil || !a.Holds(a.Target.Ptr(row), sk) {
+			return false
+		}
+	}
+	return true
+}
+
+// AssocAdd re-parents rows onto the source; rows already associated stay
+// as they are.
+func (tx *Txn) AssocAdd(a *meta.Relation, sk []byte, skv any, rows []any) error {
+	for _, r := range rows {
+		cur := tx.Current(a.Target, r)
+		if cur == nil || a.Holds(a.Target.Ptr(cur), sk) {
+			continue
+		}
+		row := a.Target.Clone(cur)
+		a.Attach(a.Target.Ptr(row), skv)
+		if err := tx.UpdateRow(a.Target, cur, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AssocSet un-associates the current targets that are not listed, then
+// adds the listed ones.
+func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destroy bool) error {
+	// Stored rows are immutable and shared, so within one transaction a
+	// row is its own identity: the set holds the pointers.
+	listed := make(map[any]bool, len(rows))
+	for _, r := range rows {
+		listed[r] = true
+	}
+	var previous []any
+	tx.children(a, sk)(func(row any) bool {
+		if !listed[row] {
+			previous = append(previous, row)
+		}
+		return true
+	})
+	if err := tx.Unassociate(a, sk, previous, destroy); err != nil {
+		return err
+	}
+	return tx.AssocAdd(a, sk, skv, rows)
+}
+
+// Unassociate nulls the foreign key of each row still associated with the
+// source, or deletes it (with its own onDelete rules) when destroy is set
+// or the foreign key is NOT NULL. The scope fields stay as they are.
+func (tx *Txn) Unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool) error {
+	del := destroy || !a.FK.Nullable()
+	for _, r := range rows {
+		cur := tx.Current(a.Target, r)
+		if cur == nil || !a.Holds(a.Target.Ptr(cur), sk) {
+			continue
+		}
+		var err error
+		if del {
+			err = tx.DeleteRow(a.Target, cur)
+		} else {
+			err = tx.SetFK(a, cur, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// childPlan is the access path of a source's targets: the association's
+// index, in primary key order.
+func (tx *Txn) childPlan(a *meta.Relation, sk []byte) func(*filter.Filter, []query.Order) plan {
+	return func(_ *filter.Filter, order []query.Order) plan {
+		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
+	}
+}
+
+// Stored returns the Stored row with the primary key of the instance at p.
+func (tx *Txn) Stored(t *meta.Table, p unsafe.Pointer) (any, error) {
+	var kb [32]byte
+	pk, ok := t.PK.Key(p, kb[:0])
+	if !ok {
+		return nil, &errs.NotFoundError{Model: t.Name, Key: nil}
+	}
+	row := tx.ByKey(t, pk)
+	if row == nil {
+		return nil, &errs.NotFoundError{Model: t.Name, Key: clone.Value(t.PK.Get(p))}
+	}
+	return row, nil
+}
+
+// ParentOf returns the stored parent a child row points at, or nil.
+func (tx *Txn) ParentOf(a *meta.Relation, child any) any {
+	var kb [32]byte
+	k, ok := a.FK.Key(a.Target.Ptr(child), kb[:0])
+	if !ok {
+		return nil
+	}
+	return tx.First(a.SKIndex, k)
+}
+
+// PointAt sets the foreign key of the stored child identified by the
+// instance at p to skv (nil: NULL) and returns the new stored row. A
+// non-NULL key also writes the association's scope.
+func (tx *Txn) PointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error) {
+	cur, err := tx.Stored(a.Target, p)
+	if err != nil {
+		return nil, err
+	}
+	if skv == nil {
+		if err := tx.SetFK(a, cur, nil); err != nil {
+			return nil, err
+		}
+	} else {
+		row := a.Target.Clone(cur)
+		a.Attach(a.Target.Ptr(row), skv)
+		if err := tx.UpdateRow(a.Target, cur, row); err != nil {
+			return nil, err
+		}
+	}
+	return tx.ByKey(a.Target, a.Target.PKKey(cur, nil)), nil
+}

@@ -1,0 +1,54 @@
+package rel
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// Create inserts a row the store owns: defaults, then the auto-increment
+// key, then the checks. The sequence moves only when the insert succeeds.
+func (tx *Txn) Create(t *meta.Table, row any) error {
+	p := t.Ptr(row)
+	for _, f := range t.Fields {
+		if f.Default != nil && (f.IsNull(p) || (f.Null == meta.NullNone && f.IsZero(p))) {
+			f.Set(p, f.Default)
+		}
+	}
+	// fresh: the key can collide with no row the table has held, so the
+	// duplicate check is skipped. The sequence is past every stored key
+	// (every explicit key moves it, Load moves it past the loaded ones),
+	// so a drawn key is fresh; should it ever be behind, a drawn key is
+	// checked like an explicit one and fails as a duplicate, as in
+	// PostgreSQL, rather than replace a row.
+	fresh := false
+	if t.PK.AutoInc {
+		if t.PK.IsZero(p) {
+			seq := tx.db.E.Sequence(t)
+			if seq >= t.PK.MaxID() {
+				return fmt.Errorf("%w: %s.%s reached %d", errs.ErrSequenceExhausted, t.Name, t.PK.Name, seq)
+			}
+			if t.PK.Kind == meta.Uint {
+				t.PK.Set(p, uint64(seq+1))
+			} else {
+				t.PK.Set(p, seq+1)
+			}
+		}
+		fresh = tx.w.Fresh(t, t.PK.SeqValue(p))
+	}
+	if err := tx.InsertRow(t, row, fresh); err != nil {
+		return err
+	}
+	if t.PK.AutoInc {
+		tx.advance(t, p)
+	}
+	return nil
+}
+
+// advance moves t's sequence past the key of row p, if it is beyond it,
+// recording the move so a failing call can take it back.
+func (tx *Txn) advance(t *meta.Table, p unsafe.Pointer) {
+	tx.w.Advance(t, t.PK.SeqValue(p))
+}

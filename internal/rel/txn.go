@@ -1,0 +1,218 @@
+// Package rel holds memrel's relational rules, written once against the
+// engine seam: the single write path with its NOT NULL, unique and
+// foreign key checks, the referential actions (deferred NO ACTION
+// included), Sequelize's rules for nulling versus destroying children,
+// scopes, the read planner and executor, eager loading, and per-call
+// atomicity. Rows are the typed layer's boxed *T values; rel never knows
+// T, only the meta.Table that describes it.
+package rel
+
+import (
+	"sync/atomic"
+
+	"github.com/memrel/memrel/internal/engine"
+	"github.com/memrel/memrel/internal/keys"
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// DB is an engine's database with the rules' recycled write state.
+type DB struct {
+	E engine.DB
+	// spare is the work state of the last write transaction, emptied for
+	// the next: its logs keep their room. Writers are serialized by the
+	// caller, which guards it.
+	spare *work
+}
+
+// Txn is one transaction as the rules see it. The typed layer embeds it
+// by value, so beginning a transaction allocates once.
+type Txn struct {
+	db *DB
+	r  engine.Reader
+	w  engine.Writer // nil in a read transaction
+	wk *work         // the write state; nil in a read transaction
+	// arg carries keys into engine lookups without an allocation each;
+	// argBuf holds them while they are short. argLent marks them lent to
+	// a lookup, so concurrent reads of a shared read transaction never
+	// share them (see lend).
+	argLent atomic.Bool
+	arg     keys.Arg
+	argBuf  [40]byte
+}
+
+// work is the state only a write transaction needs.
+type work struct {
+	depth int // of nested calls (see Atomic)
+	// deferred holds NO ACTION checks, run when the outermost call ends,
+	// as PostgreSQL runs them at the end of the statement.
+	deferred []deferredCheck
+	// steps is the work list of the running cascade (see cascade), keys
+	// and kids the parent keys and listed children of its steps.
+	steps []step
+	keys  []byte
+	kids  []any
+}
+
+// keepRoom bounds what a recycled work state keeps.
+const keepRoom = 256
+
+// Begin starts tx on d: a write transaction when write is true, which the
+// caller has made the only one open.
+func (d *DB) Begin(tx *Txn, write bool) {
+	tx.db = d
+	if !write {
+		tx.r = d.E.Read()
+		return
+	}
+	tx.w = d.E.Write()
+	tx.r = tx.w
+	tx.wk = d.spare
+	d.spare = nil
+	if tx.wk == nil {
+		tx.wk = new(work)
+	}
+}
+
+// Writable reports whether tx may write.
+func (tx *Txn) Writable() bool { return tx.w != nil }
+
+// Reader is the engine transaction tx reads through.
+func (tx *Txn) Reader() engine.Reader { return tx.r }
+
+// Writer is the engine write transaction, or nil.
+func (tx *Txn) Writer() engine.Writer { return tx.w }
+
+// End commits or discards the transaction and hands its write state on.
+// The caller still serializes writers while it runs.
+func (tx *Txn) End(commit bool) {
+	if tx.w == nil {
+		if tx.r != nil {
+			tx.r.Done()
+		}
+		tx.r = nil
+		return
+	}
+	w, wk := tx.w, tx.wk
+	tx.w, tx.r, tx.wk = nil, nil, nil // a done Txn must not reach state that is now the next writer's
+	// Handed on while this writer still holds the engine's writer lock,
+	// which ends with Commit or Abort.
+	if cap(wk.deferred) <= keepRoom && cap(wk.steps) <= keepRoom && cap(wk.keys) <= keepRoom*32 && cap(wk.kids) <= keepRoom {
+		clear(wk.deferred[:cap(wk.deferred)])
+		wk.depth = 0
+		tx.db.spare = wk
+	}
+	if commit {
+		w.Commit()
+	} else {
+		w.Abort()
+	}
+}
+
+// lend lends key to one engine call, which must not keep it, through the
+// Txn's scratch Arg; give it back with giveBack right after the call. A
+// write transaction has one call at a time. Reads of a read transaction
+// may run on several goroutines: the first takes the scratch Arg, one
+// that finds it lent gets a copy of its own, which allocates only while
+// goroutines share the transaction.
+func (tx *Txn) lend(key []byte) *keys.Arg {
+	if tx.w == nil && !tx.argLent.CompareAndSwap(false, true) {
+		return &keys.Arg{Key: append(make([]byte, 0, len(key)), key...)}
+	}
+	if tx.arg.Key == nil {
+		tx.arg.Key = tx.argBuf[:0]
+	}
+	tx.arg.Key = append(tx.arg.Key[:0], key...)
+	return &tx.arg
+}
+
+// giveBack ends the loan of a lent Arg.
+func (tx *Txn) giveBack(a *keys.Arg) {
+	if a == &tx.arg && tx.w == nil {
+		tx.argLent.Store(false)
+	}
+}
+
+// ByKey returns the stored row with the given primary key encoding, or nil.
+func (tx *Txn) ByKey(t *meta.Table, key []byte) any {
+	a := tx.lend(key)
+	row := tx.r.Get(t, a)
+	tx.giveBack(a)
+	return row
+}
+
+// First returns the row found under an exact key of a unique index, or nil.
+func (tx *Txn) First(ix *meta.Index, key []byte) any {
+	a := tx.lend(key)
+	row := tx.r.First(ix, a)
+	tx.giveBack(a)
+	return row
+}
+
+// Prefix iterates the rows whose key in ix starts with key, in key order
+// (then primary key order for non-unique indexes).
+func (tx *Txn) Prefix(ix *meta.Index, key []byte) engine.Iterator {
+	a := tx.lend(key)
+	it := tx.r.Prefix(ix, a)
+	tx.giveBack(a)
+	return it
+}
+
+// lowerBound iterates ix from key upwards.
+func (tx *Txn) lowerBound(ix *meta.Index, key []byte) engine.Iterator {
+	a := tx.lend(key)
+	it := tx.r.LowerBound(ix, a)
+	tx.giveBack(a)
+	return it
+}
+
+// All iterates every row of t in primary key order.
+func (tx *Txn) All(t *meta.Table) engine.Iterator { return tx.r.All(t) }
+
+// children appends to kids the rows whose key in the foreign key index ix
+// is key, as the write transaction sees them, up to limit rows (0: all).
+func (tx *Txn) fkRows(ix *meta.Index, key []byte, kids []any, limit int) []any {
+	a := tx.lend(key)
+	kids = tx.w.Children(ix, a, kids, limit)
+	tx.giveBack(a)
+	return kids
+}
+
+// Atomic runs one public call: if fn fails (or panics), every row change
+// it made is reverted and the transaction is as before the call. Nested
+// calls join the outermost one; the outermost also runs the deferred NO
+// ACTION checks before it declares success.
+func (tx *Txn) Atomic(fn func() error) (err error) {
+	wk := tx.wk
+	mark, dmark := tx.w.Mark(), len(wk.deferred)
+	wk.depth++
+	defer func() {
+		wk.depth--
+		p := recover()
+		if p == nil && err == nil && wk.depth == 0 {
+			err = tx.runDeferred()
+		}
+		if p != nil || err != nil {
+			tx.w.Rollback(mark)
+			wk.deferred = wk.deferred[:dmark]
+		}
+		if wk.depth == 0 {
+			tx.w.Settle()
+			wk.deferred = wk.deferred[:0]
+			if len(wk.steps) > 0 { // a cascade that panicked
+				clear(wk.steps)
+				clear(wk.kids)
+				wk.steps, wk.keys, wk.kids = wk.steps[:0], wk.keys[:0], wk.kids[:0]
+			}
+		}
+		if p != nil {
+			panic(p)
+		}
+	}()
+	return fn()
+}
+
+type deferredCheck struct {
+	a      *meta.Relation
+	key    []byte // source key value of the deleted or re-keyed row
+	update bool   // raised by a key change (onUpdate), not a delete
+}
