@@ -49,7 +49,7 @@ type HasManyOptions struct {
 	// then cannot be included that way.
 	Field, InverseField string
 	// Scope holds fixed target field values: reads through the association
-	// see only matching targets and writes set them (see SPEC §5). Each
+	// see only matching targets and writes set them. Each
 	// value is converted once, at definition, exactly as a value written
 	// to its column is (a float32 column rounds a float64 to float32), and
 	// copied: neither the map nor a []byte in it is retained. A value the

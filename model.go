@@ -283,8 +283,10 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 }
 
 // UpdateAll sets the given fields (column or Go names) of every row
-// matching where and returns how many rows it changed. All rows change or,
-// on error, none. Each value is converted as a stored value is (a float64
+// matching where and returns how many rows matched, as PostgreSQL's UPDATE
+// counts them: a row whose fields already held the values counts too, and
+// a row deleted by a cascade from an earlier one does not. All rows change
+// or, on error, none. Each value is converted as a stored value is (a float64
 // is rounded for a float32 column, and one beyond its range is
 // ErrBadValue); a field named twice, under its column and its Go name, is
 // ErrDuplicateField.
@@ -293,57 +295,7 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		return 0, err
 	}
 	defer tx.leave()
-	type assign struct {
-		f *meta.Field
-		v any
-	}
-	sets := make([]assign, 0, len(set))
-	for name, v := range set {
-		f, ok := m.t.ByName[name]
-		if !ok {
-			return 0, &FieldError{Model: m.t.Name, Field: name, Err: ErrUnknownField}
-		}
-		for _, s := range sets {
-			if s.f == f { // "slug" and "Slug": which value wins?
-				return 0, &FieldError{Model: m.t.Name, Field: f.Name, Err: ErrDuplicateField}
-			}
-		}
-		cv, err := f.Conv(v)
-		if err != nil {
-			return 0, &FieldError{Model: m.t.Name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
-		}
-		if cv == nil && f.Null == meta.NullNone {
-			return 0, &ValidationError{Model: m.t.Name, Items: []ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}}
-		}
-		sets = append(sets, assign{f, cv})
-	}
-	n := 0
-	err := tx.r.Atomic(func() error {
-		f, err := tx.r.FindRows(m.t, &rel.Read{Where: where})
-		if err != nil {
-			return err
-		}
-		for _, old := range f.Rows {
-			// A cascade from an earlier row may have changed this one.
-			cur := tx.r.Current(m.t, old)
-			if cur == nil {
-				continue
-			}
-			row := m.t.Clone(cur)
-			for _, s := range sets {
-				s.f.Set(m.t.Ptr(row), s.v)
-			}
-			if err := tx.r.UpdateRow(m.t, cur, row); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return tx.r.UpdateAll(m.t, where, set)
 }
 
 // DestroyAll deletes every row matching where, with the onDelete rules of
@@ -354,28 +306,5 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
-	n := 0
-	err := tx.r.Atomic(func() error {
-		f, err := tx.r.FindRows(m.t, &rel.Read{Where: where})
-		if err != nil {
-			return err
-		}
-		for _, old := range f.Rows {
-			cur := tx.r.Current(m.t, old)
-			if cur == nil {
-				continue // deleted by an earlier row's cascade
-			}
-			if err := tx.r.DeleteRow(m.t, cur); err != nil {
-				return err
-			}
-		}
-		// Every matching row is gone, by this statement or its cascades,
-		// and PostgreSQL's DELETE reports them all.
-		n = len(f.Rows)
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return tx.r.DestroyAll(m.t, where)
 }

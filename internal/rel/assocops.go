@@ -65,7 +65,8 @@ func (tx *Txn) ConfirmSource(a *meta.Relation, p unsafe.Pointer, looked bool) er
 }
 
 // Targets returns the stored target rows for keys. With must set, a
-// missing key is ErrNotFound (SPEC §4 deviation); otherwise it is skipped.
+// missing key is ErrNotFound (where Sequelize would skip it silently);
+// otherwise it is skipped.
 func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error) {
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {

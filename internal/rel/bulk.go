@@ -1,0 +1,95 @@
+package rel
+
+import (
+	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/query"
+)
+
+// UpdateAll sets the given fields (column or Go names) of every row of t
+// matching where and returns how many rows matched (see memrels
+// Model.UpdateAll): all change or, on error, none.
+func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (int, error) {
+	type assign struct {
+		f *meta.Field
+		v any
+	}
+	sets := make([]assign, 0, len(set))
+	for name, v := range set {
+		f, ok := t.ByName[name]
+		if !ok {
+			return 0, &errs.FieldError{Model: t.Name, Field: name, Err: errs.ErrUnknownField}
+		}
+		for _, s := range sets {
+			if s.f == f { // "slug" and "Slug": which value wins?
+				return 0, &errs.FieldError{Model: t.Name, Field: f.Name, Err: errs.ErrDuplicateField}
+			}
+		}
+		cv, err := f.Conv(v)
+		if err != nil {
+			return 0, &errs.FieldError{Model: t.Name, Field: name, Value: clone.Value(v), Err: errs.ErrBadValue}
+		}
+		if cv == nil && f.Null == meta.NullNone {
+			return 0, &errs.ValidationError{Model: t.Name, Items: []errs.ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}}
+		}
+		sets = append(sets, assign{f, cv})
+	}
+	n := 0
+	err := tx.Atomic(func() error {
+		f, err := tx.FindRows(t, &Read{Where: where})
+		if err != nil {
+			return err
+		}
+		for _, old := range f.Rows {
+			// A cascade from an earlier row may have changed this one.
+			cur := tx.Current(t, old)
+			if cur == nil {
+				continue
+			}
+			row := t.Clone(cur)
+			for _, s := range sets {
+				s.f.Set(t.Ptr(row), s.v)
+			}
+			if err := tx.UpdateRow(t, cur, row); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// DestroyAll deletes every row of t matching where, with the onDelete
+// rules, and returns how many rows matched (including those a cascade from
+// an earlier one removed): all go or, on error, none.
+func (tx *Txn) DestroyAll(t *meta.Table, where query.Cond) (int, error) {
+	n := 0
+	err := tx.Atomic(func() error {
+		f, err := tx.FindRows(t, &Read{Where: where})
+		if err != nil {
+			return err
+		}
+		for _, old := range f.Rows {
+			cur := tx.Current(t, old)
+			if cur == nil {
+				continue // deleted by an earlier row's cascade
+			}
+			if err := tx.DeleteRow(t, cur); err != nil {
+				return err
+			}
+		}
+		// Every matching row is gone, by this statement or its cascades,
+		// and PostgreSQL's DELETE reports them all.
+		n = len(f.Rows)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
