@@ -1148,8 +1148,8 @@ func rlHandleValues() []struct {
 	)
 }
 
-// TestRLNilHandles_HarmlessValues runs rlHandleValues.
-func TestRLNilHandles_HarmlessValues(t *testing.T) {
+// TestHandles_NilAndZero_ReturnHarmlessValues runs rlHandleValues.
+func TestHandles_NilAndZero_ReturnHarmlessValues(t *testing.T) {
 	for _, tc := range rlHandleValues() {
 		t.Run(tc.name, tc.run)
 	}
@@ -1186,8 +1186,8 @@ func rlDumpOf(s *memrel.Schema) []byte {
 	return buf.Bytes()
 }
 
-// TestRLBadInputCatalogue runs every case of the catalogue.
-func TestRLBadInputCatalogue(t *testing.T) {
+// TestStore_BadInput_TypedErrorAndNoChange runs every case of the catalogue.
+func TestStore_BadInput_TypedErrorAndNoChange(t *testing.T) {
 	m, other := rlNewModels(), rlNewModels()
 	inputs, txns := append(rlInputCases(), rlHandleCases()...), rlTxnCases()
 	var unprefixed []string

@@ -9,7 +9,7 @@ import (
 
 // SPEC §6: belongsTo, the inverse on the child.
 
-func TestHMBelongsToGet(t *testing.T) {
+func TestBelongsTo_Get(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
@@ -42,7 +42,7 @@ func TestHMBelongsToGet(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-func TestHMBelongsToWrites(t *testing.T) {
+func TestBelongsTo_SetSetKeyCreate(t *testing.T) {
 	cases := []struct {
 		name string
 		op   func(tx *memrel.Txn, b *hmBlog) (any, error)
@@ -184,9 +184,9 @@ func TestHMBelongsToWrites(t *testing.T) {
 	}
 }
 
-// TestHMBelongsToScope: the inverse of a scoped association writes the
+// TestBelongsTo_Set_WritesScope: the inverse of a scoped association writes the
 // scope when it points a child at a parent, and clearing leaves it.
-func TestHMBelongsToScope(t *testing.T) {
+func TestBelongsTo_Set_WritesScope(t *testing.T) {
 	p := hmNewPoly(t)
 	require.NoError(t, p.db.Update(func(tx *memrel.Txn) error {
 		n, err := p.ic.Inverse().Set(tx, hmN2, hmImage{ID: 2})
@@ -203,7 +203,7 @@ func TestHMBelongsToScope(t *testing.T) {
 	}, p.dump(t))
 }
 
-func TestHMBelongsToReadOnly(t *testing.T) {
+func TestBelongsTo_Writes_ReadOnlyInView(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {

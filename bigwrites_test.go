@@ -19,22 +19,22 @@ import (
 // reads back, through the write transaction, an index it has written.
 
 // rlDeepChild names the environment variable under which the test binary,
-// run again by TestRLCascade_DeepChain, runs the deep cascades themselves.
+// run again by TestModel_Destroy_DeepCascadeOnSmallStack, runs the deep cascades themselves.
 const rlDeepChild = "MEMREL_RL_DEEP_CHAIN"
 
-// TestRLCascade_DeepChain destroys the root of a chain of categories, each
+// TestModel_Destroy_DeepCascadeOnSmallStack destroys the root of a chain of categories, each
 // the parent of the next, with a goroutine stack capped at 512 KiB: the
 // recursion that ran cascades before used more than 1 KiB per level, so it
 // overflowed the stack (a fatal error, no recover) at about 500 levels,
 // let alone the 100 000 here (1 000 000 without -race and -short). It runs
 // in a child process, so that overflow fails the test instead of killing
 // the test binary.
-func TestRLCascade_DeepChain(t *testing.T) {
+func TestModel_Destroy_DeepCascadeOnSmallStack(t *testing.T) {
 	if os.Getenv(rlDeepChild) != "" {
 		rlDeepChains(t)
 		return
 	}
-	args := []string{"-test.run=^TestRLCascade_DeepChain$", "-test.v"}
+	args := []string{"-test.run=^TestModel_Destroy_DeepCascadeOnSmallStack$", "-test.v"}
 	if testing.Short() {
 		args = append(args, "-test.short")
 	}
@@ -45,7 +45,7 @@ func TestRLCascade_DeepChain(t *testing.T) {
 		out = out[:4000] // a stack overflow prints every frame
 	}
 	require.NoError(t, err, "the child process failed:\n%s", out)
-	require.Contains(t, string(out), "--- PASS: TestRLCascade_DeepChain")
+	require.Contains(t, string(out), "--- PASS: TestModel_Destroy_DeepCascadeOnSmallStack")
 }
 
 // rlDeepChains runs the deep cascades under the small stack.
@@ -85,14 +85,14 @@ func rlCount(t *testing.T, c *hmCats) int {
 	return n
 }
 
-// TestRLCascade_FanOutCopiesNoIndexPathPerChild destroys a parent whose
+// TestModel_Destroy_SetNullFanOutCopiesNoIndexPathPerChild destroys a parent whose
 // benchFanOut children are SET NULL. Each child's update used to read its
 // table back through the write transaction, which made go-memdb drop its
 // cache of copied index nodes, so every next write copied its whole path
 // again: about 8 KiB allocated per child, 10 times a CASCADE of the same
 // rows. Now it is about 1.4 KiB; the bound leaves room for go-memdb's own
 // variation without letting the copying back in.
-func TestRLCascade_FanOutCopiesNoIndexPathPerChild(t *testing.T) {
+func TestModel_Destroy_SetNullFanOutCopiesNoIndexPathPerChild(t *testing.T) {
 	blog := hmNewBlog(t, hmBlogOpts{rl: memrel.HasManyOptions{OnDelete: memrel.SetNull}})
 	rlLiked(t, blog, benchFanOut)
 	perChild := rlAllocated(func() {
@@ -107,12 +107,12 @@ func TestRLCascade_FanOutCopiesNoIndexPathPerChild(t *testing.T) {
 	require.Equal(t, benchFanOut, n)
 }
 
-// TestRLCascade_DeepCascadeCopiesNoIndexPathPerLevel destroys the root of
+// TestModel_Destroy_DeepCascadeCopiesNoIndexPathPerLevel destroys the root of
 // a chain of benchFanOut categories. Each level used to list its children
 // through the write transaction, from the foreign key index the level
 // above had just written, so each level's delete copied that index's whole
 // path again: about 5 KiB allocated per level, now about 1.4 KiB.
-func TestRLCascade_DeepCascadeCopiesNoIndexPathPerLevel(t *testing.T) {
+func TestModel_Destroy_DeepCascadeCopiesNoIndexPathPerLevel(t *testing.T) {
 	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return hmChain(tx, c.cats, benchFanOut) }))
 	perLevel := rlAllocated(func() {
@@ -122,12 +122,12 @@ func TestRLCascade_DeepCascadeCopiesNoIndexPathPerLevel(t *testing.T) {
 	require.Equal(t, 0, rlCount(t, c))
 }
 
-// TestRLCascade_SeesChildrenGainedInTheTransaction: once a transaction has
+// TestModel_Destroy_CascadeSeesChildrenGainedInTheTransaction: once a transaction has
 // deleted rows of a table, a cascade lists that table's children from the
 // state the transaction began with, checked against what it wrote; a child
 // that got its parent inside the transaction (created, re-parented, or
 // re-keyed) must still be found and deleted.
-func TestRLCascade_SeesChildrenGainedInTheTransaction(t *testing.T) {
+func TestModel_Destroy_CascadeSeesChildrenGainedInTheTransaction(t *testing.T) {
 	cases := []struct {
 		name string
 		gain func(tx *memrel.Txn, c *hmCats) error
@@ -168,12 +168,12 @@ func TestRLCascade_SeesChildrenGainedInTheTransaction(t *testing.T) {
 	}
 }
 
-// TestRLAssociate_SetKeysCopiesNoIndexPathPerTarget creates benchFanOut
+// TestHasMany_SetKeys_CopiesNoIndexPathPerTarget creates benchFanOut
 // likes and, in the same transaction, sets them as the likes of a reply.
 // Each target's update used to read the likes back through the write
 // transaction (the table was written already), so every next write copied
 // its index paths again: about 8 KiB allocated per target, now 1.5 KiB.
-func TestRLAssociate_SetKeysCopiesNoIndexPathPerTarget(t *testing.T) {
+func TestHasMany_SetKeys_CopiesNoIndexPathPerTarget(t *testing.T) {
 	blog := hmNewBlog(t, hmBlogOpts{})
 	rlLiked(t, blog, 0)
 	var perTarget uint64
@@ -197,14 +197,14 @@ func TestRLAssociate_SetKeysCopiesNoIndexPathPerTarget(t *testing.T) {
 	}))
 }
 
-// TestRLBulkCreate_UniqueFieldCopiesNoIndexPathPerRow creates benchFanOut
+// TestModel_Create_UniqueFieldCopiesNoIndexPathPerRow creates benchFanOut
 // books with a unique slug in one transaction. Each create's unique check
 // used to read the slug index through the write transaction, which made
 // the next insert copy that index's whole path: about 3.8 KiB allocated
 // per book, against 0.6 KiB without a slug. Now it is about 1.4 KiB. The
 // check still sees every slug: one taken earlier in the transaction, one
 // freed by it, one freed by a failed call that was reverted.
-func TestRLBulkCreate_UniqueFieldCopiesNoIndexPathPerRow(t *testing.T) {
+func TestModel_Create_UniqueFieldCopiesNoIndexPathPerRow(t *testing.T) {
 	b := hmNewBooks(t, memrel.HasManyOptions{}) // slugs "ab" and "a" are taken
 	perRow := rlAllocated(func() {
 		require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {

@@ -181,8 +181,8 @@ func hmBooksSeed() hmRows {
 	}
 }
 
-// TestHMInfo checks the defaults of SPEC §2 and the metadata of both sides.
-func TestHMInfo(t *testing.T) {
+// TestHasMany_Info_DefaultsAndBothSides checks the defaults of SPEC §2 and the metadata of both sides.
+func TestHasMany_Info_DefaultsAndBothSides(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	u := hmNewUsers(t, memrel.HasManyOptions{}, memrel.HasManyOptions{OnDelete: memrel.Restrict, OnUpdate: memrel.NoAction}, false)
 	c := hmNewCats(t, memrel.HasManyOptions{})
@@ -235,9 +235,9 @@ func TestHMInfo(t *testing.T) {
 	}
 }
 
-// TestHMInfoDefaultPlural: the default alias is the target's plural name,
+// TestHasMany_Info_DefaultPluralAndForeignKey: the default alias is the target's plural name,
 // the default foreign key the source's name and key.
-func TestHMInfoDefaultPlural(t *testing.T) {
+func TestHasMany_Info_DefaultPluralAndForeignKey(t *testing.T) {
 	s := memrel.NewSchema()
 	companies := memrel.Define[hmCompany](s, "Company")
 	cats := memrel.Define[hmCompanyCat](s, "Category")
@@ -276,10 +276,10 @@ type hmBox struct {
 	CompanyID *int64
 }
 
-// TestHMInfoInverseIsAliased: each side is aliased iff its own name was
+// TestHasMany_Info_IsAliasedPerSide: each side is aliased iff its own name was
 // given, as Sequelize v7's Association.isAliased (Boolean(options.as), the
 // inverse built from options.inverse.as).
-func TestHMInfoInverseIsAliased(t *testing.T) {
+func TestHasMany_Info_IsAliasedPerSide(t *testing.T) {
 	s := memrel.NewSchema()
 	posts := memrel.Define[hmPlain](s, "Post")
 	comments := memrel.Define[hmCompanyCat](s, "Comment")
@@ -294,9 +294,9 @@ func TestHMInfoInverseIsAliased(t *testing.T) {
 	require.True(t, onlyInverse.Inverse().Info().IsAliased, "inverse named topic explicitly")
 }
 
-// TestHMForeignKeyViolations: every write path refuses a foreign key that
+// TestHasMany_Writes_RefuseDanglingForeignKey: every write path refuses a foreign key that
 // matches no source row, with a typed error naming it, and changes nothing.
-func TestHMForeignKeyViolations(t *testing.T) {
+func TestHasMany_Writes_RefuseDanglingForeignKey(t *testing.T) {
 	cases := []struct {
 		name string
 		op   func(tx *memrel.Txn, b *hmBlog) error
@@ -344,8 +344,8 @@ func TestHMForeignKeyViolations(t *testing.T) {
 	}
 }
 
-// TestHMOnDelete covers SPEC §3's onDelete rules, destroying p1 or c1.
-func TestHMOnDelete(t *testing.T) {
+// TestHasMany_OnDelete_Rules covers SPEC §3's onDelete rules, destroying p1 or c1.
+func TestHasMany_OnDelete_Rules(t *testing.T) {
 	cases := []struct {
 		name    string
 		opts    hmBlogOpts
@@ -448,8 +448,8 @@ func TestHMOnDelete(t *testing.T) {
 	}
 }
 
-// TestHMRestrictErrorNamesChild pins the fields of a restricted delete.
-func TestHMRestrictErrorNamesChild(t *testing.T) {
+// TestHasMany_OnDelete_RestrictErrorNamesChild pins the fields of a restricted delete.
+func TestHasMany_OnDelete_RestrictErrorNamesChild(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
 	b.seed(t)
 	err := b.db.Update(func(tx *memrel.Txn) error { return b.posts.Destroy(tx, hmP2) })
@@ -463,9 +463,9 @@ func TestHMRestrictErrorNamesChild(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-// TestHMOnUpdate covers SPEC §3's onUpdate rules when a primary key (here
+// TestHasMany_OnUpdate_Rules covers SPEC §3's onUpdate rules when a primary key (here
 // the source key) changes through UpdateKey.
-func TestHMOnUpdate(t *testing.T) {
+func TestHasMany_OnUpdate_Rules(t *testing.T) {
 	rekeyP1 := func(tx *memrel.Txn, b *hmBlog) error {
 		_, err := b.posts.UpdateKey(tx, 1, hmPost{ID: 10, Title: "p10"})
 		return err
@@ -579,11 +579,11 @@ func TestHMOnUpdate(t *testing.T) {
 	}
 }
 
-// TestHMNoActionIsDeferred: NO ACTION is checked at the end of the
+// TestHasMany_OnDelete_NoActionIsDeferred: NO ACTION is checked at the end of the
 // statement, so a child that another cascade path of the same delete
 // removes does not block it (PostgreSQL semantics), whatever the
 // declaration order. A child that survives still does.
-func TestHMNoActionIsDeferred(t *testing.T) {
+func TestHasMany_OnDelete_NoActionIsDeferred(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
 		name := "authored declared first"
 		if editedFirst {
@@ -611,9 +611,9 @@ func TestHMNoActionIsDeferred(t *testing.T) {
 	}
 }
 
-// TestHMNoActionDeferredSameStatement: deleting a user whose edited article
+// TestHasMany_OnDelete_NoActionChildRemovedBySameStatement: deleting a user whose edited article
 // is deleted in the same statement through the authored cascade passes.
-func TestHMNoActionDeferredSameStatement(t *testing.T) {
+func TestHasMany_OnDelete_NoActionChildRemovedBySameStatement(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
 		u := hmNewUsers(t, memrel.HasManyOptions{OnDelete: memrel.Cascade},
 			memrel.HasManyOptions{OnDelete: memrel.NoAction}, editedFirst)
@@ -630,10 +630,10 @@ func TestHMNoActionDeferredSameStatement(t *testing.T) {
 	}
 }
 
-// TestHMNoActionInsideAssociationOp: the deferred check runs when the
+// TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds: the deferred check runs when the
 // outermost call ends; a Set whose destroyed row leaves a NO ACTION child
 // fails as a whole.
-func TestHMNoActionInsideAssociationOp(t *testing.T) {
+func TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{cr: memrel.HasManyOptions{OnDelete: memrel.NoAction}})
 	b.seed(t)
 	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
@@ -647,9 +647,9 @@ func TestHMNoActionInsideAssociationOp(t *testing.T) {
 		"Reply": hmSeedReplies(), "Like": hmSeedLikes()}, b.dump(t))
 }
 
-// TestHMAliases: two associations between the same models do not
+// TestHasMany_As_TwoAssociationsDoNotInterfere: two associations between the same models do not
 // interfere.
-func TestHMAliases(t *testing.T) {
+func TestHasMany_As_TwoAssociationsDoNotInterfere(t *testing.T) {
 	u := hmNewUsers(t, memrel.HasManyOptions{}, memrel.HasManyOptions{}, false)
 	require.NoError(t, u.db.View(func(tx *memrel.Txn) error {
 		got, err := u.authored.Get(tx, hmU1, nil)
@@ -697,9 +697,9 @@ func TestHMAliases(t *testing.T) {
 		{ID: 4, Title: "a4", EditorID: hmI(2)}}}, u.dump(t))
 }
 
-// TestHMSelfAssociation: cascades through several levels and through a
+// TestHasMany_SelfAssociation_CascadesTerminate: cascades through several levels and through a
 // cycle terminate; re-keys cascade, including to a row's own reference.
-func TestHMSelfAssociation(t *testing.T) {
+func TestHasMany_SelfAssociation_CascadesTerminate(t *testing.T) {
 	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
 		// chain 1 <- 2 <- 3 <- 4, and 5 on its own
@@ -775,8 +775,8 @@ func TestHMSelfAssociation(t *testing.T) {
 	}
 }
 
-// TestHMSelfAssociationSetNullCycle: SET NULL around a cycle.
-func TestHMSelfAssociationSetNullCycle(t *testing.T) {
+// TestHasMany_SelfAssociation_SetNullCycle: SET NULL around a cycle.
+func TestHasMany_SelfAssociation_SetNullCycle(t *testing.T) {
 	c := hmNewCats(t, memrel.HasManyOptions{})
 	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
 		for _, n := range []string{"a", "b", "c"} {
@@ -794,8 +794,8 @@ func TestHMSelfAssociationSetNullCycle(t *testing.T) {
 	require.Equal(t, hmRows{"Category": []hmCat{{ID: 1, Name: "a", ParentID: hmI(3)}, {ID: 3, Name: "c"}}}, c.dump(t))
 }
 
-// TestHMSourceKey: a unique non-PK source key (slug).
-func TestHMSourceKey(t *testing.T) {
+// TestHasMany_SourceKey_UniqueNonPrimaryKey: a unique non-PK source key (slug).
+func TestHasMany_SourceKey_UniqueNonPrimaryKey(t *testing.T) {
 	b := hmNewBooks(t, memrel.HasManyOptions{})
 	bA, bAB, bNone := hmBook{ID: 2}, hmBook{ID: 1}, hmBook{ID: 3}
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
@@ -874,8 +874,8 @@ func TestHMSourceKey(t *testing.T) {
 	}
 }
 
-// TestHMSourceKeyRestrict: RESTRICT on a slug change, SET NULL too.
-func TestHMSourceKeyRestrict(t *testing.T) {
+// TestHasMany_SourceKey_OnUpdateRestrictAndSetNull: RESTRICT on a slug change, SET NULL too.
+func TestHasMany_SourceKey_OnUpdateRestrictAndSetNull(t *testing.T) {
 	rename := func(b *hmBooks) error {
 		return b.db.Update(func(tx *memrel.Txn) error {
 			_, err := b.books.Update(tx, hmBook{ID: 2, Slug: hmS("b"), Title: "b2"})
@@ -894,10 +894,10 @@ func TestHMSourceKeyRestrict(t *testing.T) {
 	}, b.dump(t))
 }
 
-// TestHMSourceKeyUpdateToNull: setting the source key to NULL under ON
+// TestHasMany_SourceKey_UpdateToNullCascadesNull: setting the source key to NULL under ON
 // UPDATE CASCADE sets the children's foreign key to NULL, as PostgreSQL
 // does (the new value is NULL); it is not a delete.
-func TestHMSourceKeyUpdateToNull(t *testing.T) {
+func TestHasMany_SourceKey_UpdateToNullCascadesNull(t *testing.T) {
 	b := hmNewBooks(t, memrel.HasManyOptions{})
 	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
 		_, err := b.books.Update(tx, hmBook{ID: 2, Title: "b2"})
@@ -909,9 +909,9 @@ func TestHMSourceKeyUpdateToNull(t *testing.T) {
 	}, b.dump(t))
 }
 
-// TestHMNoConstraints: constraints: false leaves dangling foreign keys and
+// TestHasMany_NoConstraints_LeavesDanglingKeys: constraints: false leaves dangling foreign keys and
 // ignores parent deletes and key changes.
-func TestHMNoConstraints(t *testing.T) {
+func TestHasMany_NoConstraints_LeavesDanglingKeys(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{NoConstraints: true, OnDelete: memrel.Cascade}})
 	b.seed(t)
 	steps := []struct {
@@ -952,9 +952,9 @@ func TestHMNoConstraints(t *testing.T) {
 	}))
 }
 
-// TestHMOnUpdateErrorNamesRule: a key change blocked by RESTRICT or NO
+// TestHasMany_OnUpdate_ErrorNamesOnUpdateRule: a key change blocked by RESTRICT or NO
 // ACTION names the onUpdate rule, not onDelete.
-func TestHMOnUpdateErrorNamesRule(t *testing.T) {
+func TestHasMany_OnUpdate_ErrorNamesOnUpdateRule(t *testing.T) {
 	for _, act := range []memrel.Action{memrel.Restrict, memrel.NoAction} {
 		t.Run(act.String(), func(t *testing.T) {
 			b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: act, OnDelete: memrel.Cascade}})
@@ -971,10 +971,10 @@ func TestHMOnUpdateErrorNamesRule(t *testing.T) {
 	}
 }
 
-// TestHMDestroyAllCountsCascadedMatches: DestroyAll returns how many rows
+// TestModel_DestroyAll_CountsRowsACascadeRemoved: DestroyAll returns how many rows
 // matched, as PostgreSQL's DELETE reports them, even when an earlier
 // matched row's cascade deleted a later one first.
-func TestHMDestroyAllCountsCascadedMatches(t *testing.T) {
+func TestModel_DestroyAll_CountsRowsACascadeRemoved(t *testing.T) {
 	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
 		var parent *int64
@@ -996,10 +996,10 @@ func TestHMDestroyAllCountsCascadedMatches(t *testing.T) {
 	require.Equal(t, 3, n)
 }
 
-// TestHMNoActionDestroyAllSelf: NO ACTION is checked at the end of the
+// TestModel_DestroyAll_NoActionSelfAssociationIsDeferred: NO ACTION is checked at the end of the
 // statement, so one DestroyAll may delete a parent and all its children
 // of a self-association; leaving a child behind fails as a whole.
-func TestHMNoActionDestroyAllSelf(t *testing.T) {
+func TestModel_DestroyAll_NoActionSelfAssociationIsDeferred(t *testing.T) {
 	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.NoAction})
 	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
 		var parent *int64
@@ -1041,11 +1041,11 @@ type hmMsg struct {
 	ParentID *int64
 }
 
-// TestHMCascadeReachesListedRow: when an operation lists several rows and
+// TestHasMany_Cascade_ReachesLaterListedRow: when an operation lists several rows and
 // acting on one cascades to another listed row, the later row is acted
 // on as stored now (gone), not as listed. Each case's reply m2 belongs to
 // the topic and to m1, and deleting m1 cascades to it.
-func TestHMCascadeReachesListedRow(t *testing.T) {
+func TestHasMany_Cascade_ReachesLaterListedRow(t *testing.T) {
 	cases := []struct {
 		name string
 		op   func(tx *memrel.Txn, tm *memrel.HasMany[hmTopic, hmMsg], topics *memrel.Model[hmTopic]) error
@@ -1112,13 +1112,13 @@ type hmPrize struct {
 	WriterID int64
 }
 
-// TestHMCascadeToLeafRows: a cascade to several rows of a table that no
+// TestHasMany_Cascade_DeletesLeafRowsTogether: a cascade to several rows of a table that no
 // constraint references deletes them together (one subtree of the foreign
 // key index). The rows must be gone from every index, come back whole when
 // the call fails later, and include rows moved under the parent earlier in
 // the transaction, but not rows moved away from it. The books' foreign key
 // is also tagged index, so a second, full index on it must agree too.
-func TestHMCascadeToLeafRows(t *testing.T) {
+func TestHasMany_Cascade_DeletesLeafRowsTogether(t *testing.T) {
 	s := memrel.NewSchema()
 	writers := memrel.Define[hmWriter](s, "Writer")
 	volumes := memrel.Define[hmVolume](s, "Volume")

@@ -13,10 +13,10 @@ import (
 // one struct field twice), accepted where SQL accepts it (a column
 // selected or ordered by twice).
 
-// TestRLDuplicate_UpdateAllAssignment names slug by column and Go name,
+// TestModel_UpdateAll_DuplicateFieldRefused names slug by column and Go name,
 // with two values and with one: ErrDuplicateField every time, never a
 // value picked by map order.
-func TestRLDuplicate_UpdateAllAssignment(t *testing.T) {
+func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
 	e := rlOpen(t, rlNewModels(), rlNewModels())
 	before := rlDump(t, e.db)
 	for _, set := range []map[string]any{
@@ -40,9 +40,9 @@ func TestRLDuplicate_UpdateAllAssignment(t *testing.T) {
 	rlSameDump(t, before, e.db, "a refused UpdateAll changed the store")
 }
 
-// TestRLDuplicate_IncludeLoadsOneFieldTwice includes one association
+// TestModel_FindAll_IncludeFillingOneFieldTwiceRefused includes one association
 // twice, and two associations that fill the same struct field.
-func TestRLDuplicate_IncludeLoadsOneFieldTwice(t *testing.T) {
+func TestModel_FindAll_IncludeFillingOneFieldTwiceRefused(t *testing.T) {
 	e := rlOpen(t, rlNewModels(), rlNewModels())
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
 		_, err := e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{
@@ -96,9 +96,9 @@ type rdArticle struct {
 	User     *rdUser
 }
 
-// TestRLDuplicate_FieldsAndOrderAccepted: selecting a column twice is
+// TestModel_FindAll_DuplicateFieldsAndOrderAccepted: selecting a column twice is
 // selecting it; ordering by it twice orders by the first key, as SQL does.
-func TestRLDuplicate_FieldsAndOrderAccepted(t *testing.T) {
+func TestModel_FindAll_DuplicateFieldsAndOrderAccepted(t *testing.T) {
 	e := rlOpen(t, rlNewModels(), rlNewModels())
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
 		got, err := e.posts.FindAll(tx, &memrel.Options{Fields: []string{"slug", "Slug", "id"}})

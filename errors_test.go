@@ -91,10 +91,10 @@ func scribble(b any) {
 	}
 }
 
-// TestRLErrors_ValueIsACopyOfTheStoredRow writes to the foreign key value
+// TestErrors_Value_CopyOfTheStoredRow writes to the foreign key value
 // of each error raised by a stored row: RESTRICT and NO ACTION on delete
 // and on a key change, SET NULL into NOT NULL.
-func TestRLErrors_ValueIsACopyOfTheStoredRow(t *testing.T) {
+func TestErrors_Value_CopyOfTheStoredRow(t *testing.T) {
 	destroy := func(d *rvDocs, tx *memrel.Txn) error { return d.docs.DestroyKey(tx, 1) }
 	rekey := func(d *rvDocs, tx *memrel.Txn) error {
 		_, err := d.docs.UpdateAll(tx, query.Eq("id", 1), map[string]any{"code": []byte("d9")})
@@ -143,10 +143,10 @@ func TestRLErrors_ValueIsACopyOfTheStoredRow(t *testing.T) {
 	}
 }
 
-// TestRLErrors_ValueIsACopyOfTheCallersValue writes to the value of
+// TestErrors_Value_CopyOfTheCallersValue writes to the value of
 // errors that name what the caller passed: a wrong-typed key, a bad
 // UpdateAll value, a parent that is not stored.
-func TestRLErrors_ValueIsACopyOfTheCallersValue(t *testing.T) {
+func TestErrors_Value_CopyOfTheCallersValue(t *testing.T) {
 	d := rvOpenDocs(t, memrel.Cascade, memrel.Cascade)
 	key := []byte("k1")
 	fieldValue := func(t *testing.T, err error) any {
@@ -193,9 +193,9 @@ func TestRLErrors_ValueIsACopyOfTheCallersValue(t *testing.T) {
 	}
 }
 
-// TestRLErrors_SchemaErrorIsPerOpen changes the SchemaError one Open
+// TestSchema_Open_SchemaErrorIsPerOpen changes the SchemaError one Open
 // returned; the next Open still reports the original problems.
-func TestRLErrors_SchemaErrorIsPerOpen(t *testing.T) {
+func TestSchema_Open_SchemaErrorIsPerOpen(t *testing.T) {
 	type noKey struct{ Name string }
 	s := memrel.NewSchema()
 	memrel.Define[noKey](s, "NoKey")
@@ -225,11 +225,11 @@ type rvNosyFmt struct{ called *bool }
 
 func (n rvNosyFmt) Format(f fmt.State, _ rune) { *n.called = true }
 
-// TestRLErrors_NoCallerCodeDuringACall passes keys whose String, Error or
+// TestErrors_Value_NoCallerCodeDuringACall passes keys whose String, Error or
 // Format method records that it ran: none may run while the call does
 // (inside the write transaction, where one calling Store.Update would
 // deadlock); formatting the error afterwards does.
-func TestRLErrors_NoCallerCodeDuringACall(t *testing.T) {
+func TestErrors_Value_NoCallerCodeDuringACall(t *testing.T) {
 	e := rlOpen(t, rlNewModels(), rlNewModels())
 	p1 := rlPost{ID: 1}
 	ops := []struct {

@@ -103,7 +103,7 @@ func stFind(t *testing.T, db *stDB, o *memrel.Options) []int64 {
 // stPairs names each indexed column with its unindexed copy.
 var stPairs = map[string][2]string{"int": {"a", "ap"}, "string": {"s", "sp"}, "unique": {"u", "up"}, "float": {"f", "fp"}, "pk": {"id", "idp"}}
 
-func TestSTWhereOperators(t *testing.T) {
+func TestModel_FindAll_WhereOperators(t *testing.T) {
 	db := stRowsSetup(t)
 	type cf = func(f string) query.Cond
 	cases := []struct {
@@ -223,7 +223,7 @@ func TestSTWhereOperators(t *testing.T) {
 	}
 }
 
-func TestSTOrder(t *testing.T) {
+func TestModel_FindAll_Order(t *testing.T) {
 	db := stRowsSetup(t)
 	cases := []struct {
 		name  string
@@ -255,7 +255,7 @@ func TestSTOrder(t *testing.T) {
 	}
 }
 
-func TestSTLimitOffset(t *testing.T) {
+func TestModel_FindAll_LimitOffset(t *testing.T) {
 	db := stRowsSetup(t)
 	cases := []struct {
 		name string
@@ -308,10 +308,10 @@ func TestSTLimitOffset(t *testing.T) {
 	})
 }
 
-// TestSTIndexedMatchesUnindexed runs the same queries on each indexed
+// TestModel_FindAll_IndexedMatchesUnindexed runs the same queries on each indexed
 // column (index, unique, primary key) and on its unindexed copy, over a
 // larger generated data set, and requires the same answers.
-func TestSTIndexedMatchesUnindexed(t *testing.T) {
+func TestModel_FindAll_IndexedMatchesUnindexed(t *testing.T) {
 	db := stSetup(t)
 	rng := rand.New(rand.NewPCG(7, 11))
 	const n = 80
@@ -398,7 +398,7 @@ func TestSTIndexedMatchesUnindexed(t *testing.T) {
 	}
 }
 
-func TestSTFields(t *testing.T) {
+func TestModel_FindAll_Fields(t *testing.T) {
 	db := stRowsSetup(t)
 	stView(t, db, func(tx *memrel.Txn) {
 		rs, err := db.rows.FindAll(tx, &memrel.Options{Fields: []string{"id", "S"}, Where: query.Eq("id", 1)})
@@ -416,7 +416,7 @@ func TestSTFields(t *testing.T) {
 	})
 }
 
-func TestSTQueryErrors(t *testing.T) {
+func TestModel_FindAll_QueryErrors(t *testing.T) {
 	db := stRowsSetup(t)
 	unknown := []struct {
 		name string
@@ -507,10 +507,10 @@ type stTaggedBook struct {
 	AuthorID *int64 `memrel:"authorId,index"`
 }
 
-// TestSTForeignKeyNulls: IS NULL, NOT NULL, ranges and orders on a
+// TestModel_FindAll_ForeignKeyNulls: IS NULL, NOT NULL, ranges and orders on a
 // foreign key column find the rows with a NULL foreign key, whether its
 // index leaves them out (the default) or holds them (tagged "index").
-func TestSTForeignKeyNulls(t *testing.T) {
+func TestModel_FindAll_ForeignKeyNulls(t *testing.T) {
 	t.Run("partial index", func(t *testing.T) { stForeignKeyNulls[stBook](t) })
 	t.Run("tagged index", func(t *testing.T) { stForeignKeyNulls[stTaggedBook](t) })
 }

@@ -215,8 +215,8 @@ var (
 	hmC5 = hmComment{ID: 5, Body: "c5", PostID: hmI(1)}
 )
 
-// TestHMReads covers the read rows of SPEC §4: Get, Count and Has.
-func TestHMReads(t *testing.T) {
+// TestHasMany_GetCountHas covers the read rows of SPEC §4: Get, Count and Has.
+func TestHasMany_GetCountHas(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
@@ -312,9 +312,9 @@ func TestHMReads(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-// TestHMWrites covers the write rows of SPEC §4 (Add, Set, Remove, Create)
+// TestHasMany_AddSetRemoveCreate covers the write rows of SPEC §4 (Add, Set, Remove, Create)
 // and un-associating, each case from the seed with the full store checked.
-func TestHMWrites(t *testing.T) {
+func TestHasMany_AddSetRemoveCreate(t *testing.T) {
 	cases := []struct {
 		name string
 		op   func(tx *memrel.Txn, b *hmBlog) error
@@ -581,9 +581,9 @@ func TestHMWrites(t *testing.T) {
 	}
 }
 
-// TestHMNotFoundNamesKey pins the error of Add/Set with an unknown key
+// TestHasMany_AddSet_NotFoundNamesKey pins the error of Add/Set with an unknown key
 // (SPEC §4 deviation): typed, naming the model and the missing key.
-func TestHMNotFoundNamesKey(t *testing.T) {
+func TestHasMany_AddSet_NotFoundNamesKey(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
@@ -601,13 +601,13 @@ func TestHMNotFoundNamesKey(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-// TestHMReadsMissingSource: Get, GetMany, Count and Has fail with
+// TestHasMany_Reads_MissingSourceIsNotFound: Get, GetMany, Count and Has fail with
 // ErrNotFound for a source that is not stored, however they find their
 // answer: a constrained association skips the source lookup when it finds
 // targets, so every case that finds none must still look. Without
 // constraints a dangling foreign key proves nothing, and the source is
 // always looked up.
-func TestHMReadsMissingSource(t *testing.T) {
+func TestHasMany_Reads_MissingSourceIsNotFound(t *testing.T) {
 	for _, o := range []memrel.HasManyOptions{{}, {NoConstraints: true}} {
 		t.Run(fmt.Sprintf("NoConstraints=%v", o.NoConstraints), func(t *testing.T) {
 			b := hmNewBlog(t, hmBlogOpts{pc: o})
@@ -669,10 +669,10 @@ func TestHMReadsMissingSource(t *testing.T) {
 	}
 }
 
-// TestHMAtomicity: an operation that fails midway leaves the store and the
+// TestHasMany_Writes_FailureLeavesStoreAsBefore: an operation that fails midway leaves the store and the
 // enclosing transaction exactly as before the call, and the transaction
 // can go on and commit.
-func TestHMAtomicity(t *testing.T) {
+func TestHasMany_Writes_FailureLeavesStoreAsBefore(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{rl: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
 	b.seed(t)
 	// Before the failing calls, in the same transaction: c4 moves to p3.
@@ -715,9 +715,9 @@ func TestHMAtomicity(t *testing.T) {
 		b.dump(t))
 }
 
-// TestHMReadOnly: association writes through a View fail with ErrReadOnly
+// TestHasMany_Writes_ReadOnlyInView: association writes through a View fail with ErrReadOnly
 // and change nothing.
-func TestHMReadOnly(t *testing.T) {
+func TestHasMany_Writes_ReadOnlyInView(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
@@ -813,7 +813,7 @@ func hmPolySeed() hmRows {
 	}
 }
 
-func TestHMScope(t *testing.T) {
+func TestHasMany_Scope_ReadsAndWrites(t *testing.T) {
 	i1, i2, v1 := hmImage{ID: 1, URL: "i1"}, hmImage{ID: 2, URL: "i2"}, hmVideo{ID: 1, Title: "v1"}
 	t.Run("reads see only their scope", func(t *testing.T) {
 		p := hmNewPoly(t)

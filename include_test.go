@@ -22,7 +22,7 @@ var (
 	hmR4 = hmReply{ID: 4, Text: "r4", CommentID: 5}
 )
 
-func TestHMInclude(t *testing.T) {
+func TestModel_FindAll_Include(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	likes := func(r hmReply, ls ...hmLike) hmReply {
@@ -130,7 +130,7 @@ func TestHMInclude(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-func TestHMIncludeInverse(t *testing.T) {
+func TestModel_FindAll_IncludeInverse(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	post := func(c hmComment, p *hmPost) hmComment {
@@ -163,9 +163,9 @@ func TestHMIncludeInverse(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-// TestHMIncludeNotAssociated: an include whose source is another model is
+// TestModel_FindAll_IncludeNotAssociatedIsEagerLoadingError: an include whose source is another model is
 // an EagerLoadingError, at any depth.
-func TestHMIncludeNotAssociated(t *testing.T) {
+func TestModel_FindAll_IncludeNotAssociatedIsEagerLoadingError(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	cases := []struct {
@@ -194,7 +194,7 @@ func TestHMIncludeNotAssociated(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-func TestHMGetMany(t *testing.T) {
+func TestHasMany_GetMany(t *testing.T) {
 	b := hmNewBlog(t, hmBlogOpts{})
 	b.seed(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
@@ -221,9 +221,9 @@ func TestHMGetMany(t *testing.T) {
 	require.Equal(t, hmSeed(), b.dump(t))
 }
 
-// TestHMIncludeAliasesAndSelf: two aliased associations loaded at once;
+// TestModel_FindAll_IncludeAliasesAndSelf: two aliased associations loaded at once;
 // a self-association loaded down and up.
-func TestHMIncludeAliasesAndSelf(t *testing.T) {
+func TestModel_FindAll_IncludeAliasesAndSelf(t *testing.T) {
 	u := hmNewUsers(t, memrel.HasManyOptions{}, memrel.HasManyOptions{}, false)
 	require.NoError(t, u.db.View(func(tx *memrel.Txn) error {
 		got, err := u.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: u.authored}, {Assoc: u.edited}}})
@@ -276,9 +276,9 @@ func TestHMIncludeAliasesAndSelf(t *testing.T) {
 	require.Equal(t, hmRows{"Category": []hmCat{root, mid, leaf}}, c.dump(t))
 }
 
-// TestHMIncludeScope: an include through a scoped association loads only
+// TestModel_FindAll_IncludeScope: an include through a scoped association loads only
 // the targets inside the scope.
-func TestHMIncludeScope(t *testing.T) {
+func TestModel_FindAll_IncludeScope(t *testing.T) {
 	p := hmNewPoly(t)
 	require.NoError(t, p.db.View(func(tx *memrel.Txn) error {
 		imgs, err := p.images.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: p.ic}}})

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSTColumnNames(t *testing.T) {
+func TestModel_Define_ColumnNames(t *testing.T) {
 	db := stSetup(t)
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		_, err := db.users.Create(tx, stUser{PostID: 7, URLPath: "/a", Login: "ann"})
@@ -53,7 +53,7 @@ func TestSTColumnNames(t *testing.T) {
 	}
 }
 
-func TestSTFieldTypesRoundTrip(t *testing.T) {
+func TestModel_Create_FieldTypesRoundTrip(t *testing.T) {
 	db := stSetup(t)
 	at := time.Date(2001, 2, 3, 4, 5, 6, 7, time.UTC)
 	when := time.Date(1960, 1, 1, 0, 0, 0, 5, time.UTC)
@@ -97,7 +97,7 @@ func TestSTFieldTypesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSTNullableFields(t *testing.T) {
+func TestModel_Create_NullableFields(t *testing.T) {
 	db := stSetup(t)
 	p := stNewPost("nulls")
 	p.Level = sql.Null[int64]{V: 5, Valid: true}
@@ -126,7 +126,7 @@ func TestSTNullableFields(t *testing.T) {
 	}
 }
 
-func TestSTDefaults(t *testing.T) {
+func TestModel_Create_Defaults(t *testing.T) {
 	db := stSetup(t)
 	got := stCreatePost(t, db, stNewPost("defaults"))
 	require.Equal(t, int64(7), got.Views)
@@ -155,7 +155,7 @@ func TestSTDefaults(t *testing.T) {
 	require.Equal(t, "hello", *snap.Posts[0].Note)
 }
 
-func TestSTPrimaryKeyVariants(t *testing.T) {
+func TestModel_Define_PrimaryKeyVariants(t *testing.T) {
 	type stSeq struct {
 		Num  int64 `memrel:",pk,autoinc"`
 		Name string
@@ -204,7 +204,7 @@ func TestSTPrimaryKeyVariants(t *testing.T) {
 	}))
 }
 
-func TestSTFindByPK(t *testing.T) {
+func TestModel_FindByPK(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("one"))
 	stUpdate(t, db, func(tx *memrel.Txn) {
@@ -241,7 +241,7 @@ func TestSTFindByPK(t *testing.T) {
 	})
 }
 
-func TestSTFindOneAllCount(t *testing.T) {
+func TestModel_FindOneFindAllCount(t *testing.T) {
 	db := stSetup(t)
 	for _, title := range []string{"c", "a", "b", "a"} {
 		stCreatePost(t, db, stNewPost(title))
@@ -297,7 +297,7 @@ func TestSTFindOneAllCount(t *testing.T) {
 
 // Count counts the rows matching Where, as its documentation says and as
 // Sequelize's count does (it drops limit, offset and order).
-func TestSTCountIgnoresWindow(t *testing.T) {
+func TestModel_Count_IgnoresLimitOffsetOrder(t *testing.T) {
 	db := stSetup(t)
 	for range 5 {
 		stCreatePost(t, db, stNewPost("p"))
@@ -311,7 +311,7 @@ func TestSTCountIgnoresWindow(t *testing.T) {
 	})
 }
 
-func TestSTUpdate(t *testing.T) {
+func TestModel_Update(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("old"))
 	q := stNewPost("other")
@@ -374,7 +374,7 @@ func TestSTUpdate(t *testing.T) {
 	})
 }
 
-func TestSTUpdateKey(t *testing.T) {
+func TestModel_UpdateKey(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("one"))
 	stCreatePost(t, db, stNewPost("two"))
@@ -446,7 +446,7 @@ func TestSTUpdateKey(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 }
 
-func TestSTDestroy(t *testing.T) {
+func TestModel_Destroy(t *testing.T) {
 	db := stSetup(t)
 	for _, title := range []string{"a", "b", "c"} {
 		stCreatePost(t, db, stNewPost(title))
@@ -482,7 +482,7 @@ func TestSTDestroy(t *testing.T) {
 	require.Contains(t, err.Error(), "9")
 }
 
-func TestSTUpdateAll(t *testing.T) {
+func TestModel_UpdateAll(t *testing.T) {
 	db := stSetup(t)
 	for i, title := range []string{"a", "b", "c", "d"} {
 		p := stNewPost(title)
@@ -569,7 +569,7 @@ func TestSTUpdateAll(t *testing.T) {
 	}
 }
 
-func TestSTDestroyAll(t *testing.T) {
+func TestModel_DestroyAll(t *testing.T) {
 	db := stSetup(t)
 	for i := range 5 {
 		p := stNewPost("p")

@@ -224,7 +224,7 @@ func stPostIDs(ps []stPost) []int64 {
 	return ids
 }
 
-func TestSTOpenIndependentStores(t *testing.T) {
+func TestSchema_Open_IndependentStores(t *testing.T) {
 	s, m := stSchema()
 	db1, err := s.Open()
 	require.NoError(t, err)
@@ -246,7 +246,7 @@ func TestSTOpenIndependentStores(t *testing.T) {
 	require.Equal(t, []string{"in b"}, []string{stDump(t, b).Posts[0].Title})
 }
 
-func TestSTOpenConcurrent(t *testing.T) {
+func TestSchema_Open_Concurrent(t *testing.T) {
 	s, m := stSchema()
 	const n = 4
 	stores := make(chan *memrel.Store, n)
@@ -265,7 +265,7 @@ func TestSTOpenConcurrent(t *testing.T) {
 	}
 }
 
-func TestSTCreateAutoIncrement(t *testing.T) {
+func TestModel_Create_AutoIncrement(t *testing.T) {
 	db := stSetup(t)
 	for i := int64(1); i <= 3; i++ {
 		require.Equal(t, i, stCreatePost(t, db, stNewPost("p")).ID)
@@ -312,7 +312,7 @@ func TestSTCreateAutoIncrement(t *testing.T) {
 	require.Equal(t, int64(10), stCreatePost(t, db, stNewPost("p")).ID)
 }
 
-func TestSTCreateExplicitKey(t *testing.T) {
+func TestModel_Create_ExplicitKey(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("1"))
 
@@ -354,7 +354,7 @@ func TestSTCreateExplicitKey(t *testing.T) {
 	require.Equal(t, "go", ue.Value)
 }
 
-func TestSTCreateUnique(t *testing.T) {
+func TestModel_Create_Unique(t *testing.T) {
 	db := stSetup(t)
 	p := stNewPost("a")
 	p.Slug = stStr("hello")
@@ -386,7 +386,7 @@ func TestSTCreateUnique(t *testing.T) {
 	require.Equal(t, []string{"user_login"}, ue.Fields)
 }
 
-func TestSTCreateValidation(t *testing.T) {
+func TestModel_Create_Validation(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("existing"))
 	cases := []struct {
@@ -456,7 +456,7 @@ func TestSTCreateValidation(t *testing.T) {
 // An auto-increment key must not wrap around when the sequence passes the
 // maximum of its type: the create fails instead (PostgreSQL: "nextval:
 // reached maximum value of sequence").
-func TestSTCreateAutoIncrementOverflow(t *testing.T) {
+func TestModel_Create_AutoIncrementOverflowFails(t *testing.T) {
 	type stTiny struct {
 		ID   int8
 		Name string
@@ -499,7 +499,7 @@ func TestSTCreateAutoIncrementOverflow(t *testing.T) {
 	}
 }
 
-func TestSTNoAliasing(t *testing.T) {
+func TestModel_NoAliasing(t *testing.T) {
 	db := stSetup(t)
 	at := time.Date(2024, 5, 6, 7, 8, 9, 10, time.UTC)
 	in := stNewPost("orig")
@@ -596,7 +596,7 @@ func TestSTNoAliasing(t *testing.T) {
 	require.Equal(t, []byte("bulk"), want.Posts[0].Data)
 }
 
-func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
+func TestModel_Create_NonColumnFieldsNotStored(t *testing.T) {
 	type stMixed struct {
 		ID    int64
 		Name  *string
@@ -630,7 +630,7 @@ func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
 
 // Keys of 32 bytes or more take the write-set's other map: the same
 // reads-after-writes must hold for them inside one transaction.
-func TestSTLongStringKeysInOneTxn(t *testing.T) {
+func TestTxn_LongStringKeys_ReadsAfterWrites(t *testing.T) {
 	type stDoc struct {
 		Key   string `memrel:"key,pk"`
 		Title string

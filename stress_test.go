@@ -369,7 +369,7 @@ func (w *rlsWriter) op(tx *memrel.Txn) error {
 		_, err = e.pc.Inverse().SetKey(tx, rlsComment{ID: w.key(rlsC)}, w.key(rlsP))
 	case 11:
 		// Re-key a user to a key below the sequence (above it would hit
-		// TestRLBugRekeySequence): free keys only exist after deletes.
+		// TestModel_UpdateKey_AboveSequenceKeepsSequence): free keys only exist after deletes.
 		_, err = e.users.UpdateKey(tx, w.key(rlsU), rlsUser{ID: 1 + w.rng.Int64N(w.maxID/2), Name: fmt.Sprint("k", w.rng.IntN(1000))})
 	case 12:
 		_, err = e.comments.DestroyAll(tx, query.Eq("postId", w.key(rlsP)))
@@ -659,7 +659,7 @@ func rlsStress(cfg rlsConfig) (rlsReport, error) {
 
 	// The store holds the last commit's state, and that state survives a
 	// snapshot round trip. (Byte equality of the re-saved snapshot is
-	// TestRLBugRekeySequence's subject.)
+	// TestModel_UpdateKey_AboveSequenceKeepsSequence's subject.)
 	finalErr := func() error {
 		gen, want := commits.last()
 		var got string
@@ -803,9 +803,9 @@ func rlsWrite(e *rlsEnv, db *memrel.Store, cfg rlsConfig, commits *rlsCommits, r
 	return nil
 }
 
-// TestRLStress: the reader/writer stress run (rlsStress) of rlsOps
+// TestStore_Stress: the reader/writer stress run (rlsStress) of rlsOps
 // operations finds no failure.
-func TestRLStress(t *testing.T) {
+func TestStore_Stress(t *testing.T) {
 	rep, err := rlsStress(rlsConfig{ops: rlsOps(t), readers: 4, seed: 7})
 	require.NoError(t, err)
 	require.Positive(t, rep.ok)
@@ -814,13 +814,13 @@ func TestRLStress(t *testing.T) {
 	t.Logf("stress: %v; invariants held", rep)
 }
 
-// TestRLStress_CatchesInjectedFaults: the stress checks catch each fault
+// TestStore_Stress_CatchesInjectedFaults: the stress checks catch each fault
 // they exist for, injected through hooks only tests reach: readers shown
 // a stale state, a lost commit, a commit holding a state its transaction
 // did not check, a failed operation that leaves a write behind, and a
 // broken invariant (a dangling foreign key). Where readers can see the
 // fault, a reader catches it as well as the writer or the final check.
-func TestRLStress_CatchesInjectedFaults(t *testing.T) {
+func TestStore_Stress_CatchesInjectedFaults(t *testing.T) {
 	const (
 		readerSees = `reader \d+: the state is not that of commit \d+ or a later one .*: stale, torn or never committed`
 		writerSees = `writer: a transaction starts from a state that is not that of the last commit`
@@ -847,10 +847,10 @@ func TestRLStress_CatchesInjectedFaults(t *testing.T) {
 	}
 }
 
-// TestRLUpdatePanic: a panic inside Update rolls back everything the
+// TestStore_Update_PanicRollsBackAndStoreStaysUsable: a panic inside Update rolls back everything the
 // callback did, is re-raised with its own value, and leaves the store
 // usable (the write lock is released).
-func TestRLUpdatePanic(t *testing.T) {
+func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	m, other := rlNewModels(), rlNewModels()
 	e := rlOpen(t, m, other)
 	before := rlDump(t, e.db)
@@ -927,13 +927,13 @@ func rlWithin(t *testing.T, d time.Duration, fn func()) {
 	fn()
 }
 
-// TestRLCallbacksReenter: the documented ways a callback may call back
+// TestStore_Update_CallbacksReenter: the documented ways a callback may call back
 // into the store. A View (or a read Begin) inside Update works and sees the
 // last committed state, not the writer's; Save inside Update works; a
 // second writer waits for the first instead of interleaving (a second
 // Update on the same goroutine would deadlock, which the package documents
 // as not allowed).
-func TestRLCallbacksReenter(t *testing.T) {
+func TestStore_Update_CallbacksReenter(t *testing.T) {
 	m, other := rlNewModels(), rlNewModels()
 	e := rlOpen(t, m, other)
 	rlWithin(t, 5*time.Second, func() {
@@ -1000,14 +1000,14 @@ func TestRLCallbacksReenter(t *testing.T) {
 	}))
 }
 
-// TestRLBugRekeySequence: re-keying a row to an explicit primary key above
+// TestModel_UpdateKey_AboveSequenceKeepsSequence: re-keying a row to an explicit primary key above
 // the sequence (UpdateKey, or UpdateAll of the key) does not move the
 // auto-increment sequence, unlike Create with an explicit key (SPEC §1
 // deviation: "it also moves the sequence past it"). So a later Create
 // collides with the re-keyed row, and a Save/Load round trip changes the
 // store (Load moves the sequence past every loaded key), so two saves of
 // the same rows differ.
-func TestRLBugRekeySequence(t *testing.T) {
+func TestModel_UpdateKey_AboveSequenceKeepsSequence(t *testing.T) {
 	e := rlsSchema()
 	db, err := e.s.Open()
 	require.NoError(t, err)

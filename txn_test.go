@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSTUpdateCommits(t *testing.T) {
+func TestStore_Update_Commits(t *testing.T) {
 	db := stSetup(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		require.True(t, tx.Writable())
@@ -25,7 +25,7 @@ func TestSTUpdateCommits(t *testing.T) {
 	require.Equal(t, "a", snap.Posts[0].Title)
 }
 
-func TestSTUpdateErrorRollsBack(t *testing.T) {
+func TestStore_Update_ErrorRollsBack(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("keep"))
 	before := stDump(t, db)
@@ -50,7 +50,7 @@ func TestSTUpdateErrorRollsBack(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-func TestSTUpdatePanicRollsBack(t *testing.T) {
+func TestStore_Update_PanicRollsBack(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("keep"))
 	before := stDump(t, db)
@@ -84,7 +84,7 @@ func TestSTUpdatePanicRollsBack(t *testing.T) {
 	require.Len(t, stDump(t, db).Posts, 2)
 }
 
-func TestSTViewIsReadOnly(t *testing.T) {
+func TestStore_View_ReadOnly(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("a"))
 	before := stDump(t, db)
@@ -126,7 +126,7 @@ func TestSTViewIsReadOnly(t *testing.T) {
 	}
 }
 
-func TestSTManualTxn(t *testing.T) {
+func TestStore_Begin_ManualTxn(t *testing.T) {
 	db := stSetup(t)
 
 	tx := db.Begin(true)
@@ -157,7 +157,7 @@ func TestSTManualTxn(t *testing.T) {
 	rtx.Abort()
 }
 
-func TestSTTxDone(t *testing.T) {
+func TestTxn_Done(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("a"))
 	var kept *memrel.Txn
@@ -195,7 +195,7 @@ func TestSTTxDone(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-func TestSTCommitInsideManagedPanics(t *testing.T) {
+func TestTxn_Commit_InsideManagedPanics(t *testing.T) {
 	db := stSetup(t)
 	cases := []struct {
 		name string
@@ -226,7 +226,7 @@ func TestSTCommitInsideManagedPanics(t *testing.T) {
 	}
 }
 
-func TestSTFailedCallKeepsTxn(t *testing.T) {
+func TestTxn_FailedCallKeepsTxn(t *testing.T) {
 	db := stSetup(t)
 	taken := stNewPost("taken")
 	taken.Slug = stStr("taken")
@@ -288,7 +288,7 @@ func stDumpTx(t *testing.T, db *stDB, tx *memrel.Txn) stSnap {
 	return stDeepCopy(snap)
 }
 
-func TestSTSnapshotIsolation(t *testing.T) {
+func TestTxn_SnapshotIsolation(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("a"))
 	old := stDump(t, db)
@@ -316,7 +316,7 @@ func TestSTSnapshotIsolation(t *testing.T) {
 	require.NotEqual(t, old, now)
 }
 
-func TestSTWritersSerialised(t *testing.T) {
+func TestStore_Update_WritersSerialised(t *testing.T) {
 	db := stSetup(t)
 	first := db.Begin(true)
 	_, err := db.posts.Create(first, stNewPost("first"))
@@ -353,10 +353,10 @@ func TestSTWritersSerialised(t *testing.T) {
 	require.Equal(t, []int64{1, 2}, stPostIDs(stDump(t, db).Posts))
 }
 
-// TestSTConcurrentReadersWriters runs writers that keep an invariant (rows
+// TestStore_ConcurrentReadersWriters runs writers that keep an invariant (rows
 // come in pairs with the same title) beside readers that check it on their
 // snapshot; run with -race.
-func TestSTConcurrentReadersWriters(t *testing.T) {
+func TestStore_ConcurrentReadersWriters(t *testing.T) {
 	db := stSetup(t)
 	const writers, readers, rounds = 2, 3, 30
 	var wg sync.WaitGroup
@@ -441,7 +441,7 @@ func TestSTConcurrentReadersWriters(t *testing.T) {
 	}
 }
 
-func TestSTWrongStore(t *testing.T) {
+func TestTxn_WrongStore(t *testing.T) {
 	db := stSetup(t)
 	other := stSetup(t) // another schema: its models are not db's
 	before := stDump(t, db)
@@ -457,11 +457,11 @@ func TestSTWrongStore(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-// TestRLReadTxn_SharedByGoroutines reads through one read transaction
+// TestTxn_Read_SharedByGoroutines reads through one read transaction
 // from many goroutines at once and checks every answer: a read-only
 // snapshot is shareable, and sharing it must never hand out another key's
 // row (the lookup key once went through a scratch buffer of the Txn).
-func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
+func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 	m := rlNewModels()
 	e := rlOpen(t, m, rlNewModels())
 	nc := int64(e.nComments + 2) // comments 1..nc
@@ -547,11 +547,11 @@ func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
 	})
 }
 
-// TestRLWriteTxn_TwoGoroutinesPanicClearly hammers one write transaction
+// TestTxn_Write_TwoGoroutinesPanicClearly hammers one write transaction
 // from two goroutines: the misuse must be caught with a memrel panic, never
 // end in a fatal "concurrent map writes", and the transaction must stay
 // whole: it still commits or rolls back cleanly.
-func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
+func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 	m := rlNewModels()
 	e := rlOpen(t, m, rlNewModels())
 	comments := func() []rlComment {
@@ -624,11 +624,11 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 	}))
 }
 
-// TestRLTxn_EscapedFromCallback keeps the Txn of Update and View after the
+// TestTxn_EscapedFromCallback_IsDone keeps the Txn of Update and View after the
 // callback returned: it is done, so Abort does nothing and Commit and every
 // operation fail with ErrTxDone, as for any done transaction (Abort used
 // to panic "inside Store.Update or Store.View").
-func TestRLTxn_EscapedFromCallback(t *testing.T) {
+func TestTxn_EscapedFromCallback_IsDone(t *testing.T) {
 	m := rlNewModels()
 	e := rlOpen(t, m, rlNewModels())
 	for _, run := range []struct {
