@@ -12,6 +12,8 @@ import (
 // the map or the values it gave, and a scope that could never read its own
 // rows back is refused by Open.
 
+// Local shape: a scope on each column kind a scope converts or copies
+// (float32, []byte, string), which no shared fixture has.
 type rsOwner struct {
 	ID    int64
 	Items []rsItem

@@ -17,6 +17,7 @@ import (
 // scope); a where clause compares in double precision, as PostgreSQL
 // compares a real column with a double precision constant.
 
+// Local shape: a float32 column with a default, beside a float64 one.
 type rfGauge struct {
 	ID    int64
 	Ratio float32 `memrel:"ratio,default=0.1"`

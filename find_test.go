@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -49,7 +50,7 @@ func stCopyStr(p *string) *string {
 }
 
 // stInsertRows stores rows with their unindexed copies filled in.
-func stInsertRows(t *testing.T, db *stDB, rows []stRow) {
+func stInsertRows(t *testing.T, db *stDB, rows []fixture.ColumnRow) {
 	t.Helper()
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		for _, r := range rows {
@@ -67,15 +68,15 @@ func stInsertRows(t *testing.T, db *stDB, rows []stRow) {
 func stRowsSetup(t *testing.T) *stDB {
 	t.Helper()
 	db := stSetup(t)
-	rows := make([]stRow, len(stRowData))
+	rows := make([]fixture.ColumnRow, len(stRowData))
 	for i, d := range stRowData {
-		rows[i] = stRow{A: d.a, S: d.s, U: d.u, F: d.f}
+		rows[i] = fixture.ColumnRow{A: d.a, S: d.s, U: d.u, F: d.f}
 	}
 	stInsertRows(t, db, rows)
 	return db
 }
 
-func stRowIDs(rs []stRow) []int64 {
+func stRowIDs(rs []fixture.ColumnRow) []int64 {
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID
@@ -316,9 +317,9 @@ func TestModel_FindAll_IndexedMatchesUnindexed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	const n = 80
 	perm := rng.Perm(n)
-	rows := make([]stRow, n)
+	rows := make([]fixture.ColumnRow, n)
 	for i := range rows {
-		r := stRow{F: float64(rng.IntN(9)-4) / 2}
+		r := fixture.ColumnRow{F: float64(rng.IntN(9)-4) / 2}
 		if rng.IntN(5) > 0 {
 			r.A = stInt(int64(rng.IntN(15) - 7))
 		}
@@ -403,11 +404,11 @@ func TestModel_FindAll_Fields(t *testing.T) {
 	stView(t, db, func(tx *memrel.Txn) {
 		rs, err := db.rows.FindAll(tx, &memrel.Options{Fields: []string{"id", "S"}, Where: query.Eq("id", 1)})
 		require.NoError(t, err)
-		require.Equal(t, []stRow{{ID: 1, S: stStr("b")}}, rs)
+		require.Equal(t, []fixture.ColumnRow{{ID: 1, S: stStr("b")}}, rs)
 		r, ok, err := db.rows.FindOne(tx, &memrel.Options{Fields: []string{"a", "fp"}, Order: []query.Order{query.Desc("id")}})
 		require.NoError(t, err)
 		require.True(t, ok)
-		require.Equal(t, stRow{A: stInt(7), FP: -100}, r)
+		require.Equal(t, fixture.ColumnRow{A: stInt(7), FP: -100}, r)
 		// A field selection is a copy: the full row is still stored.
 		full, _, err := db.rows.FindByPK(tx, 10)
 		require.NoError(t, err)
@@ -488,6 +489,8 @@ func TestModel_FindAll_QueryErrors(t *testing.T) {
 	}
 }
 
+// Local shapes: the book type is the test's type parameter (partial or
+// tagged foreign key index).
 // stAuthor hasMany stBook; stBook's foreign key index leaves NULLs out,
 // stTaggedBook's is tagged "index" and keeps them.
 type stAuthor struct {

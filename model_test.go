@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -13,9 +14,9 @@ import (
 func TestModel_Define_ColumnNames(t *testing.T) {
 	db := stSetup(t)
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.users.Create(tx, stUser{PostID: 7, URLPath: "/a", Login: "ann"})
+		_, err := db.users.Create(tx, fixture.ColumnUser{PostID: 7, URLPath: "/a", Login: "ann"})
 		require.NoError(t, err)
-		_, err = db.users.Create(tx, stUser{PostID: 8, URLPath: "/b", Login: "bob"})
+		_, err = db.users.Create(tx, fixture.ColumnUser{PostID: 8, URLPath: "/b", Login: "bob"})
 		require.NoError(t, err)
 	})
 	cases := []struct {
@@ -57,7 +58,7 @@ func TestModel_Create_FieldTypesRoundTrip(t *testing.T) {
 	db := stSetup(t)
 	at := time.Date(2001, 2, 3, 4, 5, 6, 7, time.UTC)
 	when := time.Date(1960, 1, 1, 0, 0, 0, 5, time.UTC)
-	in := stPost{
+	in := fixture.ColumnPost{
 		Title: "all", Slug: stStr("s"), Body: stStr("b"), Summary: stStr("sum"),
 		Views: 11, Kind: "k", Flag: true,
 		Score: sql.Null[int64]{V: -4, Valid: true}, Level: sql.Null[int64]{V: 0, Valid: true},
@@ -208,7 +209,7 @@ func TestModel_FindByPK(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("one"))
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.tags.Create(tx, stTag{Name: "go"})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "go"})
 		require.NoError(t, err)
 	})
 	stView(t, db, func(tx *memrel.Txn) {
@@ -430,16 +431,16 @@ func TestModel_UpdateKey(t *testing.T) {
 
 	// A string key moves too.
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.tags.Create(tx, stTag{Name: "a"})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "a"})
 		require.NoError(t, err)
-		_, err = db.tags.Create(tx, stTag{Name: "b"})
+		_, err = db.tags.Create(tx, fixture.ColumnTag{Name: "b"})
 		require.NoError(t, err)
-		_, err = db.tags.UpdateKey(tx, "a", stTag{Name: "c"})
+		_, err = db.tags.UpdateKey(tx, "a", fixture.ColumnTag{Name: "c"})
 		require.NoError(t, err)
 	})
-	require.Equal(t, []stTag{{Name: "b"}, {Name: "c"}}, stDump(t, db).Tags)
+	require.Equal(t, []fixture.ColumnTag{{Name: "b"}, {Name: "c"}}, stDump(t, db).Tags)
 	err := stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.tags.UpdateKey(tx, "b", stTag{Name: "c"})
+		_, err := db.tags.UpdateKey(tx, "b", fixture.ColumnTag{Name: "c"})
 		return err
 	})
 	var ue *memrel.UniqueConstraintError
@@ -464,7 +465,7 @@ func TestModel_Destroy(t *testing.T) {
 		fn   func(tx *memrel.Txn) error
 		is   error
 	}{
-		{"Destroy missing", func(tx *memrel.Txn) error { return db.posts.Destroy(tx, stPost{ID: 2}) }, memrel.ErrNotFound},
+		{"Destroy missing", func(tx *memrel.Txn) error { return db.posts.Destroy(tx, fixture.ColumnPost{ID: 2}) }, memrel.ErrNotFound},
 		{"DestroyKey missing", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, 3) }, memrel.ErrNotFound},
 		{"DestroyKey bad key", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, "1") }, memrel.ErrBadKey},
 		{"DestroyKey nil key", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, nil) }, memrel.ErrBadKey},

@@ -46,6 +46,8 @@ import (
 // delete and update), Category hasMany Category (self, parent), Image and
 // Video hasMany Note (polymorphic: scope, no constraints).
 
+// Local shapes: the property machine's plain-map model (props_model_test.go)
+// mirrors exactly these columns and the variants prNewSchema draws.
 type prUser struct {
 	ID    int64
 	Name  string

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Local shapes: the schema tests declare models a schema must refuse
+// (wrong-typed, missing or clashing fields), so none can be shared.
 type stSPost struct {
 	ID       int64
 	Title    string

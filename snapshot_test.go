@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Local shape: the crafted snapshots below (snapCraft) and the fingerprint
+// tests are laid out for exactly these columns (sql.Null key, uint16, time).
 type snAuthor struct {
 	ID    int64
 	Name  string `memrel:"name,unique"`

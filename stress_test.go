@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -27,6 +28,8 @@ import (
 // its memory stays flat (the state stays near rlsMaxRows rows, and only
 // the digests of commits a reader may still see are kept).
 
+// Local shape: the stress schema, whose invariants (rlsCheckState) and
+// fault hooks are written for these four models and four associations.
 type rlsUser struct {
 	ID    int64
 	Name  string `memrel:"name,unique"`
@@ -851,18 +854,18 @@ func TestStore_Stress_CatchesInjectedFaults(t *testing.T) {
 // callback did, is re-raised with its own value, and leaves the store
 // usable (the write lock is released).
 func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
-	m, other := rlNewModels(), rlNewModels()
+	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
 	before := rlDump(t, e.db)
 	boom := errors.New("boom")
 	require.PanicsWithValue(t, boom, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Update(tx, rlPost{ID: 1, Slug: "a", Title: "changed"})
+			_, err := e.Post.Update(tx, fixture.StrictPost{ID: 1, Slug: "a", Title: "changed"})
 			require.NoError(t, err)
-			require.NoError(t, e.pc.SetKeys(tx, rlPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
-			require.NoError(t, e.posts.DestroyKey(tx, 2))
-			require.NoError(t, e.tags.DestroyKey(tx, "go")) // SET NULL on the note
-			n, err := e.comments.Count(tx, nil)
+			require.NoError(t, e.Comments.SetKeys(tx, fixture.StrictPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
+			require.NoError(t, e.Post.DestroyKey(tx, 2))
+			require.NoError(t, e.Tag.DestroyKey(tx, "go")) // SET NULL on the note
+			n, err := e.Comment.Count(tx, nil)
 			require.NoError(t, err)
 			require.Equal(t, 2, n)
 			panic(boom)
@@ -874,17 +877,17 @@ func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	// PostgreSQL sequence), and the store takes writes again.
 	require.Panics(t, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "ghost", Title: "G"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "ghost", Title: "G"})
 			require.NoError(t, err)
 			panic("after create")
 		})
 	})
 	rlWithin(t, time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
+			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
 			require.NoError(t, err)
 			require.False(t, ok, "the panicking Update's row was committed")
-			p, err := e.posts.Create(tx, rlPost{Slug: "next", Title: "N"})
+			p, err := e.Post.Create(tx, fixture.StrictPost{Slug: "next", Title: "N"})
 			require.NoError(t, err)
 			require.Equal(t, int64(5), p.ID, "the rolled-back id 4 stays taken")
 			return nil
@@ -899,7 +902,7 @@ func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	mid := rlDump(t, e.db)
 	require.Panics(t, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "x", Title: "X"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "x", Title: "X"})
 			require.NoError(t, err)
 			return tx.Commit()
 		})
@@ -908,7 +911,7 @@ func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	after := rlDump(t, e.db)
 	rlWithin(t, time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
+			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
 			require.NoError(t, err)
 			require.False(t, ok, "Commit inside Update committed")
 			return nil
@@ -934,33 +937,33 @@ func rlWithin(t *testing.T, d time.Duration, fn func()) {
 // Update on the same goroutine would deadlock, which the package documents
 // as not allowed).
 func TestStore_Update_CallbacksReenter(t *testing.T) {
-	m, other := rlNewModels(), rlNewModels()
+	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
 	rlWithin(t, 5*time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "new", Title: "N"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "new", Title: "N"})
 			require.NoError(t, err)
 			require.NoError(t, e.db.View(func(rtx *memrel.Txn) error {
-				n, err := e.posts.Count(rtx, nil)
+				n, err := e.Post.Count(rtx, nil)
 				require.NoError(t, err)
 				require.Equal(t, 3, n, "a reader inside Update sees the writer's uncommitted row")
-				_, err = e.posts.Create(rtx, rlPost{Slug: "ro", Title: "R"})
+				_, err = e.Post.Create(rtx, fixture.StrictPost{Slug: "ro", Title: "R"})
 				require.ErrorIs(t, err, memrel.ErrReadOnly)
 				return nil
 			}))
 			rtx := e.db.Begin(false)
 			defer rtx.Abort()
-			n, err := e.posts.Count(rtx, nil)
+			n, err := e.Post.Count(rtx, nil)
 			require.NoError(t, err)
 			require.Equal(t, 3, n)
 			// Save reads its own snapshot: the committed rows (the sequence,
 			// outside transactions, has moved).
 			var buf bytes.Buffer
 			require.NoError(t, e.db.Save(&buf))
-			saved, err := e.s.Load(&buf)
+			saved, err := e.Schema.Load(&buf)
 			require.NoError(t, err)
 			return saved.View(func(stx *memrel.Txn) error {
-				n, err := e.posts.Count(stx, nil)
+				n, err := e.Post.Count(stx, nil)
 				require.NoError(t, err)
 				require.Equal(t, 3, n, "Save inside Update saw the uncommitted row")
 				return nil
@@ -977,7 +980,7 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 				defer close(secondDone)
 				err := e.db.Update(func(tx2 *memrel.Txn) error {
 					second.Store(true)
-					_, err := e.posts.Create(tx2, rlPost{Slug: "second", Title: "S"})
+					_, err := e.Post.Create(tx2, fixture.StrictPost{Slug: "second", Title: "S"})
 					return err
 				})
 				if err != nil {
@@ -986,13 +989,13 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 			}()
 			time.Sleep(50 * time.Millisecond)
 			require.False(t, second.Load(), "a second writer ran inside the first")
-			_, err := e.posts.Create(tx, rlPost{Slug: "first", Title: "F"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "first", Title: "F"})
 			return err
 		}))
 		<-secondDone
 	})
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
-		ps, err := e.posts.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
+		ps, err := e.Post.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
 		require.NoError(t, err)
 		require.Len(t, ps, 2)
 		require.Equal(t, "first", ps[0].Slug)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -38,7 +39,7 @@ func TestStore_Update_ErrorRollsBack(t *testing.T) {
 		p.Title = "changed"
 		_, err = db.posts.Update(tx, p)
 		require.NoError(t, err)
-		_, err = db.tags.Create(tx, stTag{Name: "t"})
+		_, err = db.tags.Create(tx, fixture.ColumnTag{Name: "t"})
 		require.NoError(t, err)
 		// The transaction sees its own writes.
 		n, err := db.posts.Count(tx, nil)
@@ -242,7 +243,7 @@ func TestTxn_FailedCallKeepsTxn(t *testing.T) {
 
 		// Each failing call leaves the transaction exactly as before it.
 		failing := []func() error{
-			func() error { _, err := db.posts.Create(tx, stPost{Title: "no body"}); return err },
+			func() error { _, err := db.posts.Create(tx, fixture.ColumnPost{Title: "no body"}); return err },
 			func() error { _, err := db.posts.Create(tx, taken); return err },
 			func() error { x := a; x.Slug = stStr("taken"); _, err := db.posts.Update(tx, x); return err },
 			func() error { x := a; x.ID = 1; _, err := db.posts.UpdateKey(tx, a.ID, x); return err },
@@ -462,8 +463,8 @@ func TestTxn_WrongStore(t *testing.T) {
 // snapshot is shareable, and sharing it must never hand out another key's
 // row (the lookup key once went through a scratch buffer of the Txn).
 func TestTxn_Read_SharedByGoroutines(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
 	nc := int64(e.nComments + 2) // comments 1..nc
 	body := func(id int64) string {
 		if id <= 2 {
@@ -480,29 +481,29 @@ func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 				fail := func(format string, args ...any) { errs <- fmt.Errorf(format, args...) }
 				for i := range int64(rounds) {
 					id := (g*rounds+i)*7%nc + 1
-					c, ok, err := e.comments.FindByPK(tx, id)
+					c, ok, err := e.Comment.FindByPK(tx, id)
 					if err != nil || !ok || c.ID != id || *c.Body != body(id) {
 						fail("FindByPK(%d) = %d %v %v", id, c.ID, ok, err)
 						return
 					}
-					cs, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Eq("id", id)})
+					cs, err := e.Comment.FindAll(tx, &memrel.Options{Where: query.Eq("id", id)})
 					if err != nil || len(cs) != 1 || cs[0].ID != id || *cs[0].Body != body(id) {
 						fail("FindAll(id = %d) = %v %v", id, cs, err)
 						return
 					}
-					p, ok, err := e.posts.FindByPK(tx, "x") // a bad key, between good ones
+					p, ok, err := e.Post.FindByPK(tx, "x") // a bad key, between good ones
 					if err == nil || ok || p.ID != 0 {
 						fail("FindByPK(\"x\") = %v %v %v", p, ok, err)
 						return
 					}
 					post := int64(1 + 2*(id%2)) // posts 1 and 3
-					kids, err := e.pc.Get(tx, rlPost{ID: post}, nil)
+					kids, err := e.Comments.Get(tx, fixture.StrictPost{ID: post}, nil)
 					want := map[int64]int{1: 2, 3: e.nComments}[post]
 					if err != nil || len(kids) != want || kids[0].PostID != post {
 						fail("Get(post %d) = %d comments, %v", post, len(kids), err)
 						return
 					}
-					n, err := e.pc.Count(tx, rlPost{ID: post}, &memrel.Options{Where: query.Eq("body", body(id))})
+					n, err := e.Comments.Count(tx, fixture.StrictPost{ID: post}, &memrel.Options{Where: query.Eq("body", body(id))})
 					wantN := 0
 					if (id <= 2) == (post == 1) {
 						wantN = 1
@@ -511,18 +512,18 @@ func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 						fail("Count(post %d, body of %d) = %d, %v; want %d", post, id, n, err, wantN)
 						return
 					}
-					has, err := e.pc.Has(tx, rlPost{ID: post}, rlComment{ID: id})
+					has, err := e.Comments.Has(tx, fixture.StrictPost{ID: post}, fixture.StrictComment{ID: id})
 					if err != nil || has != (wantN == 1) {
 						fail("Has(post %d, comment %d) = %v, %v", post, id, has, err)
 						return
 					}
-					withKids, err := e.posts.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
-						Include: []memrel.Include{{Assoc: e.pc}}})
+					withKids, err := e.Post.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
+						Include: []memrel.Include{{Assoc: e.Comments}}})
 					if err != nil || len(withKids) != 1 || len(withKids[0].Comments) != 2 || *withKids[0].Comments[1].Body != "second" {
 						fail("FindAll(post 1, include comments) = %v, %v", withKids, err)
 						return
 					}
-					last, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
+					last, err := e.Comment.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
 						Order: []query.Order{{Field: "id", Desc: true}}, Limit: 1})
 					if err != nil || len(last) != 1 || last[0].ID != id {
 						fail("FindAll(id <= %d, by id desc, limit 1) = %v, %v", id, last, err)
@@ -552,11 +553,11 @@ func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 // end in a fatal "concurrent map writes", and the transaction must stay
 // whole: it still commits or rolls back cleanly.
 func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
-	comments := func() []rlComment {
-		var cs []rlComment
-		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.comments.FindAll(tx, nil); return err }))
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
+	comments := func() []fixture.StrictComment {
+		var cs []fixture.StrictComment
+		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.Comment.FindAll(tx, nil); return err }))
 		return cs
 	}
 	before := comments()
@@ -578,15 +579,15 @@ func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 							stop.Store(true)
 						}
 					}()
-					c, err := e.comments.Create(tx, rlComment{PostID: 3, Body: rlStr(fmt.Sprint(g, i))})
+					c, err := e.Comment.Create(tx, fixture.StrictComment{PostID: 3, Body: fixture.Str(fmt.Sprint(g, i))})
 					if err != nil {
 						panic(err)
 					}
 					pending[g] = c.ID
-					if _, ok, err := e.comments.FindByPK(tx, c.ID); !ok || err != nil {
+					if _, ok, err := e.Comment.FindByPK(tx, c.ID); !ok || err != nil {
 						panic(fmt.Sprint("lost ", c.ID, err))
 					}
-					if err := e.comments.Destroy(tx, c); err != nil {
+					if err := e.Comment.Destroy(tx, c); err != nil {
 						panic(err)
 					}
 					pending[g] = 0
@@ -608,18 +609,18 @@ func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 	for _, id := range pending {
 		if id != 0 {
 			want++
-			_, ok, err := e.comments.FindByPK(tx, id)
+			_, ok, err := e.Comment.FindByPK(tx, id)
 			require.NoError(t, err)
 			require.True(t, ok, "comment %d was created and not destroyed", id)
 		}
 	}
-	n, err := e.comments.Count(tx, nil)
+	n, err := e.Comment.Count(tx, nil)
 	require.NoError(t, err)
 	require.Equal(t, want, n)
 	tx.Abort()
 	require.Equal(t, before, comments(), "the aborted transaction left something behind")
 	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-		_, err := e.posts.Create(tx, rlPost{Slug: "after", Title: "after"})
+		_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "after", Title: "after"})
 		return err
 	}))
 }
@@ -629,8 +630,8 @@ func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 // operation fail with ErrTxDone, as for any done transaction (Abort used
 // to panic "inside Store.Update or Store.View").
 func TestTxn_EscapedFromCallback_IsDone(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
 	for _, run := range []struct {
 		name string
 		fn   func(func(*memrel.Txn) error) error
@@ -652,7 +653,7 @@ func TestTxn_EscapedFromCallback_IsDone(t *testing.T) {
 				require.NotPanics(t, kept.Abort)
 				require.ErrorIs(t, kept.Commit(), memrel.ErrTxDone)
 				require.NotPanics(t, kept.Abort)
-				require.ErrorIs(t, rlErr3(e.posts.FindByPK(kept, 1)), memrel.ErrTxDone)
+				require.ErrorIs(t, rlErr3(e.Post.FindByPK(kept, 1)), memrel.ErrTxDone)
 			})
 		}
 	}
