@@ -105,8 +105,9 @@ func TestHasMany_Scope_Float32ValueIsRounded(t *testing.T) {
 	}
 }
 
-// TestHasMany_Scope_UnusableRefusedAtOpen: scopes that could never read back what they
-// write, or that the column cannot hold, are a SchemaError naming them.
+// TestHasMany_Scope_UnusableRefusedAtOpen: scopes that could never read back
+// what they write, or that the column cannot hold, are a SchemaError naming
+// them.
 func TestHasMany_Scope_UnusableRefusedAtOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name  string

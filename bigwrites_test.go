@@ -20,16 +20,17 @@ import (
 // reads back, through the write transaction, an index it has written.
 
 // rlDeepChild names the environment variable under which the test binary,
-// run again by TestModel_Destroy_DeepCascadeOnSmallStack, runs the deep cascades themselves.
+// run again by TestModel_Destroy_DeepCascadeOnSmallStack, runs the deep
+// cascades themselves.
 const rlDeepChild = "MEMREL_RL_DEEP_CHAIN"
 
-// TestModel_Destroy_DeepCascadeOnSmallStack destroys the root of a chain of categories, each
-// the parent of the next, with a goroutine stack capped at 512 KiB: the
-// recursion that ran cascades before used more than 1 KiB per level, so it
-// overflowed the stack (a fatal error, no recover) at about 500 levels,
-// let alone the 100 000 here (1 000 000 without -race and -short). It runs
-// in a child process, so that overflow fails the test instead of killing
-// the test binary.
+// TestModel_Destroy_DeepCascadeOnSmallStack destroys the root of a chain of
+// categories, each the parent of the next, with a goroutine stack capped at
+// 512 KiB: the recursion that ran cascades before used more than 1 KiB per
+// level, so it overflowed the stack (a fatal error, no recover) at about 500
+// levels, let alone the 100 000 here (1 000 000 without -race and -short).
+// It runs in a child process, so that overflow fails the test instead of
+// killing the test binary.
 func TestModel_Destroy_DeepCascadeOnSmallStack(t *testing.T) {
 	if os.Getenv(rlDeepChild) != "" {
 		rlDeepChains(t)
@@ -88,9 +89,9 @@ func rlCount(t *testing.T, db *memrel.Store, c *fixture.CategoryModels) int {
 	return n
 }
 
-// TestModel_Destroy_SetNullFanOutCopiesNoIndexPathPerChild destroys a parent whose
-// benchFanOut children are SET NULL. Each child's update used to read its
-// table back through the write transaction, which made go-memdb drop its
+// TestModel_Destroy_SetNullFanOutCopiesNoIndexPathPerChild destroys a parent
+// whose benchFanOut children are SET NULL. Each child's update used to read
+// its table back through the write transaction, which made go-memdb drop its
 // cache of copied index nodes, so every next write copied its whole path
 // again: about 8 KiB allocated per child, 10 times a CASCADE of the same
 // rows. Now it is about 1.4 KiB; the bound leaves room for go-memdb's own
@@ -127,11 +128,11 @@ func TestModel_Destroy_DeepCascadeCopiesNoIndexPathPerLevel(t *testing.T) {
 	require.Equal(t, 0, rlCount(t, db, c))
 }
 
-// TestModel_Destroy_CascadeSeesChildrenGainedInTheTransaction: once a transaction has
-// deleted rows of a table, a cascade lists that table's children from the
-// state the transaction began with, checked against what it wrote; a child
-// that got its parent inside the transaction (created, re-parented, or
-// re-keyed) must still be found and deleted.
+// TestModel_Destroy_CascadeSeesChildrenGainedInTheTransaction: once a
+// transaction has deleted rows of a table, a cascade lists that table's
+// children from the state the transaction began with, checked against what
+// it wrote; a child that got its parent inside the transaction (created,
+// re-parented, or re-keyed) must still be found and deleted.
 func TestModel_Destroy_CascadeSeesChildrenGainedInTheTransaction(t *testing.T) {
 	cases := []struct {
 		name string

@@ -20,7 +20,8 @@ var (
 	hmA3 = fixture.Article{ID: 3, Title: "a3", AuthorID: fixture.I64(2), EditorID: fixture.I64(1)}
 )
 
-// TestHasMany_Info_DefaultsAndBothSides checks the defaults of SPEC §2 and the metadata of both sides.
+// TestHasMany_Info_DefaultsAndBothSides checks the defaults of SPEC §2 and
+// the metadata of both sides.
 func TestHasMany_Info_DefaultsAndBothSides(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{})
 	fixture.MustOpen(t, b.Schema)
@@ -79,8 +80,8 @@ func TestHasMany_Info_DefaultsAndBothSides(t *testing.T) {
 	}
 }
 
-// TestHasMany_Info_DefaultPluralAndForeignKey: the default alias is the target's plural name,
-// the default foreign key the source's name and key.
+// TestHasMany_Info_DefaultPluralAndForeignKey: the default alias is the
+// target's plural name, the default foreign key the source's name and key.
 func TestHasMany_Info_DefaultPluralAndForeignKey(t *testing.T) {
 	s := memrel.NewSchema()
 	companies := memrel.Define[hmCompany](s, "Company")
@@ -140,8 +141,9 @@ func TestHasMany_Info_IsAliasedPerSide(t *testing.T) {
 	require.True(t, onlyInverse.Inverse().Info().IsAliased, "inverse named topic explicitly")
 }
 
-// TestHasMany_Writes_RefuseDanglingForeignKey: every write path refuses a foreign key that
-// matches no source row, with a typed error naming it, and changes nothing.
+// TestHasMany_Writes_RefuseDanglingForeignKey: every write path refuses a
+// foreign key that matches no source row, with a typed error naming it, and
+// changes nothing.
 func TestHasMany_Writes_RefuseDanglingForeignKey(t *testing.T) {
 	cases := []struct {
 		name string
@@ -191,7 +193,8 @@ func TestHasMany_Writes_RefuseDanglingForeignKey(t *testing.T) {
 	}
 }
 
-// TestHasMany_OnDelete_Rules covers SPEC §3's onDelete rules, destroying p1 or c1.
+// TestHasMany_OnDelete_Rules covers SPEC §3's onDelete rules, destroying p1
+// or c1.
 func TestHasMany_OnDelete_Rules(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -299,7 +302,8 @@ func TestHasMany_OnDelete_Rules(t *testing.T) {
 	}
 }
 
-// TestHasMany_OnDelete_RestrictErrorNamesChild pins the fields of a restricted delete.
+// TestHasMany_OnDelete_RestrictErrorNamesChild pins the fields of a
+// restricted delete.
 func TestHasMany_OnDelete_RestrictErrorNamesChild(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
 	db := fixture.MustOpen(t, b.Schema)
@@ -315,8 +319,8 @@ func TestHasMany_OnDelete_RestrictErrorNamesChild(t *testing.T) {
 	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestHasMany_OnUpdate_Rules covers SPEC §3's onUpdate rules when a primary key (here
-// the source key) changes through UpdateKey.
+// TestHasMany_OnUpdate_Rules covers SPEC §3's onUpdate rules when a primary
+// key (here the source key) changes through UpdateKey.
 func TestHasMany_OnUpdate_Rules(t *testing.T) {
 	rekeyP1 := func(tx *memrel.Txn, b *fixture.BlogModels) error {
 		_, err := b.Post.UpdateKey(tx, 1, fixture.Post{ID: 10, Title: "p10"})
@@ -432,10 +436,10 @@ func TestHasMany_OnUpdate_Rules(t *testing.T) {
 	}
 }
 
-// TestHasMany_OnDelete_NoActionIsDeferred: NO ACTION is checked at the end of the
-// statement, so a child that another cascade path of the same delete
-// removes does not block it (PostgreSQL semantics), whatever the
-// declaration order. A child that survives still does.
+// TestHasMany_OnDelete_NoActionIsDeferred: NO ACTION is checked at the end
+// of the statement, so a child that another cascade path of the same delete
+// removes does not block it (PostgreSQL semantics), whatever the declaration
+// order. A child that survives still does.
 func TestHasMany_OnDelete_NoActionIsDeferred(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
 		name := "authored declared first"
@@ -465,8 +469,9 @@ func TestHasMany_OnDelete_NoActionIsDeferred(t *testing.T) {
 	}
 }
 
-// TestHasMany_OnDelete_NoActionChildRemovedBySameStatement: deleting a user whose edited article
-// is deleted in the same statement through the authored cascade passes.
+// TestHasMany_OnDelete_NoActionChildRemovedBySameStatement: deleting a user
+// whose edited article is deleted in the same statement through the authored
+// cascade passes.
 func TestHasMany_OnDelete_NoActionChildRemovedBySameStatement(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
 		u := fixture.Authors(t, fixture.AuthorsOptions{Authored: memrel.HasManyOptions{OnDelete: memrel.Cascade}, Edited: memrel.HasManyOptions{OnDelete: memrel.NoAction}, EditedFirst: editedFirst})
@@ -485,9 +490,9 @@ func TestHasMany_OnDelete_NoActionChildRemovedBySameStatement(t *testing.T) {
 	}
 }
 
-// TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds: the deferred check runs when the
-// outermost call ends; a Set whose destroyed row leaves a NO ACTION child
-// fails as a whole.
+// TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds: the deferred check
+// runs when the outermost call ends; a Set whose destroyed row leaves a NO
+// ACTION child fails as a whole.
 func TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{Replies: memrel.HasManyOptions{OnDelete: memrel.NoAction}})
 	db := fixture.MustOpen(t, b.Schema)
@@ -503,8 +508,8 @@ func TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds(t *testing.T) {
 		"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()}, b.Dump(t, db))
 }
 
-// TestHasMany_As_TwoAssociationsDoNotInterfere: two associations between the same models do not
-// interfere.
+// TestHasMany_As_TwoAssociationsDoNotInterfere: two associations between the
+// same models do not interfere.
 func TestHasMany_As_TwoAssociationsDoNotInterfere(t *testing.T) {
 	u := fixture.Authors(t, fixture.AuthorsOptions{})
 	db := fixture.MustOpen(t, u.Schema)
@@ -555,8 +560,9 @@ func TestHasMany_As_TwoAssociationsDoNotInterfere(t *testing.T) {
 		{ID: 4, Title: "a4", EditorID: fixture.I64(2)}}}, u.Dump(t, db))
 }
 
-// TestHasMany_SelfAssociation_CascadesTerminate: cascades through several levels and through a
-// cycle terminate; re-keys cascade, including to a row's own reference.
+// TestHasMany_SelfAssociation_CascadesTerminate: cascades through several
+// levels and through a cycle terminate; re-keys cascade, including to a
+// row's own reference.
 func TestHasMany_SelfAssociation_CascadesTerminate(t *testing.T) {
 	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	db := fixture.MustOpen(t, c.Schema)
@@ -736,7 +742,8 @@ func TestHasMany_SourceKey_UniqueNonPrimaryKey(t *testing.T) {
 	}
 }
 
-// TestHasMany_SourceKey_OnUpdateRestrictAndSetNull: RESTRICT on a slug change, SET NULL too.
+// TestHasMany_SourceKey_OnUpdateRestrictAndSetNull: RESTRICT on a slug
+// change, SET NULL too.
 func TestHasMany_SourceKey_OnUpdateRestrictAndSetNull(t *testing.T) {
 	rename := func(db *memrel.Store, b *fixture.BookModels) error {
 		return db.Update(func(tx *memrel.Txn) error {
@@ -760,9 +767,9 @@ func TestHasMany_SourceKey_OnUpdateRestrictAndSetNull(t *testing.T) {
 	}, b.Dump(t, db))
 }
 
-// TestHasMany_SourceKey_UpdateToNullCascadesNull: setting the source key to NULL under ON
-// UPDATE CASCADE sets the children's foreign key to NULL, as PostgreSQL
-// does (the new value is NULL); it is not a delete.
+// TestHasMany_SourceKey_UpdateToNullCascadesNull: setting the source key to
+// NULL under ON UPDATE CASCADE sets the children's foreign key to NULL, as
+// PostgreSQL does (the new value is NULL); it is not a delete.
 func TestHasMany_SourceKey_UpdateToNullCascadesNull(t *testing.T) {
 	b := fixture.Books(t, memrel.HasManyOptions{})
 	db := fixture.MustOpen(t, b.Schema)
@@ -777,8 +784,8 @@ func TestHasMany_SourceKey_UpdateToNullCascadesNull(t *testing.T) {
 	}, b.Dump(t, db))
 }
 
-// TestHasMany_NoConstraints_LeavesDanglingKeys: constraints: false leaves dangling foreign keys and
-// ignores parent deletes and key changes.
+// TestHasMany_NoConstraints_LeavesDanglingKeys: constraints: false leaves
+// dangling foreign keys and ignores parent deletes and key changes.
 func TestHasMany_NoConstraints_LeavesDanglingKeys(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{Comments: memrel.HasManyOptions{NoConstraints: true, OnDelete: memrel.Cascade}})
 	db := fixture.MustOpen(t, b.Schema)
@@ -821,8 +828,8 @@ func TestHasMany_NoConstraints_LeavesDanglingKeys(t *testing.T) {
 	}))
 }
 
-// TestHasMany_OnUpdate_ErrorNamesOnUpdateRule: a key change blocked by RESTRICT or NO
-// ACTION names the onUpdate rule, not onDelete.
+// TestHasMany_OnUpdate_ErrorNamesOnUpdateRule: a key change blocked by
+// RESTRICT or NO ACTION names the onUpdate rule, not onDelete.
 func TestHasMany_OnUpdate_ErrorNamesOnUpdateRule(t *testing.T) {
 	for _, act := range []memrel.Action{memrel.Restrict, memrel.NoAction} {
 		t.Run(act.String(), func(t *testing.T) {
@@ -841,9 +848,9 @@ func TestHasMany_OnUpdate_ErrorNamesOnUpdateRule(t *testing.T) {
 	}
 }
 
-// TestModel_DestroyAll_CountsRowsACascadeRemoved: DestroyAll returns how many rows
-// matched, as PostgreSQL's DELETE reports them, even when an earlier
-// matched row's cascade deleted a later one first.
+// TestModel_DestroyAll_CountsRowsACascadeRemoved: DestroyAll returns how
+// many rows matched, as PostgreSQL's DELETE reports them, even when an
+// earlier matched row's cascade deleted a later one first.
 func TestModel_DestroyAll_CountsRowsACascadeRemoved(t *testing.T) {
 	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	db := fixture.MustOpen(t, c.Schema)
@@ -867,9 +874,10 @@ func TestModel_DestroyAll_CountsRowsACascadeRemoved(t *testing.T) {
 	require.Equal(t, 3, n)
 }
 
-// TestModel_DestroyAll_NoActionSelfAssociationIsDeferred: NO ACTION is checked at the end of the
-// statement, so one DestroyAll may delete a parent and all its children
-// of a self-association; leaving a child behind fails as a whole.
+// TestModel_DestroyAll_NoActionSelfAssociationIsDeferred: NO ACTION is
+// checked at the end of the statement, so one DestroyAll may delete a parent
+// and all its children of a self-association; leaving a child behind fails
+// as a whole.
 func TestModel_DestroyAll_NoActionSelfAssociationIsDeferred(t *testing.T) {
 	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.NoAction})
 	db := fixture.MustOpen(t, c.Schema)
@@ -898,9 +906,9 @@ func TestModel_DestroyAll_NoActionSelfAssociationIsDeferred(t *testing.T) {
 	require.Equal(t, fixture.Rows{"Category": []fixture.Category{}}, c.Dump(t, db))
 }
 
-// Local shape (hmThread): Topic hasMany Msg (topicId, CASCADE) and Msg hasMany Msg
-// (replies through parentId, CASCADE), so one Msg row can be reached both
-// as a topic's child and as another message's reply.
+// Local shape (hmThread): Topic hasMany Msg (topicId, CASCADE) and Msg
+// hasMany Msg (replies through parentId, CASCADE), so one Msg row can be
+// reached both as a topic's child and as another message's reply.
 type hmTopic struct {
 	ID   int64
 	Name string
@@ -913,10 +921,10 @@ type hmMsg struct {
 	ParentID *int64
 }
 
-// TestHasMany_Cascade_ReachesLaterListedRow: when an operation lists several rows and
-// acting on one cascades to another listed row, the later row is acted
-// on as stored now (gone), not as listed. Each case's reply m2 belongs to
-// the topic and to m1, and deleting m1 cascades to it.
+// TestHasMany_Cascade_ReachesLaterListedRow: when an operation lists several
+// rows and acting on one cascades to another listed row, the later row is
+// acted on as stored now (gone), not as listed. Each case's reply m2 belongs
+// to the topic and to m1, and deleting m1 cascades to it.
 func TestHasMany_Cascade_ReachesLaterListedRow(t *testing.T) {
 	cases := []struct {
 		name string
@@ -986,12 +994,13 @@ type hmPrize struct {
 	WriterID int64
 }
 
-// TestHasMany_Cascade_DeletesLeafRowsTogether: a cascade to several rows of a table that no
-// constraint references deletes them together (one subtree of the foreign
-// key index). The rows must be gone from every index, come back whole when
-// the call fails later, and include rows moved under the parent earlier in
-// the transaction, but not rows moved away from it. The books' foreign key
-// is also tagged index, so a second, full index on it must agree too.
+// TestHasMany_Cascade_DeletesLeafRowsTogether: a cascade to several rows of
+// a table that no constraint references deletes them together (one subtree
+// of the foreign key index). The rows must be gone from every index, come
+// back whole when the call fails later, and include rows moved under the
+// parent earlier in the transaction, but not rows moved away from it. The
+// books' foreign key is also tagged index, so a second, full index on it
+// must agree too.
 func TestHasMany_Cascade_DeletesLeafRowsTogether(t *testing.T) {
 	s := memrel.NewSchema()
 	writers := memrel.Define[hmWriter](s, "Writer")

@@ -99,8 +99,9 @@ type rdArticle struct {
 	User     *rdUser
 }
 
-// TestModel_FindAll_DuplicateFieldsAndOrderAccepted: selecting a column twice is
-// selecting it; ordering by it twice orders by the first key, as SQL does.
+// TestModel_FindAll_DuplicateFieldsAndOrderAccepted: selecting a column
+// twice is selecting it; ordering by it twice orders by the first key, as
+// SQL does.
 func TestModel_FindAll_DuplicateFieldsAndOrderAccepted(t *testing.T) {
 	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {

@@ -47,8 +47,8 @@ func TestFloat32_Default_IsRounded(t *testing.T) {
 	}))
 }
 
-// TestFloat32_UpdateAll_RoundsAndRefusesOutOfRange rounds a float64 for a float32 column and
-// refuses one beyond its range, changing nothing.
+// TestFloat32_UpdateAll_RoundsAndRefusesOutOfRange rounds a float64 for a
+// float32 column and refuses one beyond its range, changing nothing.
 func TestFloat32_UpdateAll_RoundsAndRefusesOutOfRange(t *testing.T) {
 	db, g := rfOpen(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {

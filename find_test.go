@@ -309,9 +309,9 @@ func TestModel_FindAll_LimitOffset(t *testing.T) {
 	})
 }
 
-// TestModel_FindAll_IndexedMatchesUnindexed runs the same queries on each indexed
-// column (index, unique, primary key) and on its unindexed copy, over a
-// larger generated data set, and requires the same answers.
+// TestModel_FindAll_IndexedMatchesUnindexed runs the same queries on each
+// indexed column (index, unique, primary key) and on its unindexed copy,
+// over a larger generated data set, and requires the same answers.
 func TestModel_FindAll_IndexedMatchesUnindexed(t *testing.T) {
 	db := stSetup(t)
 	rng := rand.New(rand.NewPCG(7, 11))

@@ -126,8 +126,9 @@ func TestHasMany_GetCountHas(t *testing.T) {
 	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestHasMany_AddSetRemoveCreate covers the write rows of SPEC §4 (Add, Set, Remove, Create)
-// and un-associating, each case from the seed with the full store checked.
+// TestHasMany_AddSetRemoveCreate covers the write rows of SPEC §4 (Add, Set,
+// Remove, Create) and un-associating, each case from the seed with the full
+// store checked.
 func TestHasMany_AddSetRemoveCreate(t *testing.T) {
 	cases := []struct {
 		name string
@@ -418,8 +419,9 @@ func TestHasMany_AddSetRemoveCreate(t *testing.T) {
 	}
 }
 
-// TestHasMany_AddSet_NotFoundNamesKey pins the error of Add/Set with an unknown key
-// (SPEC §4 deviation): typed, naming the model and the missing key.
+// TestHasMany_AddSet_NotFoundNamesKey pins the error of Add/Set with an
+// unknown key (SPEC §4 deviation): typed, naming the model and the missing
+// key.
 func TestHasMany_AddSet_NotFoundNamesKey(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{})
 	db := fixture.MustOpen(t, b.Schema)
@@ -439,10 +441,10 @@ func TestHasMany_AddSet_NotFoundNamesKey(t *testing.T) {
 	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestHasMany_Reads_MissingSourceIsNotFound: Get, GetMany, Count and Has fail with
-// ErrNotFound for a source that is not stored, however they find their
-// answer: a constrained association skips the source lookup when it finds
-// targets, so every case that finds none must still look. Without
+// TestHasMany_Reads_MissingSourceIsNotFound: Get, GetMany, Count and Has
+// fail with ErrNotFound for a source that is not stored, however they find
+// their answer: a constrained association skips the source lookup when it
+// finds targets, so every case that finds none must still look. Without
 // constraints a dangling foreign key proves nothing, and the source is
 // always looked up.
 func TestHasMany_Reads_MissingSourceIsNotFound(t *testing.T) {
@@ -508,9 +510,9 @@ func TestHasMany_Reads_MissingSourceIsNotFound(t *testing.T) {
 	}
 }
 
-// TestHasMany_Writes_FailureLeavesStoreAsBefore: an operation that fails midway leaves the store and the
-// enclosing transaction exactly as before the call, and the transaction
-// can go on and commit.
+// TestHasMany_Writes_FailureLeavesStoreAsBefore: an operation that fails
+// midway leaves the store and the enclosing transaction exactly as before
+// the call, and the transaction can go on and commit.
 func TestHasMany_Writes_FailureLeavesStoreAsBefore(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{Likes: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
 	db := fixture.MustOpen(t, b.Schema)
@@ -555,8 +557,8 @@ func TestHasMany_Writes_FailureLeavesStoreAsBefore(t *testing.T) {
 		b.Dump(t, db))
 }
 
-// TestHasMany_Writes_ReadOnlyInView: association writes through a View fail with ErrReadOnly
-// and change nothing.
+// TestHasMany_Writes_ReadOnlyInView: association writes through a View fail
+// with ErrReadOnly and change nothing.
 func TestHasMany_Writes_ReadOnlyInView(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{})
 	db := fixture.MustOpen(t, b.Schema)

@@ -166,8 +166,8 @@ func TestModel_FindAll_IncludeInverse(t *testing.T) {
 	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestModel_FindAll_IncludeNotAssociatedIsEagerLoadingError: an include whose source is another model is
-// an EagerLoadingError, at any depth.
+// TestModel_FindAll_IncludeNotAssociatedIsEagerLoadingError: an include
+// whose source is another model is an EagerLoadingError, at any depth.
 func TestModel_FindAll_IncludeNotAssociatedIsEagerLoadingError(t *testing.T) {
 	b := fixture.Blog(t, fixture.BlogOptions{})
 	db := fixture.MustOpen(t, b.Schema)
@@ -226,8 +226,8 @@ func TestHasMany_GetMany(t *testing.T) {
 	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestModel_FindAll_IncludeAliasesAndSelf: two aliased associations loaded at once;
-// a self-association loaded down and up.
+// TestModel_FindAll_IncludeAliasesAndSelf: two aliased associations loaded
+// at once; a self-association loaded down and up.
 func TestModel_FindAll_IncludeAliasesAndSelf(t *testing.T) {
 	u := fixture.Authors(t, fixture.AuthorsOptions{})
 	db := fixture.MustOpen(t, u.Schema)
@@ -284,8 +284,8 @@ func TestModel_FindAll_IncludeAliasesAndSelf(t *testing.T) {
 	require.Equal(t, fixture.Rows{"Category": []fixture.Category{root, mid, leaf}}, c.Dump(t, db))
 }
 
-// TestModel_FindAll_IncludeScope: an include through a scoped association loads only
-// the targets inside the scope.
+// TestModel_FindAll_IncludeScope: an include through a scoped association
+// loads only the targets inside the scope.
 func TestModel_FindAll_IncludeScope(t *testing.T) {
 	p := fixture.Polymorphic(t)
 	db := fixture.MustOpen(t, p.Schema)

@@ -372,7 +372,8 @@ func (w *rlsWriter) op(tx *memrel.Txn) error {
 		_, err = e.pc.Inverse().SetKey(tx, rlsComment{ID: w.key(rlsC)}, w.key(rlsP))
 	case 11:
 		// Re-key a user to a key below the sequence (above it would hit
-		// TestModel_UpdateKey_AboveSequenceKeepsSequence): free keys only exist after deletes.
+		// TestModel_UpdateKey_AboveSequenceKeepsSequence): free keys only
+		// exist after deletes.
 		_, err = e.users.UpdateKey(tx, w.key(rlsU), rlsUser{ID: 1 + w.rng.Int64N(w.maxID/2), Name: fmt.Sprint("k", w.rng.IntN(1000))})
 	case 12:
 		_, err = e.comments.DestroyAll(tx, query.Eq("postId", w.key(rlsP)))
@@ -850,9 +851,9 @@ func TestStore_Stress_CatchesInjectedFaults(t *testing.T) {
 	}
 }
 
-// TestStore_Update_PanicRollsBackAndStoreStaysUsable: a panic inside Update rolls back everything the
-// callback did, is re-raised with its own value, and leaves the store
-// usable (the write lock is released).
+// TestStore_Update_PanicRollsBackAndStoreStaysUsable: a panic inside Update
+// rolls back everything the callback did, is re-raised with its own value,
+// and leaves the store usable (the write lock is released).
 func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
@@ -930,12 +931,12 @@ func rlWithin(t *testing.T, d time.Duration, fn func()) {
 	fn()
 }
 
-// TestStore_Update_CallbacksReenter: the documented ways a callback may call back
-// into the store. A View (or a read Begin) inside Update works and sees the
-// last committed state, not the writer's; Save inside Update works; a
-// second writer waits for the first instead of interleaving (a second
-// Update on the same goroutine would deadlock, which the package documents
-// as not allowed).
+// TestStore_Update_CallbacksReenter: the documented ways a callback may call
+// back into the store. A View (or a read Begin) inside Update works and sees
+// the last committed state, not the writer's; Save inside Update works; a
+// second writer waits for the first instead of interleaving (a second Update
+// on the same goroutine would deadlock, which the package documents as not
+// allowed).
 func TestStore_Update_CallbacksReenter(t *testing.T) {
 	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
@@ -1003,13 +1004,13 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 	}))
 }
 
-// TestModel_UpdateKey_AboveSequenceKeepsSequence: re-keying a row to an explicit primary key above
-// the sequence (UpdateKey, or UpdateAll of the key) does not move the
-// auto-increment sequence, unlike Create with an explicit key (SPEC §1
-// deviation: "it also moves the sequence past it"). So a later Create
-// collides with the re-keyed row, and a Save/Load round trip changes the
-// store (Load moves the sequence past every loaded key), so two saves of
-// the same rows differ.
+// TestModel_UpdateKey_AboveSequenceKeepsSequence: re-keying a row to an
+// explicit primary key above the sequence (UpdateKey, or UpdateAll of the
+// key) does not move the auto-increment sequence, unlike Create with an
+// explicit key (SPEC §1 deviation: "it also moves the sequence past it"). So
+// a later Create collides with the re-keyed row, and a Save/Load round trip
+// changes the store (Load moves the sequence past every loaded key), so two
+// saves of the same rows differ.
 func TestModel_UpdateKey_AboveSequenceKeepsSequence(t *testing.T) {
 	e := rlsSchema()
 	db, err := e.s.Open()
