@@ -12,6 +12,8 @@ import (
 // the map or the values it gave, and a scope that could never read its own
 // rows back is refused by Open.
 
+// Local shape: a scope on each column kind a scope converts or copies
+// (float32, []byte, string), which no shared fixture has.
 type rsOwner struct {
 	ID    int64
 	Items []rsItem
@@ -71,10 +73,10 @@ func (r *rsScoped) createAndGet(t *testing.T) []rsItem {
 	return got
 }
 
-// TestRLScope_BytesValueIsCopied changes the []byte given as a scope
+// TestHasMany_Scope_BytesValueIsCopied changes the []byte given as a scope
 // value, and the one Info hands out: the association still reads back
 // what it writes, with the original value.
-func TestRLScope_BytesValueIsCopied(t *testing.T) {
+func TestHasMany_Scope_BytesValueIsCopied(t *testing.T) {
 	tag := []byte("red")
 	scope := map[string]any{"tag": tag}
 	r, err := rsOpen(t, scope)
@@ -90,10 +92,10 @@ func TestRLScope_BytesValueIsCopied(t *testing.T) {
 	require.Equal(t, []byte("red"), got[0].Tag)
 }
 
-// TestRLScope_Float32ValueIsRounded gives a float64 scope value for a
+// TestHasMany_Scope_Float32ValueIsRounded gives a float64 scope value for a
 // float32 column: it is rounded as a stored value is, so the association
 // sees the row it creates.
-func TestRLScope_Float32ValueIsRounded(t *testing.T) {
+func TestHasMany_Scope_Float32ValueIsRounded(t *testing.T) {
 	for _, v := range []any{0.1, float32(0.1), 1e-40, 3} {
 		r, err := rsOpen(t, map[string]any{"ratio": v})
 		require.NoError(t, err)
@@ -103,9 +105,10 @@ func TestRLScope_Float32ValueIsRounded(t *testing.T) {
 	}
 }
 
-// TestRLScope_RefusedAtOpen: scopes that could never read back what they
-// write, or that the column cannot hold, are a SchemaError naming them.
-func TestRLScope_RefusedAtOpen(t *testing.T) {
+// TestHasMany_Scope_UnusableRefusedAtOpen: scopes that could never read back
+// what they write, or that the column cannot hold, are a SchemaError naming
+// them.
+func TestHasMany_Scope_UnusableRefusedAtOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		scope map[string]any

@@ -14,6 +14,7 @@ import (
 	"testing/iotest"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -23,164 +24,32 @@ import (
 // message naming the problem, without panicking, and leave a full dump
 // (Save) of every store involved byte-for-byte as it was.
 
-type rlPost struct {
-	ID       int64
-	Slug     string `memrel:"slug,unique"`
-	Title    string
-	Rank     *int64 `memrel:"rank,index"`
-	Comments []rlComment
-}
-
-type rlComment struct {
-	ID     int64
-	PostID int64
-	Body   *string `memrel:"body,notnull"`
-	Post   *rlPost
-}
-
-type rlAuthor struct {
-	ID    int64
-	Name  string `memrel:"name,unique"`
-	Books []rlBook
-}
-
-type rlBook struct {
-	ID       int64
-	AuthorID *int64
-	Title    string
-	Reviews  []rlReview
-}
-
-type rlReview struct {
-	ID     int64
-	BookID int64
-	Stars  int8
-}
-
-type rlTag struct {
-	Code  string `memrel:"code,pk"`
-	Label string
-	Notes []rlNote
-}
-
-type rlNote struct {
-	ID      int64
-	TagCode *string
-	Kind    string
-	Text    string
-}
-
-// rlDoc's source key is a []byte, so its parts' foreign keys are []byte:
-// the one column value an error could alias.
-type rlDoc struct {
-	ID    int64
-	Code  []byte `memrel:"code,unique"`
-	Parts []rlPart
-}
-
-type rlPart struct {
-	ID      int64
-	DocCode []byte  `memrel:"docCode"` // NOT NULL
-	Weight  float32 // scoped with a float64, rounded at definition
-	Kind    []byte  // scoped with a []byte, copied at definition
-	Body    *string `memrel:"body,notnull"`
-}
-
-// rlModels is one schema of the catalogue.
-type rlModels struct {
-	s        *memrel.Schema
-	posts    *memrel.Model[rlPost]
-	comments *memrel.Model[rlComment]
-	authors  *memrel.Model[rlAuthor]
-	books    *memrel.Model[rlBook]
-	reviews  *memrel.Model[rlReview]
-	tags     *memrel.Model[rlTag]
-	notes    *memrel.Model[rlNote]
-	docs     *memrel.Model[rlDoc]
-	parts    *memrel.Model[rlPart]
-	pc       *memrel.HasMany[rlPost, rlComment]
-	ab       *memrel.HasMany[rlAuthor, rlBook]
-	br       *memrel.HasMany[rlBook, rlReview]
-	tn       *memrel.HasMany[rlTag, rlNote]
-	cp       *memrel.BelongsTo[rlComment, rlPost]
-	ba       *memrel.BelongsTo[rlBook, rlAuthor]
-	dp       *memrel.HasMany[rlDoc, rlPart]
-}
-
-func rlNewModels() *rlModels {
-	s := memrel.NewSchema()
-	m := &rlModels{s: s}
-	m.posts = memrel.Define[rlPost](s, "Post")
-	m.comments = memrel.Define[rlComment](s, "Comment")
-	m.authors = memrel.Define[rlAuthor](s, "Author")
-	m.books = memrel.Define[rlBook](s, "Book")
-	m.reviews = memrel.Define[rlReview](s, "Review")
-	m.tags = memrel.Define[rlTag](s, "Tag")
-	m.notes = memrel.Define[rlNote](s, "Note")
-	m.pc = memrel.NewHasMany(m.posts, m.comments, memrel.HasManyOptions{Inverse: "post"})
-	m.ab = memrel.NewHasMany(m.authors, m.books, memrel.HasManyOptions{OnDelete: memrel.Restrict, OnUpdate: memrel.Restrict})
-	m.br = memrel.NewHasMany(m.books, m.reviews, memrel.HasManyOptions{OnDelete: memrel.Restrict})
-	m.tn = memrel.NewHasMany(m.tags, m.notes, memrel.HasManyOptions{ForeignKey: "tagCode", Scope: map[string]any{"kind": "tag"}})
-	m.cp = m.pc.Inverse()
-	m.ba = m.ab.Inverse()
-	m.docs = memrel.Define[rlDoc](s, "Doc")
-	m.parts = memrel.Define[rlPart](s, "Part")
-	m.dp = memrel.NewHasMany(m.docs, m.parts, memrel.HasManyOptions{SourceKey: "code", ForeignKey: "docCode",
-		OnDelete: memrel.SetNull, OnUpdate: memrel.Restrict, Scope: map[string]any{"weight": 0.1, "kind": []byte("k")}})
-	return m
-}
+// The catalogue's schema is fixture.Strict.
 
 // rlEnv is a store with the catalogue's fixtures, and a second store of an
 // identical but separate schema, for ErrWrongStore.
 type rlEnv struct {
-	*rlModels
+	*fixture.StrictModels
 	db    *memrel.Store
 	other *memrel.Store
 	// nComments is the number of comments of post 3 (ids 3..nComments+2).
 	nComments int
 }
 
-func rlStr(s string) *string { return &s }
-
-func rlI64(i int64) *int64 { return &i }
-
-func rlOpen(t *testing.T, m, other *rlModels) *rlEnv {
+func rlOpen(t *testing.T, m, other *fixture.StrictModels) *rlEnv {
 	t.Helper()
-	db, err := m.s.Open()
+	db, err := m.Schema.Open()
 	require.NoError(t, err)
-	odb, err := other.s.Open()
+	odb, err := other.Schema.Open()
 	require.NoError(t, err)
-	e := &rlEnv{rlModels: m, db: db, other: odb, nComments: 100}
+	e := &rlEnv{StrictModels: m, db: db, other: odb, nComments: 100}
 	for _, st := range []struct {
 		db *memrel.Store
-		m  *rlModels
+		m  *fixture.StrictModels
 	}{{db, m}, {odb, other}} {
-		require.NoError(t, st.db.Update(func(tx *memrel.Txn) error { return rlFixtures(tx, st.m, e.nComments) }))
+		require.NoError(t, st.db.Update(func(tx *memrel.Txn) error { return st.m.Seed(tx, e.nComments) }))
 	}
 	return e
-}
-
-func rlFixtures(tx *memrel.Txn, m *rlModels, n int) error {
-	var errs []error
-	add := func(_ any, err error) { errs = append(errs, err) }
-	add(m.posts.Create(tx, rlPost{Slug: "a", Title: "A"}))
-	add(m.posts.Create(tx, rlPost{Slug: "b", Title: "B", Rank: rlI64(5)}))
-	add(m.posts.Create(tx, rlPost{Slug: "c", Title: "C"}))
-	add(m.comments.Create(tx, rlComment{PostID: 1, Body: rlStr("first")}))
-	add(m.comments.Create(tx, rlComment{PostID: 1, Body: rlStr("second")}))
-	for i := 0; i < n; i++ {
-		add(m.comments.Create(tx, rlComment{PostID: 3, Body: rlStr(fmt.Sprint("bulk ", i))}))
-	}
-	add(m.authors.Create(tx, rlAuthor{Name: "ann"}))
-	add(m.authors.Create(tx, rlAuthor{Name: "bob"}))
-	add(m.books.Create(tx, rlBook{AuthorID: rlI64(1), Title: "reviewed"}))
-	add(m.books.Create(tx, rlBook{Title: "orphan"}))
-	add(m.reviews.Create(tx, rlReview{BookID: 1, Stars: 4}))
-	add(m.tags.Create(tx, rlTag{Code: "go", Label: "Go"}))
-	add(m.notes.Create(tx, rlNote{TagCode: rlStr("go"), Kind: "tag", Text: "n1"}))
-	add(m.docs.Create(tx, rlDoc{Code: []byte("d1")}))
-	add(m.dp.Create(tx, rlDoc{ID: 1}, rlPart{Body: rlStr("p1")}))
-	return errors.Join(errs...)
 }
 
 func rlDump(t *testing.T, db *memrel.Store) []byte {
@@ -234,7 +103,7 @@ type rlCase struct {
 
 // rlRun runs one case in a fresh store: the op must fail as documented,
 // without panicking, and change nothing in either store.
-func rlRun(t *testing.T, m, other *rlModels, tc rlCase) error {
+func rlRun(t *testing.T, m, other *fixture.StrictModels, tc rlCase) error {
 	t.Helper()
 	e := rlOpen(t, m, other)
 	before, obefore := rlDump(t, e.db), rlDump(t, e.other)
@@ -289,7 +158,7 @@ func rlRun(t *testing.T, m, other *rlModels, tc rlCase) error {
 	rlSameDump(t, obefore, e.other, "the other store changed")
 	// The store is still usable: a write commits.
 	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-		_, err := e.posts.Create(tx, rlPost{Slug: "after", Title: "after"})
+		_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "after", Title: "after"})
 		return err
 	}))
 	return err
@@ -308,70 +177,70 @@ func rlErr3[T any](_ T, _ bool, err error) error { return err }
 
 // rlWriteOps calls every write entry point with otherwise valid input.
 func rlWriteOps() []rlOp {
-	p1 := rlPost{ID: 1}
-	c1 := rlComment{ID: 1}
+	p1 := fixture.StrictPost{ID: 1}
+	c1 := fixture.StrictComment{ID: 1}
 	return []rlOp{
 		{"Model.Create", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Create(tx, rlPost{Slug: "z", Title: "Z"}))
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "z", Title: "Z"}))
 		}},
 		{"Model.Update", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Update(tx, rlPost{ID: 1, Slug: "a", Title: "new"}))
+			return rlErr(e.Post.Update(tx, fixture.StrictPost{ID: 1, Slug: "a", Title: "new"}))
 		}},
 		{"Model.UpdateKey", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateKey(tx, int64(2), rlPost{ID: 20, Slug: "b", Title: "B"}))
+			return rlErr(e.Post.UpdateKey(tx, int64(2), fixture.StrictPost{ID: 20, Slug: "b", Title: "B"}))
 		}},
-		{"Model.Destroy", func(e *rlEnv, tx *memrel.Txn) error { return e.posts.Destroy(tx, p1) }},
-		{"Model.DestroyKey", func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 2) }},
+		{"Model.Destroy", func(e *rlEnv, tx *memrel.Txn) error { return e.Post.Destroy(tx, p1) }},
+		{"Model.DestroyKey", func(e *rlEnv, tx *memrel.Txn) error { return e.Post.DestroyKey(tx, 2) }},
 		{"Model.UpdateAll", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Eq("id", 1), map[string]any{"title": "x"}))
+			return rlErr(e.Post.UpdateAll(tx, query.Eq("id", 1), map[string]any{"title": "x"}))
 		}},
 		{"Model.DestroyAll", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.DestroyAll(tx, query.Eq("id", 2)))
+			return rlErr(e.Post.DestroyAll(tx, query.Eq("id", 2)))
 		}},
-		{"HasMany.Add", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, rlPost{ID: 2}, c1) }},
-		{"HasMany.AddKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, &c1) }},
-		{"HasMany.Set", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Set(tx, p1, nil, nil) }},
-		{"HasMany.SetKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.pc.SetKeys(tx, p1, []any{1}, nil) }},
+		{"HasMany.Add", func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.Add(tx, fixture.StrictPost{ID: 2}, c1) }},
+		{"HasMany.AddKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.AddKeys(tx, fixture.StrictPost{ID: 2}, 1, &c1) }},
+		{"HasMany.Set", func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.Set(tx, p1, nil, nil) }},
+		{"HasMany.SetKeys", func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.SetKeys(tx, p1, []any{1}, nil) }},
 		{"HasMany.Remove", func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Remove(tx, p1, []rlComment{c1}, nil)
+			return e.Comments.Remove(tx, p1, []fixture.StrictComment{c1}, nil)
 		}},
 		{"HasMany.RemoveKeys", func(e *rlEnv, tx *memrel.Txn) error {
-			return e.ab.RemoveKeys(tx, rlAuthor{ID: 1}, []any{1}, nil)
+			return e.Books.RemoveKeys(tx, fixture.StrictAuthor{ID: 1}, []any{1}, nil)
 		}},
 		{"HasMany.Create", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Create(tx, p1, rlComment{Body: rlStr("x")}))
+			return rlErr(e.Comments.Create(tx, p1, fixture.StrictComment{Body: fixture.Str("x")}))
 		}},
 		{"BelongsTo.Set", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Set(tx, c1, rlPost{ID: 2}))
+			return rlErr(e.CommentPost.Set(tx, c1, fixture.StrictPost{ID: 2}))
 		}},
 		{"BelongsTo.SetKey", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.ba.SetKey(tx, rlBook{ID: 1}, nil))
+			return rlErr(e.BookAuthor.SetKey(tx, fixture.StrictBook{ID: 1}, nil))
 		}},
 		{"BelongsTo.Create", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Create(tx, c1, rlPost{Slug: "new", Title: "N"}))
+			return rlErr(e.CommentPost.Create(tx, c1, fixture.StrictPost{Slug: "new", Title: "N"}))
 		}},
 	}
 }
 
 // rlReadOps calls every read entry point with valid input.
 func rlReadOps() []rlOp {
-	p1 := rlPost{ID: 1}
-	c1 := rlComment{ID: 1}
+	p1 := fixture.StrictPost{ID: 1}
+	c1 := fixture.StrictComment{ID: 1}
 	return []rlOp{
-		{"Model.FindByPK", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.posts.FindByPK(tx, 1)) }},
-		{"Model.FindOne", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.posts.FindOne(tx, nil)) }},
+		{"Model.FindByPK", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.Post.FindByPK(tx, 1)) }},
+		{"Model.FindOne", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.Post.FindOne(tx, nil)) }},
 		{"Model.FindAll", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}}}))
 		}},
-		{"Model.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.posts.Count(tx, nil)) }},
-		{"HasMany.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, p1, nil)) }},
+		{"Model.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Post.Count(tx, nil)) }},
+		{"HasMany.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Get(tx, p1, nil)) }},
 		{"HasMany.GetMany", func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.GetMany(tx, []rlPost{p1}, nil))
+			return rlErr(e.Comments.GetMany(tx, []fixture.StrictPost{p1}, nil))
 		}},
-		{"HasMany.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Count(tx, p1, nil)) }},
-		{"HasMany.Has", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Has(tx, p1, c1)) }},
-		{"HasMany.HasKeys", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, 1)) }},
-		{"BelongsTo.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.cp.Get(tx, c1)) }},
+		{"HasMany.Count", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Count(tx, p1, nil)) }},
+		{"HasMany.Has", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Has(tx, p1, c1)) }},
+		{"HasMany.HasKeys", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, 1)) }},
+		{"BelongsTo.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.CommentPost.Get(tx, c1)) }},
 	}
 }
 
@@ -412,16 +281,18 @@ func rlTxnCases() []rlCase {
 // that takes a transaction: with nil or zero handles each must fail with
 // ErrWrongStore. A new method belongs here, and in rlHandleValues when it
 // returns no error.
-func rlHandleOps(pm *memrel.Model[rlPost], pc *memrel.HasMany[rlPost, rlComment], cp *memrel.BelongsTo[rlComment, rlPost]) []rlOp {
-	p1, c1 := rlPost{ID: 1}, rlComment{ID: 1}
+func rlHandleOps(pm *memrel.Model[fixture.StrictPost], pc *memrel.HasMany[fixture.StrictPost, fixture.StrictComment], cp *memrel.BelongsTo[fixture.StrictComment, fixture.StrictPost]) []rlOp {
+	p1, c1 := fixture.StrictPost{ID: 1}, fixture.StrictComment{ID: 1}
 	return []rlOp{
-		{"Model.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Create(tx, rlPost{Slug: "z"})) }},
+		{"Model.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Create(tx, fixture.StrictPost{Slug: "z"})) }},
 		{"Model.FindByPK", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(pm.FindByPK(tx, 1)) }},
 		{"Model.FindAll", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.FindAll(tx, nil)) }},
 		{"Model.FindOne", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(pm.FindOne(tx, nil)) }},
 		{"Model.Count", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Count(tx, nil)) }},
-		{"Model.Update", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.Update(tx, rlPost{ID: 1, Slug: "a"})) }},
-		{"Model.UpdateKey", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.UpdateKey(tx, 1, rlPost{ID: 1})) }},
+		{"Model.Update", func(_ *rlEnv, tx *memrel.Txn) error {
+			return rlErr(pm.Update(tx, fixture.StrictPost{ID: 1, Slug: "a"}))
+		}},
+		{"Model.UpdateKey", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.UpdateKey(tx, 1, fixture.StrictPost{ID: 1})) }},
 		{"Model.Destroy", func(_ *rlEnv, tx *memrel.Txn) error { return pm.Destroy(tx, p1) }},
 		{"Model.DestroyKey", func(_ *rlEnv, tx *memrel.Txn) error { return pm.DestroyKey(tx, 1) }},
 		{"Model.UpdateAll", func(_ *rlEnv, tx *memrel.Txn) error {
@@ -429,7 +300,7 @@ func rlHandleOps(pm *memrel.Model[rlPost], pc *memrel.HasMany[rlPost, rlComment]
 		}},
 		{"Model.DestroyAll", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pm.DestroyAll(tx, query.Cond{})) }},
 		{"HasMany.Get", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Get(tx, p1, nil)) }},
-		{"HasMany.GetMany", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.GetMany(tx, []rlPost{p1}, nil)) }},
+		{"HasMany.GetMany", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.GetMany(tx, []fixture.StrictPost{p1}, nil)) }},
 		{"HasMany.Count", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Count(tx, p1, nil)) }},
 		{"HasMany.Has", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Has(tx, p1, c1)) }},
 		{"HasMany.Has many", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(pc.Has(tx, p1, c1, c1)) }},
@@ -438,15 +309,15 @@ func rlHandleOps(pm *memrel.Model[rlPost], pc *memrel.HasMany[rlPost, rlComment]
 		{"HasMany.AddKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.AddKeys(tx, p1, 1) }},
 		{"HasMany.Set", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Set(tx, p1, nil, nil) }},
 		{"HasMany.SetKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.SetKeys(tx, p1, []any{1}, nil) }},
-		{"HasMany.Remove", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Remove(tx, p1, []rlComment{c1}, nil) }},
+		{"HasMany.Remove", func(_ *rlEnv, tx *memrel.Txn) error { return pc.Remove(tx, p1, []fixture.StrictComment{c1}, nil) }},
 		{"HasMany.RemoveKeys", func(_ *rlEnv, tx *memrel.Txn) error { return pc.RemoveKeys(tx, p1, []any{1}, nil) }},
 		{"HasMany.Create", func(_ *rlEnv, tx *memrel.Txn) error {
-			return rlErr(pc.Create(tx, p1, rlComment{Body: rlStr("x")}))
+			return rlErr(pc.Create(tx, p1, fixture.StrictComment{Body: fixture.Str("x")}))
 		}},
 		{"BelongsTo.Get", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr3(cp.Get(tx, c1)) }},
 		{"BelongsTo.Set", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.Set(tx, c1, p1)) }},
 		{"BelongsTo.SetKey", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.SetKey(tx, c1, 1)) }},
-		{"BelongsTo.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.Create(tx, c1, rlPost{Slug: "n"})) }},
+		{"BelongsTo.Create", func(_ *rlEnv, tx *memrel.Txn) error { return rlErr(cp.Create(tx, c1, fixture.StrictPost{Slug: "n"})) }},
 	}
 }
 
@@ -478,7 +349,7 @@ func rlHandleCases() []rlCase {
 		ops  []rlOp
 	}{
 		{"nil", rlHandleOps(nil, nil, nil)},
-		{"zero", rlHandleOps(new(memrel.Model[rlPost]), new(memrel.HasMany[rlPost, rlComment]), new(memrel.BelongsTo[rlComment, rlPost]))},
+		{"zero", rlHandleOps(new(memrel.Model[fixture.StrictPost]), new(memrel.HasMany[fixture.StrictPost, fixture.StrictComment]), new(memrel.BelongsTo[fixture.StrictComment, fixture.StrictPost]))},
 		{"nil store", rlStoreOps(nil, nil)},
 		{"zero store", rlStoreOps(new(memrel.Store), nil)},
 	}
@@ -494,11 +365,11 @@ func rlAs[T any]() any { return new(T) }
 
 // rlInputCases: bad values given to each entry point in a live write
 // transaction.
-func rlInputCases() []rlCase {
-	p1, p3 := rlPost{ID: 1}, rlPost{ID: 3}
-	c1 := rlComment{ID: 1}
-	unsavedPost, unsavedComment := rlPost{Slug: "u", Title: "U"}, rlComment{Body: rlStr("u")}
-	missingPost := rlPost{ID: 999}
+func rlInputCases(t *testing.T) []rlCase {
+	p1, p3 := fixture.StrictPost{ID: 1}, fixture.StrictPost{ID: 3}
+	c1 := fixture.StrictComment{ID: 1}
+	unsavedPost, unsavedComment := fixture.StrictPost{Slug: "u", Title: "U"}, fixture.StrictComment{Body: fixture.Str("u")}
+	missingPost := fixture.StrictPost{ID: 999}
 	fieldErr := rlAs[*memrel.FieldError]
 	valErr := rlAs[*memrel.ValidationError]
 	uniqErr := rlAs[*memrel.UniqueConstraintError]
@@ -507,7 +378,7 @@ func rlInputCases() []rlCase {
 	eagerErr := rlAs[*memrel.EagerLoadingError]
 	nfErr := rlAs[*memrel.NotFoundError]
 	findAll := func(o *memrel.Options) func(e *rlEnv, tx *memrel.Txn) error {
-		return func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.posts.FindAll(tx, o)) }
+		return func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Post.FindAll(tx, o)) }
 	}
 	where := func(c query.Cond) func(e *rlEnv, tx *memrel.Txn) error {
 		return findAll(&memrel.Options{Where: c})
@@ -525,60 +396,60 @@ func rlInputCases() []rlCase {
 	return []rlCase{
 		// Model.Create
 		{name: "Create duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Create(tx, rlPost{Slug: "a", Title: "dup"}))
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "a", Title: "dup"}))
 		}, as: uniqErr(), msg: []string{"Post", "slug", "a"}},
 		{name: "Create duplicate PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Create(tx, rlPost{ID: 1, Slug: "new", Title: "dup"}))
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{ID: 1, Slug: "new", Title: "dup"}))
 		}, as: uniqErr(), msg: []string{"Post", "id", "1"}},
 		{name: "Create duplicate string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.tags.Create(tx, rlTag{Code: "go", Label: "again"}))
+			return rlErr(e.Tag.Create(tx, fixture.StrictTag{Code: "go", Label: "again"}))
 		}, as: uniqErr(), msg: []string{"Tag", "code", "go"}},
 		{name: "Create FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Create(tx, rlComment{PostID: 999, Body: rlStr("x")}))
+			return rlErr(e.Comment.Create(tx, fixture.StrictComment{PostID: 999, Body: fixture.Str("x")}))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
 		{name: "Create zero FK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Create(tx, rlComment{Body: rlStr("x")}))
+			return rlErr(e.Comment.Create(tx, fixture.StrictComment{Body: fixture.Str("x")}))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "0"}},
 		{name: "Create nullable FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.books.Create(tx, rlBook{AuthorID: rlI64(-7), Title: "x"}))
+			return rlErr(e.Book.Create(tx, fixture.StrictBook{AuthorID: fixture.I64(-7), Title: "x"}))
 		}, as: fkErr(), msg: []string{"Book", "authorId", "-7"}},
 		{name: "Create string FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.notes.Create(tx, rlNote{TagCode: rlStr("rust"), Kind: "tag"}))
+			return rlErr(e.Note.Create(tx, fixture.StrictNote{TagCode: fixture.Str("rust"), Kind: "tag"}))
 		}, as: fkErr(), msg: []string{"Note", "tagCode", "rust"}},
 		{name: "Create NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Create(tx, rlComment{PostID: 1}))
+			return rlErr(e.Comment.Create(tx, fixture.StrictComment{PostID: 1}))
 		}, as: valErr(), msg: []string{"Comment", "body", "null"}},
 		{name: "Create NULL and bad FK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Create(tx, rlComment{PostID: 999}))
+			return rlErr(e.Comment.Create(tx, fixture.StrictComment{PostID: 999}))
 		}, as: valErr(), msg: []string{"Comment", "body"}},
 
 		// Model.FindByPK: wrong key types
 		{name: "FindByPK string key for int PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, "1"))
+			return rlErr3(e.Post.FindByPK(tx, "1"))
 		}, is: memrel.ErrBadKey, as: fieldErr(), msg: []string{"Post", "id", `"1"`}},
 		{name: "FindByPK fractional float", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, 1.5))
+			return rlErr3(e.Post.FindByPK(tx, 1.5))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "1.5"}},
 		{name: "FindByPK NaN", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, math.NaN()))
+			return rlErr3(e.Post.FindByPK(tx, math.NaN()))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "NaN"}},
 		{name: "FindByPK struct key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, struct{ X int }{1}))
+			return rlErr3(e.Post.FindByPK(tx, struct{ X int }{1}))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
 		{name: "FindByPK instance as key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, p1))
+			return rlErr3(e.Post.FindByPK(tx, p1))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
 		{name: "FindByPK nil key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, nil))
+			return rlErr3(e.Post.FindByPK(tx, nil))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
 		{name: "FindByPK uint64 overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindByPK(tx, uint64(math.MaxUint64)))
+			return rlErr3(e.Post.FindByPK(tx, uint64(math.MaxUint64)))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "18446744073709551615"}},
 		{name: "FindByPK int key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.tags.FindByPK(tx, 1))
+			return rlErr3(e.Tag.FindByPK(tx, 1))
 		}, is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
 		{name: "FindByPK bytes key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.tags.FindByPK(tx, []byte("go")))
+			return rlErr3(e.Tag.FindByPK(tx, []byte("go")))
 		}, is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
 
 		// FindAll / FindOne / Count options
@@ -617,339 +488,339 @@ func rlInputCases() []rlCase {
 		{name: "negative offset", op: findAll(&memrel.Options{Offset: -1}),
 			is: memrel.ErrBadValue, msg: []string{"Post", "offset"}},
 		{name: "include unrelated association", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.ab}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Books}}}))
 		}, as: eagerErr(), msg: []string{"Post", "Author.books"}},
 		{name: "include nil association", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{}}}))
 		}, as: eagerErr(), msg: []string{"Post"}},
 		{name: "include unrelated nested", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc, Include: []memrel.Include{{Assoc: e.br}}}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments, Include: []memrel.Include{{Assoc: e.Reviews}}}}}))
 		}, as: eagerErr(), msg: []string{"Comment", "Book.reviews"}},
 		{name: "include inverse from wrong side", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.cp}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.CommentPost}}}))
 		}, as: eagerErr(), msg: []string{"Post", "post"}},
 		{name: "include where unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc, Where: query.Eq("nope", 1)}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments, Where: query.Eq("nope", 1)}}}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
 		{name: "include without struct field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.books.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.ba}}}))
+			return rlErr(e.Book.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.BookAuthor}}}))
 		}, as: assocErr(), msg: []string{"author"}},
 		{name: "FindOne unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("nope", 1)}))
+			return rlErr3(e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("nope", 1)}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "FindOne bad order", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.posts.FindOne(tx, &memrel.Options{Order: []query.Order{query.Asc("nope")}}))
+			return rlErr3(e.Post.FindOne(tx, &memrel.Options{Order: []query.Order{query.Asc("nope")}}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "Count unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Count(tx, &memrel.Options{Where: query.Ne("nope", nil)}))
+			return rlErr(e.Post.Count(tx, &memrel.Options{Where: query.Ne("nope", nil)}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "Count bad value", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Count(tx, &memrel.Options{Where: query.Lt("rank", "high")}))
+			return rlErr(e.Post.Count(tx, &memrel.Options{Where: query.Lt("rank", "high")}))
 		}, is: memrel.ErrBadValue, msg: []string{"Post", "rank", "high"}},
 
 		// Model.Update / UpdateKey
 		{name: "Update missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Update(tx, rlPost{ID: 999, Slug: "z", Title: "Z"}))
+			return rlErr(e.Post.Update(tx, fixture.StrictPost{ID: 999, Slug: "z", Title: "Z"}))
 		}, is: memrel.ErrNotFound, as: nfErr(), msg: []string{"Post", "999"}},
 		{name: "Update unsaved instance", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Update(tx, unsavedPost))
+			return rlErr(e.Post.Update(tx, unsavedPost))
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "Update duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.Update(tx, rlPost{ID: 1, Slug: "b", Title: "A"}))
+			return rlErr(e.Post.Update(tx, fixture.StrictPost{ID: 1, Slug: "b", Title: "A"}))
 		}, as: uniqErr(), msg: []string{"Post", "slug", "b"}},
 		{name: "Update NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Update(tx, rlComment{ID: 1, PostID: 1}))
+			return rlErr(e.Comment.Update(tx, fixture.StrictComment{ID: 1, PostID: 1}))
 		}, as: valErr(), msg: []string{"Comment", "body"}},
 		{name: "Update FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.Update(tx, rlComment{ID: 1, PostID: 999, Body: rlStr("x")}))
+			return rlErr(e.Comment.Update(tx, fixture.StrictComment{ID: 1, PostID: 999, Body: fixture.Str("x")}))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
 		{name: "UpdateKey string key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateKey(tx, "1", rlPost{ID: 1, Slug: "a", Title: "A"}))
+			return rlErr(e.Post.UpdateKey(tx, "1", fixture.StrictPost{ID: 1, Slug: "a", Title: "A"}))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", `"1"`}},
 		{name: "UpdateKey nil key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateKey(tx, nil, rlPost{ID: 1, Slug: "a", Title: "A"}))
+			return rlErr(e.Post.UpdateKey(tx, nil, fixture.StrictPost{ID: 1, Slug: "a", Title: "A"}))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
 		{name: "UpdateKey onto existing PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateKey(tx, 1, rlPost{ID: 2, Slug: "a", Title: "A"}))
+			return rlErr(e.Post.UpdateKey(tx, 1, fixture.StrictPost{ID: 2, Slug: "a", Title: "A"}))
 		}, as: uniqErr(), msg: []string{"Post", "id", "2"}},
 		{name: "UpdateKey restricted by children", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.authors.UpdateKey(tx, 1, rlAuthor{ID: 50, Name: "ann"}))
+			return rlErr(e.Author.UpdateKey(tx, 1, fixture.StrictAuthor{ID: 50, Name: "ann"}))
 		}, as: fkErr(), msg: []string{"Book", "authorId", "1", "onUpdate"}},
 		{name: "UpdateKey re-key with duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateKey(tx, 1, rlPost{ID: 10, Slug: "b", Title: "A"}))
+			return rlErr(e.Post.UpdateKey(tx, 1, fixture.StrictPost{ID: 10, Slug: "b", Title: "A"}))
 		}, as: uniqErr(), msg: []string{"Post", "slug", "b"}},
 
 		// Model.Destroy / DestroyKey
-		{name: "DestroyKey missing row", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 999) },
+		{name: "DestroyKey missing row", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Post.DestroyKey(tx, 999) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
-		{name: "DestroyKey wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, "1") },
+		{name: "DestroyKey wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Post.DestroyKey(tx, "1") },
 			is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
-		{name: "DestroyKey float key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, 2.5) },
+		{name: "DestroyKey float key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Post.DestroyKey(tx, 2.5) },
 			is: memrel.ErrBadKey, msg: []string{"Post", "id", "2.5"}},
-		{name: "DestroyKey nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.DestroyKey(tx, nil) },
+		{name: "DestroyKey nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Post.DestroyKey(tx, nil) },
 			is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
-		{name: "DestroyKey int key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.tags.DestroyKey(tx, -1) },
+		{name: "DestroyKey int key for string PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Tag.DestroyKey(tx, -1) },
 			is: memrel.ErrBadKey, msg: []string{"Tag", "code"}},
-		{name: "Destroy unsaved instance", op: func(e *rlEnv, tx *memrel.Txn) error { return e.posts.Destroy(tx, unsavedPost) },
+		{name: "Destroy unsaved instance", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Post.Destroy(tx, unsavedPost) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "Destroy restricted by children", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.authors.Destroy(tx, rlAuthor{ID: 1})
+			return e.Author.Destroy(tx, fixture.StrictAuthor{ID: 1})
 		}, as: fkErr(), msg: []string{"Book", "authorId", "onDelete"}},
 		{name: "Destroy restricted by grandchildren", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.books.DestroyKey(tx, 1)
+			return e.Book.DestroyKey(tx, 1)
 		}, as: fkErr(), msg: []string{"Review", "bookId", "1"}},
 
 		// Model.UpdateAll / DestroyAll
 		{name: "UpdateAll unknown set field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x", "nope": 1}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"title": "x", "nope": 1}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "UpdateAll association field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"Comments": nil}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"Comments": nil}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "Comments"}},
 		{name: "UpdateAll wrong value type", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": 7}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"title": 7}))
 		}, is: memrel.ErrBadValue, msg: []string{"Post", "title", "7"}},
 		{name: "UpdateAll overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.reviews.UpdateAll(tx, query.Cond{}, map[string]any{"stars": 300}))
+			return rlErr(e.Review.UpdateAll(tx, query.Cond{}, map[string]any{"stars": 300}))
 		}, is: memrel.ErrBadValue, msg: []string{"Review", "stars", "300"}},
 		{name: "UpdateAll NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": nil}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"title": nil}))
 		}, as: valErr(), msg: []string{"Post", "title"}},
 		{name: "UpdateAll NULL into notnull pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.UpdateAll(tx, query.Eq("postId", 1), map[string]any{"body": nil}))
+			return rlErr(e.Comment.UpdateAll(tx, query.Eq("postId", 1), map[string]any{"body": nil}))
 		}, as: valErr(), msg: []string{"Comment", "body"}},
 		{name: "UpdateAll unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Eq("nope", 1), map[string]any{"title": "x"}))
+			return rlErr(e.Post.UpdateAll(tx, query.Eq("nope", 1), map[string]any{"title": "x"}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "UpdateAll duplicates a unique field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"slug": "same"}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"slug": "same"}))
 		}, as: uniqErr(), msg: []string{"Post", "slug", "same"}},
 		{name: "UpdateAll duplicates the PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Gt("id", 1), map[string]any{"id": 1}))
+			return rlErr(e.Post.UpdateAll(tx, query.Gt("id", 1), map[string]any{"id": 1}))
 		}, as: uniqErr(), msg: []string{"Post", "id", "1"}},
 		{name: "UpdateAll FK to missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.comments.UpdateAll(tx, query.Cond{}, map[string]any{"postId": 999}))
+			return rlErr(e.Comment.UpdateAll(tx, query.Cond{}, map[string]any{"postId": 999}))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
 		{name: "UpdateAll re-key onto existing PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.authors.UpdateAll(tx, query.Eq("name", "bob"), map[string]any{"id": 1}))
+			return rlErr(e.Author.UpdateAll(tx, query.Eq("name", "bob"), map[string]any{"id": 1}))
 		}, as: uniqErr(), msg: []string{"Author", "id", "1"}},
 		{name: "UpdateAll re-key one restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.authors.UpdateAll(tx, query.Eq("name", "ann"), map[string]any{"id": 77}))
+			return rlErr(e.Author.UpdateAll(tx, query.Eq("name", "ann"), map[string]any{"id": 77}))
 		}, as: fkErr(), msg: []string{"Book", "authorId", "onUpdate"}},
 		{name: "DestroyAll unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.DestroyAll(tx, query.Eq("nope", 1)))
+			return rlErr(e.Post.DestroyAll(tx, query.Eq("nope", 1)))
 		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
 		{name: "DestroyAll bad value", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.DestroyAll(tx, query.In("id", "x")))
+			return rlErr(e.Post.DestroyAll(tx, query.In("id", "x")))
 		}, is: memrel.ErrBadValue, msg: []string{"Post", "id"}},
 		{name: "DestroyAll restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.authors.DestroyAll(tx, query.Cond{}))
+			return rlErr(e.Author.DestroyAll(tx, query.Cond{}))
 		}, as: fkErr(), msg: []string{"Book", "authorId"}},
 		{name: "DestroyAll cascade hits restrict", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.books.DestroyAll(tx, query.Cond{}))
+			return rlErr(e.Book.DestroyAll(tx, query.Cond{}))
 		}, as: fkErr(), msg: []string{"Review", "bookId"}},
 
 		// HasMany reads
-		{name: "Get unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, unsavedPost, nil)) },
+		{name: "Get unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Get(tx, unsavedPost, nil)) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
-		{name: "Get missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Get(tx, missingPost, nil)) },
+		{name: "Get missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Get(tx, missingPost, nil)) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "Get missing string source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.tn.Get(tx, rlTag{Code: "zig"}, nil))
+			return rlErr(e.Notes.Get(tx, fixture.StrictTag{Code: "zig"}, nil))
 		}, is: memrel.ErrNotFound, msg: []string{"Tag", "zig"}},
 		{name: "Get unknown where field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Where: query.Eq("slug", "a")}))
+			return rlErr(e.Comments.Get(tx, p1, &memrel.Options{Where: query.Eq("slug", "a")}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "slug"}},
 		{name: "Get unknown order field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Order: []query.Order{query.Desc("nope")}}))
+			return rlErr(e.Comments.Get(tx, p1, &memrel.Options{Order: []query.Order{query.Desc("nope")}}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
 		{name: "Get unknown selected field", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Fields: []string{"nope"}}))
+			return rlErr(e.Comments.Get(tx, p1, &memrel.Options{Fields: []string{"nope"}}))
 		}, is: memrel.ErrUnknownField, msg: []string{"Comment", "nope"}},
 		{name: "Get negative offset", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Offset: -2}))
+			return rlErr(e.Comments.Get(tx, p1, &memrel.Options{Offset: -2}))
 		}, is: memrel.ErrBadValue, msg: []string{"Comment"}},
 		{name: "Get include unrelated", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Get(tx, p1, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}}}))
+			return rlErr(e.Comments.Get(tx, p1, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}}}))
 		}, as: eagerErr(), msg: []string{"Comment", "Post.comments"}},
 		{name: "GetMany one missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.GetMany(tx, []rlPost{p1, missingPost}, nil))
+			return rlErr(e.Comments.GetMany(tx, []fixture.StrictPost{p1, missingPost}, nil))
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "GetMany bad where", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.GetMany(tx, []rlPost{p1}, &memrel.Options{Where: query.Like("postId", "%")}))
+			return rlErr(e.Comments.GetMany(tx, []fixture.StrictPost{p1}, &memrel.Options{Where: query.Like("postId", "%")}))
 		}, is: memrel.ErrBadOperator, msg: []string{"Comment", "postId"}},
-		{name: "Count missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Count(tx, missingPost, nil)) },
+		{name: "Count missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Count(tx, missingPost, nil)) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "Count bad where", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Count(tx, p1, &memrel.Options{Where: query.Eq("body", 1)}))
+			return rlErr(e.Comments.Count(tx, p1, &memrel.Options{Where: query.Eq("body", 1)}))
 		}, is: memrel.ErrBadValue, msg: []string{"Comment", "body"}},
-		{name: "Has missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.Has(tx, missingPost, c1)) },
+		{name: "Has missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.Has(tx, missingPost, c1)) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
-		{name: "HasKeys string key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, "1")) },
+		{name: "HasKeys string key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, "1")) },
 			is: memrel.ErrBadKey, msg: []string{"comments", "Comment", "id"}},
-		{name: "HasKeys float key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, 1.5)) },
+		{name: "HasKeys float key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, 1.5)) },
 			is: memrel.ErrBadKey, msg: []string{"comments", "1.5"}},
 		{name: "HasKeys struct key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.HasKeys(tx, p1, struct{}{}))
+			return rlErr(e.Comments.HasKeys(tx, p1, struct{}{}))
 		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
-		{name: "HasKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, p1)) },
+		{name: "HasKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, p1)) },
 			is: memrel.ErrBadKey, msg: []string{"comments"}},
-		{name: "HasKeys wrong model pointer", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, &p1)) },
+		{name: "HasKeys wrong model pointer", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, &p1)) },
 			is: memrel.ErrBadKey, msg: []string{"comments"}},
-		{name: "HasKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.pc.HasKeys(tx, p1, nil)) },
+		{name: "HasKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Comments.HasKeys(tx, p1, nil)) },
 			is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "HasKeys nil instance pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.HasKeys(tx, p1, (*rlComment)(nil)))
+			return rlErr(e.Comments.HasKeys(tx, p1, (*fixture.StrictComment)(nil)))
 		}, as: assocErr(), msg: []string{"comments", "nil"}},
 
 		// HasMany.Add / AddKeys
-		{name: "Add missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, missingPost, c1) },
+		{name: "Add missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.Add(tx, missingPost, c1) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
-		{name: "Add unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Add(tx, unsavedPost, c1) },
+		{name: "Add unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.Add(tx, unsavedPost, c1) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "Add unsaved target", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Add(tx, rlPost{ID: 2}, c1, unsavedComment)
+			return e.Comments.Add(tx, fixture.StrictPost{ID: 2}, c1, unsavedComment)
 		}, is: memrel.ErrNotFound, as: nfErr(), msg: []string{"Comment", "0"}},
-		{name: "AddKeys unknown key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 999) },
+		{name: "AddKeys unknown key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.AddKeys(tx, fixture.StrictPost{ID: 2}, 1, 999) },
 			is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
 		{name: "AddKeys duplicate keys and unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 1, int64(1), &c1, c1, 2, 2, 888)
+			return e.Comments.AddKeys(tx, fixture.StrictPost{ID: 2}, 1, 1, int64(1), &c1, c1, 2, 2, 888)
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "888"}},
 		{name: "AddKeys 100k keys with one unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.AddKeys(tx, p1, bigKeys(e, 123456789)...)
+			return e.Comments.AddKeys(tx, p1, bigKeys(e, 123456789)...)
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "123456789"}},
 		{name: "AddKeys 100k keys with one bad type", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.AddKeys(tx, p1, bigKeys(e, "3")...)
+			return e.Comments.AddKeys(tx, p1, bigKeys(e, "3")...)
 		}, is: memrel.ErrBadKey, msg: []string{"comments", `"3"`}},
-		{name: "AddKeys string key for int PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, "1") },
+		{name: "AddKeys string key for int PK", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.AddKeys(tx, p1, "1") },
 			is: memrel.ErrBadKey, msg: []string{"comments", `"1"`}},
-		{name: "AddKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, p3) },
+		{name: "AddKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.AddKeys(tx, p1, p3) },
 			is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "AddKeys wrong model after good keys", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.AddKeys(tx, rlPost{ID: 2}, 1, 2, &p3)
+			return e.Comments.AddKeys(tx, fixture.StrictPost{ID: 2}, 1, 2, &p3)
 		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "AddKeys string key for int PK of string-keyed source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.tn.AddKeys(tx, rlTag{Code: "go"}, "1")
+			return e.Notes.AddKeys(tx, fixture.StrictTag{Code: "go"}, "1")
 		}, is: memrel.ErrBadKey, msg: []string{"Tag.notes", "Note", `"1"`}},
-		{name: "AddKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.AddKeys(tx, p1, nil) },
+		{name: "AddKeys nil key", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.AddKeys(tx, p1, nil) },
 			is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "AddKeys nil instance pointer", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.AddKeys(tx, p1, (*rlComment)(nil))
+			return e.Comments.AddKeys(tx, p1, (*fixture.StrictComment)(nil))
 		}, as: assocErr(), msg: []string{"comments", "nil"}},
 		{name: "Add missing string source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.tn.Add(tx, rlTag{Code: "nope"}, rlNote{ID: 1})
+			return e.Notes.Add(tx, fixture.StrictTag{Code: "nope"}, fixture.StrictNote{ID: 1})
 		}, is: memrel.ErrNotFound, msg: []string{"Tag", "nope"}},
 
 		// HasMany.Set / SetKeys
-		{name: "Set missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.pc.Set(tx, missingPost, nil, nil) },
+		{name: "Set missing source", op: func(e *rlEnv, tx *memrel.Txn) error { return e.Comments.Set(tx, missingPost, nil, nil) },
 			is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "Set unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Set(tx, unsavedPost, []rlComment{c1}, &memrel.SetOptions{DestroyPrevious: true})
+			return e.Comments.Set(tx, unsavedPost, []fixture.StrictComment{c1}, &memrel.SetOptions{DestroyPrevious: true})
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "Set unsaved target", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Set(tx, p3, []rlComment{unsavedComment}, nil)
+			return e.Comments.Set(tx, p3, []fixture.StrictComment{unsavedComment}, nil)
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "0"}},
 		{name: "SetKeys unknown key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.SetKeys(tx, p3, []any{1, 999}, nil)
+			return e.Comments.SetKeys(tx, p3, []any{1, 999}, nil)
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
 		{name: "SetKeys 100k keys with one unknown", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.SetKeys(tx, p1, bigKeys(e, -1), nil)
+			return e.Comments.SetKeys(tx, p1, bigKeys(e, -1), nil)
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "-1"}},
 		{name: "SetKeys wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.SetKeys(tx, p1, []any{true}, nil)
+			return e.Comments.SetKeys(tx, p1, []any{true}, nil)
 		}, is: memrel.ErrBadKey, msg: []string{"comments", "true"}},
 		{name: "SetKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.SetKeys(tx, p1, []any{rlBook{ID: 1}}, nil)
+			return e.Comments.SetKeys(tx, p1, []any{fixture.StrictBook{ID: 1}}, nil)
 		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "Set un-associating restricted rows", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.ab.Set(tx, rlAuthor{ID: 1}, nil, &memrel.SetOptions{DestroyPrevious: true})
+			return e.Books.Set(tx, fixture.StrictAuthor{ID: 1}, nil, &memrel.SetOptions{DestroyPrevious: true})
 		}, as: fkErr(), msg: []string{"Review", "bookId"}},
 
 		// HasMany.Remove / RemoveKeys
 		{name: "Remove missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Remove(tx, missingPost, []rlComment{c1}, nil)
+			return e.Comments.Remove(tx, missingPost, []fixture.StrictComment{c1}, nil)
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "Remove unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.Remove(tx, unsavedPost, nil, nil)
+			return e.Comments.Remove(tx, unsavedPost, nil, nil)
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "RemoveKeys wrong key type", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.RemoveKeys(tx, p1, []any{1, "2"}, nil)
+			return e.Comments.RemoveKeys(tx, p1, []any{1, "2"}, nil)
 		}, is: memrel.ErrBadKey, msg: []string{"comments", `"2"`}},
 		{name: "RemoveKeys wrong model", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.RemoveKeys(tx, p1, []any{&p1}, nil)
+			return e.Comments.RemoveKeys(tx, p1, []any{&p1}, nil)
 		}, is: memrel.ErrBadKey, msg: []string{"comments"}},
 		{name: "RemoveKeys 100k keys with one bad type", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.pc.RemoveKeys(tx, p3, bigKeys(e, 3.25), nil)
+			return e.Comments.RemoveKeys(tx, p3, bigKeys(e, 3.25), nil)
 		}, is: memrel.ErrBadKey, msg: []string{"comments", "3.25"}},
 		{name: "Remove destroy restricted", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return e.ab.RemoveKeys(tx, rlAuthor{ID: 1}, []any{1}, &memrel.RemoveOptions{Destroy: true})
+			return e.Books.RemoveKeys(tx, fixture.StrictAuthor{ID: 1}, []any{1}, &memrel.RemoveOptions{Destroy: true})
 		}, as: fkErr(), msg: []string{"Review", "bookId"}},
 
 		// HasMany.Create
 		{name: "HasMany.Create missing source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Create(tx, missingPost, rlComment{Body: rlStr("x")}))
+			return rlErr(e.Comments.Create(tx, missingPost, fixture.StrictComment{Body: fixture.Str("x")}))
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "999"}},
 		{name: "HasMany.Create unsaved source", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Create(tx, unsavedPost, rlComment{Body: rlStr("x")}))
+			return rlErr(e.Comments.Create(tx, unsavedPost, fixture.StrictComment{Body: fixture.Str("x")}))
 		}, is: memrel.ErrNotFound, msg: []string{"Post", "0"}},
 		{name: "HasMany.Create NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Create(tx, p1, rlComment{}))
+			return rlErr(e.Comments.Create(tx, p1, fixture.StrictComment{}))
 		}, as: valErr(), msg: []string{"Comment", "body"}},
 		{name: "HasMany.Create duplicate PK", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.pc.Create(tx, p1, rlComment{ID: 2, Body: rlStr("x")}))
+			return rlErr(e.Comments.Create(tx, p1, fixture.StrictComment{ID: 2, Body: fixture.Str("x")}))
 		}, as: uniqErr(), msg: []string{"Comment", "id", "2"}},
 
 		// BelongsTo
 		{name: "BelongsTo.Get unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.cp.Get(tx, unsavedComment))
+			return rlErr3(e.CommentPost.Get(tx, unsavedComment))
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "0"}},
 		{name: "BelongsTo.Get missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(e.cp.Get(tx, rlComment{ID: 999}))
+			return rlErr3(e.CommentPost.Get(tx, fixture.StrictComment{ID: 999}))
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
 		{name: "BelongsTo.Set unsaved parent", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Set(tx, c1, unsavedPost))
+			return rlErr(e.CommentPost.Set(tx, c1, unsavedPost))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "Post"}},
 		{name: "BelongsTo.Set missing parent", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Set(tx, c1, missingPost))
+			return rlErr(e.CommentPost.Set(tx, c1, missingPost))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
 		{name: "BelongsTo.Set missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Set(tx, rlComment{ID: 999}, p1))
+			return rlErr(e.CommentPost.Set(tx, fixture.StrictComment{ID: 999}, p1))
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
 		{name: "BelongsTo.Set unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.ba.Set(tx, rlBook{Title: "u"}, rlAuthor{ID: 2}))
+			return rlErr(e.BookAuthor.Set(tx, fixture.StrictBook{Title: "u"}, fixture.StrictAuthor{ID: 2}))
 		}, is: memrel.ErrNotFound, msg: []string{"Book", "0"}},
 		{name: "BelongsTo.SetKey missing parent", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.SetKey(tx, c1, 999))
+			return rlErr(e.CommentPost.SetKey(tx, c1, 999))
 		}, as: fkErr(), msg: []string{"Comment", "postId", "999"}},
 		{name: "BelongsTo.SetKey string key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.SetKey(tx, c1, "2"))
+			return rlErr(e.CommentPost.SetKey(tx, c1, "2"))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", `"2"`}},
 		{name: "BelongsTo.SetKey float key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.SetKey(tx, c1, 2.5))
+			return rlErr(e.CommentPost.SetKey(tx, c1, 2.5))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id", "2.5"}},
 		{name: "BelongsTo.SetKey instance as key", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.SetKey(tx, c1, p1))
+			return rlErr(e.CommentPost.SetKey(tx, c1, p1))
 		}, is: memrel.ErrBadKey, msg: []string{"Post", "id"}},
 		{name: "BelongsTo.SetKey nil into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.SetKey(tx, c1, nil))
+			return rlErr(e.CommentPost.SetKey(tx, c1, nil))
 		}, as: valErr(), msg: []string{"Comment", "postId"}},
 		{name: "BelongsTo.SetKey missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.ba.SetKey(tx, rlBook{ID: 77}, 1))
+			return rlErr(e.BookAuthor.SetKey(tx, fixture.StrictBook{ID: 77}, 1))
 		}, is: memrel.ErrNotFound, msg: []string{"Book", "77"}},
 		{name: "BelongsTo.Create duplicate parent", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Create(tx, c1, rlPost{Slug: "a", Title: "dup"}))
+			return rlErr(e.CommentPost.Create(tx, c1, fixture.StrictPost{Slug: "a", Title: "dup"}))
 		}, as: uniqErr(), msg: []string{"Post", "slug", "a"}},
 		{name: "BelongsTo.Create missing child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.cp.Create(tx, rlComment{ID: 999}, rlPost{Slug: "n", Title: "N"}))
+			return rlErr(e.CommentPost.Create(tx, fixture.StrictComment{ID: 999}, fixture.StrictPost{Slug: "n", Title: "N"}))
 		}, is: memrel.ErrNotFound, msg: []string{"Comment", "999"}},
 		{name: "BelongsTo.Create unsaved child", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.ba.Create(tx, rlBook{}, rlAuthor{Name: "new"}))
+			return rlErr(e.BookAuthor.Create(tx, fixture.StrictBook{}, fixture.StrictAuthor{Name: "new"}))
 		}, is: memrel.ErrNotFound, msg: []string{"Book"}},
 
 		// Values an error carries are copies: writing to them changes
 		// nothing stored.
 		{name: "Destroy SET NULL into NOT NULL bytes FK, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
-			err := e.docs.DestroyKey(tx, 1)
+			err := e.Doc.DestroyKey(tx, 1)
 			var ve *memrel.ValidationError
 			if errors.As(err, &ve) {
 				scribble(ve.Items[0].Value)
@@ -957,7 +828,7 @@ func rlInputCases() []rlCase {
 			return err
 		}, as: valErr(), msg: []string{"Part", "docCode", "null"}},
 		{name: "UpdateAll re-key restricted by bytes FK, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
-			_, err := e.docs.UpdateAll(tx, query.Eq("id", 1), map[string]any{"code": []byte("d9")})
+			_, err := e.Doc.UpdateAll(tx, query.Eq("id", 1), map[string]any{"code": []byte("d9")})
 			var fe *memrel.ForeignKeyConstraintError
 			if errors.As(err, &fe) {
 				scribble(fe.Value)
@@ -965,7 +836,7 @@ func rlInputCases() []rlCase {
 			return err
 		}, as: fkErr(), msg: []string{"Part", "docCode", "onUpdate"}},
 		{name: "FindByPK bytes key, error value written", op: func(e *rlEnv, tx *memrel.Txn) error {
-			err := rlErr3(e.docs.FindByPK(tx, []byte("d1")))
+			err := rlErr3(e.Doc.FindByPK(tx, []byte("d1")))
 			var fe *memrel.FieldError
 			if errors.As(err, &fe) {
 				scribble(fe.Value)
@@ -975,26 +846,26 @@ func rlInputCases() []rlCase {
 
 		// float32 and []byte scopes
 		{name: "HasMany.Create with float32 and bytes scope, Info scope written, NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
-			scribble(e.dp.Info().Scope["kind"])
-			return rlErr(e.dp.Create(tx, rlDoc{ID: 1}, rlPart{}))
+			scribble(e.Parts.Info().Scope["kind"])
+			return rlErr(e.Parts.Create(tx, fixture.StrictDoc{ID: 1}, fixture.StrictPart{}))
 		}, as: valErr(), msg: []string{"Part", "body"}},
 		{name: "UpdateAll float32 overflow", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.parts.UpdateAll(tx, query.Cond{}, map[string]any{"weight": 1e300}))
+			return rlErr(e.Part.UpdateAll(tx, query.Cond{}, map[string]any{"weight": 1e300}))
 		}, is: memrel.ErrBadValue, as: fieldErr(), msg: []string{"Part", "weight"}},
 		{name: "UpdateAll float32 underflow", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.parts.UpdateAll(tx, query.Cond{}, map[string]any{"Weight": -1e-60}))
+			return rlErr(e.Part.UpdateAll(tx, query.Cond{}, map[string]any{"Weight": -1e-60}))
 		}, is: memrel.ErrBadValue, msg: []string{"Part", "Weight", "-1e-60"}},
 
 		// One field named twice
 		{name: "UpdateAll column and Go name", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Eq("id", 1), map[string]any{"slug": "x", "Slug": "y"}))
+			return rlErr(e.Post.UpdateAll(tx, query.Eq("id", 1), map[string]any{"slug": "x", "Slug": "y"}))
 		}, is: memrel.ErrDuplicateField, as: fieldErr(), msg: []string{"Post", "slug", "named twice"}},
 		{name: "include one association twice", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc}, {Assoc: e.pc, Required: true}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}, {Assoc: e.Comments, Required: true}}}))
 		}, is: memrel.ErrDuplicateField, msg: []string{"Post", "Comments", "named twice"}},
 		{name: "include one inverse twice, nested", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.pc,
-				Include: []memrel.Include{{Assoc: e.cp}, {Assoc: e.cp}}}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments,
+				Include: []memrel.Include{{Assoc: e.CommentPost}, {Assoc: e.CommentPost}}}}}))
 		}, is: memrel.ErrDuplicateField, msg: []string{"Comment", "Post", "named twice"}},
 		// Snapshots: crafted ones with valid checksums, junk, failing I/O
 		{name: "Load NULL in a plain column", op: rlLoad(1, func(c *snapCraft) {
@@ -1013,13 +884,13 @@ func rlInputCases() []rlCase {
 			c.uvarint(1 << 60) // and the data ends
 		}), is: memrel.ErrBadSnapshot, msg: []string{"truncated"}},
 		{name: "Load junk", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.s.Load(strings.NewReader("GIF89a" + strings.Repeat("\x00", 1000))))
+			return rlErr(e.Schema.Load(strings.NewReader("GIF89a" + strings.Repeat("\x00", 1000))))
 		}, is: memrel.ErrBadSnapshot, msg: []string{"not a memrel snapshot"}},
 		{name: "Load reader error", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.s.Load(iotest.ErrReader(errRLBoom)))
+			return rlErr(e.Schema.Load(iotest.ErrReader(errRLBoom)))
 		}, is: errRLBoom, as: rlAs[*memrel.SnapshotError](), msg: []string{"reading snapshot", "boom"}},
 		{name: "LoadFile missing file", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.s.LoadFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "none.snap")))
+			return rlErr(e.Schema.LoadFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "none.snap")))
 		}, is: fs.ErrNotExist, as: rlAs[*memrel.SnapshotError](), msg: []string{"opening snapshot"}},
 		{name: "Save to a failing writer", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return e.db.Save(snFailWriter{errRLBoom})
@@ -1030,29 +901,29 @@ func rlInputCases() []rlCase {
 
 		// Zero values of the handles themselves
 		{name: "zero Model", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(new(memrel.Model[rlPost]).FindAll(tx, nil))
+			return rlErr(new(memrel.Model[fixture.StrictPost]).FindAll(tx, nil))
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 		{name: "zero Model Create", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(new(memrel.Model[rlPost]).Create(tx, rlPost{Slug: "z", Title: "z"}))
+			return rlErr(new(memrel.Model[fixture.StrictPost]).Create(tx, fixture.StrictPost{Slug: "z", Title: "z"}))
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 		{name: "zero HasMany", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(new(memrel.HasMany[rlPost, rlComment]).Get(tx, p1, nil))
+			return rlErr(new(memrel.HasMany[fixture.StrictPost, fixture.StrictComment]).Get(tx, p1, nil))
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 		{name: "zero HasMany AddKeys", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return new(memrel.HasMany[rlPost, rlComment]).AddKeys(tx, p1, 1)
+			return new(memrel.HasMany[fixture.StrictPost, fixture.StrictComment]).AddKeys(tx, p1, 1)
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 		{name: "zero BelongsTo", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr3(new(memrel.BelongsTo[rlComment, rlPost]).Get(tx, c1))
+			return rlErr3(new(memrel.BelongsTo[fixture.StrictComment, fixture.StrictPost]).Get(tx, c1))
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 		{name: "include typed nil association", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: (*memrel.HasMany[rlPost, rlComment])(nil)}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: (*memrel.HasMany[fixture.StrictPost, fixture.StrictComment])(nil)}}}))
 		}, as: eagerErr(), msg: []string{"Post"}},
 		{name: "include zero association", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: new(memrel.HasMany[rlPost, rlComment])}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: new(memrel.HasMany[fixture.StrictPost, fixture.StrictComment])}}}))
 		}, as: eagerErr(), msg: []string{"Post"}},
 		{name: "model of another schema", op: func(e *rlEnv, tx *memrel.Txn) error {
-			other := rlNewModels()
-			return rlErr(other.posts.Create(tx, rlPost{Slug: "z", Title: "z"}))
+			other := fixture.Strict(t)
+			return rlErr(other.Post.Create(tx, fixture.StrictPost{Slug: "z", Title: "z"}))
 		}, is: memrel.ErrWrongStore, msg: []string{"does not belong"}},
 	}
 }
@@ -1065,15 +936,15 @@ func rlHandleValues() []struct {
 	run  func(t *testing.T)
 } {
 	type handles struct {
-		pm *memrel.Model[rlPost]
-		pc *memrel.HasMany[rlPost, rlComment]
-		cp *memrel.BelongsTo[rlComment, rlPost]
+		pm *memrel.Model[fixture.StrictPost]
+		pc *memrel.HasMany[fixture.StrictPost, fixture.StrictComment]
+		cp *memrel.BelongsTo[fixture.StrictComment, fixture.StrictPost]
 		db *memrel.Store
 		tx *memrel.Txn
 	}
 	nils := handles{}
-	zeros := handles{new(memrel.Model[rlPost]), new(memrel.HasMany[rlPost, rlComment]),
-		new(memrel.BelongsTo[rlComment, rlPost]), new(memrel.Store), new(memrel.Txn)}
+	zeros := handles{new(memrel.Model[fixture.StrictPost]), new(memrel.HasMany[fixture.StrictPost, fixture.StrictComment]),
+		new(memrel.BelongsTo[fixture.StrictComment, fixture.StrictPost]), new(memrel.Store), new(memrel.Txn)}
 	type tc = struct {
 		name string
 		run  func(t *testing.T)
@@ -1085,7 +956,7 @@ func rlHandleValues() []struct {
 	}{{"nil", nils}, {"zero", zeros}} {
 		cases = append(cases,
 			tc{h.kind + " Model.Name", func(t *testing.T) { require.Empty(t, h.pm.Name()) }},
-			tc{h.kind + " Model.Key", func(t *testing.T) { require.Nil(t, h.pm.Key(rlPost{ID: 1})) }},
+			tc{h.kind + " Model.Key", func(t *testing.T) { require.Nil(t, h.pm.Key(fixture.StrictPost{ID: 1})) }},
 			tc{h.kind + " HasMany.Info", func(t *testing.T) { require.Zero(t, h.pc.Info()) }},
 			tc{h.kind + " HasMany.Inverse", func(t *testing.T) { require.Nil(t, h.pc.Inverse()) }},
 			tc{h.kind + " BelongsTo.Info", func(t *testing.T) { require.Zero(t, h.cp.Info()) }},
@@ -1113,23 +984,23 @@ func rlHandleValues() []struct {
 	}
 	return append(cases,
 		tc{"Define on a nil Schema", func(t *testing.T) {
-			pm := memrel.Define[rlPost](nil, "Post")
+			pm := memrel.Define[fixture.StrictPost](nil, "Post")
 			require.NotNil(t, pm)
 			require.Empty(t, pm.Name())
-			_, err := pm.Create(nil, rlPost{})
+			_, err := pm.Create(nil, fixture.StrictPost{})
 			require.ErrorIs(t, err, memrel.ErrTxDone) // the transaction is checked first
 		}},
 		tc{"NewHasMany of nil models", func(t *testing.T) {
-			pc := memrel.NewHasMany[rlPost, rlComment](nil, nil, memrel.HasManyOptions{})
+			pc := memrel.NewHasMany[fixture.StrictPost, fixture.StrictComment](nil, nil, memrel.HasManyOptions{})
 			require.NotNil(t, pc)
 			require.Zero(t, pc.Info())
 			require.Nil(t, pc.Inverse())
 		}},
 		tc{"NewHasMany of a nil target is a schema problem", func(t *testing.T) {
 			s := memrel.NewSchema()
-			posts := memrel.Define[rlPost](s, "Post")
-			memrel.Define[rlComment](s, "Comment")
-			pc := memrel.NewHasMany[rlPost, rlComment](posts, nil, memrel.HasManyOptions{})
+			posts := memrel.Define[fixture.StrictPost](s, "Post")
+			memrel.Define[fixture.StrictComment](s, "Comment")
+			pc := memrel.NewHasMany[fixture.StrictPost, fixture.StrictComment](posts, nil, memrel.HasManyOptions{})
 			require.Zero(t, pc.Info())
 			_, err := s.Open()
 			var se *memrel.SchemaError
@@ -1138,18 +1009,18 @@ func rlHandleValues() []struct {
 		}},
 		tc{"the zero Schema is an empty schema", func(t *testing.T) {
 			var s memrel.Schema
-			posts := memrel.Define[rlPost](&s, "Post")
-			comments := memrel.Define[rlComment](&s, "Comment")
+			posts := memrel.Define[fixture.StrictPost](&s, "Post")
+			comments := memrel.Define[fixture.StrictComment](&s, "Comment")
 			memrel.NewHasMany(posts, comments, memrel.HasManyOptions{})
 			db, err := s.Open()
 			require.NoError(t, err)
-			require.NoError(t, db.Update(func(tx *memrel.Txn) error { return rlErr(posts.Create(tx, rlPost{Slug: "a"})) }))
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error { return rlErr(posts.Create(tx, fixture.StrictPost{Slug: "a"})) }))
 		}},
 	)
 }
 
-// TestRLNilHandles_HarmlessValues runs rlHandleValues.
-func TestRLNilHandles_HarmlessValues(t *testing.T) {
+// TestHandles_NilAndZero_ReturnHarmlessValues runs rlHandleValues.
+func TestHandles_NilAndZero_ReturnHarmlessValues(t *testing.T) {
 	for _, tc := range rlHandleValues() {
 		t.Run(tc.name, tc.run)
 	}
@@ -1162,14 +1033,14 @@ var errRLBoom = errors.New("boom")
 // CRC.
 func rlLoad(written int, body func(c *snapCraft)) func(e *rlEnv, tx *memrel.Txn) error {
 	return func(e *rlEnv, tx *memrel.Txn) error {
-		empty := rlDumpOf(e.s)
+		empty := rlDumpOf(e.Schema)
 		models := snapModels(empty)
 		c := &snapCraft{b: bytes.Clone(empty[:len(empty)-4-2*models])}
 		body(c)
 		for range models - written {
 			c.model(0, 0)
 		}
-		return rlErr(e.s.Load(bytes.NewReader(c.sealed())))
+		return rlErr(e.Schema.Load(bytes.NewReader(c.sealed())))
 	}
 }
 
@@ -1186,10 +1057,10 @@ func rlDumpOf(s *memrel.Schema) []byte {
 	return buf.Bytes()
 }
 
-// TestRLBadInputCatalogue runs every case of the catalogue.
-func TestRLBadInputCatalogue(t *testing.T) {
-	m, other := rlNewModels(), rlNewModels()
-	inputs, txns := append(rlInputCases(), rlHandleCases()...), rlTxnCases()
+// TestStore_BadInput_TypedErrorAndNoChange runs every case of the catalogue.
+func TestStore_BadInput_TypedErrorAndNoChange(t *testing.T) {
+	m, other := fixture.Strict(t), fixture.Strict(t)
+	inputs, txns := append(rlInputCases(t), rlHandleCases()...), rlTxnCases()
 	var unprefixed []string
 	run := func(name string, tc rlCase) {
 		t.Run(name, func(t *testing.T) {

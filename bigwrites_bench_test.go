@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/stretchr/testify/require"
 )
 
@@ -24,14 +25,16 @@ const benchFanOut = 10_000
 func BenchmarkDestroyFanOut(b *testing.B) {
 	for _, action := range []memrel.Action{memrel.SetNull, memrel.Cascade} {
 		b.Run(fmt.Sprintf("referenced/%s/N=%d", action, benchFanOut), func(b *testing.B) {
-			blog := hmNewBlog(b, hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: action}})
-			rlCommented(b, blog, benchFanOut)
-			benchAborted(b, blog.db, func(tx *memrel.Txn) error { return blog.posts.DestroyKey(tx, 1) })
+			blog := fixture.Blog(b, fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: action}})
+			db := fixture.MustOpen(b, blog.Schema)
+			rlCommented(b, db, blog, benchFanOut)
+			benchAborted(b, db, func(tx *memrel.Txn) error { return blog.Post.DestroyKey(tx, 1) })
 		})
 		b.Run(fmt.Sprintf("leaf/%s/N=%d", action, benchFanOut), func(b *testing.B) {
-			blog := hmNewBlog(b, hmBlogOpts{rl: memrel.HasManyOptions{OnDelete: action}})
-			rlLiked(b, blog, benchFanOut)
-			benchAborted(b, blog.db, func(tx *memrel.Txn) error { return blog.replies.DestroyKey(tx, 1) })
+			blog := fixture.Blog(b, fixture.BlogOptions{Likes: memrel.HasManyOptions{OnDelete: action}})
+			db := fixture.MustOpen(b, blog.Schema)
+			rlLiked(b, db, blog, benchFanOut)
+			benchAborted(b, db, func(tx *memrel.Txn) error { return blog.Reply.DestroyKey(tx, 1) })
 		})
 	}
 }
@@ -41,22 +44,23 @@ func BenchmarkDestroyFanOut(b *testing.B) {
 // target table that is itself referenced (Comment) and one that is not
 // (Like).
 func BenchmarkAssociateMany(b *testing.B) {
-	blog := hmNewBlog(b, hmBlogOpts{})
+	blog := fixture.Blog(b, fixture.BlogOptions{})
+	db := fixture.MustOpen(b, blog.Schema)
 	comments, likes := make([]any, benchFanOut), make([]any, benchFanOut)
-	require.NoError(b, blog.db.Update(func(tx *memrel.Txn) error {
+	require.NoError(b, db.Update(func(tx *memrel.Txn) error {
 		for range 2 {
-			_, err := blog.posts.Create(tx, hmPost{Title: "p"})
+			_, err := blog.Post.Create(tx, fixture.Post{Title: "p"})
 			require.NoError(b, err)
-			c, err := blog.comments.Create(tx, hmComment{})
+			c, err := blog.Comment.Create(tx, fixture.Comment{})
 			require.NoError(b, err)
-			_, err = blog.replies.Create(tx, hmReply{CommentID: c.ID})
+			_, err = blog.Reply.Create(tx, fixture.Reply{CommentID: c.ID})
 			require.NoError(b, err)
 		}
 		for i := range benchFanOut {
-			c, err := blog.comments.Create(tx, hmComment{PostID: hmI(1)})
+			c, err := blog.Comment.Create(tx, fixture.Comment{PostID: fixture.I64(1)})
 			require.NoError(b, err)
 			comments[i] = c.ID
-			l, err := blog.likes.Create(tx, hmLike{ReplyID: hmI(1)})
+			l, err := blog.Like.Create(tx, fixture.Like{ReplyID: fixture.I64(1)})
 			require.NoError(b, err)
 			likes[i] = l.ID
 		}
@@ -68,18 +72,18 @@ func BenchmarkAssociateMany(b *testing.B) {
 		remove   func(tx *memrel.Txn) error
 	}{
 		{"referenced",
-			func(tx *memrel.Txn) error { return blog.pc.SetKeys(tx, hmPost{ID: 2}, comments, nil) },
-			func(tx *memrel.Txn) error { return blog.pc.AddKeys(tx, hmPost{ID: 2}, comments...) },
-			func(tx *memrel.Txn) error { return blog.pc.RemoveKeys(tx, hmPost{ID: 1}, comments, nil) }},
+			func(tx *memrel.Txn) error { return blog.Comments.SetKeys(tx, fixture.Post{ID: 2}, comments, nil) },
+			func(tx *memrel.Txn) error { return blog.Comments.AddKeys(tx, fixture.Post{ID: 2}, comments...) },
+			func(tx *memrel.Txn) error { return blog.Comments.RemoveKeys(tx, fixture.Post{ID: 1}, comments, nil) }},
 		{"leaf",
-			func(tx *memrel.Txn) error { return blog.rl.SetKeys(tx, hmReply{ID: 2}, likes, nil) },
-			func(tx *memrel.Txn) error { return blog.rl.AddKeys(tx, hmReply{ID: 2}, likes...) },
-			func(tx *memrel.Txn) error { return blog.rl.RemoveKeys(tx, hmReply{ID: 1}, likes, nil) }},
+			func(tx *memrel.Txn) error { return blog.Likes.SetKeys(tx, fixture.Reply{ID: 2}, likes, nil) },
+			func(tx *memrel.Txn) error { return blog.Likes.AddKeys(tx, fixture.Reply{ID: 2}, likes...) },
+			func(tx *memrel.Txn) error { return blog.Likes.RemoveKeys(tx, fixture.Reply{ID: 1}, likes, nil) }},
 	}
 	for _, c := range cases {
-		b.Run(fmt.Sprintf("%s/SetKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, blog.db, c.set) })
-		b.Run(fmt.Sprintf("%s/AddKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, blog.db, c.add) })
-		b.Run(fmt.Sprintf("%s/RemoveKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, blog.db, c.remove) })
+		b.Run(fmt.Sprintf("%s/SetKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, db, c.set) })
+		b.Run(fmt.Sprintf("%s/AddKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, db, c.add) })
+		b.Run(fmt.Sprintf("%s/RemoveKeys/N=%d", c.name, benchFanOut), func(b *testing.B) { benchAborted(b, db, c.remove) })
 	}
 }
 
@@ -88,9 +92,10 @@ func BenchmarkAssociateMany(b *testing.B) {
 func BenchmarkDeepCascade(b *testing.B) {
 	const depth = 10_000
 	b.Run(fmt.Sprintf("D=%d", depth), func(b *testing.B) {
-		c := hmNewCats(b, memrel.HasManyOptions{OnDelete: memrel.Cascade})
-		require.NoError(b, c.db.Update(func(tx *memrel.Txn) error { return hmChain(tx, c.cats, depth) }))
-		benchAborted(b, c.db, func(tx *memrel.Txn) error { return c.cats.DestroyKey(tx, 1) })
+		c := fixture.Categories(b, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+		db := fixture.MustOpen(b, c.Schema)
+		require.NoError(b, db.Update(func(tx *memrel.Txn) error { return c.CreateChain(tx, depth) }))
+		benchAborted(b, db, func(tx *memrel.Txn) error { return c.Category.DestroyKey(tx, 1) })
 	})
 }
 
@@ -118,19 +123,19 @@ func BenchmarkBulkCreate(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%s/N=%d", name, benchFanOut), func(b *testing.B) {
 			s := memrel.NewSchema()
-			books := memrel.Define[hmBook](s, "Book")
-			memrel.NewHasMany(books, memrel.Define[hmPage](s, "Page"), memrel.HasManyOptions{SourceKey: "slug"})
+			books := memrel.Define[fixture.Book](s, "Book")
+			memrel.NewHasMany(books, memrel.Define[fixture.Page](s, "Page"), memrel.HasManyOptions{SourceKey: "slug"})
 			db, err := s.Open()
 			require.NoError(b, err)
 			slugs := make([]*string, benchFanOut)
 			for i := range slugs {
 				if unique {
-					slugs[i] = hmS(fmt.Sprint("s", i))
+					slugs[i] = fixture.Str(fmt.Sprint("s", i))
 				}
 			}
 			benchAborted(b, db, func(tx *memrel.Txn) error {
 				for _, s := range slugs {
-					if _, err := books.Create(tx, hmBook{Slug: s}); err != nil {
+					if _, err := books.Create(tx, fixture.Book{Slug: s}); err != nil {
 						return err
 					}
 				}

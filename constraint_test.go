@@ -4,226 +4,71 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
 
 // SPEC §2 (declaring hasMany) and §3 (constraints on every write path).
 
-// ---- two aliased associations between the same models ----
-
-type hmUser struct {
-	ID            int64
-	Name          string
-	AuthoredPosts []hmArticle
-	EditedPosts   []hmArticle
-}
-
-type hmArticle struct {
-	ID       int64
-	Title    string
-	AuthorID *int64
-	EditorID *int64
-	Author   *hmUser
-	Editor   *hmUser
-}
-
-type hmUsers struct {
-	db       *memrel.Store
-	users    *memrel.Model[hmUser]
-	articles *memrel.Model[hmArticle]
-	authored *memrel.HasMany[hmUser, hmArticle]
-	edited   *memrel.HasMany[hmUser, hmArticle]
-}
-
-// hmNewUsers declares User hasMany Article as authoredPosts and as
-// editedPosts (in that order unless editedFirst) with extra options, and
-// seeds u1, u2 and a1 (u1/u2), a2 (u1/-), a3 (u2/u1) as author/editor.
-func hmNewUsers(t *testing.T, authored, edited memrel.HasManyOptions, editedFirst bool) *hmUsers {
-	t.Helper()
-	s := memrel.NewSchema()
-	u := &hmUsers{users: memrel.Define[hmUser](s, "User"), articles: memrel.Define[hmArticle](s, "Article")}
-	authored.As, authored.ForeignKey, authored.Inverse = "authoredPosts", "authorId", "author"
-	edited.As, edited.ForeignKey, edited.Inverse = "editedPosts", "editorId", "editor"
-	if editedFirst {
-		u.edited = memrel.NewHasMany(u.users, u.articles, edited)
-		u.authored = memrel.NewHasMany(u.users, u.articles, authored)
-	} else {
-		u.authored = memrel.NewHasMany(u.users, u.articles, authored)
-		u.edited = memrel.NewHasMany(u.users, u.articles, edited)
-	}
-	var err error
-	u.db, err = s.Open()
-	require.NoError(t, err)
-	require.NoError(t, u.db.Update(func(tx *memrel.Txn) error {
-		for _, n := range []string{"u1", "u2"} {
-			_, err := u.users.Create(tx, hmUser{Name: n})
-			require.NoError(t, err)
-		}
-		for _, a := range hmUsersSeed()["Article"].([]hmArticle) {
-			_, err := u.articles.Create(tx, a)
-			require.NoError(t, err)
-		}
-		return nil
-	}))
-	require.Equal(t, hmUsersSeed(), u.dump(t))
-	return u
-}
-
-func (u *hmUsers) dump(t *testing.T) hmRows {
-	t.Helper()
-	return hmDump(t, u.db, hmRowsOf(u.users), hmRowsOf(u.articles))
-}
-
+// Expected rows of fixture.AuthorsSeed, by name.
 var (
-	hmU1 = hmUser{ID: 1, Name: "u1"}
-	hmU2 = hmUser{ID: 2, Name: "u2"}
-	hmA1 = hmArticle{ID: 1, Title: "a1", AuthorID: hmI(1), EditorID: hmI(2)}
-	hmA2 = hmArticle{ID: 2, Title: "a2", AuthorID: hmI(1)}
-	hmA3 = hmArticle{ID: 3, Title: "a3", AuthorID: hmI(2), EditorID: hmI(1)}
+	hmU1 = fixture.User{ID: 1, Name: "u1"}
+	hmU2 = fixture.User{ID: 2, Name: "u2"}
+	hmA1 = fixture.Article{ID: 1, Title: "a1", AuthorID: fixture.I64(1), EditorID: fixture.I64(2)}
+	hmA2 = fixture.Article{ID: 2, Title: "a2", AuthorID: fixture.I64(1)}
+	hmA3 = fixture.Article{ID: 3, Title: "a3", AuthorID: fixture.I64(2), EditorID: fixture.I64(1)}
 )
 
-func hmUsersSeed() hmRows {
-	return hmRows{"User": []hmUser{hmU1, hmU2}, "Article": []hmArticle{hmA1, hmA2, hmA3}}
-}
-
-// ---- self-association: Category children / parent ----
-
-type hmCat struct {
-	ID       int64
-	Name     string
-	ParentID *int64
-	Children []hmCat
-	Parent   *hmCat
-}
-
-type hmCats struct {
-	db   *memrel.Store
-	cats *memrel.Model[hmCat]
-	ch   *memrel.HasMany[hmCat, hmCat]
-}
-
-func hmNewCats(t testing.TB, o memrel.HasManyOptions) *hmCats {
-	t.Helper()
-	s := memrel.NewSchema()
-	c := &hmCats{cats: memrel.Define[hmCat](s, "Category")}
-	o.As, o.ForeignKey, o.Inverse = "children", "parentId", "parent"
-	c.ch = memrel.NewHasMany(c.cats, c.cats, o)
-	var err error
-	c.db, err = s.Open()
-	require.NoError(t, err)
-	return c
-}
-
-func (c *hmCats) dump(t *testing.T) hmRows {
-	t.Helper()
-	return hmDump(t, c.db, hmRowsOf(c.cats))
-}
-
-// ---- a unique, non-PK source key ----
-
-type hmBook struct {
-	ID    int64
-	Slug  *string `memrel:",unique"`
-	Title string
-	Pages []hmPage
-}
-
-type hmPage struct {
-	ID       int64
-	N        int64
-	BookSlug *string
-}
-
-type hmBooks struct {
-	db    *memrel.Store
-	books *memrel.Model[hmBook]
-	pages *memrel.Model[hmPage]
-	bp    *memrel.HasMany[hmBook, hmPage]
-}
-
-// hmNewBooks seeds books 1 "ab", 2 "a", 3 (no slug) and pages 1 (a),
-// 2 (ab), 3 (a), 4 (none).
-func hmNewBooks(t *testing.T, o memrel.HasManyOptions) *hmBooks {
-	t.Helper()
-	s := memrel.NewSchema()
-	b := &hmBooks{books: memrel.Define[hmBook](s, "Book"), pages: memrel.Define[hmPage](s, "Page")}
-	o.SourceKey = "slug"
-	b.bp = memrel.NewHasMany(b.books, b.pages, o)
-	var err error
-	b.db, err = s.Open()
-	require.NoError(t, err)
-	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
-		for _, bk := range hmBooksSeed()["Book"].([]hmBook) {
-			_, err := b.books.Create(tx, bk)
-			require.NoError(t, err)
-		}
-		for _, p := range hmBooksSeed()["Page"].([]hmPage) {
-			_, err := b.pages.Create(tx, p)
-			require.NoError(t, err)
-		}
-		return nil
-	}))
-	require.Equal(t, hmBooksSeed(), b.dump(t))
-	return b
-}
-
-func (b *hmBooks) dump(t *testing.T) hmRows {
-	t.Helper()
-	return hmDump(t, b.db, hmRowsOf(b.books), hmRowsOf(b.pages))
-}
-
-func hmBooksSeed() hmRows {
-	return hmRows{
-		"Book": []hmBook{{ID: 1, Slug: hmS("ab"), Title: "b1"}, {ID: 2, Slug: hmS("a"), Title: "b2"}, {ID: 3, Title: "b3"}},
-		"Page": []hmPage{{ID: 1, N: 1, BookSlug: hmS("a")}, {ID: 2, N: 2, BookSlug: hmS("ab")},
-			{ID: 3, N: 3, BookSlug: hmS("a")}, {ID: 4, N: 4}},
-	}
-}
-
-// TestHMInfo checks the defaults of SPEC §2 and the metadata of both sides.
-func TestHMInfo(t *testing.T) {
-	b := hmNewBlog(t, hmBlogOpts{})
-	u := hmNewUsers(t, memrel.HasManyOptions{}, memrel.HasManyOptions{OnDelete: memrel.Restrict, OnUpdate: memrel.NoAction}, false)
-	c := hmNewCats(t, memrel.HasManyOptions{})
-	bk := hmNewBooks(t, memrel.HasManyOptions{})
-	p := hmNewPoly(t)
+// TestHasMany_Info_DefaultsAndBothSides checks the defaults of SPEC §2 and
+// the metadata of both sides.
+func TestHasMany_Info_DefaultsAndBothSides(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	fixture.MustOpen(t, b.Schema)
+	u := fixture.Authors(t, fixture.AuthorsOptions{Edited: memrel.HasManyOptions{OnDelete: memrel.Restrict, OnUpdate: memrel.NoAction}})
+	u.Seed(t, fixture.MustOpen(t, u.Schema))
+	c := fixture.Categories(t, memrel.HasManyOptions{})
+	fixture.MustOpen(t, c.Schema)
+	bk := fixture.Books(t, memrel.HasManyOptions{})
+	bk.Seed(t, fixture.MustOpen(t, bk.Schema))
+	p := fixture.Polymorphic(t)
+	p.Seed(t, fixture.MustOpen(t, p.Schema))
 	cases := []struct {
 		name string
 		got  memrel.AssociationInfo
 		want memrel.AssociationInfo
 	}{
-		{"defaults, nullable foreign key", b.pc.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Post", Target: "Comment",
+		{"defaults, nullable foreign key", b.Comments.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Post", Target: "Comment",
 			ForeignKey: "postId", SourceKey: "id", As: "comments", Singular: "comment",
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"defaults, inverse", b.pc.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Comment", Target: "Post",
+		{"defaults, inverse", b.Comments.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Comment", Target: "Post",
 			ForeignKey: "postId", SourceKey: "id", As: "post", Singular: "post",
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"defaults, NOT NULL foreign key cascades; plural of reply", b.cr.Info(), memrel.AssociationInfo{Type: "HasMany",
+		{"defaults, NOT NULL foreign key cascades; plural of reply", b.Replies.Info(), memrel.AssociationInfo{Type: "HasMany",
 			Source: "Comment", Target: "Reply", ForeignKey: "commentId", SourceKey: "id", As: "replies", Singular: "reply",
 			OnDelete: memrel.Cascade, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"aliased", u.authored.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "User", Target: "Article",
+		{"aliased", u.Authored.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "User", Target: "Article",
 			ForeignKey: "authorId", SourceKey: "id", As: "authoredPosts", Singular: "authoredPost", IsAliased: true,
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"aliased, explicit actions", u.edited.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "User", Target: "Article",
+		{"aliased, explicit actions", u.Edited.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "User", Target: "Article",
 			ForeignKey: "editorId", SourceKey: "id", As: "editedPosts", Singular: "editedPost", IsAliased: true,
 			OnDelete: memrel.Restrict, OnUpdate: memrel.NoAction, Constraints: true}},
-		{"aliased inverse", u.edited.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Article", Target: "User",
+		{"aliased inverse", u.Edited.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Article", Target: "User",
 			ForeignKey: "editorId", SourceKey: "id", As: "editor", Singular: "editor", IsAliased: true,
 			OnDelete: memrel.Restrict, OnUpdate: memrel.NoAction, Constraints: true}},
-		{"self-association", c.ch.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Category", Target: "Category",
+		{"self-association", c.Children.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Category", Target: "Category",
 			ForeignKey: "parentId", SourceKey: "id", As: "children", Singular: "child", IsAliased: true, IsSelfAssociation: true,
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"self-association inverse", c.ch.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Category", Target: "Category",
+		{"self-association inverse", c.Children.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Category", Target: "Category",
 			ForeignKey: "parentId", SourceKey: "id", As: "parent", Singular: "parent", IsAliased: true, IsSelfAssociation: true,
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"source key, default foreign key from it", bk.bp.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Book", Target: "Page",
+		{"source key, default foreign key from it", bk.Pages.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Book", Target: "Page",
 			ForeignKey: "bookSlug", SourceKey: "slug", As: "pages", Singular: "page",
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"source key inverse", bk.bp.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Page", Target: "Book",
+		{"source key inverse", bk.Pages.Inverse().Info(), memrel.AssociationInfo{Type: "BelongsTo", Source: "Page", Target: "Book",
 			ForeignKey: "bookSlug", SourceKey: "slug", As: "book", Singular: "book",
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: true}},
-		{"scope, no constraints", p.ic.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Image", Target: "Comment",
+		{"scope, no constraints", p.ImageComments.Info(), memrel.AssociationInfo{Type: "HasMany", Source: "Image", Target: "Comment",
 			ForeignKey: "commentableId", SourceKey: "id", As: "comments", Singular: "comment", IsAliased: true,
 			OnDelete: memrel.SetNull, OnUpdate: memrel.Cascade, Constraints: false,
 			Scope: map[string]any{"commentableType": "image"}}},
@@ -235,9 +80,9 @@ func TestHMInfo(t *testing.T) {
 	}
 }
 
-// TestHMInfoDefaultPlural: the default alias is the target's plural name,
-// the default foreign key the source's name and key.
-func TestHMInfoDefaultPlural(t *testing.T) {
+// TestHasMany_Info_DefaultPluralAndForeignKey: the default alias is the
+// target's plural name, the default foreign key the source's name and key.
+func TestHasMany_Info_DefaultPluralAndForeignKey(t *testing.T) {
 	s := memrel.NewSchema()
 	companies := memrel.Define[hmCompany](s, "Company")
 	cats := memrel.Define[hmCompanyCat](s, "Category")
@@ -254,6 +99,8 @@ func TestHMInfoDefaultPlural(t *testing.T) {
 	require.Equal(t, "box", cb.Info().Singular)
 }
 
+// Local shapes: the default plural and inverse names under test need
+// model names (Company, Category, Box) the shared fixture does not have.
 type hmCompany struct {
 	ID         int64
 	Name       string
@@ -276,10 +123,10 @@ type hmBox struct {
 	CompanyID *int64
 }
 
-// TestHMInfoInverseIsAliased: each side is aliased iff its own name was
+// TestHasMany_Info_IsAliasedPerSide: each side is aliased iff its own name was
 // given, as Sequelize v7's Association.isAliased (Boolean(options.as), the
 // inverse built from options.inverse.as).
-func TestHMInfoInverseIsAliased(t *testing.T) {
+func TestHasMany_Info_IsAliasedPerSide(t *testing.T) {
 	s := memrel.NewSchema()
 	posts := memrel.Define[hmPlain](s, "Post")
 	comments := memrel.Define[hmCompanyCat](s, "Comment")
@@ -294,44 +141,46 @@ func TestHMInfoInverseIsAliased(t *testing.T) {
 	require.True(t, onlyInverse.Inverse().Info().IsAliased, "inverse named topic explicitly")
 }
 
-// TestHMForeignKeyViolations: every write path refuses a foreign key that
-// matches no source row, with a typed error naming it, and changes nothing.
-func TestHMForeignKeyViolations(t *testing.T) {
+// TestHasMany_Writes_RefuseDanglingForeignKey: every write path refuses a
+// foreign key that matches no source row, with a typed error naming it, and
+// changes nothing.
+func TestHasMany_Writes_RefuseDanglingForeignKey(t *testing.T) {
 	cases := []struct {
 		name string
-		op   func(tx *memrel.Txn, b *hmBlog) error
+		op   func(tx *memrel.Txn, b *fixture.BlogModels) error
 		want memrel.ForeignKeyConstraintError // Reason not compared
 	}{
-		{"create", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.comments.Create(tx, hmComment{Body: "x", PostID: hmI(99)})
+		{"create", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Comment.Create(tx, fixture.Comment{Body: "x", PostID: fixture.I64(99)})
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Comment", ForeignKey: "postId", Value: int64(99), Referenced: "Post", Association: "Post.comments"}},
-		{"create, NOT NULL foreign key", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.replies.Create(tx, hmReply{Text: "x", CommentID: 99})
+		{"create, NOT NULL foreign key", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Reply.Create(tx, fixture.Reply{Text: "x", CommentID: 99})
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Reply", ForeignKey: "commentId", Value: int64(99), Referenced: "Comment", Association: "Comment.replies"}},
-		{"update", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.comments.Update(tx, hmComment{ID: 4, Body: "c4", PostID: hmI(99)})
+		{"update", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Comment.Update(tx, fixture.Comment{ID: 4, Body: "c4", PostID: fixture.I64(99)})
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Comment", ForeignKey: "postId", Value: int64(99), Referenced: "Post", Association: "Post.comments"}},
-		{"update all", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.comments.UpdateAll(tx, query.Lt("id", 3), map[string]any{"postId": 99})
+		{"update all", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Comment.UpdateAll(tx, query.Lt("id", 3), map[string]any{"postId": 99})
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Comment", ForeignKey: "postId", Value: int64(99), Referenced: "Post", Association: "Post.comments"}},
-		{"inverse SetKey", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.pc.Inverse().SetKey(tx, hmC1, 99)
+		{"inverse SetKey", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Comments.Inverse().SetKey(tx, hmC1, 99)
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Comment", ForeignKey: "postId", Value: int64(99), Referenced: "Post", Association: "Post.comments"}},
-		{"inverse SetKey, NOT NULL foreign key", func(tx *memrel.Txn, b *hmBlog) error {
-			_, err := b.cr.Inverse().SetKey(tx, hmReply{ID: 1}, 99)
+		{"inverse SetKey, NOT NULL foreign key", func(tx *memrel.Txn, b *fixture.BlogModels) error {
+			_, err := b.Replies.Inverse().SetKey(tx, fixture.Reply{ID: 1}, 99)
 			return err
 		}, memrel.ForeignKeyConstraintError{Model: "Reply", ForeignKey: "commentId", Value: int64(99), Referenced: "Comment", Association: "Comment.replies"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := hmNewBlog(t, hmBlogOpts{})
-			b.seed(t)
-			err := b.db.Update(func(tx *memrel.Txn) error { return tc.op(tx, b) })
+			b := fixture.Blog(t, fixture.BlogOptions{})
+			db := fixture.MustOpen(t, b.Schema)
+			b.Seed(t, db)
+			err := db.Update(func(tx *memrel.Txn) error { return tc.op(tx, b) })
 			var fk *memrel.ForeignKeyConstraintError
 			require.ErrorAs(t, err, &fk)
 			require.NotEmpty(t, fk.Reason)
@@ -339,120 +188,127 @@ func TestHMForeignKeyViolations(t *testing.T) {
 			got.Reason = ""
 			require.Equal(t, tc.want, got)
 			require.Contains(t, err.Error(), tc.want.ForeignKey)
-			require.Equal(t, hmSeed(), b.dump(t))
+			require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 		})
 	}
 }
 
-// TestHMOnDelete covers SPEC §3's onDelete rules, destroying p1 or c1.
-func TestHMOnDelete(t *testing.T) {
+// TestHasMany_OnDelete_Rules covers SPEC §3's onDelete rules, destroying p1
+// or c1.
+func TestHasMany_OnDelete_Rules(t *testing.T) {
 	cases := []struct {
 		name    string
-		opts    hmBlogOpts
-		destroy func(tx *memrel.Txn, b *hmBlog) error
+		opts    fixture.BlogOptions
+		destroy func(tx *memrel.Txn, b *fixture.BlogModels) error
 		err     any // nil, or a pointer to the expected error type for errors.As
-		want    hmRows
+		want    fixture.Rows
 	}{
 		{
 			name:    "cascade, recursively through replies (cascade) to likes (set null)",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP1) },
-			want: hmRows{"Post": []hmPost{hmP2, hmP3}, "Comment": []hmComment{hmC3, hmC4},
-				"Reply": []hmReply{{ID: 3, Text: "r3", CommentID: 3}},
-				"Like":  []hmLike{{ID: 1, Who: "l1"}, {ID: 2, Who: "l2"}, {ID: 3, Who: "l3"}}},
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP1) },
+			want: fixture.Rows{"Post": []fixture.Post{hmP2, hmP3}, "Comment": []fixture.Comment{hmC3, hmC4},
+				"Reply": []fixture.Reply{{ID: 3, Text: "r3", CommentID: 3}},
+				"Like":  []fixture.Like{{ID: 1, Who: "l1"}, {ID: 2, Who: "l2"}, {ID: 3, Who: "l3"}}},
 		},
 		{
 			name: "cascade through three levels",
-			opts: hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Cascade},
-				rl: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.DestroyKey(tx, 1) },
-			want: hmRows{"Post": []hmPost{hmP2, hmP3}, "Comment": []hmComment{hmC3, hmC4},
-				"Reply": []hmReply{{ID: 3, Text: "r3", CommentID: 3}}, "Like": []hmLike{}},
+			opts: fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Cascade},
+				Likes: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.DestroyKey(tx, 1) },
+			want: fixture.Rows{"Post": []fixture.Post{hmP2, hmP3}, "Comment": []fixture.Comment{hmC3, hmC4},
+				"Reply": []fixture.Reply{{ID: 3, Text: "r3", CommentID: 3}}, "Like": []fixture.Like{}},
 		},
 		{
 			name:    "set null (the default of a nullable foreign key)",
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP1) },
-			want: hmRows{"Post": []hmPost{hmP2, hmP3}, "Comment": []hmComment{{ID: 1, Body: "c1"}, {ID: 2, Body: "c2"},
-				hmC3, hmC4, {ID: 5, Body: "c5"}}, "Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP1) },
+			want: fixture.Rows{"Post": []fixture.Post{hmP2, hmP3}, "Comment": []fixture.Comment{{ID: 1, Body: "c1"}, {ID: 2, Body: "c2"},
+				hmC3, hmC4, {ID: 5, Body: "c5"}}, "Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:    "set default without a default nulls",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.SetDefault}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP2) },
-			want: hmRows{"Post": []hmPost{hmP1, hmP3}, "Comment": []hmComment{hmC1, hmC2,
-				{ID: 3, Body: "c3"}, hmC4, hmC5}, "Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.SetDefault}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP2) },
+			want: fixture.Rows{"Post": []fixture.Post{hmP1, hmP3}, "Comment": []fixture.Comment{hmC1, hmC2,
+				{ID: 3, Body: "c3"}, hmC4, hmC5}, "Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:    "set null on a NOT NULL foreign key",
-			opts:    hmBlogOpts{cr: memrel.HasManyOptions{OnDelete: memrel.SetNull}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.comments.Destroy(tx, hmC1) },
+			opts:    fixture.BlogOptions{Replies: memrel.HasManyOptions{OnDelete: memrel.SetNull}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Comment.Destroy(tx, hmC1) },
 			err:     new(*memrel.ValidationError),
-			want:    hmSeed(),
+			want:    fixture.BlogSeed(),
 		},
 		{
 			name:    "set null on a NOT NULL foreign key, reached by a cascade",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Cascade}, cr: memrel.HasManyOptions{OnDelete: memrel.SetNull}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP1) },
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Cascade}, Replies: memrel.HasManyOptions{OnDelete: memrel.SetNull}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP1) },
 			err:     new(*memrel.ValidationError),
-			want:    hmSeed(),
+			want:    fixture.BlogSeed(),
 		},
 		{
 			name:    "restrict",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP1) },
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP1) },
 			err:     new(*memrel.ForeignKeyConstraintError),
-			want:    hmSeed(),
+			want:    fixture.BlogSeed(),
 		},
 		{
 			name:    "restrict without children passes",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP3) },
-			want: hmRows{"Post": []hmPost{hmP1, hmP2}, "Comment": hmSeed()["Comment"],
-				"Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP3) },
+			want: fixture.Rows{"Post": []fixture.Post{hmP1, hmP2}, "Comment": fixture.BlogSeed()["Comment"],
+				"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:    "no action",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.NoAction}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP2) },
+			opts:    fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.NoAction}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP2) },
 			err:     new(*memrel.ForeignKeyConstraintError),
-			want:    hmSeed(),
+			want:    fixture.BlogSeed(),
 		},
 		{
 			name: "restrict deep in a cascade undoes the whole cascade",
-			opts: hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Cascade},
-				rl: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { return b.posts.Destroy(tx, hmP1) },
+			opts: fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Cascade},
+				Likes: memrel.HasManyOptions{OnDelete: memrel.Restrict}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error { return b.Post.Destroy(tx, hmP1) },
 			err:     new(*memrel.ForeignKeyConstraintError),
-			want:    hmSeed(),
+			want:    fixture.BlogSeed(),
 		},
 		{
-			name:    "destroy all cascades per row",
-			opts:    hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
-			destroy: func(tx *memrel.Txn, b *hmBlog) error { _, err := b.posts.DestroyAll(tx, query.Lt("id", 3)); return err },
-			want: hmRows{"Post": []hmPost{hmP3}, "Comment": []hmComment{hmC4}, "Reply": []hmReply{},
-				"Like": []hmLike{{ID: 1, Who: "l1"}, {ID: 2, Who: "l2"}, {ID: 3, Who: "l3"}}},
+			name: "destroy all cascades per row",
+			opts: fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Cascade}},
+			destroy: func(tx *memrel.Txn, b *fixture.BlogModels) error {
+				_, err := b.Post.DestroyAll(tx, query.Lt("id", 3))
+				return err
+			},
+			want: fixture.Rows{"Post": []fixture.Post{hmP3}, "Comment": []fixture.Comment{hmC4}, "Reply": []fixture.Reply{},
+				"Like": []fixture.Like{{ID: 1, Who: "l1"}, {ID: 2, Who: "l2"}, {ID: 3, Who: "l3"}}},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := hmNewBlog(t, tc.opts)
-			b.seed(t)
-			err := b.db.Update(func(tx *memrel.Txn) error { return tc.destroy(tx, b) })
+			b := fixture.Blog(t, tc.opts)
+			db := fixture.MustOpen(t, b.Schema)
+			b.Seed(t, db)
+			err := db.Update(func(tx *memrel.Txn) error { return tc.destroy(tx, b) })
 			if tc.err == nil {
 				require.NoError(t, err)
 			} else {
 				require.ErrorAs(t, err, tc.err)
 			}
-			require.Equal(t, tc.want, b.dump(t))
+			require.Equal(t, tc.want, b.Dump(t, db))
 		})
 	}
 }
 
-// TestHMRestrictErrorNamesChild pins the fields of a restricted delete.
-func TestHMRestrictErrorNamesChild(t *testing.T) {
-	b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
-	b.seed(t)
-	err := b.db.Update(func(tx *memrel.Txn) error { return b.posts.Destroy(tx, hmP2) })
+// TestHasMany_OnDelete_RestrictErrorNamesChild pins the fields of a
+// restricted delete.
+func TestHasMany_OnDelete_RestrictErrorNamesChild(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{Comments: memrel.HasManyOptions{OnDelete: memrel.Restrict}})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	err := db.Update(func(tx *memrel.Txn) error { return b.Post.Destroy(tx, hmP2) })
 	var fk *memrel.ForeignKeyConstraintError
 	require.ErrorAs(t, err, &fk)
 	require.Equal(t, "Comment", fk.Model)
@@ -460,208 +316,215 @@ func TestHMRestrictErrorNamesChild(t *testing.T) {
 	require.Equal(t, int64(2), fk.Value)
 	require.Equal(t, "Post", fk.Referenced)
 	require.Equal(t, "Post.comments", fk.Association)
-	require.Equal(t, hmSeed(), b.dump(t))
+	require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 }
 
-// TestHMOnUpdate covers SPEC §3's onUpdate rules when a primary key (here
-// the source key) changes through UpdateKey.
-func TestHMOnUpdate(t *testing.T) {
-	rekeyP1 := func(tx *memrel.Txn, b *hmBlog) error {
-		_, err := b.posts.UpdateKey(tx, 1, hmPost{ID: 10, Title: "p10"})
+// TestHasMany_OnUpdate_Rules covers SPEC §3's onUpdate rules when a primary
+// key (here the source key) changes through UpdateKey.
+func TestHasMany_OnUpdate_Rules(t *testing.T) {
+	rekeyP1 := func(tx *memrel.Txn, b *fixture.BlogModels) error {
+		_, err := b.Post.UpdateKey(tx, 1, fixture.Post{ID: 10, Title: "p10"})
 		return err
 	}
-	rekeyC1 := func(tx *memrel.Txn, b *hmBlog) error {
-		_, err := b.comments.UpdateKey(tx, int64(1), hmComment{ID: 10, Body: "c10", PostID: hmI(1)})
+	rekeyC1 := func(tx *memrel.Txn, b *fixture.BlogModels) error {
+		_, err := b.Comment.UpdateKey(tx, int64(1), fixture.Comment{ID: 10, Body: "c10", PostID: fixture.I64(1)})
 		return err
 	}
 	cases := []struct {
 		name  string
-		opts  hmBlogOpts
-		rekey func(tx *memrel.Txn, b *hmBlog) error
+		opts  fixture.BlogOptions
+		rekey func(tx *memrel.Txn, b *fixture.BlogModels) error
 		err   any
-		want  hmRows
+		want  fixture.Rows
 	}{
 		{
 			name:  "cascade (default)",
 			rekey: rekeyP1,
-			want: hmRows{"Post": []hmPost{hmP2, hmP3, {ID: 10, Title: "p10"}}, "Comment": []hmComment{
-				{ID: 1, Body: "c1", PostID: hmI(10)}, {ID: 2, Body: "c2", PostID: hmI(10)}, hmC3, hmC4,
-				{ID: 5, Body: "c5", PostID: hmI(10)}}, "Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			want: fixture.Rows{"Post": []fixture.Post{hmP2, hmP3, {ID: 10, Title: "p10"}}, "Comment": []fixture.Comment{
+				{ID: 1, Body: "c1", PostID: fixture.I64(10)}, {ID: 2, Body: "c2", PostID: fixture.I64(10)}, hmC3, hmC4,
+				{ID: 5, Body: "c5", PostID: fixture.I64(10)}}, "Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:  "set null",
-			opts:  hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: memrel.SetNull}},
+			opts:  fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: memrel.SetNull}},
 			rekey: rekeyP1,
-			want: hmRows{"Post": []hmPost{hmP2, hmP3, {ID: 10, Title: "p10"}}, "Comment": []hmComment{
+			want: fixture.Rows{"Post": []fixture.Post{hmP2, hmP3, {ID: 10, Title: "p10"}}, "Comment": []fixture.Comment{
 				{ID: 1, Body: "c1"}, {ID: 2, Body: "c2"}, hmC3, hmC4, {ID: 5, Body: "c5"}},
-				"Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+				"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:  "restrict",
-			opts:  hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
+			opts:  fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
 			rekey: rekeyP1,
 			err:   new(*memrel.ForeignKeyConstraintError),
-			want:  hmSeed(),
+			want:  fixture.BlogSeed(),
 		},
 		{
 			name:  "no action",
-			opts:  hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: memrel.NoAction}},
+			opts:  fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: memrel.NoAction}},
 			rekey: rekeyP1,
 			err:   new(*memrel.ForeignKeyConstraintError),
-			want:  hmSeed(),
+			want:  fixture.BlogSeed(),
 		},
 		{
 			name: "restrict without children passes",
-			opts: hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
-			rekey: func(tx *memrel.Txn, b *hmBlog) error {
-				_, err := b.posts.UpdateKey(tx, 3, hmPost{ID: 30, Title: "p30"})
+			opts: fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
+			rekey: func(tx *memrel.Txn, b *fixture.BlogModels) error {
+				_, err := b.Post.UpdateKey(tx, 3, fixture.Post{ID: 30, Title: "p30"})
 				return err
 			},
-			want: hmRows{"Post": []hmPost{hmP1, hmP2, {ID: 30, Title: "p30"}}, "Comment": hmSeed()["Comment"],
-				"Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			want: fixture.Rows{"Post": []fixture.Post{hmP1, hmP2, {ID: 30, Title: "p30"}}, "Comment": fixture.BlogSeed()["Comment"],
+				"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:  "cascade on a NOT NULL foreign key",
 			rekey: rekeyC1,
-			want: hmRows{"Post": hmSeedPosts(), "Comment": []hmComment{hmC2, hmC3, hmC4, hmC5,
-				{ID: 10, Body: "c10", PostID: hmI(1)}}, "Reply": []hmReply{
+			want: fixture.Rows{"Post": fixture.BlogSeedPosts(), "Comment": []fixture.Comment{hmC2, hmC3, hmC4, hmC5,
+				{ID: 10, Body: "c10", PostID: fixture.I64(1)}}, "Reply": []fixture.Reply{
 				{ID: 1, Text: "r1", CommentID: 10}, {ID: 2, Text: "r2", CommentID: 10},
-				{ID: 3, Text: "r3", CommentID: 3}, {ID: 4, Text: "r4", CommentID: 5}}, "Like": hmSeedLikes()},
+				{ID: 3, Text: "r3", CommentID: 3}, {ID: 4, Text: "r4", CommentID: 5}}, "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name:  "set null on a NOT NULL foreign key",
-			opts:  hmBlogOpts{cr: memrel.HasManyOptions{OnUpdate: memrel.SetNull}},
+			opts:  fixture.BlogOptions{Replies: memrel.HasManyOptions{OnUpdate: memrel.SetNull}},
 			rekey: rekeyC1,
 			err:   new(*memrel.ValidationError),
-			want:  hmSeed(),
+			want:  fixture.BlogSeed(),
 		},
 		{
 			name: "a key taken by another row",
-			rekey: func(tx *memrel.Txn, b *hmBlog) error {
-				_, err := b.posts.UpdateKey(tx, 1, hmPost{ID: 2, Title: "p1"})
+			rekey: func(tx *memrel.Txn, b *fixture.BlogModels) error {
+				_, err := b.Post.UpdateKey(tx, 1, fixture.Post{ID: 2, Title: "p1"})
 				return err
 			},
 			err:  new(*memrel.UniqueConstraintError),
-			want: hmSeed(),
+			want: fixture.BlogSeed(),
 		},
 		{
 			name: "an unchanged key runs no action",
-			opts: hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
-			rekey: func(tx *memrel.Txn, b *hmBlog) error {
-				_, err := b.posts.Update(tx, hmPost{ID: 1, Title: "renamed"})
+			opts: fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: memrel.Restrict}},
+			rekey: func(tx *memrel.Txn, b *fixture.BlogModels) error {
+				_, err := b.Post.Update(tx, fixture.Post{ID: 1, Title: "renamed"})
 				return err
 			},
-			want: hmRows{"Post": []hmPost{{ID: 1, Title: "renamed"}, hmP2, hmP3}, "Comment": hmSeed()["Comment"],
-				"Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			want: fixture.Rows{"Post": []fixture.Post{{ID: 1, Title: "renamed"}, hmP2, hmP3}, "Comment": fixture.BlogSeed()["Comment"],
+				"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 		{
 			name: "update all re-keys with cascade",
-			rekey: func(tx *memrel.Txn, b *hmBlog) error {
-				_, err := b.posts.UpdateAll(tx, query.Eq("id", 2), map[string]any{"id": 20})
+			rekey: func(tx *memrel.Txn, b *fixture.BlogModels) error {
+				_, err := b.Post.UpdateAll(tx, query.Eq("id", 2), map[string]any{"id": 20})
 				return err
 			},
-			want: hmRows{"Post": []hmPost{hmP1, hmP3, {ID: 20, Title: "p2"}}, "Comment": []hmComment{hmC1, hmC2,
-				{ID: 3, Body: "c3", PostID: hmI(20)}, hmC4, hmC5}, "Reply": hmSeedReplies(), "Like": hmSeedLikes()},
+			want: fixture.Rows{"Post": []fixture.Post{hmP1, hmP3, {ID: 20, Title: "p2"}}, "Comment": []fixture.Comment{hmC1, hmC2,
+				{ID: 3, Body: "c3", PostID: fixture.I64(20)}, hmC4, hmC5}, "Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := hmNewBlog(t, tc.opts)
-			b.seed(t)
-			err := b.db.Update(func(tx *memrel.Txn) error { return tc.rekey(tx, b) })
+			b := fixture.Blog(t, tc.opts)
+			db := fixture.MustOpen(t, b.Schema)
+			b.Seed(t, db)
+			err := db.Update(func(tx *memrel.Txn) error { return tc.rekey(tx, b) })
 			if tc.err == nil {
 				require.NoError(t, err)
 			} else {
 				require.ErrorAs(t, err, tc.err)
 			}
-			require.Equal(t, tc.want, b.dump(t))
+			require.Equal(t, tc.want, b.Dump(t, db))
 		})
 	}
 }
 
-// TestHMNoActionIsDeferred: NO ACTION is checked at the end of the
-// statement, so a child that another cascade path of the same delete
-// removes does not block it (PostgreSQL semantics), whatever the
-// declaration order. A child that survives still does.
-func TestHMNoActionIsDeferred(t *testing.T) {
+// TestHasMany_OnDelete_NoActionIsDeferred: NO ACTION is checked at the end
+// of the statement, so a child that another cascade path of the same delete
+// removes does not block it (PostgreSQL semantics), whatever the declaration
+// order. A child that survives still does.
+func TestHasMany_OnDelete_NoActionIsDeferred(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
 		name := "authored declared first"
 		if editedFirst {
 			name = "edited declared first"
 		}
 		t.Run(name, func(t *testing.T) {
-			u := hmNewUsers(t, memrel.HasManyOptions{OnDelete: memrel.Cascade},
-				memrel.HasManyOptions{OnDelete: memrel.NoAction, OnUpdate: memrel.NoAction}, editedFirst)
+			u := fixture.Authors(t, fixture.AuthorsOptions{Authored: memrel.HasManyOptions{OnDelete: memrel.Cascade}, Edited: memrel.HasManyOptions{OnDelete: memrel.NoAction, OnUpdate: memrel.NoAction}, EditedFirst: editedFirst})
+			db := fixture.MustOpen(t, u.Schema)
+			u.Seed(t, db)
 			// u2 edits a1 (authored by u1): deleting u2 is blocked.
-			err := u.db.Update(func(tx *memrel.Txn) error { return u.users.Destroy(tx, hmU2) })
+			err := db.Update(func(tx *memrel.Txn) error { return u.User.Destroy(tx, hmU2) })
 			var fk *memrel.ForeignKeyConstraintError
 			require.ErrorAs(t, err, &fk)
 			require.Equal(t, "editorId", fk.ForeignKey)
 			require.Equal(t, int64(2), fk.Value)
-			require.Equal(t, hmUsersSeed(), u.dump(t))
+			require.Equal(t, fixture.AuthorsSeed(), u.Dump(t, db))
 			// Re-point a3's author to u1: a3 is then authored and edited by
 			// u1, a1 edited by u2, and deleting u1 cascades over a1, a2, a3.
-			require.NoError(t, u.db.Update(func(tx *memrel.Txn) error {
-				return u.authored.Add(tx, hmU1, hmA3)
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+				return u.Authored.Add(tx, hmU1, hmA3)
 			}))
 			// u2 still edits a1, which the cascade deletes: u2 is then free.
-			require.NoError(t, u.db.Update(func(tx *memrel.Txn) error { return u.users.Destroy(tx, hmU1) }))
-			require.Equal(t, hmRows{"User": []hmUser{hmU2}, "Article": []hmArticle{}}, u.dump(t))
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error { return u.User.Destroy(tx, hmU1) }))
+			require.Equal(t, fixture.Rows{"User": []fixture.User{hmU2}, "Article": []fixture.Article{}}, u.Dump(t, db))
 		})
 	}
 }
 
-// TestHMNoActionDeferredSameStatement: deleting a user whose edited article
-// is deleted in the same statement through the authored cascade passes.
-func TestHMNoActionDeferredSameStatement(t *testing.T) {
+// TestHasMany_OnDelete_NoActionChildRemovedBySameStatement: deleting a user
+// whose edited article is deleted in the same statement through the authored
+// cascade passes.
+func TestHasMany_OnDelete_NoActionChildRemovedBySameStatement(t *testing.T) {
 	for _, editedFirst := range []bool{false, true} {
-		u := hmNewUsers(t, memrel.HasManyOptions{OnDelete: memrel.Cascade},
-			memrel.HasManyOptions{OnDelete: memrel.NoAction}, editedFirst)
+		u := fixture.Authors(t, fixture.AuthorsOptions{Authored: memrel.HasManyOptions{OnDelete: memrel.Cascade}, Edited: memrel.HasManyOptions{OnDelete: memrel.NoAction}, EditedFirst: editedFirst})
+		db := fixture.MustOpen(t, u.Schema)
+		u.Seed(t, db)
 		// a3 is authored by u2 and edited by u1; a1 is edited by u2.
 		// Deleting u2 cascades to a3 but a1 (edited by u2) survives: fail.
-		err := u.db.Update(func(tx *memrel.Txn) error { return u.users.Destroy(tx, hmU2) })
+		err := db.Update(func(tx *memrel.Txn) error { return u.User.Destroy(tx, hmU2) })
 		require.ErrorAs(t, err, new(*memrel.ForeignKeyConstraintError), "editedFirst=%v", editedFirst)
-		require.Equal(t, hmUsersSeed(), u.dump(t))
+		require.Equal(t, fixture.AuthorsSeed(), u.Dump(t, db))
 		// Make a1 authored by u2: now every article u2 edits is authored
 		// by u2 and goes with it.
-		require.NoError(t, u.db.Update(func(tx *memrel.Txn) error { return u.authored.Add(tx, hmU2, hmA1) }))
-		require.NoError(t, u.db.Update(func(tx *memrel.Txn) error { return u.users.Destroy(tx, hmU2) }), "editedFirst=%v", editedFirst)
-		require.Equal(t, hmRows{"User": []hmUser{hmU1}, "Article": []hmArticle{hmA2}}, u.dump(t))
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return u.Authored.Add(tx, hmU2, hmA1) }))
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return u.User.Destroy(tx, hmU2) }), "editedFirst=%v", editedFirst)
+		require.Equal(t, fixture.Rows{"User": []fixture.User{hmU1}, "Article": []fixture.Article{hmA2}}, u.Dump(t, db))
 	}
 }
 
-// TestHMNoActionInsideAssociationOp: the deferred check runs when the
-// outermost call ends; a Set whose destroyed row leaves a NO ACTION child
-// fails as a whole.
-func TestHMNoActionInsideAssociationOp(t *testing.T) {
-	b := hmNewBlog(t, hmBlogOpts{cr: memrel.HasManyOptions{OnDelete: memrel.NoAction}})
-	b.seed(t)
-	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
-		err := b.pc.Set(tx, hmP1, []hmComment{hmC2}, &memrel.SetOptions{DestroyPrevious: true})
+// TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds: the deferred check
+// runs when the outermost call ends; a Set whose destroyed row leaves a NO
+// ACTION child fails as a whole.
+func TestHasMany_Set_NoActionCheckedWhenOutermostCallEnds(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{Replies: memrel.HasManyOptions{OnDelete: memrel.NoAction}})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		err := b.Comments.Set(tx, hmP1, []fixture.Comment{hmC2}, &memrel.SetOptions{DestroyPrevious: true})
 		require.ErrorAs(t, err, new(*memrel.ForeignKeyConstraintError))
-		require.Equal(t, hmSeed(), b.dumpTx(t, tx))
+		require.Equal(t, fixture.BlogSeed(), b.DumpTx(t, tx))
 		// c2 has no replies: destroying it alone passes.
-		return b.pc.Remove(tx, hmP1, []hmComment{hmC2}, &memrel.RemoveOptions{Destroy: true})
+		return b.Comments.Remove(tx, hmP1, []fixture.Comment{hmC2}, &memrel.RemoveOptions{Destroy: true})
 	}))
-	require.Equal(t, hmRows{"Post": hmSeedPosts(), "Comment": []hmComment{hmC1, hmC3, hmC4, hmC5},
-		"Reply": hmSeedReplies(), "Like": hmSeedLikes()}, b.dump(t))
+	require.Equal(t, fixture.Rows{"Post": fixture.BlogSeedPosts(), "Comment": []fixture.Comment{hmC1, hmC3, hmC4, hmC5},
+		"Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()}, b.Dump(t, db))
 }
 
-// TestHMAliases: two associations between the same models do not
-// interfere.
-func TestHMAliases(t *testing.T) {
-	u := hmNewUsers(t, memrel.HasManyOptions{}, memrel.HasManyOptions{}, false)
-	require.NoError(t, u.db.View(func(tx *memrel.Txn) error {
-		got, err := u.authored.Get(tx, hmU1, nil)
+// TestHasMany_As_TwoAssociationsDoNotInterfere: two associations between the
+// same models do not interfere.
+func TestHasMany_As_TwoAssociationsDoNotInterfere(t *testing.T) {
+	u := fixture.Authors(t, fixture.AuthorsOptions{})
+	db := fixture.MustOpen(t, u.Schema)
+	u.Seed(t, db)
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, err := u.Authored.Get(tx, hmU1, nil)
 		require.NoError(t, err)
-		require.Equal(t, []hmArticle{hmA1, hmA2}, got)
-		got, err = u.edited.Get(tx, hmU1, nil)
+		require.Equal(t, []fixture.Article{hmA1, hmA2}, got)
+		got, err = u.Edited.Get(tx, hmU1, nil)
 		require.NoError(t, err)
-		require.Equal(t, []hmArticle{hmA3}, got)
-		ok, err := u.edited.Has(tx, hmU2, hmA1)
+		require.Equal(t, []fixture.Article{hmA3}, got)
+		ok, err := u.Edited.Has(tx, hmU2, hmA1)
 		require.NoError(t, err)
 		require.True(t, ok)
-		ok, err = u.authored.Has(tx, hmU2, hmA1)
+		ok, err = u.Authored.Has(tx, hmU2, hmA1)
 		require.NoError(t, err)
 		require.False(t, ok)
 		return nil
@@ -669,152 +532,157 @@ func TestHMAliases(t *testing.T) {
 	steps := []struct {
 		name string
 		op   func(tx *memrel.Txn) error
-		want []hmArticle
+		want []fixture.Article
 	}{
-		{"set authored leaves editors", func(tx *memrel.Txn) error { return u.authored.Set(tx, hmU2, []hmArticle{hmA1}, nil) },
-			[]hmArticle{{ID: 1, Title: "a1", AuthorID: hmI(2), EditorID: hmI(2)}, hmA2,
-				{ID: 3, Title: "a3", EditorID: hmI(1)}}},
-		{"remove edited leaves authors", func(tx *memrel.Txn) error { return u.edited.RemoveKeys(tx, hmU2, []any{1}, nil) },
-			[]hmArticle{{ID: 1, Title: "a1", AuthorID: hmI(2)}, hmA2, {ID: 3, Title: "a3", EditorID: hmI(1)}}},
-		{"add edited", func(tx *memrel.Txn) error { return u.edited.AddKeys(tx, hmU1, 1, 2) },
-			[]hmArticle{{ID: 1, Title: "a1", AuthorID: hmI(2), EditorID: hmI(1)},
-				{ID: 2, Title: "a2", AuthorID: hmI(1), EditorID: hmI(1)}, {ID: 3, Title: "a3", EditorID: hmI(1)}}},
+		{"set authored leaves editors", func(tx *memrel.Txn) error { return u.Authored.Set(tx, hmU2, []fixture.Article{hmA1}, nil) },
+			[]fixture.Article{{ID: 1, Title: "a1", AuthorID: fixture.I64(2), EditorID: fixture.I64(2)}, hmA2,
+				{ID: 3, Title: "a3", EditorID: fixture.I64(1)}}},
+		{"remove edited leaves authors", func(tx *memrel.Txn) error { return u.Edited.RemoveKeys(tx, hmU2, []any{1}, nil) },
+			[]fixture.Article{{ID: 1, Title: "a1", AuthorID: fixture.I64(2)}, hmA2, {ID: 3, Title: "a3", EditorID: fixture.I64(1)}}},
+		{"add edited", func(tx *memrel.Txn) error { return u.Edited.AddKeys(tx, hmU1, 1, 2) },
+			[]fixture.Article{{ID: 1, Title: "a1", AuthorID: fixture.I64(2), EditorID: fixture.I64(1)},
+				{ID: 2, Title: "a2", AuthorID: fixture.I64(1), EditorID: fixture.I64(1)}, {ID: 3, Title: "a3", EditorID: fixture.I64(1)}}},
 		{"create through one alias", func(tx *memrel.Txn) error {
-			_, err := u.edited.Create(tx, hmU2, hmArticle{Title: "a4", AuthorID: hmI(1), EditorID: hmI(1)})
+			_, err := u.Edited.Create(tx, hmU2, fixture.Article{Title: "a4", AuthorID: fixture.I64(1), EditorID: fixture.I64(1)})
 			return err
-		}, []hmArticle{{ID: 1, Title: "a1", AuthorID: hmI(2), EditorID: hmI(1)},
-			{ID: 2, Title: "a2", AuthorID: hmI(1), EditorID: hmI(1)}, {ID: 3, Title: "a3", EditorID: hmI(1)},
-			{ID: 4, Title: "a4", AuthorID: hmI(1), EditorID: hmI(2)}}},
+		}, []fixture.Article{{ID: 1, Title: "a1", AuthorID: fixture.I64(2), EditorID: fixture.I64(1)},
+			{ID: 2, Title: "a2", AuthorID: fixture.I64(1), EditorID: fixture.I64(1)}, {ID: 3, Title: "a3", EditorID: fixture.I64(1)},
+			{ID: 4, Title: "a4", AuthorID: fixture.I64(1), EditorID: fixture.I64(2)}}},
 	}
 	for _, st := range steps {
-		require.NoError(t, u.db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
-		require.Equal(t, hmRows{"User": []hmUser{hmU1, hmU2}, "Article": st.want}, u.dump(t), st.name)
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
+		require.Equal(t, fixture.Rows{"User": []fixture.User{hmU1, hmU2}, "Article": st.want}, u.Dump(t, db), st.name)
 	}
 	// Deleting u1 nulls both foreign keys that point at it, and only those.
-	require.NoError(t, u.db.Update(func(tx *memrel.Txn) error { return u.users.Destroy(tx, hmU1) }))
-	require.Equal(t, hmRows{"User": []hmUser{hmU2}, "Article": []hmArticle{
-		{ID: 1, Title: "a1", AuthorID: hmI(2)}, {ID: 2, Title: "a2"}, {ID: 3, Title: "a3"},
-		{ID: 4, Title: "a4", EditorID: hmI(2)}}}, u.dump(t))
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { return u.User.Destroy(tx, hmU1) }))
+	require.Equal(t, fixture.Rows{"User": []fixture.User{hmU2}, "Article": []fixture.Article{
+		{ID: 1, Title: "a1", AuthorID: fixture.I64(2)}, {ID: 2, Title: "a2"}, {ID: 3, Title: "a3"},
+		{ID: 4, Title: "a4", EditorID: fixture.I64(2)}}}, u.Dump(t, db))
 }
 
-// TestHMSelfAssociation: cascades through several levels and through a
-// cycle terminate; re-keys cascade, including to a row's own reference.
-func TestHMSelfAssociation(t *testing.T) {
-	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
+// TestHasMany_SelfAssociation_CascadesTerminate: cascades through several
+// levels and through a cycle terminate; re-keys cascade, including to a
+// row's own reference.
+func TestHasMany_SelfAssociation_CascadesTerminate(t *testing.T) {
+	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+	db := fixture.MustOpen(t, c.Schema)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		// chain 1 <- 2 <- 3 <- 4, and 5 on its own
 		var parent *int64
 		for _, n := range []string{"c1", "c2", "c3", "c4"} {
-			cat, err := c.cats.Create(tx, hmCat{Name: n, ParentID: parent})
+			cat, err := c.Category.Create(tx, fixture.Category{Name: n, ParentID: parent})
 			require.NoError(t, err)
-			parent = hmI(cat.ID)
+			parent = fixture.I64(cat.ID)
 		}
-		_, err := c.cats.Create(tx, hmCat{Name: "c5"})
+		_, err := c.Category.Create(tx, fixture.Category{Name: "c5"})
 		require.NoError(t, err)
 		// cycle 6 <-> 7
-		_, err = c.cats.Create(tx, hmCat{Name: "c6"})
+		_, err = c.Category.Create(tx, fixture.Category{Name: "c6"})
 		require.NoError(t, err)
-		_, err = c.ch.Create(tx, hmCat{ID: 6}, hmCat{Name: "c7"})
+		_, err = c.Children.Create(tx, fixture.Category{ID: 6}, fixture.Category{Name: "c7"})
 		require.NoError(t, err)
-		require.NoError(t, c.ch.Add(tx, hmCat{ID: 7}, hmCat{ID: 6}))
+		require.NoError(t, c.Children.Add(tx, fixture.Category{ID: 7}, fixture.Category{ID: 6}))
 		// 8 is its own parent
-		_, err = c.cats.Create(tx, hmCat{ID: 8, Name: "c8", ParentID: hmI(8)})
+		_, err = c.Category.Create(tx, fixture.Category{ID: 8, Name: "c8", ParentID: fixture.I64(8)})
 		require.NoError(t, err)
 		return nil
 	}))
-	all := []hmCat{
-		{ID: 1, Name: "c1"}, {ID: 2, Name: "c2", ParentID: hmI(1)}, {ID: 3, Name: "c3", ParentID: hmI(2)},
-		{ID: 4, Name: "c4", ParentID: hmI(3)}, {ID: 5, Name: "c5"},
-		{ID: 6, Name: "c6", ParentID: hmI(7)}, {ID: 7, Name: "c7", ParentID: hmI(6)}, {ID: 8, Name: "c8", ParentID: hmI(8)},
+	all := []fixture.Category{
+		{ID: 1, Name: "c1"}, {ID: 2, Name: "c2", ParentID: fixture.I64(1)}, {ID: 3, Name: "c3", ParentID: fixture.I64(2)},
+		{ID: 4, Name: "c4", ParentID: fixture.I64(3)}, {ID: 5, Name: "c5"},
+		{ID: 6, Name: "c6", ParentID: fixture.I64(7)}, {ID: 7, Name: "c7", ParentID: fixture.I64(6)}, {ID: 8, Name: "c8", ParentID: fixture.I64(8)},
 	}
-	require.Equal(t, hmRows{"Category": all}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": all}, c.Dump(t, db))
 
-	require.NoError(t, c.db.View(func(tx *memrel.Txn) error {
-		kids, err := c.ch.Get(tx, hmCat{ID: 8}, nil)
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		kids, err := c.Children.Get(tx, fixture.Category{ID: 8}, nil)
 		require.NoError(t, err)
-		require.Equal(t, []hmCat{all[7]}, kids)
+		require.Equal(t, []fixture.Category{all[7]}, kids)
 		return nil
 	}))
 
 	// Re-key 2 -> 20: 3 follows.
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
-		_, err := c.cats.UpdateKey(tx, 2, hmCat{ID: 20, Name: "c2", ParentID: hmI(1)})
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := c.Category.UpdateKey(tx, 2, fixture.Category{ID: 20, Name: "c2", ParentID: fixture.I64(1)})
 		return err
 	}))
-	all = []hmCat{
-		{ID: 1, Name: "c1"}, {ID: 3, Name: "c3", ParentID: hmI(20)},
-		{ID: 4, Name: "c4", ParentID: hmI(3)}, {ID: 5, Name: "c5"},
-		{ID: 6, Name: "c6", ParentID: hmI(7)}, {ID: 7, Name: "c7", ParentID: hmI(6)}, {ID: 8, Name: "c8", ParentID: hmI(8)},
-		{ID: 20, Name: "c2", ParentID: hmI(1)},
+	all = []fixture.Category{
+		{ID: 1, Name: "c1"}, {ID: 3, Name: "c3", ParentID: fixture.I64(20)},
+		{ID: 4, Name: "c4", ParentID: fixture.I64(3)}, {ID: 5, Name: "c5"},
+		{ID: 6, Name: "c6", ParentID: fixture.I64(7)}, {ID: 7, Name: "c7", ParentID: fixture.I64(6)}, {ID: 8, Name: "c8", ParentID: fixture.I64(8)},
+		{ID: 20, Name: "c2", ParentID: fixture.I64(1)},
 	}
-	require.Equal(t, hmRows{"Category": all}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": all}, c.Dump(t, db))
 
 	// Re-key the self-referencing 8 -> 80: its own reference follows, as
 	// PostgreSQL's ON UPDATE CASCADE does.
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
-		_, err := c.cats.UpdateKey(tx, 8, hmCat{ID: 80, Name: "c8", ParentID: hmI(8)})
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := c.Category.UpdateKey(tx, 8, fixture.Category{ID: 80, Name: "c8", ParentID: fixture.I64(8)})
 		return err
 	}))
-	all[6] = hmCat{ID: 20, Name: "c2", ParentID: hmI(1)}
-	all[7] = hmCat{ID: 80, Name: "c8", ParentID: hmI(80)}
-	require.Equal(t, hmRows{"Category": all}, c.dump(t))
+	all[6] = fixture.Category{ID: 20, Name: "c2", ParentID: fixture.I64(1)}
+	all[7] = fixture.Category{ID: 80, Name: "c8", ParentID: fixture.I64(80)}
+	require.Equal(t, fixture.Rows{"Category": all}, c.Dump(t, db))
 
 	steps := []struct {
 		name string
 		key  int64
-		want []hmCat
+		want []fixture.Category
 	}{
-		{"cascade through four levels", 1, []hmCat{{ID: 5, Name: "c5"}, {ID: 6, Name: "c6", ParentID: hmI(7)},
-			{ID: 7, Name: "c7", ParentID: hmI(6)}, {ID: 80, Name: "c8", ParentID: hmI(80)}}},
-		{"cascade around a cycle terminates", 6, []hmCat{{ID: 5, Name: "c5"}, {ID: 80, Name: "c8", ParentID: hmI(80)}}},
-		{"a row that is its own parent", 80, []hmCat{{ID: 5, Name: "c5"}}},
+		{"cascade through four levels", 1, []fixture.Category{{ID: 5, Name: "c5"}, {ID: 6, Name: "c6", ParentID: fixture.I64(7)},
+			{ID: 7, Name: "c7", ParentID: fixture.I64(6)}, {ID: 80, Name: "c8", ParentID: fixture.I64(80)}}},
+		{"cascade around a cycle terminates", 6, []fixture.Category{{ID: 5, Name: "c5"}, {ID: 80, Name: "c8", ParentID: fixture.I64(80)}}},
+		{"a row that is its own parent", 80, []fixture.Category{{ID: 5, Name: "c5"}}},
 	}
 	for _, st := range steps {
-		require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return c.cats.DestroyKey(tx, st.key) }), st.name)
-		require.Equal(t, hmRows{"Category": st.want}, c.dump(t), st.name)
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return c.Category.DestroyKey(tx, st.key) }), st.name)
+		require.Equal(t, fixture.Rows{"Category": st.want}, c.Dump(t, db), st.name)
 	}
 }
 
-// TestHMSelfAssociationSetNullCycle: SET NULL around a cycle.
-func TestHMSelfAssociationSetNullCycle(t *testing.T) {
-	c := hmNewCats(t, memrel.HasManyOptions{})
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
+// TestHasMany_SelfAssociation_SetNullCycle: SET NULL around a cycle.
+func TestHasMany_SelfAssociation_SetNullCycle(t *testing.T) {
+	c := fixture.Categories(t, memrel.HasManyOptions{})
+	db := fixture.MustOpen(t, c.Schema)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		for _, n := range []string{"a", "b", "c"} {
-			_, err := c.cats.Create(tx, hmCat{Name: n})
+			_, err := c.Category.Create(tx, fixture.Category{Name: n})
 			require.NoError(t, err)
 		}
-		require.NoError(t, c.ch.AddKeys(tx, hmCat{ID: 1}, 2))
-		require.NoError(t, c.ch.AddKeys(tx, hmCat{ID: 2}, 3))
-		require.NoError(t, c.ch.AddKeys(tx, hmCat{ID: 3}, 1))
+		require.NoError(t, c.Children.AddKeys(tx, fixture.Category{ID: 1}, 2))
+		require.NoError(t, c.Children.AddKeys(tx, fixture.Category{ID: 2}, 3))
+		require.NoError(t, c.Children.AddKeys(tx, fixture.Category{ID: 3}, 1))
 		return nil
 	}))
-	require.Equal(t, hmRows{"Category": []hmCat{{ID: 1, Name: "a", ParentID: hmI(3)}, {ID: 2, Name: "b", ParentID: hmI(1)},
-		{ID: 3, Name: "c", ParentID: hmI(2)}}}, c.dump(t))
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error { return c.cats.DestroyKey(tx, 2) }))
-	require.Equal(t, hmRows{"Category": []hmCat{{ID: 1, Name: "a", ParentID: hmI(3)}, {ID: 3, Name: "c"}}}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": []fixture.Category{{ID: 1, Name: "a", ParentID: fixture.I64(3)}, {ID: 2, Name: "b", ParentID: fixture.I64(1)},
+		{ID: 3, Name: "c", ParentID: fixture.I64(2)}}}, c.Dump(t, db))
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { return c.Category.DestroyKey(tx, 2) }))
+	require.Equal(t, fixture.Rows{"Category": []fixture.Category{{ID: 1, Name: "a", ParentID: fixture.I64(3)}, {ID: 3, Name: "c"}}}, c.Dump(t, db))
 }
 
-// TestHMSourceKey: a unique non-PK source key (slug).
-func TestHMSourceKey(t *testing.T) {
-	b := hmNewBooks(t, memrel.HasManyOptions{})
-	bA, bAB, bNone := hmBook{ID: 2}, hmBook{ID: 1}, hmBook{ID: 3}
-	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
-		got, err := b.bp.Get(tx, bA, nil)
+// TestHasMany_SourceKey_UniqueNonPrimaryKey: a unique non-PK source key (slug).
+func TestHasMany_SourceKey_UniqueNonPrimaryKey(t *testing.T) {
+	b := fixture.Books(t, memrel.HasManyOptions{})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	bA, bAB, bNone := fixture.Book{ID: 2}, fixture.Book{ID: 1}, fixture.Book{ID: 3}
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, err := b.Pages.Get(tx, bA, nil)
 		require.NoError(t, err)
-		require.Equal(t, []hmPage{{ID: 1, N: 1, BookSlug: hmS("a")}, {ID: 3, N: 3, BookSlug: hmS("a")}}, got, "slug a, not ab")
-		got, err = b.bp.Get(tx, bAB, nil)
+		require.Equal(t, []fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("a")}, {ID: 3, N: 3, BookSlug: fixture.Str("a")}}, got, "slug a, not ab")
+		got, err = b.Pages.Get(tx, bAB, nil)
 		require.NoError(t, err)
-		require.Equal(t, []hmPage{{ID: 2, N: 2, BookSlug: hmS("ab")}}, got)
-		_, err = b.bp.Get(tx, bNone, nil)
+		require.Equal(t, []fixture.Page{{ID: 2, N: 2, BookSlug: fixture.Str("ab")}}, got)
+		_, err = b.Pages.Get(tx, bNone, nil)
 		require.ErrorAs(t, err, new(*memrel.AssociationError), "a source with a NULL source key")
-		parent, ok, err := b.bp.Inverse().Get(tx, hmPage{ID: 2})
+		parent, ok, err := b.Pages.Inverse().Get(tx, fixture.Page{ID: 2})
 		require.NoError(t, err)
 		require.True(t, ok)
-		require.Equal(t, hmBook{ID: 1, Slug: hmS("ab"), Title: "b1"}, parent)
+		require.Equal(t, fixture.Book{ID: 1, Slug: fixture.Str("ab"), Title: "b1"}, parent)
 		return nil
 	}))
-	err := b.db.Update(func(tx *memrel.Txn) error {
-		_, err := b.pages.Create(tx, hmPage{N: 5, BookSlug: hmS("zz")})
+	err := db.Update(func(tx *memrel.Txn) error {
+		_, err := b.Page.Create(tx, fixture.Page{N: 5, BookSlug: fixture.Str("zz")})
 		return err
 	})
 	var fk *memrel.ForeignKeyConstraintError
@@ -823,212 +691,224 @@ func TestHMSourceKey(t *testing.T) {
 	require.Equal(t, "bookSlug", fk.ForeignKey)
 	require.Equal(t, "zz", fk.Value)
 	require.Equal(t, "Book.pages", fk.Association)
-	require.Equal(t, hmBooksSeed(), b.dump(t))
+	require.Equal(t, fixture.BooksSeed(), b.Dump(t, db))
 
-	err = b.db.Update(func(tx *memrel.Txn) error { return b.bp.Add(tx, bNone, hmPage{ID: 4}) })
+	err = db.Update(func(tx *memrel.Txn) error { return b.Pages.Add(tx, bNone, fixture.Page{ID: 4}) })
 	require.ErrorAs(t, err, new(*memrel.AssociationError))
-	require.Equal(t, hmBooksSeed(), b.dump(t))
+	require.Equal(t, fixture.BooksSeed(), b.Dump(t, db))
 
 	steps := []struct {
 		name  string
 		op    func(tx *memrel.Txn) error
-		books []hmBook
-		pages []hmPage
+		books []fixture.Book
+		pages []fixture.Page
 	}{
-		{"add writes the slug", func(tx *memrel.Txn) error { return b.bp.AddKeys(tx, bAB, 4) },
-			[]hmBook{{ID: 1, Slug: hmS("ab"), Title: "b1"}, {ID: 2, Slug: hmS("a"), Title: "b2"}, {ID: 3, Title: "b3"}},
-			[]hmPage{{ID: 1, N: 1, BookSlug: hmS("a")}, {ID: 2, N: 2, BookSlug: hmS("ab")},
-				{ID: 3, N: 3, BookSlug: hmS("a")}, {ID: 4, N: 4, BookSlug: hmS("ab")}}},
+		{"add writes the slug", func(tx *memrel.Txn) error { return b.Pages.AddKeys(tx, bAB, 4) },
+			[]fixture.Book{{ID: 1, Slug: fixture.Str("ab"), Title: "b1"}, {ID: 2, Slug: fixture.Str("a"), Title: "b2"}, {ID: 3, Title: "b3"}},
+			[]fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("a")}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")},
+				{ID: 3, N: 3, BookSlug: fixture.Str("a")}, {ID: 4, N: 4, BookSlug: fixture.Str("ab")}}},
 		{"changing the slug cascades", func(tx *memrel.Txn) error {
-			_, err := b.books.Update(tx, hmBook{ID: 2, Slug: hmS("b"), Title: "b2"})
+			_, err := b.Book.Update(tx, fixture.Book{ID: 2, Slug: fixture.Str("b"), Title: "b2"})
 			return err
 		},
-			[]hmBook{{ID: 1, Slug: hmS("ab"), Title: "b1"}, {ID: 2, Slug: hmS("b"), Title: "b2"}, {ID: 3, Title: "b3"}},
-			[]hmPage{{ID: 1, N: 1, BookSlug: hmS("b")}, {ID: 2, N: 2, BookSlug: hmS("ab")},
-				{ID: 3, N: 3, BookSlug: hmS("b")}, {ID: 4, N: 4, BookSlug: hmS("ab")}}},
+			[]fixture.Book{{ID: 1, Slug: fixture.Str("ab"), Title: "b1"}, {ID: 2, Slug: fixture.Str("b"), Title: "b2"}, {ID: 3, Title: "b3"}},
+			[]fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("b")}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")},
+				{ID: 3, N: 3, BookSlug: fixture.Str("b")}, {ID: 4, N: 4, BookSlug: fixture.Str("ab")}}},
 		{"changing the primary key only leaves the pages", func(tx *memrel.Txn) error {
-			_, err := b.books.UpdateKey(tx, 1, hmBook{ID: 10, Slug: hmS("ab"), Title: "b1"})
+			_, err := b.Book.UpdateKey(tx, 1, fixture.Book{ID: 10, Slug: fixture.Str("ab"), Title: "b1"})
 			return err
 		},
-			[]hmBook{{ID: 2, Slug: hmS("b"), Title: "b2"}, {ID: 3, Title: "b3"}, {ID: 10, Slug: hmS("ab"), Title: "b1"}},
-			[]hmPage{{ID: 1, N: 1, BookSlug: hmS("b")}, {ID: 2, N: 2, BookSlug: hmS("ab")},
-				{ID: 3, N: 3, BookSlug: hmS("b")}, {ID: 4, N: 4, BookSlug: hmS("ab")}}},
+			[]fixture.Book{{ID: 2, Slug: fixture.Str("b"), Title: "b2"}, {ID: 3, Title: "b3"}, {ID: 10, Slug: fixture.Str("ab"), Title: "b1"}},
+			[]fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("b")}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")},
+				{ID: 3, N: 3, BookSlug: fixture.Str("b")}, {ID: 4, N: 4, BookSlug: fixture.Str("ab")}}},
 		{"giving a slug to a book", func(tx *memrel.Txn) error {
-			_, err := b.books.Update(tx, hmBook{ID: 3, Slug: hmS("c"), Title: "b3"})
+			_, err := b.Book.Update(tx, fixture.Book{ID: 3, Slug: fixture.Str("c"), Title: "b3"})
 			if err == nil {
-				_, err = b.bp.Create(tx, hmBook{ID: 3}, hmPage{N: 5})
+				_, err = b.Pages.Create(tx, fixture.Book{ID: 3}, fixture.Page{N: 5})
 			}
 			return err
 		},
-			[]hmBook{{ID: 2, Slug: hmS("b"), Title: "b2"}, {ID: 3, Slug: hmS("c"), Title: "b3"}, {ID: 10, Slug: hmS("ab"), Title: "b1"}},
-			[]hmPage{{ID: 1, N: 1, BookSlug: hmS("b")}, {ID: 2, N: 2, BookSlug: hmS("ab")},
-				{ID: 3, N: 3, BookSlug: hmS("b")}, {ID: 4, N: 4, BookSlug: hmS("ab")}, {ID: 5, N: 5, BookSlug: hmS("c")}}},
-		{"destroying a book nulls its pages' slug", func(tx *memrel.Txn) error { return b.books.DestroyKey(tx, 10) },
-			[]hmBook{{ID: 2, Slug: hmS("b"), Title: "b2"}, {ID: 3, Slug: hmS("c"), Title: "b3"}},
-			[]hmPage{{ID: 1, N: 1, BookSlug: hmS("b")}, {ID: 2, N: 2},
-				{ID: 3, N: 3, BookSlug: hmS("b")}, {ID: 4, N: 4}, {ID: 5, N: 5, BookSlug: hmS("c")}}},
+			[]fixture.Book{{ID: 2, Slug: fixture.Str("b"), Title: "b2"}, {ID: 3, Slug: fixture.Str("c"), Title: "b3"}, {ID: 10, Slug: fixture.Str("ab"), Title: "b1"}},
+			[]fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("b")}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")},
+				{ID: 3, N: 3, BookSlug: fixture.Str("b")}, {ID: 4, N: 4, BookSlug: fixture.Str("ab")}, {ID: 5, N: 5, BookSlug: fixture.Str("c")}}},
+		{"destroying a book nulls its pages' slug", func(tx *memrel.Txn) error { return b.Book.DestroyKey(tx, 10) },
+			[]fixture.Book{{ID: 2, Slug: fixture.Str("b"), Title: "b2"}, {ID: 3, Slug: fixture.Str("c"), Title: "b3"}},
+			[]fixture.Page{{ID: 1, N: 1, BookSlug: fixture.Str("b")}, {ID: 2, N: 2},
+				{ID: 3, N: 3, BookSlug: fixture.Str("b")}, {ID: 4, N: 4}, {ID: 5, N: 5, BookSlug: fixture.Str("c")}}},
 	}
 	for _, st := range steps {
-		require.NoError(t, b.db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
-		require.Equal(t, hmRows{"Book": st.books, "Page": st.pages}, b.dump(t), st.name)
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
+		require.Equal(t, fixture.Rows{"Book": st.books, "Page": st.pages}, b.Dump(t, db), st.name)
 	}
 }
 
-// TestHMSourceKeyRestrict: RESTRICT on a slug change, SET NULL too.
-func TestHMSourceKeyRestrict(t *testing.T) {
-	rename := func(b *hmBooks) error {
-		return b.db.Update(func(tx *memrel.Txn) error {
-			_, err := b.books.Update(tx, hmBook{ID: 2, Slug: hmS("b"), Title: "b2"})
+// TestHasMany_SourceKey_OnUpdateRestrictAndSetNull: RESTRICT on a slug
+// change, SET NULL too.
+func TestHasMany_SourceKey_OnUpdateRestrictAndSetNull(t *testing.T) {
+	rename := func(db *memrel.Store, b *fixture.BookModels) error {
+		return db.Update(func(tx *memrel.Txn) error {
+			_, err := b.Book.Update(tx, fixture.Book{ID: 2, Slug: fixture.Str("b"), Title: "b2"})
 			return err
 		})
 	}
-	b := hmNewBooks(t, memrel.HasManyOptions{OnUpdate: memrel.Restrict})
-	require.ErrorAs(t, rename(b), new(*memrel.ForeignKeyConstraintError))
-	require.Equal(t, hmBooksSeed(), b.dump(t))
+	b := fixture.Books(t, memrel.HasManyOptions{OnUpdate: memrel.Restrict})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	require.ErrorAs(t, rename(db, b), new(*memrel.ForeignKeyConstraintError))
+	require.Equal(t, fixture.BooksSeed(), b.Dump(t, db))
 
-	b = hmNewBooks(t, memrel.HasManyOptions{OnUpdate: memrel.SetNull})
-	require.NoError(t, rename(b))
-	require.Equal(t, hmRows{
-		"Book": []hmBook{{ID: 1, Slug: hmS("ab"), Title: "b1"}, {ID: 2, Slug: hmS("b"), Title: "b2"}, {ID: 3, Title: "b3"}},
-		"Page": []hmPage{{ID: 1, N: 1}, {ID: 2, N: 2, BookSlug: hmS("ab")}, {ID: 3, N: 3}, {ID: 4, N: 4}},
-	}, b.dump(t))
+	b = fixture.Books(t, memrel.HasManyOptions{OnUpdate: memrel.SetNull})
+	db = fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	require.NoError(t, rename(db, b))
+	require.Equal(t, fixture.Rows{
+		"Book": []fixture.Book{{ID: 1, Slug: fixture.Str("ab"), Title: "b1"}, {ID: 2, Slug: fixture.Str("b"), Title: "b2"}, {ID: 3, Title: "b3"}},
+		"Page": []fixture.Page{{ID: 1, N: 1}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")}, {ID: 3, N: 3}, {ID: 4, N: 4}},
+	}, b.Dump(t, db))
 }
 
-// TestHMSourceKeyUpdateToNull: setting the source key to NULL under ON
-// UPDATE CASCADE sets the children's foreign key to NULL, as PostgreSQL
-// does (the new value is NULL); it is not a delete.
-func TestHMSourceKeyUpdateToNull(t *testing.T) {
-	b := hmNewBooks(t, memrel.HasManyOptions{})
-	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
-		_, err := b.books.Update(tx, hmBook{ID: 2, Title: "b2"})
+// TestHasMany_SourceKey_UpdateToNullCascadesNull: setting the source key to
+// NULL under ON UPDATE CASCADE sets the children's foreign key to NULL, as
+// PostgreSQL does (the new value is NULL); it is not a delete.
+func TestHasMany_SourceKey_UpdateToNullCascadesNull(t *testing.T) {
+	b := fixture.Books(t, memrel.HasManyOptions{})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := b.Book.Update(tx, fixture.Book{ID: 2, Title: "b2"})
 		return err
 	}))
-	require.Equal(t, hmRows{
-		"Book": []hmBook{{ID: 1, Slug: hmS("ab"), Title: "b1"}, {ID: 2, Title: "b2"}, {ID: 3, Title: "b3"}},
-		"Page": []hmPage{{ID: 1, N: 1}, {ID: 2, N: 2, BookSlug: hmS("ab")}, {ID: 3, N: 3}, {ID: 4, N: 4}},
-	}, b.dump(t))
+	require.Equal(t, fixture.Rows{
+		"Book": []fixture.Book{{ID: 1, Slug: fixture.Str("ab"), Title: "b1"}, {ID: 2, Title: "b2"}, {ID: 3, Title: "b3"}},
+		"Page": []fixture.Page{{ID: 1, N: 1}, {ID: 2, N: 2, BookSlug: fixture.Str("ab")}, {ID: 3, N: 3}, {ID: 4, N: 4}},
+	}, b.Dump(t, db))
 }
 
-// TestHMNoConstraints: constraints: false leaves dangling foreign keys and
-// ignores parent deletes and key changes.
-func TestHMNoConstraints(t *testing.T) {
-	b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{NoConstraints: true, OnDelete: memrel.Cascade}})
-	b.seed(t)
+// TestHasMany_NoConstraints_LeavesDanglingKeys: constraints: false leaves
+// dangling foreign keys and ignores parent deletes and key changes.
+func TestHasMany_NoConstraints_LeavesDanglingKeys(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{Comments: memrel.HasManyOptions{NoConstraints: true, OnDelete: memrel.Cascade}})
+	db := fixture.MustOpen(t, b.Schema)
+	b.Seed(t, db)
 	steps := []struct {
 		name     string
 		op       func(tx *memrel.Txn) error
-		posts    []hmPost
-		comments []hmComment
+		posts    []fixture.Post
+		comments []fixture.Comment
 	}{
 		{"dangling foreign key on create", func(tx *memrel.Txn) error {
-			_, err := b.comments.Create(tx, hmComment{Body: "c6", PostID: hmI(99)})
+			_, err := b.Comment.Create(tx, fixture.Comment{Body: "c6", PostID: fixture.I64(99)})
 			return err
-		}, hmSeedPosts(), []hmComment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: hmI(99)}}},
-		{"parent delete leaves children", func(tx *memrel.Txn) error { return b.posts.Destroy(tx, hmP1) },
-			[]hmPost{hmP2, hmP3}, []hmComment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: hmI(99)}}},
+		}, fixture.BlogSeedPosts(), []fixture.Comment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: fixture.I64(99)}}},
+		{"parent delete leaves children", func(tx *memrel.Txn) error { return b.Post.Destroy(tx, hmP1) },
+			[]fixture.Post{hmP2, hmP3}, []fixture.Comment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: fixture.I64(99)}}},
 		{"parent key change leaves children", func(tx *memrel.Txn) error {
-			_, err := b.posts.UpdateKey(tx, 2, hmPost{ID: 20, Title: "p2"})
+			_, err := b.Post.UpdateKey(tx, 2, fixture.Post{ID: 20, Title: "p2"})
 			return err
-		}, []hmPost{hmP3, {ID: 20, Title: "p2"}}, []hmComment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: hmI(99)}}},
+		}, []fixture.Post{hmP3, {ID: 20, Title: "p2"}}, []fixture.Comment{hmC1, hmC2, hmC3, hmC4, hmC5, {ID: 6, Body: "c6", PostID: fixture.I64(99)}}},
 		{"dangling foreign key through the inverse", func(tx *memrel.Txn) error {
-			_, err := b.pc.Inverse().SetKey(tx, hmC4, 77)
+			_, err := b.Comments.Inverse().SetKey(tx, hmC4, 77)
 			return err
-		}, []hmPost{hmP3, {ID: 20, Title: "p2"}}, []hmComment{hmC1, hmC2, hmC3,
-			{ID: 4, Body: "c4", PostID: hmI(77)}, hmC5, {ID: 6, Body: "c6", PostID: hmI(99)}}},
+		}, []fixture.Post{hmP3, {ID: 20, Title: "p2"}}, []fixture.Comment{hmC1, hmC2, hmC3,
+			{ID: 4, Body: "c4", PostID: fixture.I64(77)}, hmC5, {ID: 6, Body: "c6", PostID: fixture.I64(99)}}},
 	}
 	for _, st := range steps {
-		require.NoError(t, b.db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
-		require.Equal(t, hmRows{"Post": st.posts, "Comment": st.comments, "Reply": hmSeedReplies(), "Like": hmSeedLikes()},
-			b.dump(t), st.name)
+		require.NoError(t, db.Update(func(tx *memrel.Txn) error { return st.op(tx) }), st.name)
+		require.Equal(t, fixture.Rows{"Post": st.posts, "Comment": st.comments, "Reply": fixture.BlogSeedReplies(), "Like": fixture.BlogSeedLikes()},
+			b.Dump(t, db), st.name)
 	}
-	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
-		_, ok, err := b.pc.Inverse().Get(tx, hmC1)
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		_, ok, err := b.Comments.Inverse().Get(tx, hmC1)
 		require.NoError(t, err)
 		require.False(t, ok, "dangling reference has no parent")
-		got, err := b.pc.Get(tx, hmPost{ID: 20}, nil)
+		got, err := b.Comments.Get(tx, fixture.Post{ID: 20}, nil)
 		require.NoError(t, err)
 		require.Empty(t, got)
 		return nil
 	}))
 }
 
-// TestHMOnUpdateErrorNamesRule: a key change blocked by RESTRICT or NO
-// ACTION names the onUpdate rule, not onDelete.
-func TestHMOnUpdateErrorNamesRule(t *testing.T) {
+// TestHasMany_OnUpdate_ErrorNamesOnUpdateRule: a key change blocked by
+// RESTRICT or NO ACTION names the onUpdate rule, not onDelete.
+func TestHasMany_OnUpdate_ErrorNamesOnUpdateRule(t *testing.T) {
 	for _, act := range []memrel.Action{memrel.Restrict, memrel.NoAction} {
 		t.Run(act.String(), func(t *testing.T) {
-			b := hmNewBlog(t, hmBlogOpts{pc: memrel.HasManyOptions{OnUpdate: act, OnDelete: memrel.Cascade}})
-			b.seed(t)
-			err := b.db.Update(func(tx *memrel.Txn) error {
-				_, err := b.posts.UpdateKey(tx, 2, hmPost{ID: 20, Title: "p2"})
+			b := fixture.Blog(t, fixture.BlogOptions{Comments: memrel.HasManyOptions{OnUpdate: act, OnDelete: memrel.Cascade}})
+			db := fixture.MustOpen(t, b.Schema)
+			b.Seed(t, db)
+			err := db.Update(func(tx *memrel.Txn) error {
+				_, err := b.Post.UpdateKey(tx, 2, fixture.Post{ID: 20, Title: "p2"})
 				return err
 			})
 			var fk *memrel.ForeignKeyConstraintError
 			require.ErrorAs(t, err, &fk)
 			require.Contains(t, fk.Reason, "onUpdate "+act.String())
-			require.Equal(t, hmSeed(), b.dump(t))
+			require.Equal(t, fixture.BlogSeed(), b.Dump(t, db))
 		})
 	}
 }
 
-// TestHMDestroyAllCountsCascadedMatches: DestroyAll returns how many rows
-// matched, as PostgreSQL's DELETE reports them, even when an earlier
-// matched row's cascade deleted a later one first.
-func TestHMDestroyAllCountsCascadedMatches(t *testing.T) {
-	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
+// TestModel_DestroyAll_CountsRowsACascadeRemoved: DestroyAll returns how
+// many rows matched, as PostgreSQL's DELETE reports them, even when an
+// earlier matched row's cascade deleted a later one first.
+func TestModel_DestroyAll_CountsRowsACascadeRemoved(t *testing.T) {
+	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.Cascade})
+	db := fixture.MustOpen(t, c.Schema)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		var parent *int64
 		for _, n := range []string{"a", "b", "c"} {
-			cat, err := c.cats.Create(tx, hmCat{Name: n, ParentID: parent})
+			cat, err := c.Category.Create(tx, fixture.Category{Name: n, ParentID: parent})
 			require.NoError(t, err)
-			parent = hmI(cat.ID)
+			parent = fixture.I64(cat.ID)
 		}
-		_, err := c.cats.Create(tx, hmCat{Name: "other"})
+		_, err := c.Category.Create(tx, fixture.Category{Name: "other"})
 		return err
 	}))
 	var n int
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		var err error
-		n, err = c.cats.DestroyAll(tx, query.Lt("id", 4))
+		n, err = c.Category.DestroyAll(tx, query.Lt("id", 4))
 		return err
 	}))
-	require.Equal(t, hmRows{"Category": []hmCat{{ID: 4, Name: "other"}}}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": []fixture.Category{{ID: 4, Name: "other"}}}, c.Dump(t, db))
 	require.Equal(t, 3, n)
 }
 
-// TestHMNoActionDestroyAllSelf: NO ACTION is checked at the end of the
-// statement, so one DestroyAll may delete a parent and all its children
-// of a self-association; leaving a child behind fails as a whole.
-func TestHMNoActionDestroyAllSelf(t *testing.T) {
-	c := hmNewCats(t, memrel.HasManyOptions{OnDelete: memrel.NoAction})
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
+// TestModel_DestroyAll_NoActionSelfAssociationIsDeferred: NO ACTION is
+// checked at the end of the statement, so one DestroyAll may delete a parent
+// and all its children of a self-association; leaving a child behind fails
+// as a whole.
+func TestModel_DestroyAll_NoActionSelfAssociationIsDeferred(t *testing.T) {
+	c := fixture.Categories(t, memrel.HasManyOptions{OnDelete: memrel.NoAction})
+	db := fixture.MustOpen(t, c.Schema)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		var parent *int64
 		for _, n := range []string{"a", "b", "c"} {
-			cat, err := c.cats.Create(tx, hmCat{Name: n, ParentID: parent})
+			cat, err := c.Category.Create(tx, fixture.Category{Name: n, ParentID: parent})
 			require.NoError(t, err)
-			parent = hmI(cat.ID)
+			parent = fixture.I64(cat.ID)
 		}
 		return nil
 	}))
-	chain := []hmCat{{ID: 1, Name: "a"}, {ID: 2, Name: "b", ParentID: hmI(1)}, {ID: 3, Name: "c", ParentID: hmI(2)}}
-	err := c.db.Update(func(tx *memrel.Txn) error {
-		_, err := c.cats.DestroyAll(tx, query.Lt("id", 3))
+	chain := []fixture.Category{{ID: 1, Name: "a"}, {ID: 2, Name: "b", ParentID: fixture.I64(1)}, {ID: 3, Name: "c", ParentID: fixture.I64(2)}}
+	err := db.Update(func(tx *memrel.Txn) error {
+		_, err := c.Category.DestroyAll(tx, query.Lt("id", 3))
 		return err
 	})
 	require.ErrorAs(t, err, new(*memrel.ForeignKeyConstraintError))
-	require.Equal(t, hmRows{"Category": chain}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": chain}, c.Dump(t, db))
 	var n int
-	require.NoError(t, c.db.Update(func(tx *memrel.Txn) error {
-		n, err = c.cats.DestroyAll(tx, query.Gt("id", 0))
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		n, err = c.Category.DestroyAll(tx, query.Gt("id", 0))
 		return err
 	}))
 	require.Equal(t, 3, n)
-	require.Equal(t, hmRows{"Category": []hmCat{}}, c.dump(t))
+	require.Equal(t, fixture.Rows{"Category": []fixture.Category{}}, c.Dump(t, db))
 }
 
-// hmThread: Topic hasMany Msg (topicId, CASCADE) and Msg hasMany Msg
-// (replies through parentId, CASCADE), so one Msg row can be reached both
-// as a topic's child and as another message's reply.
+// Local shape (hmThread): Topic hasMany Msg (topicId, CASCADE) and Msg
+// hasMany Msg (replies through parentId, CASCADE), so one Msg row can be
+// reached both as a topic's child and as another message's reply.
 type hmTopic struct {
 	ID   int64
 	Name string
@@ -1041,11 +921,11 @@ type hmMsg struct {
 	ParentID *int64
 }
 
-// TestHMCascadeReachesListedRow: when an operation lists several rows and
-// acting on one cascades to another listed row, the later row is acted
-// on as stored now (gone), not as listed. Each case's reply m2 belongs to
-// the topic and to m1, and deleting m1 cascades to it.
-func TestHMCascadeReachesListedRow(t *testing.T) {
+// TestHasMany_Cascade_ReachesLaterListedRow: when an operation lists several
+// rows and acting on one cascades to another listed row, the later row is
+// acted on as stored now (gone), not as listed. Each case's reply m2 belongs
+// to the topic and to m1, and deleting m1 cascades to it.
+func TestHasMany_Cascade_ReachesLaterListedRow(t *testing.T) {
 	cases := []struct {
 		name string
 		op   func(tx *memrel.Txn, tm *memrel.HasMany[hmTopic, hmMsg], topics *memrel.Model[hmTopic]) error
@@ -1075,9 +955,9 @@ func TestHMCascadeReachesListedRow(t *testing.T) {
 				_, err = topics.Create(tx, hmTopic{Name: "u"})
 				require.NoError(t, err)
 				for _, m := range []hmMsg{
-					{Text: "m1", TopicID: hmI(1)},
-					{Text: "m2", TopicID: hmI(1), ParentID: hmI(1)},
-					{Text: "m3", TopicID: hmI(2)},
+					{Text: "m1", TopicID: fixture.I64(1)},
+					{Text: "m2", TopicID: fixture.I64(1), ParentID: fixture.I64(1)},
+					{Text: "m3", TopicID: fixture.I64(2)},
 				} {
 					_, err := msgs.Create(tx, m)
 					require.NoError(t, err)
@@ -1090,11 +970,13 @@ func TestHMCascadeReachesListedRow(t *testing.T) {
 				got, err = msgs.FindAll(tx, nil)
 				return err
 			}))
-			require.Equal(t, []hmMsg{{ID: 3, Text: "m3", TopicID: hmI(2)}}, got)
+			require.Equal(t, []hmMsg{{ID: 3, Text: "m3", TopicID: fixture.I64(2)}}, got)
 		})
 	}
 }
 
+// Local shape: Volume's foreign key carries a second, tagged index, which
+// no shared fixture type has.
 type hmWriter struct {
 	ID      int64
 	Name    string
@@ -1112,13 +994,14 @@ type hmPrize struct {
 	WriterID int64
 }
 
-// TestHMCascadeToLeafRows: a cascade to several rows of a table that no
-// constraint references deletes them together (one subtree of the foreign
-// key index). The rows must be gone from every index, come back whole when
-// the call fails later, and include rows moved under the parent earlier in
-// the transaction, but not rows moved away from it. The books' foreign key
-// is also tagged index, so a second, full index on it must agree too.
-func TestHMCascadeToLeafRows(t *testing.T) {
+// TestHasMany_Cascade_DeletesLeafRowsTogether: a cascade to several rows of
+// a table that no constraint references deletes them together (one subtree
+// of the foreign key index). The rows must be gone from every index, come
+// back whole when the call fails later, and include rows moved under the
+// parent earlier in the transaction, but not rows moved away from it. The
+// books' foreign key is also tagged index, so a second, full index on it
+// must agree too.
+func TestHasMany_Cascade_DeletesLeafRowsTogether(t *testing.T) {
 	s := memrel.NewSchema()
 	writers := memrel.Define[hmWriter](s, "Writer")
 	volumes := memrel.Define[hmVolume](s, "Volume")
@@ -1133,7 +1016,7 @@ func TestHMCascadeToLeafRows(t *testing.T) {
 				return err
 			}
 			for b := range int64(3) {
-				if _, err := volumes.Create(tx, hmVolume{ID: 10*a + b, WriterID: hmI(a)}); err != nil {
+				if _, err := volumes.Create(tx, hmVolume{ID: 10*a + b, WriterID: fixture.I64(a)}); err != nil {
 					return err
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -13,11 +14,11 @@ import (
 // one struct field twice), accepted where SQL accepts it (a column
 // selected or ordered by twice).
 
-// TestRLDuplicate_UpdateAllAssignment names slug by column and Go name,
+// TestModel_UpdateAll_DuplicateFieldRefused names slug by column and Go name,
 // with two values and with one: ErrDuplicateField every time, never a
 // value picked by map order.
-func TestRLDuplicate_UpdateAllAssignment(t *testing.T) {
-	e := rlOpen(t, rlNewModels(), rlNewModels())
+func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
+	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
 	before := rlDump(t, e.db)
 	for _, set := range []map[string]any{
 		{"slug": "x", "Slug": "y"},
@@ -26,7 +27,7 @@ func TestRLDuplicate_UpdateAllAssignment(t *testing.T) {
 	} {
 		for range 20 { // map order varies from run to run
 			require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-				_, err := e.posts.UpdateAll(tx, query.Eq("id", 1), set)
+				_, err := e.Post.UpdateAll(tx, query.Eq("id", 1), set)
 				require.ErrorIs(t, err, memrel.ErrDuplicateField)
 				var fe *memrel.FieldError
 				require.ErrorAs(t, err, &fe)
@@ -40,21 +41,21 @@ func TestRLDuplicate_UpdateAllAssignment(t *testing.T) {
 	rlSameDump(t, before, e.db, "a refused UpdateAll changed the store")
 }
 
-// TestRLDuplicate_IncludeLoadsOneFieldTwice includes one association
+// TestModel_FindAll_IncludeFillingOneFieldTwiceRefused includes one association
 // twice, and two associations that fill the same struct field.
-func TestRLDuplicate_IncludeLoadsOneFieldTwice(t *testing.T) {
-	e := rlOpen(t, rlNewModels(), rlNewModels())
+func TestModel_FindAll_IncludeFillingOneFieldTwiceRefused(t *testing.T) {
+	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
-		_, err := e.posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{
-			{Assoc: e.pc}, {Assoc: e.pc, Where: query.Eq("id", 1)}}})
+		_, err := e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{
+			{Assoc: e.Comments}, {Assoc: e.Comments, Where: query.Eq("id", 1)}}})
 		require.ErrorIs(t, err, memrel.ErrDuplicateField)
 		require.Contains(t, err.Error(), "Post.Comments")
-		_, err = e.comments.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.cp}, {Assoc: e.cp}}})
+		_, err = e.Comment.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.CommentPost}, {Assoc: e.CommentPost}}})
 		require.ErrorIs(t, err, memrel.ErrDuplicateField)
 		require.Contains(t, err.Error(), "Comment.Post")
 		// Nested under itself is no duplicate: each level fills its own rows.
-		_, err = e.comments.FindAll(tx, &memrel.Options{Include: []memrel.Include{
-			{Assoc: e.cp, Include: []memrel.Include{{Assoc: e.pc}}}}})
+		_, err = e.Comment.FindAll(tx, &memrel.Options{Include: []memrel.Include{
+			{Assoc: e.CommentPost, Include: []memrel.Include{{Assoc: e.Comments}}}}})
 		require.NoError(t, err)
 		return nil
 	}))
@@ -84,6 +85,8 @@ func TestRLDuplicate_IncludeLoadsOneFieldTwice(t *testing.T) {
 	}))
 }
 
+// Local shape: two associations that fill the same struct fields (Posts,
+// User), the mistake under test.
 type rdUser struct {
 	ID    int64
 	Posts []rdArticle
@@ -96,15 +99,16 @@ type rdArticle struct {
 	User     *rdUser
 }
 
-// TestRLDuplicate_FieldsAndOrderAccepted: selecting a column twice is
-// selecting it; ordering by it twice orders by the first key, as SQL does.
-func TestRLDuplicate_FieldsAndOrderAccepted(t *testing.T) {
-	e := rlOpen(t, rlNewModels(), rlNewModels())
+// TestModel_FindAll_DuplicateFieldsAndOrderAccepted: selecting a column
+// twice is selecting it; ordering by it twice orders by the first key, as
+// SQL does.
+func TestModel_FindAll_DuplicateFieldsAndOrderAccepted(t *testing.T) {
+	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
-		got, err := e.posts.FindAll(tx, &memrel.Options{Fields: []string{"slug", "Slug", "id"}})
+		got, err := e.Post.FindAll(tx, &memrel.Options{Fields: []string{"slug", "Slug", "id"}})
 		require.NoError(t, err)
-		require.Equal(t, []rlPost{{ID: 1, Slug: "a"}, {ID: 2, Slug: "b"}, {ID: 3, Slug: "c"}}, got)
-		got, err = e.posts.FindAll(tx, &memrel.Options{Order: []query.Order{query.Desc("slug"), query.Asc("Slug")}})
+		require.Equal(t, []fixture.StrictPost{{ID: 1, Slug: "a"}, {ID: 2, Slug: "b"}, {ID: 3, Slug: "c"}}, got)
+		got, err = e.Post.FindAll(tx, &memrel.Options{Order: []query.Order{query.Desc("slug"), query.Asc("Slug")}})
 		require.NoError(t, err)
 		require.Len(t, got, 3)
 		require.Equal(t, []string{"c", "b", "a"}, []string{got[0].Slug, got[1].Slug, got[2].Slug})

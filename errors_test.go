@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -15,6 +16,8 @@ import (
 // the store nor the caller's memory, and building an error runs no caller
 // code (String, Error, Format), which may well call back into the store.
 
+// Local shape: the onDelete and onUpdate actions vary per case, which
+// fixture.Strict fixes.
 // rvDoc is a source whose unique []byte code is the source key, so the
 // foreign keys of its parts are []byte too: the one mutable column value.
 type rvDoc struct {
@@ -91,10 +94,10 @@ func scribble(b any) {
 	}
 }
 
-// TestRLErrors_ValueIsACopyOfTheStoredRow writes to the foreign key value
+// TestErrors_Value_CopyOfTheStoredRow writes to the foreign key value
 // of each error raised by a stored row: RESTRICT and NO ACTION on delete
 // and on a key change, SET NULL into NOT NULL.
-func TestRLErrors_ValueIsACopyOfTheStoredRow(t *testing.T) {
+func TestErrors_Value_CopyOfTheStoredRow(t *testing.T) {
 	destroy := func(d *rvDocs, tx *memrel.Txn) error { return d.docs.DestroyKey(tx, 1) }
 	rekey := func(d *rvDocs, tx *memrel.Txn) error {
 		_, err := d.docs.UpdateAll(tx, query.Eq("id", 1), map[string]any{"code": []byte("d9")})
@@ -143,10 +146,10 @@ func TestRLErrors_ValueIsACopyOfTheStoredRow(t *testing.T) {
 	}
 }
 
-// TestRLErrors_ValueIsACopyOfTheCallersValue writes to the value of
+// TestErrors_Value_CopyOfTheCallersValue writes to the value of
 // errors that name what the caller passed: a wrong-typed key, a bad
 // UpdateAll value, a parent that is not stored.
-func TestRLErrors_ValueIsACopyOfTheCallersValue(t *testing.T) {
+func TestErrors_Value_CopyOfTheCallersValue(t *testing.T) {
 	d := rvOpenDocs(t, memrel.Cascade, memrel.Cascade)
 	key := []byte("k1")
 	fieldValue := func(t *testing.T, err error) any {
@@ -193,9 +196,9 @@ func TestRLErrors_ValueIsACopyOfTheCallersValue(t *testing.T) {
 	}
 }
 
-// TestRLErrors_SchemaErrorIsPerOpen changes the SchemaError one Open
+// TestSchema_Open_SchemaErrorIsPerOpen changes the SchemaError one Open
 // returned; the next Open still reports the original problems.
-func TestRLErrors_SchemaErrorIsPerOpen(t *testing.T) {
+func TestSchema_Open_SchemaErrorIsPerOpen(t *testing.T) {
 	type noKey struct{ Name string }
 	s := memrel.NewSchema()
 	memrel.Define[noKey](s, "NoKey")
@@ -225,34 +228,34 @@ type rvNosyFmt struct{ called *bool }
 
 func (n rvNosyFmt) Format(f fmt.State, _ rune) { *n.called = true }
 
-// TestRLErrors_NoCallerCodeDuringACall passes keys whose String, Error or
+// TestErrors_Value_NoCallerCodeDuringACall passes keys whose String, Error or
 // Format method records that it ran: none may run while the call does
 // (inside the write transaction, where one calling Store.Update would
 // deadlock); formatting the error afterwards does.
-func TestRLErrors_NoCallerCodeDuringACall(t *testing.T) {
-	e := rlOpen(t, rlNewModels(), rlNewModels())
-	p1 := rlPost{ID: 1}
+func TestErrors_Value_NoCallerCodeDuringACall(t *testing.T) {
+	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
+	p1 := fixture.StrictPost{ID: 1}
 	ops := []struct {
 		name string
 		op   func(tx *memrel.Txn, key any) error
 	}{
-		{"FindByPK", func(tx *memrel.Txn, key any) error { return rlErr3(e.posts.FindByPK(tx, key)) }},
-		{"UpdateKey", func(tx *memrel.Txn, key any) error { return rlErr(e.posts.UpdateKey(tx, key, p1)) }},
-		{"DestroyKey", func(tx *memrel.Txn, key any) error { return e.posts.DestroyKey(tx, key) }},
-		{"AddKeys", func(tx *memrel.Txn, key any) error { return e.pc.AddKeys(tx, p1, key) }},
-		{"AddKeys many", func(tx *memrel.Txn, key any) error { return e.pc.AddKeys(tx, p1, 1, 2, key) }},
-		{"SetKeys", func(tx *memrel.Txn, key any) error { return e.pc.SetKeys(tx, p1, []any{key}, nil) }},
-		{"RemoveKeys", func(tx *memrel.Txn, key any) error { return e.pc.RemoveKeys(tx, p1, []any{key}, nil) }},
-		{"HasKeys", func(tx *memrel.Txn, key any) error { return rlErr(e.pc.HasKeys(tx, p1, key)) }},
-		{"HasKeys many", func(tx *memrel.Txn, key any) error { return rlErr(e.pc.HasKeys(tx, p1, 1, key)) }},
+		{"FindByPK", func(tx *memrel.Txn, key any) error { return rlErr3(e.Post.FindByPK(tx, key)) }},
+		{"UpdateKey", func(tx *memrel.Txn, key any) error { return rlErr(e.Post.UpdateKey(tx, key, p1)) }},
+		{"DestroyKey", func(tx *memrel.Txn, key any) error { return e.Post.DestroyKey(tx, key) }},
+		{"AddKeys", func(tx *memrel.Txn, key any) error { return e.Comments.AddKeys(tx, p1, key) }},
+		{"AddKeys many", func(tx *memrel.Txn, key any) error { return e.Comments.AddKeys(tx, p1, 1, 2, key) }},
+		{"SetKeys", func(tx *memrel.Txn, key any) error { return e.Comments.SetKeys(tx, p1, []any{key}, nil) }},
+		{"RemoveKeys", func(tx *memrel.Txn, key any) error { return e.Comments.RemoveKeys(tx, p1, []any{key}, nil) }},
+		{"HasKeys", func(tx *memrel.Txn, key any) error { return rlErr(e.Comments.HasKeys(tx, p1, key)) }},
+		{"HasKeys many", func(tx *memrel.Txn, key any) error { return rlErr(e.Comments.HasKeys(tx, p1, 1, key)) }},
 		{"BelongsTo.SetKey", func(tx *memrel.Txn, key any) error {
-			return rlErr(e.cp.SetKey(tx, rlComment{ID: 1}, key))
+			return rlErr(e.CommentPost.SetKey(tx, fixture.StrictComment{ID: 1}, key))
 		}},
 		{"UpdateAll", func(tx *memrel.Txn, key any) error {
-			return rlErr(e.posts.UpdateAll(tx, query.Cond{}, map[string]any{"title": key}))
+			return rlErr(e.Post.UpdateAll(tx, query.Cond{}, map[string]any{"title": key}))
 		}},
 		{"where", func(tx *memrel.Txn, key any) error {
-			return rlErr(e.posts.FindAll(tx, &memrel.Options{Where: query.Eq("id", key)}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Where: query.Eq("id", key)}))
 		}},
 	}
 	for _, op := range ops {

@@ -11,6 +11,8 @@ import (
 	"github.com/memrel/memrel/query"
 )
 
+// Local shapes: an Example shows users the whole program, so its models
+// are declared beside it rather than imported from an internal package.
 // exPost is a source model: ID is the auto-increment primary key, and
 // Comments is filled only when a read includes the association.
 type exPost struct {

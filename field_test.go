@@ -17,6 +17,7 @@ import (
 // scope); a where clause compares in double precision, as PostgreSQL
 // compares a real column with a double precision constant.
 
+// Local shape: a float32 column with a default, beside a float64 one.
 type rfGauge struct {
 	ID    int64
 	Ratio float32 `memrel:"ratio,default=0.1"`
@@ -32,9 +33,9 @@ func rfOpen(t *testing.T) (*memrel.Store, *memrel.Model[rfGauge]) {
 	return db, g
 }
 
-// TestRLFloat32_DefaultIsRounded: default=0.1 stores the float32 nearest
+// TestFloat32_Default_IsRounded: default=0.1 stores the float32 nearest
 // 0.1, which a where clause finds as float32(0.1), not as 0.1.
-func TestRLFloat32_DefaultIsRounded(t *testing.T) {
+func TestFloat32_Default_IsRounded(t *testing.T) {
 	db, g := rfOpen(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		got, err := g.Create(tx, rfGauge{})
@@ -46,9 +47,9 @@ func TestRLFloat32_DefaultIsRounded(t *testing.T) {
 	}))
 }
 
-// TestRLFloat32_UpdateAll rounds a float64 for a float32 column and
-// refuses one beyond its range, changing nothing.
-func TestRLFloat32_UpdateAll(t *testing.T) {
+// TestFloat32_UpdateAll_RoundsAndRefusesOutOfRange rounds a float64 for a
+// float32 column and refuses one beyond its range, changing nothing.
+func TestFloat32_UpdateAll_RoundsAndRefusesOutOfRange(t *testing.T) {
 	db, g := rfOpen(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		_, err := g.Create(tx, rfGauge{Ratio: 2})
@@ -75,10 +76,10 @@ func TestRLFloat32_UpdateAll(t *testing.T) {
 	}))
 }
 
-// TestRLFloat32_WhereIsDoublePrecision: a where constant beyond the float32
+// TestFloat32_Where_IsDoublePrecision: a where constant beyond the float32
 // range is no error on a float32 column (PostgreSQL compares as double
 // precision); it matches nothing but +Inf.
-func TestRLFloat32_WhereIsDoublePrecision(t *testing.T) {
+func TestFloat32_Where_IsDoublePrecision(t *testing.T) {
 	db, g := rfOpen(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		_, err := g.Create(tx, rfGauge{Ratio: float32(math.Inf(1))})
@@ -90,8 +91,8 @@ func TestRLFloat32_WhereIsDoublePrecision(t *testing.T) {
 	}))
 }
 
-// TestRLFloat32_DefaultOutOfRange is a SchemaError at Open.
-func TestRLFloat32_DefaultOutOfRange(t *testing.T) {
+// TestFloat32_Default_OutOfRangeIsSchemaError is a SchemaError at Open.
+func TestFloat32_Default_OutOfRangeIsSchemaError(t *testing.T) {
 	type over struct {
 		ID    int64
 		Ratio float32 `memrel:"ratio,default=1e300"`
@@ -123,9 +124,9 @@ func rfRequireMatches(t *testing.T, tx *memrel.Txn, g *memrel.Model[rfGauge], c 
 	require.Equal(t, n, got, "rows matching the where clause")
 }
 
-// TestRLFloat32_SnapshotOutOfRange: a snapshot (with a valid checksum)
+// TestFloat32_Load_OutOfRangeIsBadSnapshot: a snapshot (with a valid checksum)
 // holding 1e300 for a float32 column is a bad snapshot, not +Inf.
-func TestRLFloat32_SnapshotOutOfRange(t *testing.T) {
+func TestFloat32_Load_OutOfRangeIsBadSnapshot(t *testing.T) {
 	db, g := rfOpen(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		_, err := g.Create(tx, rfGauge{Ratio: 0.5, Exact: 0.25})

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -49,7 +50,7 @@ func stCopyStr(p *string) *string {
 }
 
 // stInsertRows stores rows with their unindexed copies filled in.
-func stInsertRows(t *testing.T, db *stDB, rows []stRow) {
+func stInsertRows(t *testing.T, db *stDB, rows []fixture.ColumnRow) {
 	t.Helper()
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		for _, r := range rows {
@@ -67,15 +68,15 @@ func stInsertRows(t *testing.T, db *stDB, rows []stRow) {
 func stRowsSetup(t *testing.T) *stDB {
 	t.Helper()
 	db := stSetup(t)
-	rows := make([]stRow, len(stRowData))
+	rows := make([]fixture.ColumnRow, len(stRowData))
 	for i, d := range stRowData {
-		rows[i] = stRow{A: d.a, S: d.s, U: d.u, F: d.f}
+		rows[i] = fixture.ColumnRow{A: d.a, S: d.s, U: d.u, F: d.f}
 	}
 	stInsertRows(t, db, rows)
 	return db
 }
 
-func stRowIDs(rs []stRow) []int64 {
+func stRowIDs(rs []fixture.ColumnRow) []int64 {
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID
@@ -103,7 +104,7 @@ func stFind(t *testing.T, db *stDB, o *memrel.Options) []int64 {
 // stPairs names each indexed column with its unindexed copy.
 var stPairs = map[string][2]string{"int": {"a", "ap"}, "string": {"s", "sp"}, "unique": {"u", "up"}, "float": {"f", "fp"}, "pk": {"id", "idp"}}
 
-func TestSTWhereOperators(t *testing.T) {
+func TestModel_FindAll_WhereOperators(t *testing.T) {
 	db := stRowsSetup(t)
 	type cf = func(f string) query.Cond
 	cases := []struct {
@@ -223,7 +224,7 @@ func TestSTWhereOperators(t *testing.T) {
 	}
 }
 
-func TestSTOrder(t *testing.T) {
+func TestModel_FindAll_Order(t *testing.T) {
 	db := stRowsSetup(t)
 	cases := []struct {
 		name  string
@@ -255,7 +256,7 @@ func TestSTOrder(t *testing.T) {
 	}
 }
 
-func TestSTLimitOffset(t *testing.T) {
+func TestModel_FindAll_LimitOffset(t *testing.T) {
 	db := stRowsSetup(t)
 	cases := []struct {
 		name string
@@ -308,17 +309,17 @@ func TestSTLimitOffset(t *testing.T) {
 	})
 }
 
-// TestSTIndexedMatchesUnindexed runs the same queries on each indexed
-// column (index, unique, primary key) and on its unindexed copy, over a
-// larger generated data set, and requires the same answers.
-func TestSTIndexedMatchesUnindexed(t *testing.T) {
+// TestModel_FindAll_IndexedMatchesUnindexed runs the same queries on each
+// indexed column (index, unique, primary key) and on its unindexed copy,
+// over a larger generated data set, and requires the same answers.
+func TestModel_FindAll_IndexedMatchesUnindexed(t *testing.T) {
 	db := stSetup(t)
 	rng := rand.New(rand.NewPCG(7, 11))
 	const n = 80
 	perm := rng.Perm(n)
-	rows := make([]stRow, n)
+	rows := make([]fixture.ColumnRow, n)
 	for i := range rows {
-		r := stRow{F: float64(rng.IntN(9)-4) / 2}
+		r := fixture.ColumnRow{F: float64(rng.IntN(9)-4) / 2}
 		if rng.IntN(5) > 0 {
 			r.A = stInt(int64(rng.IntN(15) - 7))
 		}
@@ -398,16 +399,16 @@ func TestSTIndexedMatchesUnindexed(t *testing.T) {
 	}
 }
 
-func TestSTFields(t *testing.T) {
+func TestModel_FindAll_Fields(t *testing.T) {
 	db := stRowsSetup(t)
 	stView(t, db, func(tx *memrel.Txn) {
 		rs, err := db.rows.FindAll(tx, &memrel.Options{Fields: []string{"id", "S"}, Where: query.Eq("id", 1)})
 		require.NoError(t, err)
-		require.Equal(t, []stRow{{ID: 1, S: stStr("b")}}, rs)
+		require.Equal(t, []fixture.ColumnRow{{ID: 1, S: stStr("b")}}, rs)
 		r, ok, err := db.rows.FindOne(tx, &memrel.Options{Fields: []string{"a", "fp"}, Order: []query.Order{query.Desc("id")}})
 		require.NoError(t, err)
 		require.True(t, ok)
-		require.Equal(t, stRow{A: stInt(7), FP: -100}, r)
+		require.Equal(t, fixture.ColumnRow{A: stInt(7), FP: -100}, r)
 		// A field selection is a copy: the full row is still stored.
 		full, _, err := db.rows.FindByPK(tx, 10)
 		require.NoError(t, err)
@@ -416,7 +417,7 @@ func TestSTFields(t *testing.T) {
 	})
 }
 
-func TestSTQueryErrors(t *testing.T) {
+func TestModel_FindAll_QueryErrors(t *testing.T) {
 	db := stRowsSetup(t)
 	unknown := []struct {
 		name string
@@ -488,6 +489,8 @@ func TestSTQueryErrors(t *testing.T) {
 	}
 }
 
+// Local shapes: the book type is the test's type parameter (partial or
+// tagged foreign key index).
 // stAuthor hasMany stBook; stBook's foreign key index leaves NULLs out,
 // stTaggedBook's is tagged "index" and keeps them.
 type stAuthor struct {
@@ -507,10 +510,10 @@ type stTaggedBook struct {
 	AuthorID *int64 `memrel:"authorId,index"`
 }
 
-// TestSTForeignKeyNulls: IS NULL, NOT NULL, ranges and orders on a
+// TestModel_FindAll_ForeignKeyNulls: IS NULL, NOT NULL, ranges and orders on a
 // foreign key column find the rows with a NULL foreign key, whether its
 // index leaves them out (the default) or holds them (tagged "index").
-func TestSTForeignKeyNulls(t *testing.T) {
+func TestModel_FindAll_ForeignKeyNulls(t *testing.T) {
 	t.Run("partial index", func(t *testing.T) { stForeignKeyNulls[stBook](t) })
 	t.Run("tagged index", func(t *testing.T) { stForeignKeyNulls[stTaggedBook](t) })
 }

@@ -6,16 +6,17 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
 
-func TestSTColumnNames(t *testing.T) {
+func TestModel_Define_ColumnNames(t *testing.T) {
 	db := stSetup(t)
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.users.Create(tx, stUser{PostID: 7, URLPath: "/a", Login: "ann"})
+		_, err := db.users.Create(tx, fixture.ColumnUser{PostID: 7, URLPath: "/a", Login: "ann"})
 		require.NoError(t, err)
-		_, err = db.users.Create(tx, stUser{PostID: 8, URLPath: "/b", Login: "bob"})
+		_, err = db.users.Create(tx, fixture.ColumnUser{PostID: 8, URLPath: "/b", Login: "bob"})
 		require.NoError(t, err)
 	})
 	cases := []struct {
@@ -53,11 +54,11 @@ func TestSTColumnNames(t *testing.T) {
 	}
 }
 
-func TestSTFieldTypesRoundTrip(t *testing.T) {
+func TestModel_Create_FieldTypesRoundTrip(t *testing.T) {
 	db := stSetup(t)
 	at := time.Date(2001, 2, 3, 4, 5, 6, 7, time.UTC)
 	when := time.Date(1960, 1, 1, 0, 0, 0, 5, time.UTC)
-	in := stPost{
+	in := fixture.ColumnPost{
 		Title: "all", Slug: stStr("s"), Body: stStr("b"), Summary: stStr("sum"),
 		Views: 11, Kind: "k", Flag: true,
 		Score: sql.Null[int64]{V: -4, Valid: true}, Level: sql.Null[int64]{V: 0, Valid: true},
@@ -97,7 +98,7 @@ func TestSTFieldTypesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSTNullableFields(t *testing.T) {
+func TestModel_Create_NullableFields(t *testing.T) {
 	db := stSetup(t)
 	p := stNewPost("nulls")
 	p.Level = sql.Null[int64]{V: 5, Valid: true}
@@ -126,7 +127,7 @@ func TestSTNullableFields(t *testing.T) {
 	}
 }
 
-func TestSTDefaults(t *testing.T) {
+func TestModel_Create_Defaults(t *testing.T) {
 	db := stSetup(t)
 	got := stCreatePost(t, db, stNewPost("defaults"))
 	require.Equal(t, int64(7), got.Views)
@@ -155,7 +156,7 @@ func TestSTDefaults(t *testing.T) {
 	require.Equal(t, "hello", *snap.Posts[0].Note)
 }
 
-func TestSTPrimaryKeyVariants(t *testing.T) {
+func TestModel_Define_PrimaryKeyVariants(t *testing.T) {
 	type stSeq struct {
 		Num  int64 `memrel:",pk,autoinc"`
 		Name string
@@ -204,11 +205,11 @@ func TestSTPrimaryKeyVariants(t *testing.T) {
 	}))
 }
 
-func TestSTFindByPK(t *testing.T) {
+func TestModel_FindByPK(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("one"))
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.tags.Create(tx, stTag{Name: "go"})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "go"})
 		require.NoError(t, err)
 	})
 	stView(t, db, func(tx *memrel.Txn) {
@@ -241,7 +242,7 @@ func TestSTFindByPK(t *testing.T) {
 	})
 }
 
-func TestSTFindOneAllCount(t *testing.T) {
+func TestModel_FindOneFindAllCount(t *testing.T) {
 	db := stSetup(t)
 	for _, title := range []string{"c", "a", "b", "a"} {
 		stCreatePost(t, db, stNewPost(title))
@@ -297,7 +298,7 @@ func TestSTFindOneAllCount(t *testing.T) {
 
 // Count counts the rows matching Where, as its documentation says and as
 // Sequelize's count does (it drops limit, offset and order).
-func TestSTCountIgnoresWindow(t *testing.T) {
+func TestModel_Count_IgnoresLimitOffsetOrder(t *testing.T) {
 	db := stSetup(t)
 	for range 5 {
 		stCreatePost(t, db, stNewPost("p"))
@@ -311,7 +312,7 @@ func TestSTCountIgnoresWindow(t *testing.T) {
 	})
 }
 
-func TestSTUpdate(t *testing.T) {
+func TestModel_Update(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("old"))
 	q := stNewPost("other")
@@ -374,7 +375,7 @@ func TestSTUpdate(t *testing.T) {
 	})
 }
 
-func TestSTUpdateKey(t *testing.T) {
+func TestModel_UpdateKey(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("one"))
 	stCreatePost(t, db, stNewPost("two"))
@@ -430,23 +431,23 @@ func TestSTUpdateKey(t *testing.T) {
 
 	// A string key moves too.
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.tags.Create(tx, stTag{Name: "a"})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "a"})
 		require.NoError(t, err)
-		_, err = db.tags.Create(tx, stTag{Name: "b"})
+		_, err = db.tags.Create(tx, fixture.ColumnTag{Name: "b"})
 		require.NoError(t, err)
-		_, err = db.tags.UpdateKey(tx, "a", stTag{Name: "c"})
+		_, err = db.tags.UpdateKey(tx, "a", fixture.ColumnTag{Name: "c"})
 		require.NoError(t, err)
 	})
-	require.Equal(t, []stTag{{Name: "b"}, {Name: "c"}}, stDump(t, db).Tags)
+	require.Equal(t, []fixture.ColumnTag{{Name: "b"}, {Name: "c"}}, stDump(t, db).Tags)
 	err := stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.tags.UpdateKey(tx, "b", stTag{Name: "c"})
+		_, err := db.tags.UpdateKey(tx, "b", fixture.ColumnTag{Name: "c"})
 		return err
 	})
 	var ue *memrel.UniqueConstraintError
 	require.ErrorAs(t, err, &ue)
 }
 
-func TestSTDestroy(t *testing.T) {
+func TestModel_Destroy(t *testing.T) {
 	db := stSetup(t)
 	for _, title := range []string{"a", "b", "c"} {
 		stCreatePost(t, db, stNewPost(title))
@@ -464,7 +465,7 @@ func TestSTDestroy(t *testing.T) {
 		fn   func(tx *memrel.Txn) error
 		is   error
 	}{
-		{"Destroy missing", func(tx *memrel.Txn) error { return db.posts.Destroy(tx, stPost{ID: 2}) }, memrel.ErrNotFound},
+		{"Destroy missing", func(tx *memrel.Txn) error { return db.posts.Destroy(tx, fixture.ColumnPost{ID: 2}) }, memrel.ErrNotFound},
 		{"DestroyKey missing", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, 3) }, memrel.ErrNotFound},
 		{"DestroyKey bad key", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, "1") }, memrel.ErrBadKey},
 		{"DestroyKey nil key", func(tx *memrel.Txn) error { return db.posts.DestroyKey(tx, nil) }, memrel.ErrBadKey},
@@ -482,7 +483,7 @@ func TestSTDestroy(t *testing.T) {
 	require.Contains(t, err.Error(), "9")
 }
 
-func TestSTUpdateAll(t *testing.T) {
+func TestModel_UpdateAll(t *testing.T) {
 	db := stSetup(t)
 	for i, title := range []string{"a", "b", "c", "d"} {
 		p := stNewPost(title)
@@ -569,7 +570,7 @@ func TestSTUpdateAll(t *testing.T) {
 	}
 }
 
-func TestSTDestroyAll(t *testing.T) {
+func TestModel_DestroyAll(t *testing.T) {
 	db := stSetup(t)
 	for i := range 5 {
 		p := stNewPost("p")

@@ -4,7 +4,7 @@ package memrel_test
 // sequences of memrel operations against the reference model of
 // props_model_test.go and check the invariants after every step.
 //
-// TestPRStateMachine seeds a store and runs actions named after the
+// TestProps_StateMachine seeds a store and runs actions named after the
 // operations (Create, Update, UpdateKey, Destroy, DestroyAll, UpdateAll,
 // FindByPK, Get, Count, Has, Add, Set, SetDestroyPrevious, Remove,
 // RemoveDestroy, HasManyCreate, InverseGet, InverseSet, InverseSetKey,
@@ -16,13 +16,13 @@ package memrel_test
 // state and every open reader still sees its snapshot; values passed in
 // or returned are scribbled on, and the store must not notice;
 // auto-increment keys grow past every key ever created.
-// TestPRConcurrentReaders runs the same machine while goroutines check
+// TestProps_ConcurrentReaders runs the same machine while goroutines check
 // View snapshots: each must be a committed state, never older than one the
 // same reader saw, and pass the same index checks.
 //
 // The default run is short. For a longer search:
 //
-//	go test -race -run TestPR -rapid.checks=10000 .
+//	go test -race -run TestProps -rapid.checks=10000 .
 //
 // and -rapid.steps=N for longer sequences (default 30), -rapid.seed=S to
 // replay a seed, -rapid.failfile=F to replay a failure file.
@@ -46,6 +46,8 @@ import (
 // delete and update), Category hasMany Category (self, parent), Image and
 // Video hasMany Note (polymorphic: scope, no constraints).
 
+// Local shapes: the property machine's plain-map model (props_model_test.go)
+// mirrors exactly these columns and the variants prNewSchema draws.
 type prUser struct {
 	ID    int64
 	Name  string
@@ -864,7 +866,7 @@ type prMachine struct {
 	// (a write, failed or not, or a transaction boundary).
 	dirty bool
 	// readersCheck: concurrent readers run prCheckView on the committed
-	// states they catch (TestPRStateMachine checks every one), so check
+	// states they catch (TestProps_StateMachine checks every one), so check
 	// leaves committed states to them.
 	readersCheck bool
 }
@@ -1078,7 +1080,7 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 			}
 			r["id"] = newKey
 			if m.prSelfRekey(table, old, r) {
-				t.Skip("known bug: TestPRRegressionRekeyOntoOwnOldKey")
+				t.Skip("known bug: TestProps_Regression_RekeyOntoOwnOldKey")
 			}
 			var want, got prRow
 			m.write(t, func() (e prErr) { want, e = m.model.update(table, old, r); return },
@@ -1412,8 +1414,8 @@ func (m *prMachine) close() {
 	}
 }
 
-// TestPRStateMachine runs the machine on a schema variant drawn per check.
-func TestPRStateMachine(t *testing.T) {
+// TestProps_StateMachine runs the machine on a schema variant drawn per check.
+func TestProps_StateMachine(t *testing.T) {
 	schemas := make([]*prSchema, len(prVariants))
 	for i, v := range prVariants {
 		schemas[i] = prNewSchema(v)
@@ -1427,11 +1429,11 @@ func TestPRStateMachine(t *testing.T) {
 	})
 }
 
-// TestPRConcurrentReaders runs the machine as the single writer while
+// TestProps_ConcurrentReaders runs the machine as the single writer while
 // readers run View transactions in other goroutines: every snapshot a
 // reader sees must pass prCheckView and be a committed state, never older
 // than one the same reader saw before.
-func TestPRConcurrentReaders(t *testing.T) {
+func TestProps_ConcurrentReaders(t *testing.T) {
 	ps := prNewSchema(prVariants[0])
 	rapid.Check(t, func(rt *rapid.T) {
 		m := prNewMachine(rt, ps)
@@ -1493,7 +1495,7 @@ func prReadLoop(ps *prSchema, db *memrel.Store, hist *prHistory, stop <-chan str
 }
 
 // prSelfRekeyBug excludes from the machine the case that
-// TestPRRegressionRekeyOntoOwnOldKey shows failing, so the machine keeps
+// TestProps_Regression_RekeyOntoOwnOldKey shows failing, so the machine keeps
 // looking for other bugs. Set it to false once that test passes.
 const prSelfRekeyBug = false
 
@@ -1513,7 +1515,7 @@ func (m *prMachine) prSelfRekey(table string, old int64, row prRow) bool {
 	return false
 }
 
-// Found by TestPRStateMachine (shrunk): re-keying a row of a
+// Found by TestProps_StateMachine (shrunk): re-keying a row of a
 // self-association while pointing its foreign key at its own old key.
 // PostgreSQL runs the onUpdate action first (the row is a child of the old
 // key, so CASCADE rewrites its parentId to the new key, SET NULL clears it)
@@ -1521,7 +1523,7 @@ func (m *prMachine) prSelfRekey(table string, old int64, row prRow) bool {
 // instead checks the row as written (parentId = the old key, now gone) and
 // fails with ForeignKeyConstraintError. The same update succeeds when the
 // row already pointed at itself before.
-func TestPRRegressionRekeyOntoOwnOldKey(t *testing.T) {
+func TestProps_Regression_RekeyOntoOwnOldKey(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		onUpdate   memrel.Action

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Local shapes: the schema tests declare models a schema must refuse
+// (wrong-typed, missing or clashing fields), so none can be shared.
 type stSPost struct {
 	ID       int64
 	Title    string
@@ -68,7 +70,7 @@ func stRequireProblem(t *testing.T, err error, model, field string) memrel.Schem
 	return memrel.SchemaProblem{}
 }
 
-func TestSTSchemaValid(t *testing.T) {
+func TestSchema_Open_Valid(t *testing.T) {
 	type stSOK struct {
 		ID     int64
 		Ch     chan int `memrel:"-"`
@@ -89,7 +91,7 @@ func TestSTSchemaValid(t *testing.T) {
 	}))
 }
 
-func TestSTSchemaErrors(t *testing.T) {
+func TestSchema_Open_Errors(t *testing.T) {
 	type stSBadTag struct {
 		ID int64
 		X  int `memrel:",bogus"`
@@ -227,7 +229,7 @@ func TestSTSchemaErrors(t *testing.T) {
 	}
 }
 
-func TestSTSchemaDuplicateAlias(t *testing.T) {
+func TestSchema_Open_DuplicateAlias(t *testing.T) {
 	s := memrel.NewSchema()
 	posts := memrel.Define[stSPost](s, "Post")
 	comments := memrel.Define[stSComment](s, "Comment")
@@ -239,7 +241,7 @@ func TestSTSchemaDuplicateAlias(t *testing.T) {
 	require.Contains(t, err.Error(), "comments")
 }
 
-func TestSTSchemaSeveralProblems(t *testing.T) {
+func TestSchema_Open_ReportsSeveralProblems(t *testing.T) {
 	type stSBadTag struct {
 		ID int64
 		X  int `memrel:",bogus"`
@@ -265,7 +267,7 @@ func TestSTSchemaSeveralProblems(t *testing.T) {
 	}
 }
 
-func TestSTSchemaDefineAfterOpenPanics(t *testing.T) {
+func TestSchema_Define_AfterOpenPanics(t *testing.T) {
 	type stSOther struct {
 		ID     int64
 		PostID *int64
@@ -293,7 +295,7 @@ func TestSTSchemaDefineAfterOpenPanics(t *testing.T) {
 	}
 }
 
-func TestSTSchemaAliasEqualsGoFieldName(t *testing.T) {
+func TestSchema_Open_AliasEqualsGoFieldName(t *testing.T) {
 	type stAliasPost struct {
 		ID    int64
 		Title string
@@ -313,7 +315,7 @@ func TestSTSchemaAliasEqualsGoFieldName(t *testing.T) {
 	require.Contains(t, se.Error(), `alias "Title" equals a field name of Post`)
 }
 
-func TestSTSchemaFailedAssociationClaimsItsFields(t *testing.T) {
+func TestSchema_Open_FailedAssociationClaimsItsFields(t *testing.T) {
 	type stBadPost struct {
 		ID       int64
 		Comments []struct{ ID int64 }

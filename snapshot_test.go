@@ -23,6 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Local shape: the crafted snapshots below (snapCraft) and the fingerprint
+// tests are laid out for exactly these columns (sql.Null key, uint16, time).
 type snAuthor struct {
 	ID    int64
 	Name  string `memrel:"name,unique"`
@@ -84,7 +86,7 @@ func snSave(t *testing.T, db *memrel.Store) []byte {
 	return buf.Bytes()
 }
 
-func TestSNRoundTrip(t *testing.T) {
+func TestSnapshot_SaveLoad_RoundTrip(t *testing.T) {
 	e := snSchema(true)
 	db, err := e.s.Open()
 	require.NoError(t, err)
@@ -116,7 +118,7 @@ func TestSNRoundTrip(t *testing.T) {
 	}))
 }
 
-func TestSNFileIsAtomic(t *testing.T) {
+func TestSnapshot_SaveFile_Atomic(t *testing.T) {
 	e := snSchema(true)
 	db, err := e.s.Open()
 	require.NoError(t, err)
@@ -132,7 +134,7 @@ func TestSNFileIsAtomic(t *testing.T) {
 	require.Empty(t, matches, "no temporary file is left behind")
 }
 
-func TestSNRejectsDamage(t *testing.T) {
+func TestSnapshot_Load_RejectsDamage(t *testing.T) {
 	e := snSchema(true)
 	db, err := e.s.Open()
 	require.NoError(t, err)
@@ -150,7 +152,7 @@ func TestSNRejectsDamage(t *testing.T) {
 	}
 }
 
-func TestSNRejectsOtherSchema(t *testing.T) {
+func TestSnapshot_Load_RejectsOtherSchema(t *testing.T) {
 	type other struct{ ID int64 }
 	s := memrel.NewSchema()
 	memrel.Define[other](s, "Other")
@@ -162,7 +164,7 @@ func TestSNRejectsOtherSchema(t *testing.T) {
 	require.Contains(t, se.Error(), "different schema")
 }
 
-func TestSNValidatesConstraints(t *testing.T) {
+func TestSnapshot_Load_ValidatesConstraints(t *testing.T) {
 	loose := snSchema(false)
 	db, err := loose.s.Open()
 	require.NoError(t, err)
@@ -180,7 +182,7 @@ func TestSNValidatesConstraints(t *testing.T) {
 	require.Equal(t, "authorId", fk.ForeignKey)
 }
 
-func TestSNSaveWhileWriting(t *testing.T) {
+func TestSnapshot_Save_WhileWriting(t *testing.T) {
 	e := snSchema(true)
 	db, err := e.s.Open()
 	require.NoError(t, err)

@@ -10,100 +10,39 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
 
-// stPost exercises every supported column type and tag.
-type stPost struct {
-	ID      int64
-	Title   string
-	Slug    *string `memrel:",unique"`
-	Body    *string `memrel:",notnull"`
-	Summary *string `memrel:",notnull"`
-	Views   int64   `memrel:",default=7"`
-	Kind    string  `memrel:",default=plain"`
-	Flag    bool    `memrel:",default=true"`
-	Score   sql.Null[int64]
-	Level   sql.Null[int64] `memrel:",default=3"`
-	Note    *string         `memrel:",default=hello"`
-	Data    []byte
-	Blob    []byte `memrel:",null"`
-	At      time.Time
-	When    *time.Time
-	Rating  float64
-	Ratio   float32
-	Small   int8
-	Mid     int16
-	Big     int32
-	U       uint32
-	UB      uint64
-	Rank    *int64   `memrel:",index"`
-	Skip    chan int `memrel:"-"`
-}
-
-// stTag has a string primary key.
-type stTag struct {
-	Name  string `memrel:",pk"`
-	NameP string
-	Color *string
-}
-
-// stUser checks column naming.
-type stUser struct {
-	ID      int64
-	PostID  int64
-	URLPath string
-	Login   string `memrel:"user_login,unique"`
-}
-
-// stRow holds indexed columns and unindexed copies of them, so the same
-// query can be run through an index and through a scan.
-type stRow struct {
-	ID  int64
-	IDP int64
-	A   *int64 `memrel:",index"`
-	AP  *int64
-	S   *string `memrel:",index"`
-	SP  *string
-	U   *int64 `memrel:",unique"`
-	UP  *int64
-	F   float64 `memrel:",index"`
-	FP  float64
-}
-
 // stDB is a store opened from the st schema with its models.
 type stDB struct {
 	*memrel.Store
-	posts *memrel.Model[stPost]
-	tags  *memrel.Model[stTag]
-	users *memrel.Model[stUser]
-	rows  *memrel.Model[stRow]
+	posts *memrel.Model[fixture.ColumnPost]
+	tags  *memrel.Model[fixture.ColumnTag]
+	users *memrel.Model[fixture.ColumnUser]
+	rows  *memrel.Model[fixture.ColumnRow]
 }
 
 // stSnap is every row of every model of an stDB.
 type stSnap struct {
-	Posts []stPost
-	Tags  []stTag
-	Users []stUser
-	Rows  []stRow
+	Posts []fixture.ColumnPost
+	Tags  []fixture.ColumnTag
+	Users []fixture.ColumnUser
+	Rows  []fixture.ColumnRow
 }
 
-// stSchema defines the st models on a fresh schema.
-func stSchema() (*memrel.Schema, *stDB) {
-	s := memrel.NewSchema()
-	return s, &stDB{
-		posts: memrel.Define[stPost](s, "Post"),
-		tags:  memrel.Define[stTag](s, "Tag"),
-		users: memrel.Define[stUser](s, "User"),
-		rows:  memrel.Define[stRow](s, "Row"),
-	}
+// stSchema declares fixture.Columns, the st models, on a fresh schema.
+func stSchema(t *testing.T) (*memrel.Schema, *stDB) {
+	t.Helper()
+	m := fixture.Columns(t)
+	return m.Schema, &stDB{posts: m.Post, tags: m.Tag, users: m.User, rows: m.Row}
 }
 
 // stSetup opens an empty store of the st schema.
 func stSetup(t *testing.T) *stDB {
 	t.Helper()
-	s, db := stSchema()
+	s, db := stSchema(t)
 	store, err := s.Open()
 	require.NoError(t, err)
 	db.Store = store
@@ -173,8 +112,8 @@ func stStr(s string) *string { return &s }
 func stInt(i int64) *int64 { return &i }
 
 // stNewPost is a post that passes every NOT NULL check.
-func stNewPost(title string) stPost {
-	return stPost{Title: title, Body: stStr("body " + title), Summary: stStr("sum " + title)}
+func stNewPost(title string) fixture.ColumnPost {
+	return fixture.ColumnPost{Title: title, Body: stStr("body " + title), Summary: stStr("sum " + title)}
 }
 
 // stUpdate runs fn in a write transaction and requires it to succeed.
@@ -190,9 +129,9 @@ func stView(t *testing.T, db *stDB, fn func(tx *memrel.Txn)) {
 }
 
 // stCreatePost creates a post in its own transaction and returns it.
-func stCreatePost(t *testing.T, db *stDB, p stPost) stPost {
+func stCreatePost(t *testing.T, db *stDB, p fixture.ColumnPost) fixture.ColumnPost {
 	t.Helper()
-	var got stPost
+	var got fixture.ColumnPost
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		var err error
 		got, err = db.posts.Create(tx, p)
@@ -216,7 +155,7 @@ func stFailWrite(t *testing.T, db *stDB, fn func(tx *memrel.Txn) error) error {
 	return err
 }
 
-func stPostIDs(ps []stPost) []int64 {
+func stPostIDs(ps []fixture.ColumnPost) []int64 {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
@@ -224,8 +163,8 @@ func stPostIDs(ps []stPost) []int64 {
 	return ids
 }
 
-func TestSTOpenIndependentStores(t *testing.T) {
-	s, m := stSchema()
+func TestSchema_Open_IndependentStores(t *testing.T) {
+	s, m := stSchema(t)
 	db1, err := s.Open()
 	require.NoError(t, err)
 	db2, err := s.Open()
@@ -246,8 +185,8 @@ func TestSTOpenIndependentStores(t *testing.T) {
 	require.Equal(t, []string{"in b"}, []string{stDump(t, b).Posts[0].Title})
 }
 
-func TestSTOpenConcurrent(t *testing.T) {
-	s, m := stSchema()
+func TestSchema_Open_Concurrent(t *testing.T) {
+	s, m := stSchema(t)
 	const n = 4
 	stores := make(chan *memrel.Store, n)
 	errs := make(chan error, n)
@@ -265,7 +204,7 @@ func TestSTOpenConcurrent(t *testing.T) {
 	}
 }
 
-func TestSTCreateAutoIncrement(t *testing.T) {
+func TestModel_Create_AutoIncrement(t *testing.T) {
 	db := stSetup(t)
 	for i := int64(1); i <= 3; i++ {
 		require.Equal(t, i, stCreatePost(t, db, stNewPost("p")).ID)
@@ -301,18 +240,18 @@ func TestSTCreateAutoIncrement(t *testing.T) {
 
 	// A create that fails its own checks takes no id.
 	stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.posts.Create(tx, stPost{Title: "no body"})
+		_, err := db.posts.Create(tx, fixture.ColumnPost{Title: "no body"})
 		return err
 	})
-	stCreatePost(t, db, stPost{Title: "slug", Body: stStr("b"), Summary: stStr("s"), Slug: stStr("taken")})
+	stCreatePost(t, db, fixture.ColumnPost{Title: "slug", Body: stStr("b"), Summary: stStr("s"), Slug: stStr("taken")})
 	stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.posts.Create(tx, stPost{Title: "dup", Body: stStr("b"), Summary: stStr("s"), Slug: stStr("taken")})
+		_, err := db.posts.Create(tx, fixture.ColumnPost{Title: "dup", Body: stStr("b"), Summary: stStr("s"), Slug: stStr("taken")})
 		return err
 	})
 	require.Equal(t, int64(10), stCreatePost(t, db, stNewPost("p")).ID)
 }
 
-func TestSTCreateExplicitKey(t *testing.T) {
+func TestModel_Create_ExplicitKey(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("1"))
 
@@ -341,11 +280,11 @@ func TestSTCreateExplicitKey(t *testing.T) {
 
 	// A string primary key.
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.tags.Create(tx, stTag{Name: "go"})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "go"})
 		require.NoError(t, err)
 	})
 	err = stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.tags.Create(tx, stTag{Name: "go", Color: stStr("red")})
+		_, err := db.tags.Create(tx, fixture.ColumnTag{Name: "go", Color: stStr("red")})
 		return err
 	})
 	require.ErrorAs(t, err, &ue)
@@ -354,7 +293,7 @@ func TestSTCreateExplicitKey(t *testing.T) {
 	require.Equal(t, "go", ue.Value)
 }
 
-func TestSTCreateUnique(t *testing.T) {
+func TestModel_Create_Unique(t *testing.T) {
 	db := stSetup(t)
 	p := stNewPost("a")
 	p.Slug = stStr("hello")
@@ -375,28 +314,28 @@ func TestSTCreateUnique(t *testing.T) {
 
 	// Unique with an explicit column name, on a plain string.
 	stUpdate(t, db, func(tx *memrel.Txn) {
-		_, err := db.users.Create(tx, stUser{Login: "ann"})
+		_, err := db.users.Create(tx, fixture.ColumnUser{Login: "ann"})
 		require.NoError(t, err)
 	})
 	err = stFailWrite(t, db, func(tx *memrel.Txn) error {
-		_, err := db.users.Create(tx, stUser{Login: "ann"})
+		_, err := db.users.Create(tx, fixture.ColumnUser{Login: "ann"})
 		return err
 	})
 	require.ErrorAs(t, err, &ue)
 	require.Equal(t, []string{"user_login"}, ue.Fields)
 }
 
-func TestSTCreateValidation(t *testing.T) {
+func TestModel_Create_Validation(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("existing"))
 	cases := []struct {
 		name   string
-		post   stPost
+		post   fixture.ColumnPost
 		fields []string
 	}{
-		{"both NULL", stPost{Title: "x"}, []string{"body", "summary"}},
-		{"body NULL", stPost{Title: "x", Summary: stStr("s")}, []string{"body"}},
-		{"summary NULL", stPost{Title: "x", Body: stStr("b")}, []string{"summary"}},
+		{"both NULL", fixture.ColumnPost{Title: "x"}, []string{"body", "summary"}},
+		{"body NULL", fixture.ColumnPost{Title: "x", Summary: stStr("s")}, []string{"body"}},
+		{"summary NULL", fixture.ColumnPost{Title: "x", Body: stStr("b")}, []string{"summary"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -456,7 +395,7 @@ func TestSTCreateValidation(t *testing.T) {
 // An auto-increment key must not wrap around when the sequence passes the
 // maximum of its type: the create fails instead (PostgreSQL: "nextval:
 // reached maximum value of sequence").
-func TestSTCreateAutoIncrementOverflow(t *testing.T) {
+func TestModel_Create_AutoIncrementOverflowFails(t *testing.T) {
 	type stTiny struct {
 		ID   int8
 		Name string
@@ -499,7 +438,7 @@ func TestSTCreateAutoIncrementOverflow(t *testing.T) {
 	}
 }
 
-func TestSTNoAliasing(t *testing.T) {
+func TestModel_NoAliasing(t *testing.T) {
 	db := stSetup(t)
 	at := time.Date(2024, 5, 6, 7, 8, 9, 10, time.UTC)
 	in := stNewPost("orig")
@@ -510,7 +449,7 @@ func TestSTNoAliasing(t *testing.T) {
 	in.Rank = stInt(5)
 	in.Score = sql.Null[int64]{V: 9, Valid: true}
 
-	var created stPost
+	var created fixture.ColumnPost
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		var err error
 		created, err = db.posts.Create(tx, in)
@@ -536,7 +475,7 @@ func TestSTNoAliasing(t *testing.T) {
 	*created.Rank = 98
 	require.Equal(t, want, stDump(t, db), "the value Create returned is shared with the store")
 
-	mutate := func(p *stPost) {
+	mutate := func(p *fixture.ColumnPost) {
 		*p.Slug = "mut"
 		*p.Body = "mut"
 		*p.Summary = "mut"
@@ -570,7 +509,7 @@ func TestSTNoAliasing(t *testing.T) {
 	upd := want.Posts[0]
 	upd.Data = []byte("new data")
 	upd.Slug = stStr("new")
-	var updated stPost
+	var updated fixture.ColumnPost
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		var err error
 		updated, err = db.posts.Update(tx, upd)
@@ -596,7 +535,7 @@ func TestSTNoAliasing(t *testing.T) {
 	require.Equal(t, []byte("bulk"), want.Posts[0].Data)
 }
 
-func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
+func TestModel_Create_NonColumnFieldsNotStored(t *testing.T) {
 	type stMixed struct {
 		ID    int64
 		Name  *string
@@ -630,7 +569,7 @@ func TestSTNonColumnFieldsAreNotStored(t *testing.T) {
 
 // Keys of 32 bytes or more take the write-set's other map: the same
 // reads-after-writes must hold for them inside one transaction.
-func TestSTLongStringKeysInOneTxn(t *testing.T) {
+func TestTxn_LongStringKeys_ReadsAfterWrites(t *testing.T) {
 	type stDoc struct {
 		Key   string `memrel:"key,pk"`
 		Title string

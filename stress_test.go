@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -27,6 +28,8 @@ import (
 // its memory stays flat (the state stays near rlsMaxRows rows, and only
 // the digests of commits a reader may still see are kept).
 
+// Local shape: the stress schema, whose invariants (rlsCheckState) and
+// fault hooks are written for these four models and four associations.
 type rlsUser struct {
 	ID    int64
 	Name  string `memrel:"name,unique"`
@@ -369,7 +372,8 @@ func (w *rlsWriter) op(tx *memrel.Txn) error {
 		_, err = e.pc.Inverse().SetKey(tx, rlsComment{ID: w.key(rlsC)}, w.key(rlsP))
 	case 11:
 		// Re-key a user to a key below the sequence (above it would hit
-		// TestRLBugRekeySequence): free keys only exist after deletes.
+		// TestModel_UpdateKey_AboveSequenceKeepsSequence): free keys only
+		// exist after deletes.
 		_, err = e.users.UpdateKey(tx, w.key(rlsU), rlsUser{ID: 1 + w.rng.Int64N(w.maxID/2), Name: fmt.Sprint("k", w.rng.IntN(1000))})
 	case 12:
 		_, err = e.comments.DestroyAll(tx, query.Eq("postId", w.key(rlsP)))
@@ -659,7 +663,7 @@ func rlsStress(cfg rlsConfig) (rlsReport, error) {
 
 	// The store holds the last commit's state, and that state survives a
 	// snapshot round trip. (Byte equality of the re-saved snapshot is
-	// TestRLBugRekeySequence's subject.)
+	// TestModel_UpdateKey_AboveSequenceKeepsSequence's subject.)
 	finalErr := func() error {
 		gen, want := commits.last()
 		var got string
@@ -803,9 +807,9 @@ func rlsWrite(e *rlsEnv, db *memrel.Store, cfg rlsConfig, commits *rlsCommits, r
 	return nil
 }
 
-// TestRLStress: the reader/writer stress run (rlsStress) of rlsOps
+// TestStore_Stress: the reader/writer stress run (rlsStress) of rlsOps
 // operations finds no failure.
-func TestRLStress(t *testing.T) {
+func TestStore_Stress(t *testing.T) {
 	rep, err := rlsStress(rlsConfig{ops: rlsOps(t), readers: 4, seed: 7})
 	require.NoError(t, err)
 	require.Positive(t, rep.ok)
@@ -814,13 +818,13 @@ func TestRLStress(t *testing.T) {
 	t.Logf("stress: %v; invariants held", rep)
 }
 
-// TestRLStress_CatchesInjectedFaults: the stress checks catch each fault
+// TestStore_Stress_CatchesInjectedFaults: the stress checks catch each fault
 // they exist for, injected through hooks only tests reach: readers shown
 // a stale state, a lost commit, a commit holding a state its transaction
 // did not check, a failed operation that leaves a write behind, and a
 // broken invariant (a dangling foreign key). Where readers can see the
 // fault, a reader catches it as well as the writer or the final check.
-func TestRLStress_CatchesInjectedFaults(t *testing.T) {
+func TestStore_Stress_CatchesInjectedFaults(t *testing.T) {
 	const (
 		readerSees = `reader \d+: the state is not that of commit \d+ or a later one .*: stale, torn or never committed`
 		writerSees = `writer: a transaction starts from a state that is not that of the last commit`
@@ -847,22 +851,22 @@ func TestRLStress_CatchesInjectedFaults(t *testing.T) {
 	}
 }
 
-// TestRLUpdatePanic: a panic inside Update rolls back everything the
-// callback did, is re-raised with its own value, and leaves the store
-// usable (the write lock is released).
-func TestRLUpdatePanic(t *testing.T) {
-	m, other := rlNewModels(), rlNewModels()
+// TestStore_Update_PanicRollsBackAndStoreStaysUsable: a panic inside Update
+// rolls back everything the callback did, is re-raised with its own value,
+// and leaves the store usable (the write lock is released).
+func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
+	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
 	before := rlDump(t, e.db)
 	boom := errors.New("boom")
 	require.PanicsWithValue(t, boom, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Update(tx, rlPost{ID: 1, Slug: "a", Title: "changed"})
+			_, err := e.Post.Update(tx, fixture.StrictPost{ID: 1, Slug: "a", Title: "changed"})
 			require.NoError(t, err)
-			require.NoError(t, e.pc.SetKeys(tx, rlPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
-			require.NoError(t, e.posts.DestroyKey(tx, 2))
-			require.NoError(t, e.tags.DestroyKey(tx, "go")) // SET NULL on the note
-			n, err := e.comments.Count(tx, nil)
+			require.NoError(t, e.Comments.SetKeys(tx, fixture.StrictPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
+			require.NoError(t, e.Post.DestroyKey(tx, 2))
+			require.NoError(t, e.Tag.DestroyKey(tx, "go")) // SET NULL on the note
+			n, err := e.Comment.Count(tx, nil)
 			require.NoError(t, err)
 			require.Equal(t, 2, n)
 			panic(boom)
@@ -874,17 +878,17 @@ func TestRLUpdatePanic(t *testing.T) {
 	// PostgreSQL sequence), and the store takes writes again.
 	require.Panics(t, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "ghost", Title: "G"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "ghost", Title: "G"})
 			require.NoError(t, err)
 			panic("after create")
 		})
 	})
 	rlWithin(t, time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
+			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
 			require.NoError(t, err)
 			require.False(t, ok, "the panicking Update's row was committed")
-			p, err := e.posts.Create(tx, rlPost{Slug: "next", Title: "N"})
+			p, err := e.Post.Create(tx, fixture.StrictPost{Slug: "next", Title: "N"})
 			require.NoError(t, err)
 			require.Equal(t, int64(5), p.ID, "the rolled-back id 4 stays taken")
 			return nil
@@ -899,7 +903,7 @@ func TestRLUpdatePanic(t *testing.T) {
 	mid := rlDump(t, e.db)
 	require.Panics(t, func() {
 		_ = e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "x", Title: "X"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "x", Title: "X"})
 			require.NoError(t, err)
 			return tx.Commit()
 		})
@@ -908,7 +912,7 @@ func TestRLUpdatePanic(t *testing.T) {
 	after := rlDump(t, e.db)
 	rlWithin(t, time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, ok, err := e.posts.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
+			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
 			require.NoError(t, err)
 			require.False(t, ok, "Commit inside Update committed")
 			return nil
@@ -927,40 +931,40 @@ func rlWithin(t *testing.T, d time.Duration, fn func()) {
 	fn()
 }
 
-// TestRLCallbacksReenter: the documented ways a callback may call back
-// into the store. A View (or a read Begin) inside Update works and sees the
-// last committed state, not the writer's; Save inside Update works; a
-// second writer waits for the first instead of interleaving (a second
-// Update on the same goroutine would deadlock, which the package documents
-// as not allowed).
-func TestRLCallbacksReenter(t *testing.T) {
-	m, other := rlNewModels(), rlNewModels()
+// TestStore_Update_CallbacksReenter: the documented ways a callback may call
+// back into the store. A View (or a read Begin) inside Update works and sees
+// the last committed state, not the writer's; Save inside Update works; a
+// second writer waits for the first instead of interleaving (a second Update
+// on the same goroutine would deadlock, which the package documents as not
+// allowed).
+func TestStore_Update_CallbacksReenter(t *testing.T) {
+	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
 	rlWithin(t, 5*time.Second, func() {
 		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-			_, err := e.posts.Create(tx, rlPost{Slug: "new", Title: "N"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "new", Title: "N"})
 			require.NoError(t, err)
 			require.NoError(t, e.db.View(func(rtx *memrel.Txn) error {
-				n, err := e.posts.Count(rtx, nil)
+				n, err := e.Post.Count(rtx, nil)
 				require.NoError(t, err)
 				require.Equal(t, 3, n, "a reader inside Update sees the writer's uncommitted row")
-				_, err = e.posts.Create(rtx, rlPost{Slug: "ro", Title: "R"})
+				_, err = e.Post.Create(rtx, fixture.StrictPost{Slug: "ro", Title: "R"})
 				require.ErrorIs(t, err, memrel.ErrReadOnly)
 				return nil
 			}))
 			rtx := e.db.Begin(false)
 			defer rtx.Abort()
-			n, err := e.posts.Count(rtx, nil)
+			n, err := e.Post.Count(rtx, nil)
 			require.NoError(t, err)
 			require.Equal(t, 3, n)
 			// Save reads its own snapshot: the committed rows (the sequence,
 			// outside transactions, has moved).
 			var buf bytes.Buffer
 			require.NoError(t, e.db.Save(&buf))
-			saved, err := e.s.Load(&buf)
+			saved, err := e.Schema.Load(&buf)
 			require.NoError(t, err)
 			return saved.View(func(stx *memrel.Txn) error {
-				n, err := e.posts.Count(stx, nil)
+				n, err := e.Post.Count(stx, nil)
 				require.NoError(t, err)
 				require.Equal(t, 3, n, "Save inside Update saw the uncommitted row")
 				return nil
@@ -977,7 +981,7 @@ func TestRLCallbacksReenter(t *testing.T) {
 				defer close(secondDone)
 				err := e.db.Update(func(tx2 *memrel.Txn) error {
 					second.Store(true)
-					_, err := e.posts.Create(tx2, rlPost{Slug: "second", Title: "S"})
+					_, err := e.Post.Create(tx2, fixture.StrictPost{Slug: "second", Title: "S"})
 					return err
 				})
 				if err != nil {
@@ -986,13 +990,13 @@ func TestRLCallbacksReenter(t *testing.T) {
 			}()
 			time.Sleep(50 * time.Millisecond)
 			require.False(t, second.Load(), "a second writer ran inside the first")
-			_, err := e.posts.Create(tx, rlPost{Slug: "first", Title: "F"})
+			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "first", Title: "F"})
 			return err
 		}))
 		<-secondDone
 	})
 	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
-		ps, err := e.posts.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
+		ps, err := e.Post.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
 		require.NoError(t, err)
 		require.Len(t, ps, 2)
 		require.Equal(t, "first", ps[0].Slug)
@@ -1000,14 +1004,14 @@ func TestRLCallbacksReenter(t *testing.T) {
 	}))
 }
 
-// TestRLBugRekeySequence: re-keying a row to an explicit primary key above
-// the sequence (UpdateKey, or UpdateAll of the key) does not move the
-// auto-increment sequence, unlike Create with an explicit key (SPEC §1
-// deviation: "it also moves the sequence past it"). So a later Create
-// collides with the re-keyed row, and a Save/Load round trip changes the
-// store (Load moves the sequence past every loaded key), so two saves of
-// the same rows differ.
-func TestRLBugRekeySequence(t *testing.T) {
+// TestModel_UpdateKey_AboveSequenceKeepsSequence: re-keying a row to an
+// explicit primary key above the sequence (UpdateKey, or UpdateAll of the
+// key) does not move the auto-increment sequence, unlike Create with an
+// explicit key (SPEC §1 deviation: "it also moves the sequence past it"). So
+// a later Create collides with the re-keyed row, and a Save/Load round trip
+// changes the store (Load moves the sequence past every loaded key), so two
+// saves of the same rows differ.
+func TestModel_UpdateKey_AboveSequenceKeepsSequence(t *testing.T) {
 	e := rlsSchema()
 	db, err := e.s.Open()
 	require.NoError(t, err)

@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
 
-func TestSTUpdateCommits(t *testing.T) {
+func TestStore_Update_Commits(t *testing.T) {
 	db := stSetup(t)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		require.True(t, tx.Writable())
@@ -25,7 +26,7 @@ func TestSTUpdateCommits(t *testing.T) {
 	require.Equal(t, "a", snap.Posts[0].Title)
 }
 
-func TestSTUpdateErrorRollsBack(t *testing.T) {
+func TestStore_Update_ErrorRollsBack(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("keep"))
 	before := stDump(t, db)
@@ -38,7 +39,7 @@ func TestSTUpdateErrorRollsBack(t *testing.T) {
 		p.Title = "changed"
 		_, err = db.posts.Update(tx, p)
 		require.NoError(t, err)
-		_, err = db.tags.Create(tx, stTag{Name: "t"})
+		_, err = db.tags.Create(tx, fixture.ColumnTag{Name: "t"})
 		require.NoError(t, err)
 		// The transaction sees its own writes.
 		n, err := db.posts.Count(tx, nil)
@@ -50,7 +51,7 @@ func TestSTUpdateErrorRollsBack(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-func TestSTUpdatePanicRollsBack(t *testing.T) {
+func TestStore_Update_PanicRollsBack(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("keep"))
 	before := stDump(t, db)
@@ -84,7 +85,7 @@ func TestSTUpdatePanicRollsBack(t *testing.T) {
 	require.Len(t, stDump(t, db).Posts, 2)
 }
 
-func TestSTViewIsReadOnly(t *testing.T) {
+func TestStore_View_ReadOnly(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("a"))
 	before := stDump(t, db)
@@ -126,7 +127,7 @@ func TestSTViewIsReadOnly(t *testing.T) {
 	}
 }
 
-func TestSTManualTxn(t *testing.T) {
+func TestStore_Begin_ManualTxn(t *testing.T) {
 	db := stSetup(t)
 
 	tx := db.Begin(true)
@@ -157,7 +158,7 @@ func TestSTManualTxn(t *testing.T) {
 	rtx.Abort()
 }
 
-func TestSTTxDone(t *testing.T) {
+func TestTxn_Done(t *testing.T) {
 	db := stSetup(t)
 	p := stCreatePost(t, db, stNewPost("a"))
 	var kept *memrel.Txn
@@ -195,7 +196,7 @@ func TestSTTxDone(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-func TestSTCommitInsideManagedPanics(t *testing.T) {
+func TestTxn_Commit_InsideManagedPanics(t *testing.T) {
 	db := stSetup(t)
 	cases := []struct {
 		name string
@@ -226,7 +227,7 @@ func TestSTCommitInsideManagedPanics(t *testing.T) {
 	}
 }
 
-func TestSTFailedCallKeepsTxn(t *testing.T) {
+func TestTxn_FailedCallKeepsTxn(t *testing.T) {
 	db := stSetup(t)
 	taken := stNewPost("taken")
 	taken.Slug = stStr("taken")
@@ -242,7 +243,7 @@ func TestSTFailedCallKeepsTxn(t *testing.T) {
 
 		// Each failing call leaves the transaction exactly as before it.
 		failing := []func() error{
-			func() error { _, err := db.posts.Create(tx, stPost{Title: "no body"}); return err },
+			func() error { _, err := db.posts.Create(tx, fixture.ColumnPost{Title: "no body"}); return err },
 			func() error { _, err := db.posts.Create(tx, taken); return err },
 			func() error { x := a; x.Slug = stStr("taken"); _, err := db.posts.Update(tx, x); return err },
 			func() error { x := a; x.ID = 1; _, err := db.posts.UpdateKey(tx, a.ID, x); return err },
@@ -288,7 +289,7 @@ func stDumpTx(t *testing.T, db *stDB, tx *memrel.Txn) stSnap {
 	return stDeepCopy(snap)
 }
 
-func TestSTSnapshotIsolation(t *testing.T) {
+func TestTxn_SnapshotIsolation(t *testing.T) {
 	db := stSetup(t)
 	stCreatePost(t, db, stNewPost("a"))
 	old := stDump(t, db)
@@ -316,7 +317,7 @@ func TestSTSnapshotIsolation(t *testing.T) {
 	require.NotEqual(t, old, now)
 }
 
-func TestSTWritersSerialised(t *testing.T) {
+func TestStore_Update_WritersSerialised(t *testing.T) {
 	db := stSetup(t)
 	first := db.Begin(true)
 	_, err := db.posts.Create(first, stNewPost("first"))
@@ -353,10 +354,10 @@ func TestSTWritersSerialised(t *testing.T) {
 	require.Equal(t, []int64{1, 2}, stPostIDs(stDump(t, db).Posts))
 }
 
-// TestSTConcurrentReadersWriters runs writers that keep an invariant (rows
+// TestStore_ConcurrentReadersWriters runs writers that keep an invariant (rows
 // come in pairs with the same title) beside readers that check it on their
 // snapshot; run with -race.
-func TestSTConcurrentReadersWriters(t *testing.T) {
+func TestStore_ConcurrentReadersWriters(t *testing.T) {
 	db := stSetup(t)
 	const writers, readers, rounds = 2, 3, 30
 	var wg sync.WaitGroup
@@ -441,7 +442,7 @@ func TestSTConcurrentReadersWriters(t *testing.T) {
 	}
 }
 
-func TestSTWrongStore(t *testing.T) {
+func TestTxn_WrongStore(t *testing.T) {
 	db := stSetup(t)
 	other := stSetup(t) // another schema: its models are not db's
 	before := stDump(t, db)
@@ -457,13 +458,13 @@ func TestSTWrongStore(t *testing.T) {
 	require.Equal(t, before, stDump(t, db))
 }
 
-// TestRLReadTxn_SharedByGoroutines reads through one read transaction
+// TestTxn_Read_SharedByGoroutines reads through one read transaction
 // from many goroutines at once and checks every answer: a read-only
 // snapshot is shareable, and sharing it must never hand out another key's
 // row (the lookup key once went through a scratch buffer of the Txn).
-func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
+func TestTxn_Read_SharedByGoroutines(t *testing.T) {
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
 	nc := int64(e.nComments + 2) // comments 1..nc
 	body := func(id int64) string {
 		if id <= 2 {
@@ -480,29 +481,29 @@ func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
 				fail := func(format string, args ...any) { errs <- fmt.Errorf(format, args...) }
 				for i := range int64(rounds) {
 					id := (g*rounds+i)*7%nc + 1
-					c, ok, err := e.comments.FindByPK(tx, id)
+					c, ok, err := e.Comment.FindByPK(tx, id)
 					if err != nil || !ok || c.ID != id || *c.Body != body(id) {
 						fail("FindByPK(%d) = %d %v %v", id, c.ID, ok, err)
 						return
 					}
-					cs, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Eq("id", id)})
+					cs, err := e.Comment.FindAll(tx, &memrel.Options{Where: query.Eq("id", id)})
 					if err != nil || len(cs) != 1 || cs[0].ID != id || *cs[0].Body != body(id) {
 						fail("FindAll(id = %d) = %v %v", id, cs, err)
 						return
 					}
-					p, ok, err := e.posts.FindByPK(tx, "x") // a bad key, between good ones
+					p, ok, err := e.Post.FindByPK(tx, "x") // a bad key, between good ones
 					if err == nil || ok || p.ID != 0 {
 						fail("FindByPK(\"x\") = %v %v %v", p, ok, err)
 						return
 					}
 					post := int64(1 + 2*(id%2)) // posts 1 and 3
-					kids, err := e.pc.Get(tx, rlPost{ID: post}, nil)
+					kids, err := e.Comments.Get(tx, fixture.StrictPost{ID: post}, nil)
 					want := map[int64]int{1: 2, 3: e.nComments}[post]
 					if err != nil || len(kids) != want || kids[0].PostID != post {
 						fail("Get(post %d) = %d comments, %v", post, len(kids), err)
 						return
 					}
-					n, err := e.pc.Count(tx, rlPost{ID: post}, &memrel.Options{Where: query.Eq("body", body(id))})
+					n, err := e.Comments.Count(tx, fixture.StrictPost{ID: post}, &memrel.Options{Where: query.Eq("body", body(id))})
 					wantN := 0
 					if (id <= 2) == (post == 1) {
 						wantN = 1
@@ -511,18 +512,18 @@ func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
 						fail("Count(post %d, body of %d) = %d, %v; want %d", post, id, n, err, wantN)
 						return
 					}
-					has, err := e.pc.Has(tx, rlPost{ID: post}, rlComment{ID: id})
+					has, err := e.Comments.Has(tx, fixture.StrictPost{ID: post}, fixture.StrictComment{ID: id})
 					if err != nil || has != (wantN == 1) {
 						fail("Has(post %d, comment %d) = %v, %v", post, id, has, err)
 						return
 					}
-					withKids, err := e.posts.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
-						Include: []memrel.Include{{Assoc: e.pc}}})
+					withKids, err := e.Post.FindAll(tx, &memrel.Options{Where: query.Eq("id", 1),
+						Include: []memrel.Include{{Assoc: e.Comments}}})
 					if err != nil || len(withKids) != 1 || len(withKids[0].Comments) != 2 || *withKids[0].Comments[1].Body != "second" {
 						fail("FindAll(post 1, include comments) = %v, %v", withKids, err)
 						return
 					}
-					last, err := e.comments.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
+					last, err := e.Comment.FindAll(tx, &memrel.Options{Where: query.Lte("id", id),
 						Order: []query.Order{{Field: "id", Desc: true}}, Limit: 1})
 					if err != nil || len(last) != 1 || last[0].ID != id {
 						fail("FindAll(id <= %d, by id desc, limit 1) = %v, %v", id, last, err)
@@ -547,16 +548,16 @@ func TestRLReadTxn_SharedByGoroutines(t *testing.T) {
 	})
 }
 
-// TestRLWriteTxn_TwoGoroutinesPanicClearly hammers one write transaction
+// TestTxn_Write_TwoGoroutinesPanicClearly hammers one write transaction
 // from two goroutines: the misuse must be caught with a memrel panic, never
 // end in a fatal "concurrent map writes", and the transaction must stay
 // whole: it still commits or rolls back cleanly.
-func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
-	comments := func() []rlComment {
-		var cs []rlComment
-		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.comments.FindAll(tx, nil); return err }))
+func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
+	comments := func() []fixture.StrictComment {
+		var cs []fixture.StrictComment
+		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.Comment.FindAll(tx, nil); return err }))
 		return cs
 	}
 	before := comments()
@@ -578,15 +579,15 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 							stop.Store(true)
 						}
 					}()
-					c, err := e.comments.Create(tx, rlComment{PostID: 3, Body: rlStr(fmt.Sprint(g, i))})
+					c, err := e.Comment.Create(tx, fixture.StrictComment{PostID: 3, Body: fixture.Str(fmt.Sprint(g, i))})
 					if err != nil {
 						panic(err)
 					}
 					pending[g] = c.ID
-					if _, ok, err := e.comments.FindByPK(tx, c.ID); !ok || err != nil {
+					if _, ok, err := e.Comment.FindByPK(tx, c.ID); !ok || err != nil {
 						panic(fmt.Sprint("lost ", c.ID, err))
 					}
-					if err := e.comments.Destroy(tx, c); err != nil {
+					if err := e.Comment.Destroy(tx, c); err != nil {
 						panic(err)
 					}
 					pending[g] = 0
@@ -608,29 +609,29 @@ func TestRLWriteTxn_TwoGoroutinesPanicClearly(t *testing.T) {
 	for _, id := range pending {
 		if id != 0 {
 			want++
-			_, ok, err := e.comments.FindByPK(tx, id)
+			_, ok, err := e.Comment.FindByPK(tx, id)
 			require.NoError(t, err)
 			require.True(t, ok, "comment %d was created and not destroyed", id)
 		}
 	}
-	n, err := e.comments.Count(tx, nil)
+	n, err := e.Comment.Count(tx, nil)
 	require.NoError(t, err)
 	require.Equal(t, want, n)
 	tx.Abort()
 	require.Equal(t, before, comments(), "the aborted transaction left something behind")
 	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
-		_, err := e.posts.Create(tx, rlPost{Slug: "after", Title: "after"})
+		_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "after", Title: "after"})
 		return err
 	}))
 }
 
-// TestRLTxn_EscapedFromCallback keeps the Txn of Update and View after the
+// TestTxn_EscapedFromCallback_IsDone keeps the Txn of Update and View after the
 // callback returned: it is done, so Abort does nothing and Commit and every
 // operation fail with ErrTxDone, as for any done transaction (Abort used
 // to panic "inside Store.Update or Store.View").
-func TestRLTxn_EscapedFromCallback(t *testing.T) {
-	m := rlNewModels()
-	e := rlOpen(t, m, rlNewModels())
+func TestTxn_EscapedFromCallback_IsDone(t *testing.T) {
+	m := fixture.Strict(t)
+	e := rlOpen(t, m, fixture.Strict(t))
 	for _, run := range []struct {
 		name string
 		fn   func(func(*memrel.Txn) error) error
@@ -652,7 +653,7 @@ func TestRLTxn_EscapedFromCallback(t *testing.T) {
 				require.NotPanics(t, kept.Abort)
 				require.ErrorIs(t, kept.Commit(), memrel.ErrTxDone)
 				require.NotPanics(t, kept.Abort)
-				require.ErrorIs(t, rlErr3(e.posts.FindByPK(kept, 1)), memrel.ErrTxDone)
+				require.ErrorIs(t, rlErr3(e.Post.FindByPK(kept, 1)), memrel.ErrTxDone)
 			})
 		}
 	}
