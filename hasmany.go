@@ -189,7 +189,7 @@ func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 	if o.plain() {
 		out = h.children(tx, sk)
 	} else {
-		f, err := tx.r.AssocRows(h.a, sk, o.read())
+		f, err := tx.r.AssocRows(h.a, sk, o.read(h.a.Target, new(rel.Read)))
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +250,7 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := tx.r.AssocCount(h.a, sk, o.read())
+	n, err := tx.r.AssocCount(h.a, sk, o.read(h.a.Target, new(rel.Read)))
 	if err == nil && n == 0 {
 		err = tx.r.ConfirmSource(h.a, unsafe.Pointer(&src), looked)
 	}

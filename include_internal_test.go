@@ -5,6 +5,7 @@ package memrel
 import (
 	"testing"
 
+	"github.com/memrel/memrel/internal/rel"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -16,7 +17,7 @@ func TestHMIncludeResultIsTheBlock(t *testing.T) {
 	ip := openIP(t, 4)
 	include := []Include{{Assoc: ip.pc}}
 	require.NoError(t, ip.db.View(func(tx *Txn) error {
-		f, err := tx.r.FindRows(ip.posts.t, (&Options{Offset: 1, Include: include}).read())
+		f, err := tx.r.FindRows(ip.posts.t, (&Options{Offset: 1, Include: include}).read(ip.posts.t, new(rel.Read)))
 		require.NoError(t, err)
 		require.NotNil(t, f.Block)
 		require.Equal(t, 1, f.At)
@@ -35,10 +36,10 @@ func TestHMIncludeResultIsTheBlock(t *testing.T) {
 		require.False(t, inBlock(blk, 0, []any{&blk[0], &blk[1], new(ipPost)}))
 		require.True(t, inBlock(blk, 2, []any{&blk[2], &blk[3]}))
 
-		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Required: true}}}).read())
+		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Required: true}}}).read(ip.posts.t, new(rel.Read)))
 		require.NoError(t, err)
 		require.NotNil(t, f.Block, "a required include that drops nothing keeps the block")
-		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Where: query.Eq("id", int64(2))}}}).read())
+		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Where: query.Eq("id", int64(2))}}}).read(ip.posts.t, new(rel.Read)))
 		require.NoError(t, err)
 		require.Nil(t, f.Block, "one that drops rows does not")
 		got = ip.posts.outAll(f)

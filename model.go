@@ -187,7 +187,7 @@ func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	f, err := tx.r.FindRows(m.t, o.read())
+	f, err := tx.r.FindRows(m.t, o.read(m.t, new(rel.Read)))
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
-	return tx.r.CountRows(m.t, o.read())
+	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
 }
 
 // Update replaces the stored row that has v's primary key by v. It fails

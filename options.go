@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 	"github.com/memrel/memrel/query"
 )
@@ -58,34 +59,44 @@ func (o *Options) plain() bool {
 		o.Fields == nil && len(o.Include) == 0)
 }
 
-// read converts o for the rules (nil: every row in primary key order).
-func (o *Options) read() *rel.Read {
+// read converts o, a read of t, for the rules into r, which it returns
+// (nil for a nil o: every row in primary key order). r is the caller's,
+// so that it can live on the caller's stack.
+func (o *Options) read(t *meta.Table, r *rel.Read) *rel.Read {
 	if o == nil {
 		return nil
 	}
-	return &rel.Read{Where: o.Where, Order: o.Order, Limit: o.Limit, Offset: o.Offset,
-		Fields: o.Fields, Include: includes(o.Include)}
+	*r = rel.Read{Where: o.Where, Order: o.Order, Limit: o.Limit, Offset: o.Offset, Fields: o.Fields}
+	r.Include, r.IncludeErr = compileIncludes(t, o.Include)
+	return r
 }
 
-// includes resolves each include's association. One that is nil or a zero
-// handle stays unresolved, for the rules to refuse in its turn.
-func includes(incs []Include) []rel.Include {
+// compileIncludes compiles incs, includes of rows of t, to any depth.
+func compileIncludes(t *meta.Table, incs []Include) (rel.IncPlan, error) {
 	if len(incs) == 0 {
-		return nil
+		return nil, nil
 	}
-	out := make([]rel.Include, len(incs))
+	plan := make(rel.IncPlan, 0, len(incs))
 	for i := range incs {
 		in := &incs[i]
-		r := &out[i]
-		r.Where, r.Required, r.Include = in.Where, in.required(), includes(in.Include)
+		r := rel.Include{Where: in.Where, Required: in.required()}
 		switch {
 		case in.Assoc == nil:
 			r.Unresolved = "<nil>"
 		default:
+			// A zero handle resolves to no relation: refused in its turn.
 			if r.Rel, r.Inverse = in.Assoc.side(); r.Rel == nil {
 				r.Unresolved = "<zero association>"
 			}
 		}
+		n, err := rel.CompileInclude(t, plan, r)
+		if err != nil {
+			return nil, err
+		}
+		if n.Sub, err = compileIncludes(n.To(), in.Include); err != nil {
+			return nil, err
+		}
+		plan = append(plan, n)
 	}
-	return out
+	return plan, nil
 }

@@ -68,9 +68,9 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if err != nil {
 		return Found{}, err
 	}
-	inc, err := compileIncludes(t, o.Include)
-	if err != nil {
-		return Found{}, err
+	inc := o.Include
+	if o.IncludeErr != nil {
+		return Found{}, o.IncludeErr
 	}
 	sel, err := selection(t, o.Fields)
 	if err != nil {

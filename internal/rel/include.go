@@ -6,17 +6,26 @@ import (
 	"github.com/memrel/memrel/internal/meta"
 )
 
-// incNode is a compiled Include.
-type incNode struct {
+// IncNode is a compiled Include.
+type IncNode struct {
 	a        *meta.Relation
 	inverse  bool   // a belongsTo include: load the parent
 	into     string // the struct field it fills
+	to       *meta.Table
 	filter   *filter.Filter
 	required bool
-	sub      incPlan
+	// Sub are the includes of the included rows, compiled against To.
+	Sub IncPlan
 }
 
-type incPlan []*incNode
+// To is the model the include loads.
+func (n *IncNode) To() *meta.Table { return n.to }
+
+// IncPlan is a compiled list of includes, built by the typed layer one
+// CompileInclude at a time.
+type IncPlan []*IncNode
+
+type incPlan = IncPlan
 
 func (p incPlan) anyRequired() bool {
 	for _, n := range p {
@@ -27,54 +36,43 @@ func (p incPlan) anyRequired() bool {
 	return false
 }
 
-// compileIncludes checks every include against the model t it loads from,
-// to any depth: an association whose source is not t is an
-// EagerLoadingError, as in Sequelize; two includes at one level filling
-// the same struct field are ErrDuplicateField (Sequelize would join the
-// same alias twice, which PostgreSQL refuses).
-func compileIncludes(t *meta.Table, incs []Include) (incPlan, error) {
-	if len(incs) == 0 {
-		return nil, nil
+// CompileInclude checks one include against the model t it loads from and
+// the includes prev already compiled at its level: an association whose
+// source is not t is an EagerLoadingError, as in Sequelize; two includes
+// at one level filling the same struct field are ErrDuplicateField
+// (Sequelize would join the same alias twice, which PostgreSQL refuses).
+// The caller compiles the node's Sub against its To.
+func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
+	a, inverse := in.Rel, in.Inverse
+	if a == nil {
+		return nil, &errs.EagerLoadingError{Model: t.Name, Association: in.Unresolved}
 	}
-	plan := make(incPlan, 0, len(incs))
-	for i := range incs {
-		in := &incs[i]
-		a, inverse := in.Rel, in.Inverse
-		if a == nil {
-			return nil, &errs.EagerLoadingError{Model: t.Name, Association: in.Unresolved}
-		}
-		from, to, filled := a.Source, a.Target, a.FillMany != nil
-		name := a.Name
-		if inverse {
-			from, to, filled = a.Target, a.Source, a.FillOne != nil
-			name = a.Target.Name + "." + a.Inverse
-		}
-		if from != t {
-			return nil, &errs.EagerLoadingError{Model: t.Name, Association: name}
-		}
-		if !filled {
-			return nil, &errs.AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
-		}
-		into := a.ManyField
-		if inverse {
-			into = a.OneField
-		}
-		for _, prev := range plan {
-			if prev.into == into { // one field, two loads: which one is it?
-				return nil, &errs.FieldError{Model: t.Name, Field: into, Err: errs.ErrDuplicateField}
-			}
-		}
-		filter, err := filter.Compile(cols(to), in.Where)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := compileIncludes(to, in.Include)
-		if err != nil {
-			return nil, err
-		}
-		plan = append(plan, &incNode{a: a, inverse: inverse, into: into, filter: filter, required: in.Required, sub: sub})
+	from, to, filled := a.Source, a.Target, a.FillMany != nil
+	name := a.Name
+	if inverse {
+		from, to, filled = a.Target, a.Source, a.FillOne != nil
+		name = a.Target.Name + "." + a.Inverse
 	}
-	return plan, nil
+	if from != t {
+		return nil, &errs.EagerLoadingError{Model: t.Name, Association: name}
+	}
+	if !filled {
+		return nil, &errs.AssociationError{Association: name, Reason: "the model has no struct field to load it into"}
+	}
+	into := a.ManyField
+	if inverse {
+		into = a.OneField
+	}
+	for _, p := range prev {
+		if p.into == into { // one field, two loads: which one is it?
+			return nil, &errs.FieldError{Model: t.Name, Field: into, Err: errs.ErrDuplicateField}
+		}
+	}
+	filter, err := filter.Compile(cols(to), in.Where)
+	if err != nil {
+		return nil, err
+	}
+	return &IncNode{a: a, inverse: inverse, into: into, to: to, filter: filter, required: in.Required}, nil
 }
 
 // loadIncludes returns copies of rows with every included association
@@ -111,9 +109,9 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 			if n.inverse {
 				to = n.a.Source
 			}
-			owned := len(n.sub) > 0
+			owned := len(n.Sub) > 0
 			if owned {
-				if kids, _, err = tx.loadIncludes(to, kids, n.sub); err != nil {
+				if kids, _, err = tx.loadIncludes(to, kids, n.Sub); err != nil {
 					return nil, nil, err
 				}
 			}

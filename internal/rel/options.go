@@ -13,7 +13,10 @@ type Read struct {
 	Order         []query.Order
 	Limit, Offset int
 	Fields        []string
-	Include       []Include
+	Include       IncPlan // compiled by the typed layer
+	// IncludeErr is the typed layer's error compiling Include, reported
+	// where a read checks its includes: after Where and Order.
+	IncludeErr error
 }
 
 // Include is a resolved memrel.Include: the relation, the side it is read
@@ -26,7 +29,6 @@ type Include struct {
 	Unresolved string
 	Where      query.Cond
 	Required   bool
-	Include    []Include
 }
 
 // Plain reports whether o asks for nothing but every row in primary key
