@@ -73,21 +73,30 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 		return *new(C), err
 	}
 	defer tx.leave()
-	p := unsafe.Pointer(&parent)
-	skv := b.a.sk.get(p)
-	if pk, ok := b.a.source.pk.key(p, nil); ok {
-		if row := tx.byKey(b.a.source, pk); row != nil {
-			skv = b.a.sk.get(b.a.source.ptr(row))
-		} else if b.a.constrained {
-			return *new(C), &ForeignKeyConstraintError{Model: b.a.target.name, ForeignKey: b.a.fk.name,
-				Value: clone.Value(skv), Referenced: b.a.source.name, Association: b.a.name,
-				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.source.name, b.a.source.pk.get(p))}
+	skv, err := tx.parentKey(b.a, unsafe.Pointer(&parent))
+	if err != nil {
+		return *new(C), err
+	}
+	return b.setKey(tx, child, skv)
+}
+
+// parentKey returns the source key a child of a must hold to point at the
+// parent instance at p: the stored parent's, found by p's primary key.
+func (tx *Txn) parentKey(a *assoc, p unsafe.Pointer) (any, error) {
+	skv := a.sk.get(p)
+	if pk, ok := a.source.pk.key(p, nil); ok {
+		if row := tx.byKey(a.source, pk); row != nil {
+			skv = a.sk.get(a.source.ptr(row))
+		} else if a.constrained {
+			return nil, &ForeignKeyConstraintError{Model: a.target.name, ForeignKey: a.fk.name,
+				Value: clone.Value(skv), Referenced: a.source.name, Association: a.name,
+				Reason: fmt.Sprintf("references %s %v, which is not stored", a.source.name, a.source.pk.get(p))}
 		}
 	}
 	if skv == nil {
-		return *new(C), &AssociationError{Association: b.a.name, Reason: "parent has a NULL " + b.a.sk.name}
+		return nil, &AssociationError{Association: a.name, Reason: "parent has a NULL " + a.sk.name}
 	}
-	return b.setKey(tx, child, skv)
+	return skv, nil
 }
 
 // SetKey points child at the parent whose source key is key; nil clears
@@ -104,20 +113,30 @@ func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 
 // setKey is SetKey inside a call.
 func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
-	var zero C
-	skv, err := b.a.sk.conv(key)
+	out, err := tx.setParent(b.a, unsafe.Pointer(&child), key)
 	if err != nil {
-		return zero, &FieldError{Model: b.a.source.name, Field: b.a.sk.name, Value: clone.Value(key), Err: ErrBadKey}
+		return *new(C), err
+	}
+	return b.child.out(out), nil
+}
+
+// setParent points the stored child of a identified by the instance at p
+// at the parent whose source key is key (nil: none), atomically, and
+// returns the new stored row.
+func (tx *Txn) setParent(a *assoc, p unsafe.Pointer, key any) (any, error) {
+	skv, err := a.sk.conv(key)
+	if err != nil {
+		return nil, &FieldError{Model: a.source.name, Field: a.sk.name, Value: clone.Value(key), Err: ErrBadKey}
 	}
 	var out any
 	err = tx.atomic(func() error {
-		out, err = tx.pointAt(b.a, unsafe.Pointer(&child), skv)
+		out, err = tx.pointAt(a, p, skv)
 		return err
 	})
 	if err != nil {
-		return zero, err
+		return nil, err
 	}
-	return b.child.out(out), nil
+	return out, nil
 }
 
 // Create inserts v as a new parent and points child at it, atomically. It

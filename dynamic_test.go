@@ -1,0 +1,403 @@
+package memrel
+
+// The shim between the conformance driver (conformance_driver_test.go) and
+// memrel's internals: every unexported name the driver needs is used here
+// and nowhere else in it. It defines models from a reflect.Type (memrel's
+// typed API needs a Go type per model: Define[T]) and runs the type-erased
+// operations behind the typed methods, calling the same internal functions
+// those methods call, so the scenarios exercise the real paths. Rows are
+// pointers to the model's struct type, boxed in any.
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// dynModel is a model defined from a reflect.Type.
+type dynModel struct{ t *table }
+
+// dynDefine is Define for a struct type known at run time.
+func dynDefine(s *Schema, name string, typ reflect.Type) *dynModel {
+	t := s.addTable(name, typ)
+	slice := reflect.SliceOf(typ)
+	t.ptr = func(row any) unsafe.Pointer { return reflect.ValueOf(row).UnsafePointer() }
+	t.newRow = func() any { return reflect.New(typ).Interface() }
+	t.clone = func(row any) any {
+		n := reflect.New(typ)
+		n.Elem().Set(reflect.ValueOf(row).Elem())
+		t.own(n.UnsafePointer())
+		return n.Interface()
+	}
+	t.cloneAll = func(rows []any) ([]any, any) {
+		arr := reflect.MakeSlice(slice, len(rows), len(rows))
+		out := make([]any, len(rows))
+		for i, r := range rows {
+			e := arr.Index(i)
+			e.Set(reflect.ValueOf(r).Elem())
+			t.own(e.Addr().UnsafePointer())
+			out[i] = e.Addr().Interface()
+		}
+		return out, arr.Interface()
+	}
+	return &dynModel{t: t}
+}
+
+// in is Model.in: a copy the store may own, association fields cleared.
+func (m *dynModel) in(row any) any {
+	n := m.t.clone(row)
+	for _, z := range m.t.zero {
+		z(m.t.ptr(n))
+	}
+	return n
+}
+
+// out copies rows a read found for the caller.
+func (m *dynModel) out(f found) []any {
+	if f.owned {
+		return f.rows
+	}
+	res := make([]any, len(f.rows))
+	for i, r := range f.rows {
+		res[i] = m.t.clone(r)
+	}
+	return res
+}
+
+// create is Model.Create.
+func (m *dynModel) create(tx *Txn, v any) (any, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	row := m.in(v)
+	if err := tx.atomic(func() error { return tx.create(m.t, row) }); err != nil {
+		return nil, err
+	}
+	return m.t.clone(row), nil
+}
+
+// key is Model.Key.
+func (m *dynModel) key(row any) any { return m.t.pk.get(m.t.ptr(row)) }
+
+// findByPK is Model.FindByPK.
+func (m *dynModel) findByPK(tx *Txn, key any) (any, bool, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	k, err := m.t.keyOf(key, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	row := tx.byKey(m.t, k)
+	if row == nil {
+		return nil, false, nil
+	}
+	return m.t.clone(row), true, nil
+}
+
+// findAll is Model.FindAll.
+func (m *dynModel) findAll(tx *Txn, o *Options) ([]any, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	f, err := tx.findRows(m.t, o)
+	if err != nil {
+		return nil, err
+	}
+	return m.out(f), nil
+}
+
+// count is Model.Count.
+func (m *dynModel) count(tx *Txn, o *Options) (int, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.countRows(m.t, o)
+}
+
+// updateKey is Model.UpdateKey.
+func (m *dynModel) updateKey(tx *Txn, key, v any) error {
+	if err := tx.use(m.t, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	k, err := m.t.keyOf(key, nil)
+	if err != nil {
+		return err
+	}
+	row := m.in(v)
+	return tx.atomic(func() error {
+		old := tx.byKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.name, Key: key}
+		}
+		return tx.updateRow(m.t, old, row)
+	})
+}
+
+// destroyKey is Model.DestroyKey.
+func (m *dynModel) destroyKey(tx *Txn, key any) error {
+	if err := tx.use(m.t, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	k, err := m.t.keyOf(key, nil)
+	if err != nil {
+		return err
+	}
+	return tx.atomic(func() error {
+		old := tx.byKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.name, Key: key}
+		}
+		return tx.deleteRow(m.t, old)
+	})
+}
+
+// dynAssoc is a hasMany between two dynModels, or its inverse belongsTo:
+// an Association for includes, and the receiver of the association ops.
+type dynAssoc struct {
+	a       *assoc
+	inverse bool
+}
+
+// Info implements Association.
+func (d *dynAssoc) Info() AssociationInfo { return d.a.info(d.inverse) }
+
+func (d *dynAssoc) side() (*assoc, bool) { return d.a, d.inverse }
+
+// dynHasMany is NewHasMany for dynModels. Eager loading fills the source
+// field o.Field, of type []any, with pointers to target rows, and the
+// target field o.InverseField, of type any, with a pointer to the parent
+// row: reflect.StructOf cannot build the recursive types a self-association
+// would need ([]Category in Category).
+func dynHasMany(s *Schema, src, dst *dynModel, o HasManyOptions) *dynAssoc {
+	a := newAssoc(s, src.t, dst.t, o)
+	many, _ := src.t.typ.FieldByName(o.Field)
+	one, _ := dst.t.typ.FieldByName(o.InverseField)
+	mo, oo := many.Offset, one.Offset
+	a.fillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
+		cs := make([]any, len(kids))
+		for i, k := range kids {
+			if !owned {
+				k = a.target.clone(k)
+			}
+			cs[i] = k
+		}
+		*(*[]any)(unsafe.Add(parent, mo)) = cs
+	}
+	src.t.zeroers[o.Field] = func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, mo)) = nil }
+	a.fillOne = func(child unsafe.Pointer, parent any, owned bool) {
+		if !owned {
+			parent = a.source.clone(parent)
+		}
+		*(*any)(unsafe.Add(child, oo)) = parent
+	}
+	dst.t.zeroers[o.InverseField] = func(p unsafe.Pointer) { *(*any)(unsafe.Add(p, oo)) = nil }
+	return &dynAssoc{a: a}
+}
+
+// inverseOf returns the belongsTo side, as HasMany.Inverse does.
+func (d *dynAssoc) inverseOf() *dynAssoc { return &dynAssoc{a: d.a, inverse: true} }
+
+// targetKeys encodes targets given as keys or as rows (pointers to the
+// target struct), as HasMany.targetKeys does; a duplicate is left in,
+// which every operation treats as listed once.
+func (d *dynAssoc) targetKeys(targets []any) ([][]byte, error) {
+	t := d.a.target
+	rowType := reflect.PointerTo(t.typ)
+	keys := make([][]byte, 0, len(targets))
+	for _, x := range targets {
+		if reflect.TypeOf(x) == rowType {
+			keys = append(keys, t.pkKey(x, nil))
+			continue
+		}
+		k, err := t.keyOf(x, nil)
+		if err != nil {
+			return nil, &targetError{err, d.a.name}
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// get is HasMany.Get.
+func (d *dynAssoc) get(tx *Txn, src any, o *Options) ([]any, error) {
+	a := d.a
+	if err := tx.use(a.target, false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	p := a.source.ptr(src)
+	sk, looked, err := tx.sourceKey(a, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tx.assocRows(a, sk, o)
+	if err != nil {
+		return nil, err
+	}
+	out := (&dynModel{t: a.target}).out(f)
+	if len(out) == 0 {
+		if err := tx.confirmSource(a, p, looked); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// count is HasMany.Count.
+func (d *dynAssoc) count(tx *Txn, src any, o *Options) (int, error) {
+	a := d.a
+	if err := tx.use(a.target, false); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	p := a.source.ptr(src)
+	sk, looked, err := tx.sourceKey(a, p, nil)
+	if err != nil {
+		return 0, err
+	}
+	n, err := tx.assocCount(a, sk, o)
+	if err == nil && n == 0 {
+		err = tx.confirmSource(a, p, looked)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// has is HasMany.HasKeys.
+func (d *dynAssoc) has(tx *Txn, src any, targets []any) (bool, error) {
+	a := d.a
+	if err := tx.use(a.target, false); err != nil {
+		return false, err
+	}
+	defer tx.leave()
+	keys, err := d.targetKeys(targets)
+	if err != nil {
+		return false, err
+	}
+	p := a.source.ptr(src)
+	sk, looked, err := tx.sourceKey(a, p, nil)
+	if err != nil {
+		return false, err
+	}
+	ok := tx.assocHas(a, sk, keys)
+	if !ok || len(keys) == 0 {
+		if err := tx.confirmSource(a, p, looked); err != nil {
+			return false, err
+		}
+	}
+	return ok, nil
+}
+
+// write is HasMany.write: one atomic association write for src.
+func (d *dynAssoc) write(tx *Txn, src any, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) error {
+	a := d.a
+	if err := tx.use(a.target, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	keys, err := d.targetKeys(targets)
+	if err != nil {
+		return err
+	}
+	return tx.atomic(func() error {
+		sk, skv, err := tx.source(a, a.source.ptr(src), nil)
+		if err != nil {
+			return err
+		}
+		return fn(sk, skv, keys)
+	})
+}
+
+// add is HasMany.AddKeys.
+func (d *dynAssoc) add(tx *Txn, src any, targets []any) error {
+	return d.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.targets(d.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.assocAdd(d.a, sk, skv, rows)
+	})
+}
+
+// set is HasMany.SetKeys.
+func (d *dynAssoc) set(tx *Txn, src any, targets []any, o *SetOptions) error {
+	destroy := o != nil && o.DestroyPrevious
+	return d.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.targets(d.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.assocSet(d.a, sk, skv, rows, destroy)
+	})
+}
+
+// remove is HasMany.RemoveKeys.
+func (d *dynAssoc) remove(tx *Txn, src any, targets []any, o *RemoveOptions) error {
+	destroy := o != nil && o.Destroy
+	return d.write(tx, src, targets, func(sk []byte, _ any, keys [][]byte) error {
+		rows, err := tx.targets(d.a, keys, false)
+		if err != nil {
+			return err
+		}
+		return tx.unassociate(d.a, sk, rows, destroy)
+	})
+}
+
+// create is HasMany.Create.
+func (d *dynAssoc) create(tx *Txn, src, v any) (any, error) {
+	var row any
+	dst := &dynModel{t: d.a.target}
+	err := d.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
+		row = dst.in(v)
+		d.a.attach(d.a.target.ptr(row), skv)
+		return tx.create(d.a.target, row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.a.target.clone(row), nil
+}
+
+// parent is BelongsTo.Get.
+func (d *dynAssoc) parent(tx *Txn, child any) (any, bool, error) {
+	a := d.a
+	if err := tx.use(a.source, false); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	cur, err := tx.stored(a.target, a.target.ptr(child))
+	if err != nil {
+		return nil, false, err
+	}
+	parent := tx.parentOf(a, cur)
+	if parent == nil {
+		return nil, false, nil
+	}
+	return a.source.clone(parent), true, nil
+}
+
+// setParent is BelongsTo.Set (parent given) or BelongsTo.SetKey (nil).
+func (d *dynAssoc) setParent(tx *Txn, child, parent any) error {
+	a := d.a
+	if err := tx.use(a.target, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	var key any
+	if parent != nil {
+		var err error
+		if key, err = tx.parentKey(a, a.source.ptr(parent)); err != nil {
+			return err
+		}
+	}
+	_, err := tx.setParent(a, a.target.ptr(child), key)
+	return err
+}
