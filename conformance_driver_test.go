@@ -39,11 +39,10 @@ type dynSpecModel struct {
 // dynSpecAssoc ties a spec association to its memrel association and the
 // struct fields eager loading fills.
 type dynSpecAssoc struct {
-	spec        *conformance.Association
-	a           *dynAssoc
-	src, dst    *dynSpecModel
-	many, one   string // struct fields: []any on the source, any on the target
-	constrained bool
+	spec      *conformance.Association
+	a         *dynAssoc
+	src, dst  *dynSpecModel
+	many, one string // struct fields: []any on the source, any on the target
 }
 
 // unsupported says what of a schema memrel cannot do yet, or nil.
@@ -203,7 +202,10 @@ type dynTx struct {
 	tx *Txn
 }
 
-var _ conformance.Tx = (*dynTx)(nil)
+var (
+	_ conformance.Tx     = (*dynTx)(nil)
+	_ conformance.BulkTx = (*dynTx)(nil)
+)
 
 func (x *dynTx) model(name string) (*dynSpecModel, error) {
 	m, ok := x.st.models[name]
@@ -339,6 +341,22 @@ func (x *dynTx) Update(model string, pk conformance.Key, values conformance.Valu
 		return err
 	}
 	return m.m.updateKey(x.tx, pk, cur)
+}
+
+func (x *dynTx) UpdateWhere(model string, where *conformance.Where, values conformance.Values) (int, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return 0, err
+	}
+	return m.m.updateAll(x.tx, dynWhere(where), values)
+}
+
+func (x *dynTx) DestroyWhere(model string, where *conformance.Where) (int, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return 0, err
+	}
+	return m.m.destroyAll(x.tx, dynWhere(where))
 }
 
 func (x *dynTx) Destroy(model string, pk conformance.Key) error {

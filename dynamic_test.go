@@ -11,6 +11,8 @@ package memrel
 import (
 	"reflect"
 	"unsafe"
+
+	"github.com/memrel/memrel/query"
 )
 
 // dynModel is a model defined from a reflect.Type.
@@ -155,6 +157,24 @@ func (m *dynModel) destroyKey(tx *Txn, key any) error {
 		}
 		return tx.deleteRow(m.t, old)
 	})
+}
+
+// updateAll is Model.UpdateAll.
+func (m *dynModel) updateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.updateAll(m.t, where, set)
+}
+
+// destroyAll is Model.DestroyAll.
+func (m *dynModel) destroyAll(tx *Txn, where query.Cond) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.destroyAll(m.t, where)
 }
 
 // dynAssoc is a hasMany between two dynModels, or its inverse belongsTo:

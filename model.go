@@ -291,47 +291,52 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 		return 0, err
 	}
 	defer tx.leave()
+	return tx.updateAll(m.t, where, set)
+}
+
+// updateAll is UpdateAll inside a call, on the table t.
+func (tx *Txn) updateAll(t *table, where query.Cond, set map[string]any) (int, error) {
 	type assign struct {
 		f *field
 		v any
 	}
 	sets := make([]assign, 0, len(set))
 	for name, v := range set {
-		f, ok := m.t.byName[name]
+		f, ok := t.byName[name]
 		if !ok {
-			return 0, &FieldError{Model: m.t.name, Field: name, Err: ErrUnknownField}
+			return 0, &FieldError{Model: t.name, Field: name, Err: ErrUnknownField}
 		}
 		for _, s := range sets {
 			if s.f == f { // "slug" and "Slug": which value wins?
-				return 0, &FieldError{Model: m.t.name, Field: f.name, Err: ErrDuplicateField}
+				return 0, &FieldError{Model: t.name, Field: f.name, Err: ErrDuplicateField}
 			}
 		}
 		cv, err := f.conv(v)
 		if err != nil {
-			return 0, &FieldError{Model: m.t.name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
+			return 0, &FieldError{Model: t.name, Field: name, Value: clone.Value(v), Err: ErrBadValue}
 		}
 		if cv == nil && f.null == nullNone {
-			return 0, &ValidationError{Model: m.t.name, Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}}
+			return 0, &ValidationError{Model: t.name, Items: []ValidationErrorItem{{Field: f.name, Message: "cannot be null"}}}
 		}
 		sets = append(sets, assign{f, cv})
 	}
 	n := 0
 	err := tx.atomic(func() error {
-		f, err := tx.findRows(m.t, &Options{Where: where})
+		f, err := tx.findRows(t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
 		for _, old := range f.rows {
 			// A cascade from an earlier row may have changed this one.
-			cur := tx.current(m.t, old)
+			cur := tx.current(t, old)
 			if cur == nil {
 				continue
 			}
-			row := m.t.clone(cur)
+			row := t.clone(cur)
 			for _, s := range sets {
-				s.f.set(m.t.ptr(row), s.v)
+				s.f.set(t.ptr(row), s.v)
 			}
-			if err := tx.updateRow(m.t, cur, row); err != nil {
+			if err := tx.updateRow(t, cur, row); err != nil {
 				return err
 			}
 			n++
@@ -352,18 +357,23 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
+	return tx.destroyAll(m.t, where)
+}
+
+// destroyAll is DestroyAll inside a call, on the table t.
+func (tx *Txn) destroyAll(t *table, where query.Cond) (int, error) {
 	n := 0
 	err := tx.atomic(func() error {
-		f, err := tx.findRows(m.t, &Options{Where: where})
+		f, err := tx.findRows(t, &Options{Where: where})
 		if err != nil {
 			return err
 		}
 		for _, old := range f.rows {
-			cur := tx.current(m.t, old)
+			cur := tx.current(t, old)
 			if cur == nil {
 				continue // deleted by an earlier row's cascade
 			}
-			if err := tx.deleteRow(m.t, cur); err != nil {
+			if err := tx.deleteRow(t, cur); err != nil {
 				return err
 			}
 		}

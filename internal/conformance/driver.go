@@ -72,3 +72,15 @@ type Node struct {
 	Row      Row
 	Included map[string][]*Node
 }
+
+// BulkTx is the optional part of a Tx for the bulk forms of update and
+// destroy (options.where instead of a pk; a Where with no Args matches
+// every row). A Tx without it fails those steps.
+type BulkTx interface {
+	// UpdateWhere sets values on every row where selects and returns how
+	// many rows matched.
+	UpdateWhere(model string, where *Where, values Values) (int, error)
+	// DestroyWhere deletes every row where selects and returns how many
+	// matched (not counting rows cascades deleted).
+	DestroyWhere(model string, where *Where) (int, error)
+}

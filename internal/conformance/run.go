@@ -300,15 +300,20 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		k, err := tx.Create(st.Model, st.Values)
 		return map[string]any{"pk": r.key(st.Model, k)}, err
 	case OpUpdate:
-		if !st.HasPK {
-			r.unsupported(where, "update by where")
+		if st.HasPK {
+			return nil, tx.Update(st.Model, st.PK, st.Values)
 		}
-		return nil, tx.Update(st.Model, st.PK, st.Values)
+		n, err := r.bulk(where, tx).UpdateWhere(st.Model, r.bulkWhere(where, o), st.Values)
+		return map[string]any{"count": JSON(n)}, err
 	case OpDestroy:
-		if !st.HasPK || o.Force {
-			r.unsupported(where, "destroy by where or with force")
+		if o.Force {
+			r.unsupported(where, "destroy with force")
 		}
-		return nil, tx.Destroy(st.Model, st.PK)
+		if st.HasPK {
+			return nil, tx.Destroy(st.Model, st.PK)
+		}
+		n, err := r.bulk(where, tx).DestroyWhere(st.Model, r.bulkWhere(where, o))
+		return map[string]any{"count": JSON(n)}, err
 	case OpFindByPk:
 		row, err := tx.FindByPk(st.Model, st.PK)
 		return map[string]any{"row": r.row(row)}, err
@@ -367,6 +372,21 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	}
 	r.unsupported(where, "op "+st.Op)
 	return nil, nil
+}
+
+// bulk returns tx's bulk ops, or fails the step when it has none.
+func (r *runner) bulk(where string, tx Tx) BulkTx {
+	b, ok := tx.(BulkTx)
+	if !ok {
+		r.unsupported(where, "update and destroy by where (BulkTx)")
+	}
+	return b
+}
+
+// bulkWhere is the where of a bulk step, which must have one.
+func (r *runner) bulkWhere(where string, o *Options) *Where {
+	require.NotNil(r.t, o.Where, "%s: neither pk nor options.where", where)
+	return o.Where
 }
 
 // target is the name of the model an association name's ops return.
