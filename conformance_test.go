@@ -14,13 +14,13 @@ import (
 // TestConformance runs the scenarios recorded from Sequelize on PostgreSQL
 // (format: ../shared/conformance/README.md), and those of every directory
 // MEMREL_CONFORMANCE_DIR names (with the schemas.json in that directory or
-// its parent), on the driver that builds each schema from its spec. A
+// its parent, else next/schemas.json, else the contract's), on the driver that builds each schema from its spec. A
 // scenario it cannot execute fails.
 func TestConformance(t *testing.T) {
 	sum := conformance.Run(t, conformance.DefaultDir("."), dynDriver{})
 	t.Log(sum)
 	for _, dir := range conformance.EnvDirs() {
-		t.Run(dir, func(t *testing.T) { t.Log(conformance.Run(t, dir, dynDriver{})) })
+		t.Run(dir, func(t *testing.T) { t.Log(conformance.Run(t, dir, dynDriver{}, conformance.Catalogues(".")...)) })
 	}
 }
 

@@ -7,6 +7,16 @@
 // It knows no engine: a driver builds each schema at run time from its
 // [Schema] spec, so a scenario set with new schemas (or with every name
 // renamed) runs without new Go code.
+//
+// An engine's test implements [Driver] (and [Tx], optionally [BulkTx])
+// and calls
+//
+//	conformance.Run(t, conformance.DefaultDir("."), driver)
+//
+// for the contract's set, and Run on each of [EnvDirs] for the sets that
+// MEMREL_CONFORMANCE_DIR names; [Check] runs a set the engine does not pass
+// yet and reports each scenario instead of failing. [RenameSet] writes a
+// copy of a set with every name changed.
 package conformance
 
 import (

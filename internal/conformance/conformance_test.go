@@ -122,3 +122,26 @@ func TestRenameSet_NextSetParses(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogueFor_DirThenParentThenFallback: a set's own catalogue wins,
+// then its parent's, then the fallbacks in order.
+func TestCatalogueFor_DirThenParentThenFallback(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "scenarios")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	fb := filepath.Join(t.TempDir(), "schemas.json")
+	_, err := CatalogueFor(dir)
+	require.Error(t, err)
+	require.NoError(t, os.WriteFile(fb, []byte("{}"), 0o644))
+	got, err := CatalogueFor(dir, filepath.Join(root, "missing.json"), fb)
+	require.NoError(t, err)
+	require.Equal(t, fb, got)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "schemas.json"), []byte("{}"), 0o644))
+	got, err = CatalogueFor(dir, fb)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, "..", "schemas.json"), got)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "schemas.json"), []byte("{}"), 0o644))
+	got, err = CatalogueFor(dir, fb)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, "schemas.json"), got)
+}

@@ -43,14 +43,30 @@ func EnvDirs() []string {
 }
 
 // CatalogueFor returns the schemas.json of the scenario directory dir:
-// the one in dir, else the one in its parent.
-func CatalogueFor(dir string) (string, error) {
-	for _, c := range []string{filepath.Join(dir, "schemas.json"), filepath.Join(dir, "..", "schemas.json")} {
-		if _, err := os.Stat(c); err == nil {
+// the one in dir, else the one in its parent, else the first of fallback
+// that exists (a set in the contract's format may lean on the contract's
+// catalogue).
+func CatalogueFor(dir string, fallback ...string) (string, error) {
+	for _, c := range append([]string{filepath.Join(dir, "schemas.json"), filepath.Join(dir, "..", "schemas.json")}, fallback...) {
+		if exists(c) {
 			return c, nil
 		}
 	}
 	return "", fmt.Errorf("conformance: no schemas.json in %s or its parent", dir)
+}
+
+// Catalogues returns the catalogues beside a checkout at root that a
+// scenario directory without its own falls back on: the next set's (a
+// superset), then the contract's.
+func Catalogues(root string) []string {
+	var out []string
+	for _, c := range []string{filepath.Join(root, "..", "shared", "conformance", "next", "schemas.json"),
+		filepath.Join(filepath.Dir(DefaultDir(root)), "schemas.json")} {
+		if exists(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func exists(path string) bool {

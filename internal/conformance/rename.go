@@ -38,10 +38,10 @@ func (r Renaming) assoc(name string) string {
 }
 
 // RenameSet writes a renamed copy of the scenario set in dir (with its
-// catalogue, see [CatalogueFor]) to out: out/schemas.json and
+// catalogue, found as [CatalogueFor] does) to out: out/schemas.json and
 // out/scenarios/*.json. It returns the new scenario directory.
-func RenameSet(dir, out string, r Renaming) (string, error) {
-	catPath, err := CatalogueFor(dir)
+func RenameSet(dir, out string, r Renaming, fallback ...string) (string, error) {
+	catPath, err := CatalogueFor(dir, fallback...)
 	if err != nil {
 		return "", err
 	}

@@ -51,9 +51,10 @@ func (s *Summary) String() string {
 	return fmt.Sprintf("%s: %d/%d scenarios, %d/%d steps passed", s.Dir, s.Passed, s.Scenarios, s.StepsPassed, s.Steps)
 }
 
-// Load reads the scenario set in dir with the catalogue of [CatalogueFor].
-func Load(dir string) ([]*Scenario, error) {
-	path, err := CatalogueFor(dir)
+// Load reads the scenario set in dir with the catalogue [CatalogueFor]
+// finds for it.
+func Load(dir string, fallback ...string) ([]*Scenario, error) {
+	path, err := CatalogueFor(dir, fallback...)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +66,13 @@ func Load(dir string) ([]*Scenario, error) {
 }
 
 // Run runs every scenario of dir on d, each as a subtest named by its
-// file; a scenario the set cannot parse or the driver cannot run fails.
-// It returns the counts, for the caller to log.
-func Run(t *testing.T, dir string, d Driver) *Summary {
+// file, with the catalogue [CatalogueFor] finds (fallback: the catalogues
+// to use when dir has none beside it). A scenario the set cannot parse or
+// the driver cannot run fails. It returns the counts, for the caller to
+// log.
+func Run(t *testing.T, dir string, d Driver, fallback ...string) *Summary {
 	t.Helper()
-	scs, err := Load(dir)
+	scs, err := Load(dir, fallback...)
 	require.NoError(t, err)
 	sum := &Summary{Dir: dir}
 	for _, sc := range scs {
@@ -87,9 +90,9 @@ func Run(t *testing.T, dir string, d Driver) *Summary {
 
 // Check runs every scenario of dir on d and reports each outcome instead
 // of failing: the mode for a set the engine does not pass yet. Only a set
-// that does not parse is an error.
-func Check(dir string, d Driver) (*Summary, error) {
-	scs, err := Load(dir)
+// that does not parse is an error. fallback is as for [Run].
+func Check(dir string, d Driver, fallback ...string) (*Summary, error) {
+	scs, err := Load(dir, fallback...)
 	if err != nil {
 		return nil, err
 	}
