@@ -205,7 +205,7 @@ func (r *runner) scenario(sc *Scenario) {
 func (r *runner) step(where string, st *Step, tx Tx) error {
 	r.now = r.now.Add(time.Second)
 	if st.Op == OpTransaction {
-		before := r.dump()
+		before := r.tables()
 		var last error
 		err := r.st.Update(func(tx Tx) error {
 			for i, sub := range st.Steps {
@@ -218,14 +218,14 @@ func (r *runner) step(where string, st *Step, tx Tx) error {
 		})
 		r.expect(where, st, err, nil)
 		if err != nil {
-			require.Equal(r.t, before, r.dump(), "%s: a failed transaction changed the store", where)
+			require.Equal(r.t, tablesJSON(before), r.dump(), "%s: a failed transaction changed the store", where)
 		}
 		r.res.Passed++
 		return err
 	}
-	var before any
+	var before map[string][]Row
 	if tx == nil {
-		before = r.dump()
+		before = r.tables()
 	}
 	var res map[string]any
 	var err error
@@ -243,7 +243,7 @@ func (r *runner) step(where string, st *Step, tx Tx) error {
 	}
 	r.expect(where, st, err, res)
 	if err != nil && tx == nil {
-		require.Equal(r.t, before, r.dump(), "%s: a failed step changed the store", where)
+		require.Equal(r.t, tablesJSON(before), r.dump(), "%s: a failed step changed the store", where)
 	}
 	r.res.Passed++
 	return err
@@ -492,19 +492,26 @@ func (r *runner) node(model string, n *Node, incs []*Include, projected bool) ma
 	return node
 }
 
-// dump reads every table, in JSON form.
-func (r *runner) dump() map[string]any {
+// tables reads every table.
+func (r *runner) tables() map[string][]Row {
 	var tables map[string][]Row
 	require.NoError(r.t, r.st.View(func(tx Tx) error {
 		var err error
 		tables, err = tx.Dump()
 		return err
 	}), "dump")
+	return tables
+}
+
+// dump reads every table, in JSON form.
+func (r *runner) dump() map[string]any { return tablesJSON(r.tables()) }
+
+func tablesJSON(tables map[string][]Row) map[string]any {
 	out := make(map[string]any, len(tables))
 	for m, rows := range tables {
 		list := make([]any, len(rows))
 		for i, row := range rows {
-			list[i] = r.row(row)
+			list[i] = JSON(row)
 		}
 		out[m] = list
 	}
