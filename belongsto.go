@@ -1,12 +1,9 @@
 package memrel
 
 import (
-	"fmt"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/meta"
-
-	"github.com/memrel/memrel/internal/clone"
 )
 
 // BelongsTo is the inverse side of a [HasMany]: each C points at one P
@@ -75,19 +72,9 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 		return *new(C), err
 	}
 	defer tx.leave()
-	p := unsafe.Pointer(&parent)
-	skv := b.a.SK.Get(p)
-	if pk, ok := b.a.Source.PK.Key(p, nil); ok {
-		if row := tx.r.ByKey(b.a.Source, pk); row != nil {
-			skv = b.a.SK.Get(b.a.Source.Ptr(row))
-		} else if b.a.Constrained {
-			return *new(C), &ForeignKeyConstraintError{Model: b.a.Target.Name, ForeignKey: b.a.FK.Name,
-				Value: clone.Value(skv), Referenced: b.a.Source.Name, Association: b.a.Name,
-				Reason: fmt.Sprintf("references %s %v, which is not stored", b.a.Source.Name, b.a.Source.PK.Get(p))}
-		}
-	}
-	if skv == nil {
-		return *new(C), &AssociationError{Association: b.a.Name, Reason: "parent has a NULL " + b.a.SK.Name}
+	skv, err := tx.r.ParentKey(b.a, unsafe.Pointer(&parent))
+	if err != nil {
+		return *new(C), err
 	}
 	return b.setKey(tx, child, skv)
 }
@@ -106,18 +93,9 @@ func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
 
 // setKey is SetKey inside a call.
 func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
-	var zero C
-	skv, err := b.a.SK.Conv(key)
+	out, err := tx.r.SetParent(b.a, unsafe.Pointer(&child), key)
 	if err != nil {
-		return zero, &FieldError{Model: b.a.Source.Name, Field: b.a.SK.Name, Value: clone.Value(key), Err: ErrBadKey}
-	}
-	var out any
-	err = tx.r.Atomic(func() error {
-		out, err = tx.r.PointAt(b.a, unsafe.Pointer(&child), skv)
-		return err
-	})
-	if err != nil {
-		return zero, err
+		return *new(C), err
 	}
 	return b.child.out(out), nil
 }

@@ -2,6 +2,7 @@ package rel
 
 import (
 	"bytes"
+	"fmt"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/errs"
@@ -243,4 +244,44 @@ func (tx *Txn) PointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error)
 		}
 	}
 	return tx.ByKey(a.Target, a.Target.PKKey(cur, nil)), nil
+}
+
+// ParentKey returns the source key a child of a must hold to point at the
+// parent instance at p: the stored parent's, found by p's primary key. A
+// parent that is not stored is a ForeignKeyConstraintError unless a has
+// no constraints, when the instance's own source key is used.
+func (tx *Txn) ParentKey(a *meta.Relation, p unsafe.Pointer) (any, error) {
+	skv := a.SK.Get(p)
+	if pk, ok := a.Source.PK.Key(p, nil); ok {
+		if row := tx.ByKey(a.Source, pk); row != nil {
+			skv = a.SK.Get(a.Source.Ptr(row))
+		} else if a.Constrained {
+			return nil, &errs.ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name,
+				Value: clone.Value(skv), Referenced: a.Source.Name, Association: a.Name,
+				Reason: fmt.Sprintf("references %s %v, which is not stored", a.Source.Name, a.Source.PK.Get(p))}
+		}
+	}
+	if skv == nil {
+		return nil, &errs.AssociationError{Association: a.Name, Reason: "parent has a NULL " + a.SK.Name}
+	}
+	return skv, nil
+}
+
+// SetParent points the stored child of a identified by the instance at p
+// at the parent whose source key is key (nil: none), atomically, and
+// returns the new stored row.
+func (tx *Txn) SetParent(a *meta.Relation, p unsafe.Pointer, key any) (any, error) {
+	skv, err := a.SK.Conv(key)
+	if err != nil {
+		return nil, &errs.FieldError{Model: a.Source.Name, Field: a.SK.Name, Value: clone.Value(key), Err: errs.ErrBadKey}
+	}
+	var out any
+	err = tx.Atomic(func() error {
+		out, err = tx.PointAt(a, p, skv)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

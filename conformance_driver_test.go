@@ -1,0 +1,683 @@
+package memrel
+
+// The conformance driver: it builds every schema of a catalogue at run
+// time, from the spec alone, and runs the scenario ops on it. Model structs
+// come from reflect.StructOf; every call into memrel's internals goes
+// through the shim in dynamic_test.go.
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/memrel/memrel/internal/conformance"
+	"github.com/memrel/memrel/query"
+)
+
+// dynDriver is the conformance.Driver of memrel.
+type dynDriver struct{}
+
+var _ conformance.Driver = dynDriver{}
+
+// dynStore is a store opened for one schema spec.
+type dynStore struct {
+	spec   *conformance.Schema
+	db     *Store
+	models map[string]*dynSpecModel
+	assocs map[string]*dynSpecAssoc
+}
+
+// dynSpecModel ties a spec model to its struct type and memrel model.
+type dynSpecModel struct {
+	spec *conformance.Model
+	typ  reflect.Type
+	m    *dynModel
+	pk   int // the column index of the primary key
+}
+
+// dynSpecAssoc ties a spec association to its memrel association and the
+// struct fields eager loading fills.
+type dynSpecAssoc struct {
+	spec      *conformance.Association
+	a         *dynAssoc
+	src, dst  *dynSpecModel
+	many, one string // struct fields: []any on the source, any on the target
+}
+
+// unsupported says what of a schema memrel cannot do yet, or nil.
+func (dynDriver) unsupported(s *conformance.Schema) error {
+	for _, m := range s.Models {
+		switch {
+		case len(m.PK()) > 1:
+			return fmt.Errorf("memrel: model %s: composite primary keys are not supported yet", m.Name)
+		case len(m.Unique) > 0:
+			return fmt.Errorf("memrel: model %s: composite unique constraints are not supported yet", m.Name)
+		case m.Timestamps:
+			return fmt.Errorf("memrel: model %s: timestamps are not supported yet", m.Name)
+		case m.Paranoid:
+			return fmt.Errorf("memrel: model %s: paranoid (soft delete) is not supported yet", m.Name)
+		}
+	}
+	for _, a := range s.Associations {
+		if a.Type != conformance.HasMany {
+			return fmt.Errorf("memrel: association %s: %s is not supported yet", a.Name, a.Type)
+		}
+	}
+	return nil
+}
+
+// Open implements conformance.Driver: one struct type per model, built
+// from the spec; column i is the field Col<i>, the association i fills
+// Many<i> on its source and One<i> on its target.
+func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.Store, error) {
+	if err := d.unsupported(s); err != nil {
+		return nil, err
+	}
+	st := &dynStore{spec: s, models: map[string]*dynSpecModel{}, assocs: map[string]*dynSpecAssoc{}}
+	extra := map[string][]reflect.StructField{}
+	for i, a := range s.Associations {
+		extra[a.Source] = append(extra[a.Source], reflect.StructField{Name: fmt.Sprintf("Many%d", i), Type: reflect.TypeFor[[]any]()})
+		extra[a.Target] = append(extra[a.Target], reflect.StructField{Name: fmt.Sprintf("One%d", i), Type: reflect.TypeFor[any]()})
+	}
+	schema := NewSchema()
+	for _, m := range s.Models {
+		sm := &dynSpecModel{spec: m, pk: -1}
+		var fields []reflect.StructField
+		for i, f := range m.Fields {
+			var typ reflect.Type
+			switch f.Type {
+			case conformance.Int:
+				typ = reflect.TypeFor[int64]()
+			case conformance.String:
+				typ = reflect.TypeFor[string]()
+			case conformance.Date:
+				typ = reflect.TypeFor[time.Time]()
+			}
+			tag := f.Name
+			if f.PK {
+				tag += ",pk"
+				sm.pk = i
+			} else {
+				typ = reflect.PointerTo(typ) // NULL can be written, and NOT NULL refuses it
+			}
+			if f.AutoIncrement {
+				tag += ",autoinc"
+			}
+			if f.NotNull {
+				tag += ",notnull"
+			}
+			if f.Unique {
+				tag += ",unique"
+			}
+			if f.HasDefault {
+				tag += ",default=" + f.Default
+			}
+			fields = append(fields, reflect.StructField{Name: fmt.Sprintf("Col%d", i), Type: typ,
+				Tag: reflect.StructTag(fmt.Sprintf("memrel:%q", tag))})
+		}
+		sm.typ = reflect.StructOf(append(fields, extra[m.Name]...))
+		sm.m = dynDefine(schema, m.Name, sm.typ)
+		st.models[m.Name] = sm
+	}
+	for i, a := range s.Associations {
+		sa := &dynSpecAssoc{spec: a, src: st.models[a.Source], dst: st.models[a.Target],
+			many: fmt.Sprintf("Many%d", i), one: fmt.Sprintf("One%d", i)}
+		o := HasManyOptions{As: a.As, Singular: a.Singular, ForeignKey: a.ForeignKey, SourceKey: a.SourceKey,
+			Inverse: a.Inverse, Scope: a.Scope, Field: sa.many, InverseField: sa.one,
+			NoConstraints: a.Constraints != nil && !*a.Constraints}
+		var err error
+		if o.OnDelete, err = dynAction(a.OnDelete); err != nil {
+			return nil, err
+		}
+		if o.OnUpdate, err = dynAction(a.OnUpdate); err != nil {
+			return nil, err
+		}
+		sa.a = dynHasMany(schema, sa.src.m, sa.dst.m, o)
+		st.assocs[a.Name] = sa
+	}
+	db, err := schema.Open()
+	if err != nil {
+		return nil, err
+	}
+	st.db = db
+	return st, nil
+}
+
+func dynAction(s string) (Action, error) {
+	switch s {
+	case "":
+		return DefaultAction, nil
+	case "CASCADE":
+		return Cascade, nil
+	case "SET NULL":
+		return SetNull, nil
+	case "RESTRICT":
+		return Restrict, nil
+	case "NO ACTION":
+		return NoAction, nil
+	case "SET DEFAULT":
+		return SetDefault, nil
+	}
+	return 0, fmt.Errorf("memrel: unknown referential action %q", s)
+}
+
+// Is implements conformance.Driver.
+func (dynDriver) Is(err error, name string) bool {
+	switch name {
+	case "ForeignKeyConstraintError":
+		var e *ForeignKeyConstraintError
+		return errors.As(err, &e)
+	case "ValidationError":
+		var e *ValidationError
+		return errors.As(err, &e)
+	case "UniqueConstraintError":
+		var e *UniqueConstraintError
+		return errors.As(err, &e)
+	case "NotFound":
+		return errors.Is(err, ErrNotFound)
+	case "AssociationError":
+		var e *AssociationError
+		return errors.As(err, &e)
+	case "EagerLoadingError":
+		var e *EagerLoadingError
+		return errors.As(err, &e)
+	}
+	return false
+}
+
+// Update implements conformance.Store.
+func (st *dynStore) Update(fn func(conformance.Tx) error) error {
+	return st.db.Update(func(tx *Txn) error { return fn(&dynTx{st, tx}) })
+}
+
+// View implements conformance.Store.
+func (st *dynStore) View(fn func(conformance.Tx) error) error {
+	return st.db.View(func(tx *Txn) error { return fn(&dynTx{st, tx}) })
+}
+
+// dynTx is a conformance.Tx on one memrel transaction.
+type dynTx struct {
+	st *dynStore
+	tx *Txn
+}
+
+var (
+	_ conformance.Tx     = (*dynTx)(nil)
+	_ conformance.BulkTx = (*dynTx)(nil)
+)
+
+func (x *dynTx) model(name string) (*dynSpecModel, error) {
+	m, ok := x.st.models[name]
+	if !ok {
+		return nil, fmt.Errorf("conformance driver: unknown model %q", name)
+	}
+	return m, nil
+}
+
+func (x *dynTx) assoc(name string) (*dynSpecAssoc, error) {
+	a, ok := x.st.assocs[name]
+	if !ok {
+		return nil, fmt.Errorf("conformance driver: unknown association %q", name)
+	}
+	return a, nil
+}
+
+// row converts a stored struct to a scenario row.
+func (m *dynSpecModel) row(v any) conformance.Row {
+	rv := reflect.ValueOf(v).Elem()
+	row := conformance.Row{}
+	for i, f := range m.spec.Fields {
+		fv := rv.Field(i)
+		switch {
+		case fv.Kind() != reflect.Pointer:
+			row[f.Name] = fv.Interface()
+		case fv.IsNil():
+			row[f.Name] = nil
+		default:
+			row[f.Name] = fv.Elem().Interface()
+		}
+	}
+	return row
+}
+
+// set writes scenario values into the struct at rv.
+func (m *dynSpecModel) set(rv reflect.Value, values conformance.Values) error {
+	for name, v := range values {
+		i := -1
+		for j, f := range m.spec.Fields {
+			if f.Name == name {
+				i = j
+			}
+		}
+		if i < 0 {
+			return fmt.Errorf("conformance driver: %s has no field %q", m.spec.Name, name)
+		}
+		fv := rv.Field(i)
+		if v == nil {
+			fv.SetZero()
+			continue
+		}
+		base := fv.Type()
+		if base.Kind() == reflect.Pointer {
+			base = base.Elem()
+		}
+		val := reflect.ValueOf(v)
+		if val.Type() != base {
+			return fmt.Errorf("conformance driver: %s.%s: a %T for a %s field", m.spec.Name, name, v, base)
+		}
+		if fv.Kind() == reflect.Pointer {
+			p := reflect.New(base)
+			p.Elem().Set(val)
+			fv.Set(p)
+		} else {
+			fv.Set(val)
+		}
+	}
+	return nil
+}
+
+// build returns a new struct holding values.
+func (m *dynSpecModel) build(values conformance.Values) (any, error) {
+	p := reflect.New(m.typ)
+	if err := m.set(p.Elem(), values); err != nil {
+		return nil, err
+	}
+	return p.Interface(), nil
+}
+
+// instance returns a struct with only the primary key set, as a caller
+// identifies a row.
+func (m *dynSpecModel) instance(key any) (any, error) {
+	return m.build(conformance.Values{m.spec.Fields[m.pk].Name: key})
+}
+
+// targets passes every other target as an instance, the rest as keys:
+// both forms must work.
+func (a *dynSpecAssoc) targets(keys []any) ([]any, error) {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		if i%2 == 1 {
+			v, err := a.dst.instance(k)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+	}
+	return out, nil
+}
+
+func (x *dynTx) Create(model string, values conformance.Values) (conformance.Key, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return nil, err
+	}
+	v, err := m.build(values)
+	if err != nil {
+		return nil, err
+	}
+	got, err := m.m.create(x.tx, v)
+	if err != nil {
+		return nil, err
+	}
+	return m.m.key(got), nil
+}
+
+func (x *dynTx) Update(model string, pk conformance.Key, values conformance.Values) error {
+	m, err := x.model(model)
+	if err != nil {
+		return err
+	}
+	cur, ok, err := m.m.findByPK(x.tx, pk)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotFound
+	}
+	if err := m.set(reflect.ValueOf(cur).Elem(), values); err != nil {
+		return err
+	}
+	return m.m.updateKey(x.tx, pk, cur)
+}
+
+func (x *dynTx) UpdateWhere(model string, where *conformance.Where, values conformance.Values) (int, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return 0, err
+	}
+	return m.m.updateAll(x.tx, dynWhere(where), values)
+}
+
+func (x *dynTx) DestroyWhere(model string, where *conformance.Where) (int, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return 0, err
+	}
+	return m.m.destroyAll(x.tx, dynWhere(where))
+}
+
+func (x *dynTx) Destroy(model string, pk conformance.Key) error {
+	m, err := x.model(model)
+	if err != nil {
+		return err
+	}
+	return m.m.destroyKey(x.tx, pk)
+}
+
+func (x *dynTx) FindByPk(model string, pk conformance.Key) (conformance.Row, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return nil, err
+	}
+	v, ok, err := m.m.findByPK(x.tx, pk)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return m.row(v), nil
+}
+
+func (x *dynTx) FindAll(model string, o *conformance.Options) ([]*conformance.Node, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := x.options(o)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := m.m.findAll(x.tx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return x.nodes(m, rows, o.Include), nil
+}
+
+// nodes converts found rows and the associations their includes loaded.
+func (x *dynTx) nodes(m *dynSpecModel, rows []any, incs []*conformance.Include) []*conformance.Node {
+	out := make([]*conformance.Node, len(rows))
+	for i, r := range rows {
+		n := &conformance.Node{Row: m.row(r)}
+		rv := reflect.ValueOf(r).Elem()
+		for _, in := range incs {
+			if n.Included == nil {
+				n.Included = map[string][]*conformance.Node{}
+			}
+			a, inverse := x.include(in.Assoc)
+			var kids []any
+			to := a.dst
+			if inverse {
+				to = a.src
+				if p := rv.FieldByName(a.one).Interface(); p != nil {
+					kids = []any{p}
+				}
+			} else {
+				kids = rv.FieldByName(a.many).Interface().([]any)
+			}
+			n.Included[in.Assoc] = x.nodes(to, kids, in.Include)
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// include resolves an include's association name: an entry, or the
+// inverse belongsTo of one (Target.inverse).
+func (x *dynTx) include(name string) (*dynSpecAssoc, bool) {
+	a, inverse, _ := x.st.spec.Association(name)
+	if a == nil {
+		return nil, false
+	}
+	return x.st.assocs[a.Name], inverse
+}
+
+func (x *dynTx) Count(model string, o *conformance.Options) (int, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return 0, err
+	}
+	opts, err := x.options(o)
+	if err != nil {
+		return 0, err
+	}
+	return m.m.count(x.tx, opts)
+}
+
+// source returns the association and an instance of the source row key.
+func (x *dynTx) source(name string, key any) (*dynSpecAssoc, any, error) {
+	a, err := x.assoc(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err := a.src.instance(key)
+	return a, src, err
+}
+
+func (x *dynTx) AssocGet(assoc string, source conformance.Key, o *conformance.Options) ([]conformance.Row, error) {
+	a, src, err := x.source(assoc, source)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := x.options(o)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.a.get(x.tx, src, opts)
+	out := make([]conformance.Row, len(rows))
+	for i, r := range rows {
+		out[i] = a.dst.row(r)
+	}
+	return out, err
+}
+
+func (x *dynTx) AssocCount(assoc string, source conformance.Key, o *conformance.Options) (int, error) {
+	a, src, err := x.source(assoc, source)
+	if err != nil {
+		return 0, err
+	}
+	opts, err := x.options(o)
+	if err != nil {
+		return 0, err
+	}
+	return a.a.count(x.tx, src, opts)
+}
+
+// targets returns the association, an instance of the source row and
+// the targets as the association ops take them.
+func (x *dynTx) targets(name string, source conformance.Key, keys []conformance.Key) (*dynSpecAssoc, any, []any, error) {
+	a, src, err := x.source(name, source)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ts, err := a.targets(keys)
+	return a, src, ts, err
+}
+
+func (x *dynTx) AssocHas(assoc string, source conformance.Key, targets []conformance.Key) (bool, error) {
+	a, src, ts, err := x.targets(assoc, source, targets)
+	if err != nil {
+		return false, err
+	}
+	return a.a.has(x.tx, src, ts)
+}
+
+func (x *dynTx) AssocAdd(assoc string, source conformance.Key, targets []conformance.Key) error {
+	a, src, ts, err := x.targets(assoc, source, targets)
+	if err != nil {
+		return err
+	}
+	return a.a.add(x.tx, src, ts)
+}
+
+func (x *dynTx) AssocSet(assoc string, source conformance.Key, targets []conformance.Key, o *conformance.Options) error {
+	a, src, ts, err := x.targets(assoc, source, targets)
+	if err != nil {
+		return err
+	}
+	return a.a.set(x.tx, src, ts, &SetOptions{DestroyPrevious: o.DestroyPrevious})
+}
+
+func (x *dynTx) AssocRemove(assoc string, source conformance.Key, targets []conformance.Key, o *conformance.Options) error {
+	a, src, ts, err := x.targets(assoc, source, targets)
+	if err != nil {
+		return err
+	}
+	return a.a.remove(x.tx, src, ts, &RemoveOptions{Destroy: o.Destroy})
+}
+
+func (x *dynTx) AssocCreate(assoc string, source conformance.Key, values conformance.Values) (conformance.Key, error) {
+	a, src, err := x.source(assoc, source)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.dst.build(values)
+	if err != nil {
+		return nil, err
+	}
+	got, err := a.a.create(x.tx, src, v)
+	if err != nil {
+		return nil, err
+	}
+	return a.dst.m.key(got), nil
+}
+
+func (x *dynTx) InverseGet(assoc string, target conformance.Key) (conformance.Row, error) {
+	a, err := x.assoc(assoc)
+	if err != nil {
+		return nil, err
+	}
+	child, err := a.dst.instance(target)
+	if err != nil {
+		return nil, err
+	}
+	p, ok, err := a.a.parent(x.tx, child)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return a.src.row(p), nil
+}
+
+func (x *dynTx) InverseSet(assoc string, target, source conformance.Key) error {
+	a, err := x.assoc(assoc)
+	if err != nil {
+		return err
+	}
+	child, err := a.dst.instance(target)
+	if err != nil {
+		return err
+	}
+	var parent any
+	if source != nil {
+		if parent, err = a.src.instance(source); err != nil {
+			return err
+		}
+	}
+	return a.a.setParent(x.tx, child, parent)
+}
+
+func (x *dynTx) Dump() (map[string][]conformance.Row, error) {
+	out := map[string][]conformance.Row{}
+	for _, spec := range x.st.spec.Models {
+		m := x.st.models[spec.Name]
+		rows, err := m.m.findAll(x.tx, nil)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]conformance.Row, len(rows))
+		for i, r := range rows {
+			list[i] = m.row(r)
+		}
+		out[spec.Name] = list
+	}
+	return out, nil
+}
+
+// options converts scenario options, refusing what memrel cannot do yet.
+func (x *dynTx) options(o *conformance.Options) (*Options, error) {
+	if o == nil {
+		return nil, nil
+	}
+	switch {
+	case len(o.Attributes) > 0, len(o.Group) > 0, o.Paranoid != nil, o.Force, o.Defaults != nil, o.Through != nil:
+		return nil, fmt.Errorf("memrel: options attributes, group, paranoid, force, defaults and through are not supported yet")
+	}
+	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset}
+	for _, ord := range o.Order {
+		out.Order = append(out.Order, query.Order{Field: ord.Field, Desc: ord.Desc})
+	}
+	var err error
+	out.Include, err = x.includes(o.Include)
+	return out, err
+}
+
+func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
+	var out []Include
+	for _, in := range incs {
+		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Paranoid != nil || in.Through != nil {
+			return nil, fmt.Errorf("memrel: include %s: separate, order, limit, attributes, paranoid and through are not supported yet", in.Assoc)
+		}
+		a, inverse := x.include(in.Assoc)
+		if a == nil {
+			return nil, fmt.Errorf("conformance driver: unknown association %q", in.Assoc)
+		}
+		assoc := a.a
+		if inverse {
+			assoc = assoc.inverseOf()
+		}
+		inc := Include{Assoc: assoc, Where: dynWhere(in.Where)}
+		if in.Required != nil {
+			inc.Required, inc.Optional = *in.Required, !*in.Required
+		}
+		var err error
+		if inc.Include, err = x.includes(in.Include); err != nil {
+			return nil, err
+		}
+		out = append(out, inc)
+	}
+	return out, nil
+}
+
+// dynWhere converts a scenario where clause.
+func dynWhere(w *conformance.Where) query.Cond {
+	if w == nil {
+		return query.Cond{}
+	}
+	switch w.Op {
+	case "and", "or":
+		args := make([]query.Cond, len(w.Args))
+		for i, a := range w.Args {
+			args[i] = dynWhere(a)
+		}
+		if w.Op == "or" {
+			return query.Or(args...)
+		}
+		return query.And(args...)
+	case "eq":
+		return query.Eq(w.Field, w.Value)
+	case "ne":
+		return query.Ne(w.Field, w.Value)
+	case "gt":
+		return query.Gt(w.Field, w.Value)
+	case "gte":
+		return query.Gte(w.Field, w.Value)
+	case "lt":
+		return query.Lt(w.Field, w.Value)
+	case "lte":
+		return query.Lte(w.Field, w.Value)
+	case "in":
+		return query.In(w.Field, w.Value.([]any)...)
+	case "notIn":
+		return query.NotIn(w.Field, w.Value.([]any)...)
+	case "like":
+		return query.Like(w.Field, w.Value.(string))
+	case "startsWith":
+		return query.StartsWith(w.Field, w.Value.(string))
+	case "isNull":
+		return query.IsNull(w.Field)
+	case "notNull":
+		return query.NotNull(w.Field)
+	}
+	panic("conformance driver: unknown where operator " + w.Op)
+}

@@ -1,0 +1,426 @@
+package memrel
+
+// The shim between the conformance driver (conformance_driver_test.go) and
+// memrel's internals: every unexported name the driver needs is used here
+// and nowhere else in it. It defines models from a reflect.Type (memrel's
+// typed API needs a Go type per model: Define[T]) and runs the type-erased
+// operations behind the typed methods, calling the same internal functions
+// those methods call, so the scenarios exercise the real paths. Rows are
+// pointers to the model's struct type, boxed in any.
+
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/internal/rel"
+	"github.com/memrel/memrel/query"
+)
+
+// dynModel is a model defined from a reflect.Type.
+type dynModel struct{ t *meta.Table }
+
+// dynDefine is Define for a struct type known at run time.
+func dynDefine(s *Schema, name string, typ reflect.Type) *dynModel {
+	t := s.m.AddTable(name, typ)
+	slice := reflect.SliceOf(typ)
+	t.Ptr = func(row any) unsafe.Pointer { return reflect.ValueOf(row).UnsafePointer() }
+	t.NewRow = func() any { return reflect.New(typ).Interface() }
+	t.Clone = func(row any) any {
+		n := reflect.New(typ)
+		n.Elem().Set(reflect.ValueOf(row).Elem())
+		t.Own(n.UnsafePointer())
+		return n.Interface()
+	}
+	t.CloneAll = func(rows []any) ([]any, any) {
+		arr := reflect.MakeSlice(slice, len(rows), len(rows))
+		out := make([]any, len(rows))
+		for i, r := range rows {
+			e := arr.Index(i)
+			e.Set(reflect.ValueOf(r).Elem())
+			t.Own(e.Addr().UnsafePointer())
+			out[i] = e.Addr().Interface()
+		}
+		return out, arr.Interface()
+	}
+	return &dynModel{t: t}
+}
+
+// in is Model.in: a copy the store may own, association fields cleared.
+func (m *dynModel) in(row any) any {
+	n := m.t.Clone(row)
+	for _, z := range m.t.Zero {
+		z(m.t.Ptr(n))
+	}
+	return n
+}
+
+// out copies rows a read found for the caller.
+func (m *dynModel) out(f rel.Found) []any {
+	if f.Owned {
+		return f.Rows
+	}
+	res := make([]any, len(f.Rows))
+	for i, r := range f.Rows {
+		res[i] = m.t.Clone(r)
+	}
+	return res
+}
+
+// create is Model.Create.
+func (m *dynModel) create(tx *Txn, v any) (any, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	row := m.in(v)
+	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row) }); err != nil {
+		return nil, err
+	}
+	return m.t.Clone(row), nil
+}
+
+// key is Model.Key.
+func (m *dynModel) key(row any) any { return m.t.PK.Get(m.t.Ptr(row)) }
+
+// findByPK is Model.FindByPK.
+func (m *dynModel) findByPK(tx *Txn, key any) (any, bool, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	k, err := m.t.KeyOf(key, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	row := tx.r.ByKey(m.t, k)
+	if row == nil {
+		return nil, false, nil
+	}
+	return m.t.Clone(row), true, nil
+}
+
+// findAll is Model.FindAll.
+func (m *dynModel) findAll(tx *Txn, o *Options) ([]any, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	f, err := tx.r.FindRows(m.t, o.read(m.t, new(rel.Read)))
+	if err != nil {
+		return nil, err
+	}
+	return m.out(f), nil
+}
+
+// count is Model.Count.
+func (m *dynModel) count(tx *Txn, o *Options) (int, error) {
+	if err := tx.use(m.t, false); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
+}
+
+// updateKey is Model.UpdateKey.
+func (m *dynModel) updateKey(tx *Txn, key, v any) error {
+	if err := tx.use(m.t, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	k, err := m.t.KeyOf(key, nil)
+	if err != nil {
+		return err
+	}
+	row := m.in(v)
+	return tx.r.Atomic(func() error {
+		old := tx.r.ByKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.Name, Key: key}
+		}
+		return tx.r.UpdateRow(m.t, old, row)
+	})
+}
+
+// destroyKey is Model.DestroyKey.
+func (m *dynModel) destroyKey(tx *Txn, key any) error {
+	if err := tx.use(m.t, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	k, err := m.t.KeyOf(key, nil)
+	if err != nil {
+		return err
+	}
+	return tx.r.Atomic(func() error {
+		old := tx.r.ByKey(m.t, k)
+		if old == nil {
+			return &NotFoundError{Model: m.t.Name, Key: key}
+		}
+		return tx.r.DeleteRow(m.t, old)
+	})
+}
+
+// updateAll is Model.UpdateAll.
+func (m *dynModel) updateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.r.UpdateAll(m.t, where, set)
+}
+
+// destroyAll is Model.DestroyAll.
+func (m *dynModel) destroyAll(tx *Txn, where query.Cond) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	return tx.r.DestroyAll(m.t, where)
+}
+
+// dynAssoc is a hasMany between two dynModels, or its inverse belongsTo:
+// an Association for includes, and the receiver of the association ops.
+type dynAssoc struct {
+	a       *meta.Relation
+	inverse bool
+}
+
+// Info implements Association.
+func (d *dynAssoc) Info() AssociationInfo { return assocInfo(d.a, d.inverse) }
+
+func (d *dynAssoc) side() (*meta.Relation, bool) { return d.a, d.inverse }
+
+// dynHasMany is NewHasMany for dynModels. Eager loading fills the source
+// field o.Field, of type []any, with pointers to target rows, and the
+// target field o.InverseField, of type any, with a pointer to the parent
+// row: reflect.StructOf cannot build the recursive types a self-association
+// would need ([]Category in Category).
+func dynHasMany(s *Schema, src, dst *dynModel, o HasManyOptions) *dynAssoc {
+	a := meta.NewRelation(&s.m, src.t, dst.t, meta.RelationOptions(o))
+	many, _ := src.t.Type.FieldByName(o.Field)
+	one, _ := dst.t.Type.FieldByName(o.InverseField)
+	mo, oo := many.Offset, one.Offset
+	a.FillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
+		cs := make([]any, len(kids))
+		for i, k := range kids {
+			if !owned {
+				k = a.Target.Clone(k)
+			}
+			cs[i] = k
+		}
+		*(*[]any)(unsafe.Add(parent, mo)) = cs
+	}
+	src.t.Zeroers[o.Field] = func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, mo)) = nil }
+	a.FillOne = func(child unsafe.Pointer, parent any, owned bool) {
+		if !owned {
+			parent = a.Source.Clone(parent)
+		}
+		*(*any)(unsafe.Add(child, oo)) = parent
+	}
+	dst.t.Zeroers[o.InverseField] = func(p unsafe.Pointer) { *(*any)(unsafe.Add(p, oo)) = nil }
+	return &dynAssoc{a: a}
+}
+
+// inverseOf returns the belongsTo side, as HasMany.Inverse does.
+func (d *dynAssoc) inverseOf() *dynAssoc { return &dynAssoc{a: d.a, inverse: true} }
+
+// targetKeys encodes targets given as keys or as rows (pointers to the
+// target struct), as HasMany.targetKeys does; a duplicate is left in,
+// which every operation treats as listed once.
+func (d *dynAssoc) targetKeys(targets []any) ([][]byte, error) {
+	t := d.a.Target
+	rowType := reflect.PointerTo(t.Type)
+	keys := make([][]byte, 0, len(targets))
+	for _, x := range targets {
+		if reflect.TypeOf(x) == rowType {
+			keys = append(keys, t.PKKey(x, nil))
+			continue
+		}
+		k, err := t.KeyOf(x, nil)
+		if err != nil {
+			return nil, &errs.TargetError{Err: err, Assoc: d.a.Name}
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// get is HasMany.Get.
+func (d *dynAssoc) get(tx *Txn, src any, o *Options) ([]any, error) {
+	a := d.a
+	if err := tx.use(a.Target, false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	p := a.Source.Ptr(src)
+	sk, looked, err := tx.r.SourceKey(a, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tx.r.AssocRows(a, sk, o.read(a.Target, new(rel.Read)))
+	if err != nil {
+		return nil, err
+	}
+	out := (&dynModel{t: a.Target}).out(f)
+	if len(out) == 0 {
+		if err := tx.r.ConfirmSource(a, p, looked); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// count is HasMany.Count.
+func (d *dynAssoc) count(tx *Txn, src any, o *Options) (int, error) {
+	a := d.a
+	if err := tx.use(a.Target, false); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	p := a.Source.Ptr(src)
+	sk, looked, err := tx.r.SourceKey(a, p, nil)
+	if err != nil {
+		return 0, err
+	}
+	n, err := tx.r.AssocCount(a, sk, o.read(a.Target, new(rel.Read)))
+	if err == nil && n == 0 {
+		err = tx.r.ConfirmSource(a, p, looked)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// has is HasMany.HasKeys.
+func (d *dynAssoc) has(tx *Txn, src any, targets []any) (bool, error) {
+	a := d.a
+	if err := tx.use(a.Target, false); err != nil {
+		return false, err
+	}
+	defer tx.leave()
+	keys, err := d.targetKeys(targets)
+	if err != nil {
+		return false, err
+	}
+	p := a.Source.Ptr(src)
+	sk, looked, err := tx.r.SourceKey(a, p, nil)
+	if err != nil {
+		return false, err
+	}
+	ok := tx.r.AssocHas(a, sk, keys)
+	if !ok || len(keys) == 0 {
+		if err := tx.r.ConfirmSource(a, p, looked); err != nil {
+			return false, err
+		}
+	}
+	return ok, nil
+}
+
+// write is HasMany.write: one atomic association write for src.
+func (d *dynAssoc) write(tx *Txn, src any, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) error {
+	a := d.a
+	if err := tx.use(a.Target, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	keys, err := d.targetKeys(targets)
+	if err != nil {
+		return err
+	}
+	return tx.r.Atomic(func() error {
+		sk, skv, err := tx.r.Source(a, a.Source.Ptr(src), nil)
+		if err != nil {
+			return err
+		}
+		return fn(sk, skv, keys)
+	})
+}
+
+// add is HasMany.AddKeys.
+func (d *dynAssoc) add(tx *Txn, src any, targets []any) error {
+	return d.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.r.Targets(d.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.r.AssocAdd(d.a, sk, skv, rows)
+	})
+}
+
+// set is HasMany.SetKeys.
+func (d *dynAssoc) set(tx *Txn, src any, targets []any, o *SetOptions) error {
+	destroy := o != nil && o.DestroyPrevious
+	return d.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
+		rows, err := tx.r.Targets(d.a, keys, true)
+		if err != nil {
+			return err
+		}
+		return tx.r.AssocSet(d.a, sk, skv, rows, destroy)
+	})
+}
+
+// remove is HasMany.RemoveKeys.
+func (d *dynAssoc) remove(tx *Txn, src any, targets []any, o *RemoveOptions) error {
+	destroy := o != nil && o.Destroy
+	return d.write(tx, src, targets, func(sk []byte, _ any, keys [][]byte) error {
+		rows, err := tx.r.Targets(d.a, keys, false)
+		if err != nil {
+			return err
+		}
+		return tx.r.Unassociate(d.a, sk, rows, destroy)
+	})
+}
+
+// create is HasMany.Create.
+func (d *dynAssoc) create(tx *Txn, src, v any) (any, error) {
+	var row any
+	dst := &dynModel{t: d.a.Target}
+	err := d.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
+		row = dst.in(v)
+		d.a.Attach(d.a.Target.Ptr(row), skv)
+		return tx.r.Create(d.a.Target, row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.a.Target.Clone(row), nil
+}
+
+// parent is BelongsTo.Get.
+func (d *dynAssoc) parent(tx *Txn, child any) (any, bool, error) {
+	a := d.a
+	if err := tx.use(a.Source, false); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	cur, err := tx.r.Stored(a.Target, a.Target.Ptr(child))
+	if err != nil {
+		return nil, false, err
+	}
+	parent := tx.r.ParentOf(a, cur)
+	if parent == nil {
+		return nil, false, nil
+	}
+	return a.Source.Clone(parent), true, nil
+}
+
+// setParent is BelongsTo.Set (parent given) or BelongsTo.SetKey (nil).
+func (d *dynAssoc) setParent(tx *Txn, child, parent any) error {
+	a := d.a
+	if err := tx.use(a.Target, true); err != nil {
+		return err
+	}
+	defer tx.leave()
+	var key any
+	if parent != nil {
+		var err error
+		if key, err = tx.r.ParentKey(a, a.Source.Ptr(parent)); err != nil {
+			return err
+		}
+	}
+	_, err := tx.r.SetParent(a, a.Target.Ptr(child), key)
+	return err
+}

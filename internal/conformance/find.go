@@ -1,0 +1,75 @@
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// EnvDir names the environment variable that lists further scenario
+// directories to run (several separated as in PATH).
+const EnvDir = "MEMREL_CONFORMANCE_DIR"
+
+// DefaultDir returns the contract's scenario directory for a checkout at
+// root: ../shared/conformance/scenarios beside it, or, in a clone alone,
+// the verbatim copy under testdata/conformance/scenarios.
+func DefaultDir(root string) string {
+	dir := filepath.Join(root, "..", "shared", "conformance", "scenarios")
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	return filepath.Join(root, "testdata", "conformance", "scenarios")
+}
+
+// NextDir returns the "next" scenario set beside a checkout at root
+// (../shared/conformance/next/scenarios), or "" when there is none.
+func NextDir(root string) string {
+	dir := filepath.Join(root, "..", "shared", "conformance", "next", "scenarios")
+	if _, err := os.Stat(dir); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// EnvDirs returns the directories named by MEMREL_CONFORMANCE_DIR.
+func EnvDirs() []string {
+	var out []string
+	for _, d := range filepath.SplitList(os.Getenv(EnvDir)) {
+		if d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// CatalogueFor returns the schemas.json of the scenario directory dir:
+// the one in dir, else the one in its parent, else the first of fallback
+// that exists (a set in the contract's format may lean on the contract's
+// catalogue).
+func CatalogueFor(dir string, fallback ...string) (string, error) {
+	for _, c := range append([]string{filepath.Join(dir, "schemas.json"), filepath.Join(dir, "..", "schemas.json")}, fallback...) {
+		if exists(c) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("conformance: no schemas.json in %s or its parent", dir)
+}
+
+// Catalogues returns the catalogues beside a checkout at root that a
+// scenario directory without its own falls back on: the next set's (a
+// superset), then the contract's.
+func Catalogues(root string) []string {
+	var out []string
+	for _, c := range []string{filepath.Join(root, "..", "shared", "conformance", "next", "schemas.json"),
+		filepath.Join(filepath.Dir(DefaultDir(root)), "schemas.json")} {
+		if exists(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
