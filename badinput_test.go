@@ -861,7 +861,7 @@ func rlInputCases(t *testing.T) []rlCase {
 			return rlErr(e.Post.UpdateAll(tx, query.Eq("id", 1), map[string]any{"slug": "x", "Slug": "y"}))
 		}, is: memrel.ErrDuplicateField, as: fieldErr(), msg: []string{"Post", "slug", "named twice"}},
 		{name: "include one association twice", op: func(e *rlEnv, tx *memrel.Txn) error {
-			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}, {Assoc: e.Comments, Required: true}}}))
+			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}, {Assoc: e.Comments, Required: memrel.Required}}}))
 		}, is: memrel.ErrDuplicateField, msg: []string{"Post", "Comments", "named twice"}},
 		{name: "include one inverse twice, nested", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments,

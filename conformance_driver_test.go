@@ -628,7 +628,10 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 		}
 		inc := Include{Assoc: assoc, Where: dynWhere(in.Where)}
 		if in.Required != nil {
-			inc.Required, inc.Optional = *in.Required, !*in.Required
+			inc.Required = Optional
+			if *in.Required {
+				inc.Required = Required
+			}
 		}
 		var err error
 		if inc.Include, err = x.includes(in.Include); err != nil {

@@ -36,7 +36,7 @@ func TestHMIncludeResultIsTheBlock(t *testing.T) {
 		require.False(t, inBlock(blk, 0, []any{&blk[0], &blk[1], new(ipPost)}))
 		require.True(t, inBlock(blk, 2, []any{&blk[2], &blk[3]}))
 
-		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Required: true}}}).read(ip.posts.t, new(rel.Read)))
+		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Required: Required}}}).read(ip.posts.t, new(rel.Read)))
 		require.NoError(t, err)
 		require.NotNil(t, f.Block, "a required include that drops nothing keeps the block")
 		f, err = tx.r.FindRows(ip.posts.t, (&Options{Include: []Include{{Assoc: ip.pc, Where: query.Eq("id", int64(2))}}}).read(ip.posts.t, new(rel.Read)))

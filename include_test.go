@@ -58,10 +58,10 @@ func TestModel_FindAll_Include(t *testing.T) {
 			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Where: query.In("body", "c2", "c3")}}},
 			[]fixture.Post{comments(hmP1, hmC2), comments(hmP2, hmC3)}},
 		{"optional keeps parents without matches",
-			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Where: query.Eq("body", "c3"), Optional: true}}},
+			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Where: query.Eq("body", "c3"), Required: memrel.Optional}}},
 			[]fixture.Post{comments(hmP1), comments(hmP2, hmC3), comments(hmP3)}},
 		{"required without where",
-			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: true}}},
+			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: memrel.Required}}},
 			[]fixture.Post{comments(hmP1, hmC1, hmC2, hmC5), comments(hmP2, hmC3)}},
 		{"required at depth 3 filters its own level only",
 			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Include: []memrel.Include{{Assoc: b.Replies,
@@ -72,14 +72,14 @@ func TestModel_FindAll_Include(t *testing.T) {
 				comments(hmP3),
 			}},
 		{"required chain down to depth 3",
-			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: true, Include: []memrel.Include{{Assoc: b.Replies,
-				Required: true, Include: []memrel.Include{{Assoc: b.Likes, Where: query.Eq("who", "l3")}}}}}}},
+			&memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: memrel.Required, Include: []memrel.Include{{Assoc: b.Replies,
+				Required: memrel.Required, Include: []memrel.Include{{Assoc: b.Likes, Where: query.Eq("who", "l3")}}}}}}},
 			[]fixture.Post{comments(hmP1, replies(hmC5, likes(hmR4, hmL3)))}},
 		{"where on the parent and the include",
-			&memrel.Options{Where: query.Gt("id", 1), Include: []memrel.Include{{Assoc: b.Comments, Required: true}}},
+			&memrel.Options{Where: query.Gt("id", 1), Include: []memrel.Include{{Assoc: b.Comments, Required: memrel.Required}}},
 			[]fixture.Post{comments(hmP2, hmC3)}},
 		{"limit applies after required includes",
-			&memrel.Options{Limit: 1, Offset: 1, Include: []memrel.Include{{Assoc: b.Comments, Required: true}}},
+			&memrel.Options{Limit: 1, Offset: 1, Include: []memrel.Include{{Assoc: b.Comments, Required: memrel.Required}}},
 			[]fixture.Post{comments(hmP2, hmC3)}},
 		{"window over optional includes",
 			&memrel.Options{Limit: 2, Offset: 1, Include: []memrel.Include{{Assoc: b.Comments}}},
@@ -100,7 +100,7 @@ func TestModel_FindAll_Include(t *testing.T) {
 			})
 		}
 		t.Run("count with a required include", func(t *testing.T) {
-			n, err := b.Post.Count(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: true}}})
+			n, err := b.Post.Count(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Required: memrel.Required}}})
 			require.NoError(t, err)
 			require.Equal(t, 2, n)
 		})
@@ -111,10 +111,10 @@ func TestModel_FindAll_Include(t *testing.T) {
 			require.Equal(t, comments(hmP2, hmC3), got)
 		})
 		t.Run("include through Get", func(t *testing.T) {
-			got, err := b.Comments.Get(tx, hmP1, &memrel.Options{Include: []memrel.Include{{Assoc: b.Replies, Required: true}}})
+			got, err := b.Comments.Get(tx, hmP1, &memrel.Options{Include: []memrel.Include{{Assoc: b.Replies, Required: memrel.Required}}})
 			require.NoError(t, err)
 			require.Equal(t, []fixture.Comment{replies(hmC1, hmR1, hmR2), replies(hmC5, hmR4)}, got)
-			n, err := b.Comments.Count(tx, hmP1, &memrel.Options{Include: []memrel.Include{{Assoc: b.Replies, Required: true}}})
+			n, err := b.Comments.Count(tx, hmP1, &memrel.Options{Include: []memrel.Include{{Assoc: b.Replies, Required: memrel.Required}}})
 			require.NoError(t, err)
 			require.Equal(t, 2, n)
 		})
@@ -150,7 +150,7 @@ func TestModel_FindAll_IncludeInverse(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []fixture.Comment{post(hmC3, &p2)}, got, "where on a belongsTo include makes it required")
 
-		got, err = b.Comment.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.Comments.Inverse(), Required: true}}})
+		got, err = b.Comment.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.Comments.Inverse(), Required: memrel.Required}}})
 		require.NoError(t, err)
 		require.Equal(t, []fixture.Comment{post(hmC1, &p1), post(hmC2, &p1), post(hmC3, &p2), post(hmC5, &p1)}, got)
 

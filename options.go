@@ -34,22 +34,40 @@ type Options struct {
 type Include struct {
 	// Assoc is the association, whose source must be the model being read.
 	Assoc Association
-	// Where filters the included rows. As in Sequelize, a Where makes the
-	// include required unless Optional is set.
+	// Where filters the included rows.
 	Where query.Cond
-	// Required drops rows that have no (matching) associated row; Optional
-	// keeps them even when Where is set.
-	Required, Optional bool
+	// Required says whether rows with no (matching) associated row are
+	// dropped: Required drops them, Optional keeps them, and the zero
+	// value, RequiredIfWhere, is Sequelize's rule: required exactly when
+	// Where is set.
+	Required Requirement
 	// Include loads associations of the included rows, to any depth.
 	Include []Include
 }
 
+// Requirement is an include's choice of keeping or dropping the rows it
+// finds nothing for (Sequelize's required, an INNER or LEFT OUTER JOIN).
+type Requirement uint8
+
+const (
+	// RequiredIfWhere, the zero Requirement, makes an include required
+	// when it has a Where and optional otherwise, as in Sequelize.
+	RequiredIfWhere Requirement = iota
+	// Required drops the rows that have no (matching) associated row.
+	Required
+	// Optional keeps every row, even when Where is set.
+	Optional
+)
+
 // required reports whether rows without associated rows are dropped.
 func (in *Include) required() bool {
-	if in.Optional {
+	switch in.Required {
+	case Required:
+		return true
+	case Optional:
 		return false
 	}
-	return in.Required || !in.Where.IsZero()
+	return !in.Where.IsZero()
 }
 
 // plain reports whether o asks for nothing but every row in primary key
