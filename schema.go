@@ -143,7 +143,9 @@ func (s *Schema) Open() (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
 	}
-	return &Store{schema: s, db: mdb, seqs: make([]sequence, len(s.tables))}, nil
+	st := &Store{schema: s, db: mdb, seqs: make([]sequence, len(s.tables))}
+	st.rdb.Store(mdb)
+	return st, nil
 }
 
 // check refuses a nil Schema.

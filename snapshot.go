@@ -59,7 +59,10 @@ func (s *Store) Save(w io.Writer) error {
 	fp := s.schema.fingerprint()
 	e.buf = binary.AppendUvarint(e.buf, uint64(len(fp)))
 	e.buf = append(e.buf, fp...)
-	tx := s.Begin(false)
+	tx, err := s.begin(nil, false)
+	if err != nil { // closed meanwhile
+		return err
+	}
 	defer tx.Abort()
 	for i, t := range s.schema.tables {
 		if e.err != nil {

@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 
@@ -13,7 +14,14 @@ import (
 // it began, however many writers commit meanwhile.
 type Store struct {
 	schema *Schema
+	// db is the go-memdb database as writers see it; only a writer, or
+	// Close once no writer can begin, reads or clears it (see lock).
+	// Readers open their views from rdb, the same database, which Close
+	// clears so that the rows can go.
 	db     *memdb.MemDB
+	rdb    atomic.Pointer[memdb.MemDB]
+	lock   writeLock
+	closed atomic.Bool
 	// seqs holds each table's auto-increment sequence, in one allocation.
 	seqs []sequence
 	// gen counts commits. view is a go-memdb read transaction opened at
@@ -24,9 +32,9 @@ type Store struct {
 	view atomic.Pointer[readView]
 	// spare is the bookkeeping of the last write transaction, emptied for
 	// the next one: its undo log and write-set maps keep their room, so a
-	// write transaction allocates them once, not per commit. go-memdb's
-	// writer lock guards it: a writer takes it after acquiring the lock
-	// and gives it back before releasing it.
+	// write transaction allocates them once, not per commit. The write
+	// lock guards it: a writer takes it after acquiring the lock and gives
+	// it back as it releases it (see Store.unlock).
 	spare *txWrite
 }
 
@@ -54,16 +62,24 @@ type readView struct {
 }
 
 // reader returns a go-memdb read transaction that sees every commit that
-// finished before the call. A commit swaps go-memdb's root before it
-// bumps gen, so a transaction opened after reading gen holds all the
-// commits gen counts.
+// finished before the call, or nil once the store is closed. A commit
+// swaps go-memdb's root before it bumps gen, so a transaction opened
+// after reading gen holds all the commits gen counts.
 func (s *Store) reader() *memdb.Txn {
 	g := s.gen.Load()
 	if v := s.view.Load(); v != nil && v.gen == g {
 		return v.mt
 	}
-	mt := s.db.Txn(false)
-	s.view.Store(&readView{gen: g, mt: mt})
+	db := s.rdb.Load()
+	if db == nil || s.closed.Load() {
+		return nil
+	}
+	mt := db.Txn(false)
+	v := &readView{gen: g, mt: mt}
+	s.view.Store(v)
+	if s.closed.Load() { // Close ran meanwhile: it must leave no view behind
+		s.view.CompareAndSwap(v, nil)
+	}
 	return mt
 }
 
@@ -72,27 +88,51 @@ func (s *Store) reader() *memdb.Txn {
 // [Txn.Abort]; Abort after Commit does nothing, so defer tx.Abort() is always
 // safe. On a nil or zero Store (one not returned by Open or Load), Begin
 // returns a done transaction, through which every operation fails with
-// ErrTxDone.
+// ErrTxDone; on a closed Store, one through which every operation fails
+// with ErrClosed too.
+//
+// Begin uses context.Background(): a writer waits for the write lock as
+// long as it takes. A write transaction begun while this goroutine already
+// holds one waits for itself forever; [Store.BeginContext] and
+// [Store.UpdateContext] with the context of the open transaction
+// ([Txn.Context]) give up when that context ends, and UpdateContext runs
+// as a nested transaction of the open one instead of waiting.
 func (s *Store) Begin(write bool) *Txn {
-	if s.check() != nil {
-		return &Txn{}
+	tx, _ := s.begin(nil, write)
+	return tx
+}
+
+// begin is Begin, giving up when ctx (nil: never) ends while it waits for
+// the write lock; it then returns a done transaction and why.
+func (s *Store) begin(ctx context.Context, write bool) (*Txn, error) {
+	if err := s.check(); err != nil {
+		return s.doneTxn(), err
 	}
 	if !write {
-		return &Txn{store: s, mt: s.reader()}
+		if mt := s.reader(); mt != nil {
+			return &Txn{store: s, mt: mt}, nil
+		}
+		return s.doneTxn(), ErrClosed
 	}
-	mt := s.db.Txn(true) // waits for the writer lock, which guards spare
+	if err := s.lockWrite(ctx); err != nil {
+		return s.doneTxn(), err
+	}
+	mt := s.db.Txn(true) // the write lock, held, keeps go-memdb's free
 	w := s.spare
 	s.spare = nil
 	if w == nil {
 		w = new(txWrite)
 	}
-	return &Txn{store: s, mt: mt, write: true, w: w}
+	return &Txn{store: s, mt: mt, write: true, w: w}, nil
 }
 
-// check refuses a nil or zero Store.
+// check refuses a nil or zero Store, and a closed one with ErrClosed.
 func (s *Store) check() error {
-	if s == nil || s.db == nil {
+	if s == nil || s.schema == nil {
 		return fmt.Errorf("%w: nil or zero Store (open one with Schema.Open or Schema.Load)", ErrWrongStore)
+	}
+	if s.closed.Load() {
+		return ErrClosed
 	}
 	return nil
 }
@@ -101,7 +141,14 @@ func (s *Store) check() error {
 // when fn returns an error or panics, everything fn did is rolled back and
 // the error is returned or the panic re-raised. fn must not call Commit or
 // Abort, nor use tx from two goroutines at once (see [Txn]). On a nil or
-// zero Store it returns an error wrapping ErrWrongStore without calling fn.
+// zero Store it returns an error wrapping ErrWrongStore without calling fn,
+// on a closed one ErrClosed.
+//
+// Update uses context.Background(): it waits for the write lock as long as
+// it takes, so an Update called while this goroutine already holds a write
+// transaction (an Update inside an Update) waits for itself forever.
+// Inside a transaction, use [Txn.Update], or [Store.UpdateContext] with
+// [Txn.Context], which run a nested transaction instead.
 func (s *Store) Update(fn func(tx *Txn) error) error {
 	return s.managed(true, fn)
 }
@@ -110,16 +157,22 @@ func (s *Store) Update(fn func(tx *Txn) error) error {
 // store; writes through it fail with ErrReadOnly. fn must not call Commit or
 // Abort; fn may share the transaction with goroutines it waits for. On a
 // nil or zero Store it returns an error wrapping ErrWrongStore without
-// calling fn.
+// calling fn, on a closed one ErrClosed. View uses context.Background().
 func (s *Store) View(fn func(tx *Txn) error) error {
 	return s.managed(false, fn)
 }
 
 func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
-	if err := s.check(); err != nil {
+	tx, err := s.begin(nil, write)
+	if err != nil {
 		return err
 	}
-	tx := s.Begin(write)
+	return tx.run(fn)
+}
+
+// run is the rest of Update and View once tx began: fn, then a commit or
+// a rollback.
+func (tx *Txn) run(fn func(tx *Txn) error) error {
 	tx.managed = true
 	defer func() {
 		if !tx.done.Load() {
@@ -129,18 +182,25 @@ func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if !write {
+	if !tx.write {
 		tx.rollback()
 		return nil
 	}
-	tx.end(tx.commit)
-	return nil
+	if tx.done.Load() { // its context ended during fn (see Txn.Context)
+		return tx.doneErr("")
+	}
+	var err error
+	tx.end(func() { err = tx.finish() })
+	return err
 }
 
 // String describes the store for debugging; "memrel.Store(nil)" for a nil
-// or zero Store.
+// or zero Store, "memrel.Store(closed)" for a closed one.
 func (s *Store) String() string {
-	if s.check() != nil {
+	if err := s.check(); err != nil {
+		if err == ErrClosed {
+			return "memrel.Store(closed)"
+		}
 		return "memrel.Store(nil)"
 	}
 	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.tables))

@@ -49,6 +49,10 @@ type Txn struct {
 	// write transaction to the next (Store.spare); a read transaction,
 	// which may be a single Get, has none and stays small.
 	w *txWrite
+	// cx is the context of a transaction begun with one (BeginContext,
+	// UpdateContext, ViewContext), nil for Begin, Update and View, so a
+	// call checks a context that can never end with one comparison.
+	cx *txCtx
 }
 
 // txWrite is a write transaction's bookkeeping.
@@ -57,6 +61,11 @@ type txWrite struct {
 	// can be reverted inside a transaction that goes on.
 	undo  []change
 	depth int
+	// units counts the nested transactions open (see Txn.Update): while
+	// one is, the undo log keeps every change since it began. ro counts
+	// the read-only views open on the transaction (see ViewContext), which
+	// refuse writes.
+	units, ro int
 	// deferred holds NO ACTION checks, run when the outermost call ends,
 	// as PostgreSQL runs them at the end of the statement.
 	deferred []deferredCheck
@@ -180,11 +189,12 @@ func (tx *Txn) Commit() error {
 		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
 	if tx.done.Load() {
-		return ErrTxDone
+		return tx.doneErr("")
 	}
 	if tx.managed {
 		panic("memrel: Commit inside Store.Update or Store.View")
 	}
+	tx.checkNotNested("Commit")
 	if !tx.write {
 		tx.rollback()
 		return nil
@@ -192,10 +202,9 @@ func (tx *Txn) Commit() error {
 	tx.enter()
 	defer tx.leave()
 	if tx.done.Load() { // ended by another goroutine meanwhile
-		return ErrTxDone
+		return tx.doneErr("")
 	}
-	tx.commit()
-	return nil
+	return tx.finish()
 }
 
 // Abort discards the transaction's writes. It does nothing on a done
@@ -210,12 +219,14 @@ func (tx *Txn) Abort() {
 	if tx.managed {
 		panic("memrel: Abort inside Store.Update or Store.View")
 	}
+	tx.checkNotNested("Abort")
 	tx.end(tx.rollback)
 }
 
 // Writable reports whether the transaction may write; false for a nil or
 // zero Txn.
-func (tx *Txn) Writable() bool { return tx != nil && tx.write }
+// Inside a read-only view of a write transaction (ViewContext) it is false.
+func (tx *Txn) Writable() bool { return tx != nil && tx.write && (tx.w == nil || tx.w.ro == 0) }
 
 // errBusy is the panic of a call on a write transaction while another is
 // under way.
@@ -258,30 +269,34 @@ func (tx *Txn) end(fin func()) {
 
 func (tx *Txn) commit() {
 	tx.done.Store(true)
-	tx.release()
+	w := tx.release()
 	tx.mt.Commit()
 	// Readers that begin from now on need a view of the new root; dropping
 	// the old one also lets the old tree go.
 	tx.store.gen.Add(1)
 	tx.store.view.Store(nil)
+	tx.store.unlock(w)
 }
 
 func (tx *Txn) rollback() {
 	tx.done.Store(true)
-	tx.release()
+	w := tx.release()
 	tx.mt.Abort() // a no-op on a read transaction, shared by other readers
+	if tx.write {
+		tx.store.unlock(w)
+	}
 }
 
-// release hands a write transaction's bookkeeping to the next writer; it
-// runs while this one still holds the writer lock.
-func (tx *Txn) release() {
-	if tx.w == nil {
-		return
-	}
-	if tx.w.recycle() {
-		tx.store.spare = tx.w
-	}
+// release takes a write transaction's bookkeeping from it, emptied for
+// the next writer, to whom Store.unlock hands it; nil when there is none
+// or it grew too big to keep.
+func (tx *Txn) release() *txWrite {
+	w := tx.w
 	tx.w = nil // a done Txn must not reach state that is now the next writer's
+	if w == nil || !w.recycle() {
+		return nil
+	}
+	return w
 }
 
 // keepRoom bounds what recycle keeps: bookkeeping grown by a big
@@ -319,7 +334,7 @@ func (w *txWrite) recycle() bool {
 		}
 		ws.state, ws.dirty, ws.gained = wsUntouched, false, false
 	}
-	w.depth = 0
+	w.depth, w.units, w.ro = 0, 0, 0
 	w.snap = nil
 	return true
 }
@@ -351,13 +366,18 @@ func (tx *Txn) use(t *table, write bool) error {
 // usable is use's checks, once the call has entered.
 func (tx *Txn) usable(t *table, write bool) error {
 	if tx.done.Load() {
-		return fmt.Errorf("%w (using %s)", ErrTxDone, t.name)
+		return tx.doneErr(t.name)
+	}
+	if tx.cx != nil {
+		if err := tx.cx.check(tx, t.name); err != nil {
+			return err
+		}
 	}
 	tables := tx.store.schema.tables
 	if t.pos >= len(tables) || tables[t.pos] != t {
 		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.name)
 	}
-	if write && !tx.write {
+	if write && (!tx.write || tx.w.ro > 0) {
 		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.name)
 	}
 	return nil
@@ -385,7 +405,9 @@ func (tx *Txn) atomic(fn func() error) (err error) {
 			tx.w.seqUndo = tx.w.seqUndo[:smark]
 		}
 		if tx.w.depth == 0 {
-			tx.w.undo = tx.w.undo[:0]
+			if tx.w.units == 0 { // a nested transaction may yet roll back
+				tx.w.undo = tx.w.undo[:0]
+			}
 			tx.w.deferred = tx.w.deferred[:0]
 			tx.w.seqUndo = tx.w.seqUndo[:0]
 			if len(tx.w.steps) > 0 { // a cascade that panicked
