@@ -25,15 +25,21 @@ func (c *txCtx) Value(key any) any {
 }
 
 // check fails a call (using model) on tx when its context has ended,
-// rolling tx back first: the call and every later one fail with ErrTxDone
-// and the context's error. The call must have entered (see enter).
+// rolling a write transaction back first: the call and every later one
+// fail with ErrTxDone and the context's error. A call on a write
+// transaction must have entered (see enter); a read transaction's calls
+// may run at once on several goroutines, and it has nothing to roll back.
 func (c *txCtx) check(tx *Txn, model string) error {
 	if c.done == nil {
 		return nil
 	}
 	select {
 	case <-c.done:
-		tx.rollback()
+		if tx.write {
+			tx.rollback()
+		} else {
+			tx.done.Store(true)
+		}
 		return tx.doneErr(model)
 	default:
 		return nil

@@ -240,3 +240,27 @@ func TestStore_UpdateContext_ZeroStore(t *testing.T) {
 	require.ErrorIs(t, err, memrel.ErrWrongStore)
 	require.Nil(t, tx)
 }
+
+// A read transaction may be shared by goroutines: when its context ends,
+// each of their calls fails, and each may end it, without a data race.
+func TestStore_BeginContext_SharedReaderAfterContextEnded(t *testing.T) {
+	db := stSetup(t)
+	stCreatePost(t, db, stNewPost("a"))
+	ctx, cancel := context.WithCancel(context.Background())
+	tx, err := db.BeginContext(ctx, false)
+	require.NoError(t, err)
+	cancel()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, _, err := db.posts.FindByPK(tx, int64(1))
+			tx.Abort()
+			errs <- err
+		}()
+	}
+	for range 4 {
+		err := ctxAwait(t, errs)
+		require.ErrorIs(t, err, memrel.ErrTxDone)
+		require.ErrorIs(t, err, context.Canceled)
+	}
+}

@@ -292,8 +292,11 @@ func (tx *Txn) rollback() {
 // or it grew too big to keep.
 func (tx *Txn) release() *txWrite {
 	w := tx.w
+	if w == nil {
+		return nil // a read transaction, whose goroutines may end it at once
+	}
 	tx.w = nil // a done Txn must not reach state that is now the next writer's
-	if w == nil || !w.recycle() {
+	if !w.recycle() {
 		return nil
 	}
 	return w
