@@ -30,7 +30,7 @@ type lockWaiter struct {
 	granted bool
 }
 
-// lockWrite takes the write lock, waiting until ctx (nil: never) ends:
+// lockWrite takes the write lock, waiting until ctx ends:
 // then it returns an error wrapping ErrTxWait and ctx's error. On a closed
 // store it returns ErrClosed.
 func (s *Store) lockWrite(ctx context.Context) error {
@@ -48,17 +48,13 @@ func (s *Store) lockWrite(ctx context.Context) error {
 	w := &lockWaiter{ready: make(chan struct{})}
 	l.queue = append(l.queue, w)
 	l.mu.Unlock()
-	var done <-chan struct{}
-	if ctx != nil {
-		done = ctx.Done()
-	}
 	select {
 	case <-w.ready:
 		if !w.granted {
 			return ErrClosed
 		}
 		return nil
-	case <-done:
+	case <-ctx.Done():
 	}
 	l.mu.Lock()
 	select {

@@ -26,10 +26,10 @@ import (
 // [Store.ViewContext]), Update returns ErrReadOnly; on a done transaction
 // ErrTxDone; fn is then not called.
 func (tx *Txn) Update(fn func(tx *Txn) error) error {
-	return tx.nest(nil, fn)
+	return tx.nest(context.Background(), fn)
 }
 
-// nest runs fn as a nested transaction of tx. A non-nil ctx is the nested
+// nest runs fn as a nested transaction of tx. ctx is the nested
 // transaction's own: when it has ended before fn runs, nothing begins
 // (ErrTxWait); when it has ended by the time fn returns nil, fn's writes
 // are undone and nest fails with ctx's error.
@@ -44,7 +44,7 @@ func (tx *Txn) nest(ctx context.Context, fn func(tx *Txn) error) (err error) {
 	if !tx.write {
 		return fmt.Errorf("%w: a nested write transaction in a read transaction", ErrReadOnly)
 	}
-	if ctx != nil && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return waitErr(ctx)
 	}
 	if err := tx.open(); err != nil {
@@ -68,7 +68,7 @@ func (tx *Txn) nest(ctx context.Context, fn func(tx *Txn) error) (err error) {
 			}
 			return
 		}
-		if p == nil && err == nil && ctx != nil && ctx.Err() != nil {
+		if p == nil && err == nil && ctx.Err() != nil {
 			err = fmt.Errorf("memrel: nested transaction rolled back: %w", ctx.Err())
 		}
 		tx.enter()

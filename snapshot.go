@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -59,7 +60,7 @@ func (s *Store) Save(w io.Writer) error {
 	fp := s.schema.fingerprint()
 	e.buf = binary.AppendUvarint(e.buf, uint64(len(fp)))
 	e.buf = append(e.buf, fp...)
-	tx, err := s.begin(nil, false)
+	tx, err := s.begin(context.Background(), false)
 	if err != nil { // closed meanwhile
 		return err
 	}

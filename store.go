@@ -98,12 +98,12 @@ func (s *Store) reader() *memdb.Txn {
 // ([Txn.Context]) give up when that context ends, and UpdateContext runs
 // as a nested transaction of the open one instead of waiting.
 func (s *Store) Begin(write bool) *Txn {
-	tx, _ := s.begin(nil, write)
+	tx, _ := s.begin(context.Background(), write)
 	return tx
 }
 
-// begin is Begin, giving up when ctx (nil: never) ends while it waits for
-// the write lock; it then returns a done transaction and why.
+// begin is Begin, giving up when ctx ends while it waits for the write
+// lock; it then returns a done transaction and why.
 func (s *Store) begin(ctx context.Context, write bool) (*Txn, error) {
 	if err := s.check(); err != nil {
 		return s.doneTxn(), err
@@ -163,7 +163,7 @@ func (s *Store) View(fn func(tx *Txn) error) error {
 }
 
 func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
-	tx, err := s.begin(nil, write)
+	tx, err := s.begin(context.Background(), write)
 	if err != nil {
 		return err
 	}
