@@ -23,7 +23,12 @@ import (
 //
 // Each memrel call on a Txn is atomic on its own: when it fails, the
 // transaction is exactly as it was before the call, so the caller may go on
-// or roll back.
+// or roll back. [Txn.Update] makes a group of calls a nested transaction,
+// undone together when it fails.
+//
+// A Txn carries a context ([Txn.Context]): the one given to BeginContext,
+// UpdateContext or ViewContext, else context.Background(). When that
+// context ends, the next call rolls the transaction back and fails.
 //
 // The zero Txn, and a nil *Txn, are done transactions.
 type Txn struct {
