@@ -133,7 +133,10 @@ func (s *Store) BeginContext(ctx context.Context, write bool) (*Txn, error) {
 // that transaction's Context), UpdateContext waits for nothing: it runs fn
 // as a nested transaction of that one, as [Txn.Update] does, so that
 // service code which opens a transaction can call other code which opens
-// one. A ctx carrying a transaction of another store, or a read
+// one. fn then gets the outer transaction, whose Context is the outer
+// one's; ctx itself is checked when the nested transaction begins
+// (ErrTxWait if it has ended) and when fn returns nil (if it has ended
+// then, fn's writes are undone and its error returned). A ctx carrying a transaction of another store, or a read
 // transaction, is no reason to nest: UpdateContext then begins a
 // transaction of its own.
 func (s *Store) UpdateContext(ctx context.Context, fn func(tx *Txn) error) error {
