@@ -1,6 +1,10 @@
 package memrel
 
-import "github.com/memrel/memrel/internal/errs"
+import (
+	"fmt"
+
+	"github.com/memrel/memrel/internal/errs"
+)
 
 // Sentinel errors, grouped by when they are returned. Every error memrel
 // returns wraps one of these or is one of the typed errors below, so
@@ -18,8 +22,32 @@ var (
 
 	// ErrTxDone is returned when a transaction is used after Commit or
 	// Abort (or after its Update or View function returned), and through
-	// a nil or zero Txn.
+	// a nil or zero Txn. A transaction whose context ended is rolled back
+	// by the next call on it, which fails with ErrTxDone wrapping the
+	// context's error, as every later call does.
 	ErrTxDone = errs.ErrTxDone
+
+	// ErrTxWait is returned by Store.BeginContext, Store.UpdateContext
+	// and Store.ViewContext, and by a nested transaction, when the context
+	// ends before the transaction begins: while a writer waits for the
+	// write lock, or already when called. Nothing began and nothing
+	// changed. The error wraps the context's error too, so
+	// errors.Is(err, context.Canceled) or context.DeadlineExceeded holds.
+	// BeginContext also returns it, at once, for a write transaction whose
+	// context carries an open write transaction of the same store, which
+	// it would wait for forever.
+	ErrTxWait = errs.ErrTxWait
+
+	// errNestedBegin is BeginContext's refusal to wait for the write
+	// transaction its own context carries.
+	errNestedBegin = fmt.Errorf("%w: the context carries an open write transaction of this store, "+
+		"which would be waited for forever (use Txn.Update or Store.UpdateContext for a nested transaction)", ErrTxWait)
+
+	// ErrClosed is returned when a transaction is begun on a closed Store
+	// (see Store.Close), by the operations of a transaction begun on it,
+	// and by the Commit of a write transaction that was open when the
+	// store closed.
+	ErrClosed = errs.ErrClosed
 
 	// ErrWrongStore is returned when a model or association is used with a
 	// transaction of a store opened before it was defined, or from another

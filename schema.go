@@ -62,7 +62,9 @@ func (s *Schema) Open() (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{schema: s, db: &rel.DB{E: e}}, nil
+	st := &Store{schema: s}
+	st.db.Store(&rel.DB{E: e})
+	return st, nil
 }
 
 // check refuses a nil Schema.

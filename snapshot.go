@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -63,13 +64,16 @@ func (s *Store) Save(w io.Writer) error {
 	fp := s.schema.fingerprint()
 	e.buf = binary.AppendUvarint(e.buf, uint64(len(fp)))
 	e.buf = append(e.buf, fp...)
-	tx := s.Begin(false)
+	tx, err := s.begin(context.Background(), false)
+	if err != nil { // closed meanwhile
+		return err
+	}
 	defer tx.Abort()
 	for _, t := range s.schema.m.Tables {
 		if e.err != nil {
 			break // w failed: nothing more is written
 		}
-		e.buf = binary.AppendVarint(e.buf, s.db.E.Sequence(t))
+		e.buf = binary.AppendVarint(e.buf, tx.r.Engine().Sequence(t))
 		n := uint64(0)
 		it := tx.r.All(t)
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -261,13 +265,13 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
 				// kind, or a Create could draw one.
-				if id := t.PK.SeqValue(p); id > st.db.E.Sequence(t) {
-					st.db.E.SetSequence(t, id)
+				if id := t.PK.SeqValue(p); id > tx.r.Engine().Sequence(t) {
+					tx.r.Engine().SetSequence(t, id)
 				}
 			}
 		}
 		if d.seqOK {
-			st.db.E.SetSequence(t, max(st.db.E.Sequence(t), d.seq))
+			tx.r.Engine().SetSequence(t, max(tx.r.Engine().Sequence(t), d.seq))
 		}
 	}
 	d.trailer()
@@ -283,7 +287,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 			return nil, &SnapshotError{Reason: "invalid row", Err: err}
 		}
 	}
-	tx.r.Writer().Settle() // nothing to undo: a failed Load drops the store
+	tx.r.Writer().Settle(false) // nothing to undo: a failed Load drops the store
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}

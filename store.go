@@ -1,7 +1,9 @@
 package memrel
 
 import (
+	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/memrel/memrel/internal/rel"
 )
@@ -13,8 +15,12 @@ import (
 type Store struct {
 	schema *Schema
 	// db is the engine's database with the rules' recycled write state;
-	// nil in a zero Store.
-	db *rel.DB
+	// nil once the store is closed and freed (see Close).
+	db atomic.Pointer[rel.DB]
+	// lock serialises write transactions in front of the engine's own
+	// writer lock, so a waiting writer can give up (see writeLock).
+	lock   writeLock
+	closed atomic.Bool
 }
 
 // Begin starts a transaction: a write transaction when write is true, which
@@ -22,20 +28,50 @@ type Store struct {
 // [Txn.Abort]; Abort after Commit does nothing, so defer tx.Abort() is always
 // safe. On a nil or zero Store (one not returned by Open or Load), Begin
 // returns a done transaction, through which every operation fails with
-// ErrTxDone.
+// ErrTxDone; on a closed Store, one through which every operation fails
+// with ErrClosed too.
+//
+// Begin uses context.Background(): a writer waits for the write lock as
+// long as it takes. A write transaction begun while this goroutine already
+// holds one waits for itself forever; [Store.BeginContext] and
+// [Store.UpdateContext] with the context of the open transaction
+// ([Txn.Context]) give up when that context ends, and UpdateContext runs
+// as a nested transaction of the open one instead of waiting.
 func (s *Store) Begin(write bool) *Txn {
-	if s.check() != nil {
-		return &Txn{}
-	}
-	tx := &Txn{store: s, write: write}
-	s.db.Begin(&tx.r, write) // a writer waits for the writer lock
+	tx, _ := s.begin(context.Background(), write)
 	return tx
 }
 
-// check refuses a nil or zero Store.
+// begin is Begin, giving up when ctx ends while it waits for the write
+// lock; it then returns a done transaction and why.
+func (s *Store) begin(ctx context.Context, write bool) (*Txn, error) {
+	if err := s.check(); err != nil {
+		return s.doneTxn(), err
+	}
+	if write {
+		if err := s.lockWrite(ctx); err != nil {
+			return s.doneTxn(), err
+		}
+	}
+	d := s.db.Load()
+	if d == nil { // closed meanwhile
+		if write {
+			s.unlock()
+		}
+		return s.doneTxn(), ErrClosed
+	}
+	tx := &Txn{store: s, write: write}
+	d.Begin(&tx.r, write) // the write lock, held, keeps the engine's free
+	return tx, nil
+}
+
+// check refuses a nil or zero Store, and a closed one with ErrClosed.
 func (s *Store) check() error {
-	if s == nil || s.db == nil {
+	if s == nil || s.schema == nil {
 		return fmt.Errorf("%w: nil or zero Store (open one with Schema.Open or Schema.Load)", ErrWrongStore)
+	}
+	if s.closed.Load() {
+		return ErrClosed
 	}
 	return nil
 }
@@ -44,7 +80,14 @@ func (s *Store) check() error {
 // when fn returns an error or panics, everything fn did is rolled back and
 // the error is returned or the panic re-raised. fn must not call Commit or
 // Abort, nor use tx from two goroutines at once (see [Txn]). On a nil or
-// zero Store it returns an error wrapping ErrWrongStore without calling fn.
+// zero Store it returns an error wrapping ErrWrongStore without calling fn,
+// on a closed one ErrClosed.
+//
+// Update uses context.Background(): it waits for the write lock as long as
+// it takes, so an Update called while this goroutine already holds a write
+// transaction (an Update inside an Update) waits for itself forever.
+// Inside a transaction, use [Txn.Update], or [Store.UpdateContext] with
+// [Txn.Context], which run a nested transaction instead.
 func (s *Store) Update(fn func(tx *Txn) error) error {
 	return s.managed(true, fn)
 }
@@ -53,16 +96,22 @@ func (s *Store) Update(fn func(tx *Txn) error) error {
 // store; writes through it fail with ErrReadOnly. fn must not call Commit or
 // Abort; fn may share the transaction with goroutines it waits for. On a
 // nil or zero Store it returns an error wrapping ErrWrongStore without
-// calling fn.
+// calling fn, on a closed one ErrClosed. View uses context.Background().
 func (s *Store) View(fn func(tx *Txn) error) error {
 	return s.managed(false, fn)
 }
 
 func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
-	if err := s.check(); err != nil {
+	tx, err := s.begin(context.Background(), write)
+	if err != nil {
 		return err
 	}
-	tx := s.Begin(write)
+	return tx.run(fn)
+}
+
+// run is the rest of Update and View once tx began: fn, then a commit or
+// a rollback.
+func (tx *Txn) run(fn func(tx *Txn) error) error {
 	tx.managed = true
 	defer func() {
 		if !tx.done.Load() {
@@ -72,18 +121,25 @@ func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if !write {
+	if !tx.write {
 		tx.rollback()
 		return nil
 	}
-	tx.end(tx.commit)
-	return nil
+	if tx.done.Load() { // its context ended during fn (see Txn.Context)
+		return tx.doneErr("")
+	}
+	var err error
+	tx.end(func() { err = tx.finish() })
+	return err
 }
 
 // String describes the store for debugging; "memrel.Store(nil)" for a nil
-// or zero Store.
+// or zero Store, "memrel.Store(closed)" for a closed one.
 func (s *Store) String() string {
-	if s.check() != nil {
+	if err := s.check(); err != nil {
+		if err == ErrClosed {
+			return "memrel.Store(closed)"
+		}
 		return "memrel.Store(nil)"
 	}
 	return fmt.Sprintf("memrel.Store(%d models)", len(s.schema.m.Tables))

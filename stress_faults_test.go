@@ -12,7 +12,7 @@ import "github.com/memrel/memrel/internal/engine/memdb"
 // share that view, whatever committed since: the late publication that
 // the engine's DB.Read guards against (TestSTReaderAfterSlowReader). Readers then
 // see a state that was committed once but is no longer current.
-func RLStaleView(db *Store) (publish func()) { return memdb.StaleView(db.db.E) }
+func RLStaleView(db *Store) (publish func()) { return memdb.StaleView(db.db.Load().E) }
 
 // RLRawDelete deletes from model's go-memdb table the first stored row
 // (a *T boxed in any) that match accepts, past every constraint, cascade

@@ -22,7 +22,12 @@ import (
 //
 // Each memrel call on a Txn is atomic on its own: when it fails, the
 // transaction is exactly as it was before the call, so the caller may go on
-// or roll back.
+// or roll back. [Txn.Update] makes a group of calls a nested transaction,
+// undone together when it fails.
+//
+// A Txn carries a context ([Txn.Context]): the one given to BeginContext,
+// UpdateContext or ViewContext, else context.Background(). When that
+// context ends, the next call rolls the transaction back and fails.
 //
 // The zero Txn, and a nil *Txn, are done transactions.
 type Txn struct {
@@ -39,6 +44,14 @@ type Txn struct {
 	// transaction (see enter), so a second goroutine is caught before it
 	// touches state that only one may change.
 	busy atomic.Bool
+	// ro counts the read-only views open on a write transaction (see
+	// ViewContext), which refuse writes; only its one goroutine at a time
+	// changes it.
+	ro int32
+	// cx is the context of a transaction begun with one (BeginContext,
+	// UpdateContext, ViewContext), nil for Begin, Update and View, so a
+	// call checks a context that can never end with one comparison.
+	cx *txCtx
 }
 
 // Commit makes the transaction's writes visible to transactions that begin
@@ -52,11 +65,12 @@ func (tx *Txn) Commit() error {
 		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
 	}
 	if tx.done.Load() {
-		return ErrTxDone
+		return tx.doneErr("")
 	}
 	if tx.managed {
 		panic("memrel: Commit inside Store.Update or Store.View")
 	}
+	tx.checkNotNested("Commit")
 	if !tx.write {
 		tx.rollback()
 		return nil
@@ -64,10 +78,9 @@ func (tx *Txn) Commit() error {
 	tx.enter()
 	defer tx.leave()
 	if tx.done.Load() { // ended by another goroutine meanwhile
-		return ErrTxDone
+		return tx.doneErr("")
 	}
-	tx.commit()
-	return nil
+	return tx.finish()
 }
 
 // Abort discards the transaction's writes. It does nothing on a done
@@ -82,12 +95,14 @@ func (tx *Txn) Abort() {
 	if tx.managed {
 		panic("memrel: Abort inside Store.Update or Store.View")
 	}
+	tx.checkNotNested("Abort")
 	tx.end(tx.rollback)
 }
 
 // Writable reports whether the transaction may write; false for a nil or
-// zero Txn.
-func (tx *Txn) Writable() bool { return tx != nil && tx.write }
+// zero Txn, and inside a read-only view of a write transaction
+// (ViewContext).
+func (tx *Txn) Writable() bool { return tx != nil && tx.write && tx.ro == 0 }
 
 // errBusy is the panic of a call on a write transaction while another is
 // under way.
@@ -131,11 +146,16 @@ func (tx *Txn) end(fin func()) {
 func (tx *Txn) commit() {
 	tx.done.Store(true)
 	tx.r.End(true)
+	tx.store.unlock()
 }
 
 func (tx *Txn) rollback() {
 	tx.done.Store(true)
-	tx.r.End(false) // a shared read view stays open for its other readers
+	if !tx.write {
+		return // a read transaction, whose goroutines may end it at once
+	}
+	tx.r.End(false)
+	tx.store.unlock()
 }
 
 // use checks that the transaction is live, may write when asked to, and
@@ -165,13 +185,18 @@ func (tx *Txn) use(t *meta.Table, write bool) error {
 // usable is use's checks, once the call has entered.
 func (tx *Txn) usable(t *meta.Table, write bool) error {
 	if tx.done.Load() {
-		return fmt.Errorf("%w (using %s)", ErrTxDone, t.Name)
+		return tx.doneErr(t.Name)
+	}
+	if tx.cx != nil {
+		if err := tx.cx.check(tx, t.Name); err != nil {
+			return err
+		}
 	}
 	tables := tx.store.schema.m.Tables
 	if t.Pos >= len(tables) || tables[t.Pos] != t {
 		return fmt.Errorf("%w: %s was defined on another schema", ErrWrongStore, t.Name)
 	}
-	if write && !tx.write {
+	if write && (!tx.write || tx.ro > 0) {
 		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.Name)
 	}
 	return nil

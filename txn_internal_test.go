@@ -18,7 +18,7 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 	tx := ip.db.Begin(true)
 	_, err := ip.posts.Create(tx, ipPost{Title: "mine"})
 	require.NoError(t, err)
-	mark, seq := tx.r.Writer().Mark(), ip.db.db.E.Sequence(ip.posts.t)
+	mark, seq := tx.r.Writer().Mark(), ip.db.db.Load().E.Sequence(ip.posts.t)
 
 	tx.busy.Store(true) // another goroutine is inside a call
 	calls := map[string]func(){
@@ -31,7 +31,7 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 		require.PanicsWithValue(t, errBusy, call, name)
 	}
 	require.Equal(t, mark, tx.r.Writer().Mark())
-	require.Equal(t, seq, ip.db.db.E.Sequence(ip.posts.t))
+	require.Equal(t, seq, ip.db.db.Load().E.Sequence(ip.posts.t))
 	require.False(t, tx.done.Load())
 
 	aborted := make(chan struct{})
@@ -53,7 +53,7 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 func TestSTSequenceBehindNeverReplaces(t *testing.T) {
 	ip := openIP(t, 3)
 	db, m := ip.db, ip.posts
-	db.db.E.SetSequence(m.t, 0)
+	db.db.Load().E.SetSequence(m.t, 0)
 	err := db.Update(func(tx *Txn) error {
 		_, err := m.Create(tx, ipPost{Title: "drawn"})
 		return err
@@ -63,7 +63,7 @@ func TestSTSequenceBehindNeverReplaces(t *testing.T) {
 	require.Equal(t, int64(1), ue.Value)
 	// A drawn key whose insert then fails (a dangling foreign key): its
 	// undo must not delete the stored row with that key.
-	db.db.E.SetSequence(ip.comments.t, 0)
+	db.db.Load().E.SetSequence(ip.comments.t, 0)
 	missing := int64(999)
 	require.NoError(t, db.Update(func(tx *Txn) error {
 		_, err := ip.comments.Create(tx, ipComment{PostID: &missing})

@@ -101,11 +101,12 @@ type Writer interface {
 	Fresh(t *meta.Table, id int64) bool
 	Advance(t *meta.Table, id int64)
 	// Mark is a point in the transaction's log of row writes and
-	// sequence moves; Rollback undoes everything after it, and Settle
-	// forgets the log once the outermost call is over.
+	// sequence moves; Rollback undoes everything after it. Settle, once
+	// the outermost call is over, forgets the sequence moves and, unless
+	// keepRows (a savepoint is open), the row writes.
 	Mark() Mark
 	Rollback(m Mark)
-	Settle()
+	Settle(keepRows bool)
 	// Commit makes the writes visible to transactions begun afterwards;
 	// Abort discards them. Either ends the transaction.
 	Commit()

@@ -30,6 +30,12 @@ var (
 	// a nil or zero Txn.
 	ErrTxDone = errors.New("memrel: transaction has already been committed or aborted")
 
+	// ErrTxWait: the context ended before the transaction began.
+	ErrTxWait = errors.New("memrel: gave up waiting to begin a transaction")
+
+	// ErrClosed: the store is closed.
+	ErrClosed = errors.New("memrel: store is closed")
+
 	// ErrWrongStore is returned when a model or association is used with a
 	// transaction of a store opened before it was defined, or from another
 	// schema, and by the methods of a nil or zero handle: a Model,

@@ -43,6 +43,9 @@ type Txn struct {
 // work is the state only a write transaction needs.
 type work struct {
 	depth int // of nested calls (see Atomic)
+	// units counts the nested transactions open (see OpenUnit): while one
+	// is, the engine keeps its log of every row change since it began.
+	units int
 	// deferred holds NO ACTION checks, run when the outermost call ends,
 	// as PostgreSQL runs them at the end of the statement.
 	deferred []deferredCheck
@@ -79,6 +82,9 @@ func (tx *Txn) Writable() bool { return tx.w != nil }
 // Reader is the engine transaction tx reads through.
 func (tx *Txn) Reader() engine.Reader { return tx.r }
 
+// Engine is the engine database tx runs on.
+func (tx *Txn) Engine() engine.DB { return tx.db.E }
+
 // Writer is the engine write transaction, or nil.
 func (tx *Txn) Writer() engine.Writer { return tx.w }
 
@@ -98,7 +104,7 @@ func (tx *Txn) End(commit bool) {
 	// which ends with Commit or Abort.
 	if cap(wk.deferred) <= keepRoom && cap(wk.steps) <= keepRoom && cap(wk.keys) <= keepRoom*32 && cap(wk.kids) <= keepRoom {
 		clear(wk.deferred[:cap(wk.deferred)])
-		wk.depth = 0
+		wk.depth, wk.units = 0, 0
 		tx.db.spare = wk
 	}
 	if commit {
@@ -196,7 +202,7 @@ func (tx *Txn) Atomic(fn func() error) (err error) {
 			wk.deferred = wk.deferred[:dmark]
 		}
 		if wk.depth == 0 {
-			tx.w.Settle()
+			tx.w.Settle(wk.units > 0) // a nested transaction may yet roll back
 			wk.deferred = wk.deferred[:0]
 			if len(wk.steps) > 0 { // a cascade that panicked
 				clear(wk.steps)
@@ -215,4 +221,29 @@ type deferredCheck struct {
 	a      *meta.Relation
 	key    []byte // source key value of the deleted or re-keyed row
 	update bool   // raised by a key change (onUpdate), not a delete
+}
+
+// OpenUnit begins a nested transaction (a savepoint) and returns its mark:
+// from now until the matching CloseUnit, the engine keeps a log of every
+// row change, so the unit can be undone alone.
+func (tx *Txn) OpenUnit() engine.Mark {
+	tx.wk.units++
+	return tx.w.Mark()
+}
+
+// Units reports how many nested transactions are open.
+func (tx *Txn) Units() int { return tx.wk.units }
+
+// CloseUnit ends the nested transaction opened at m: undo says it failed,
+// and every row change since m is reverted. As a rolled-back savepoint in
+// PostgreSQL, it keeps the sequences' moves. Once the outermost unit
+// closes, the log is forgotten.
+func (tx *Txn) CloseUnit(m engine.Mark, undo bool) {
+	tx.wk.units--
+	if undo {
+		tx.w.Rollback(engine.Mark{Rows: m.Rows, Seqs: tx.w.Mark().Seqs})
+	}
+	if tx.wk.units == 0 {
+		tx.w.Settle(false)
+	}
 }

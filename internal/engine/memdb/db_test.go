@@ -53,7 +53,7 @@ func open(t *testing.T, n int) fixture {
 		w.Put(f.posts, nil, &tPost{ID: i + 1})
 		w.Put(f.comments, nil, &tComment{ID: i + 1, PostID: &[]int64{i + 1}[0]})
 	}
-	w.Settle()
+	w.Settle(false)
 	w.Commit()
 	return f
 }
@@ -70,7 +70,7 @@ func TestDB_Read_AfterSlowReader(t *testing.T) {
 	slow := db.db.Txn(false) // the slow reader's view, opened before the commit
 	w := db.Write()
 	w.Put(f.posts, w.Get(f.posts, key(1)), &tPost{ID: 1, Title: "new"})
-	w.Settle()
+	w.Settle(false)
 	w.Commit()
 	require.Nil(t, db.view.Load(), "a commit drops the shared view, so the old tree can go")
 	db.view.Store(&reader{s: db.s, gen: g, mt: slow}) // published late

@@ -203,6 +203,7 @@ func (w *writer) Rollback(m engine.Mark) {
 	}
 	clear(w.undo[m.Rows:])
 	w.undo = w.undo[:m.Rows]
+	m.Seqs = min(m.Seqs, len(w.seqUndo))
 	for i := len(w.seqUndo) - 1; i >= m.Seqs; i-- {
 		w.db.seqs[w.seqUndo[i].pos].Store(w.seqUndo[i].old)
 	}
@@ -210,8 +211,11 @@ func (w *writer) Rollback(m engine.Mark) {
 }
 
 // Settle implements engine.Writer.
-func (w *writer) Settle() {
-	w.undo = w.undo[:0]
+func (w *writer) Settle(keepRows bool) {
+	if !keepRows {
+		clear(w.undo)
+		w.undo = w.undo[:0]
+	}
 	w.seqUndo = w.seqUndo[:0]
 }
 
