@@ -1,6 +1,6 @@
 module github.com/memrel/memrel
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/google/btree v1.1.3
