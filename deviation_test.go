@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -93,7 +94,7 @@ func TestDeviation_RekeyMovesSequence(t *testing.T) {
 // ring post 1 <- user 1 <- post 2 <- user 2 <- post 1 deletes the ring
 // and stops.
 func TestDeviation_ForeignKeyCycleAcrossModels(t *testing.T) {
-	s, db := stSchema()
+	s, db := stSchema(t)
 	memrel.NewHasMany(db.posts, db.users, memrel.HasManyOptions{OnDelete: memrel.Cascade})
 	memrel.NewHasMany(db.users, db.posts, memrel.HasManyOptions{ForeignKey: "rank", OnDelete: memrel.Cascade})
 	store, err := s.Open()
@@ -103,13 +104,13 @@ func TestDeviation_ForeignKeyCycleAcrossModels(t *testing.T) {
 	stUpdate(t, db, func(tx *memrel.Txn) {
 		p1, err := db.posts.Create(tx, stNewPost("p1"))
 		require.NoError(t, err)
-		u1, err := db.users.Create(tx, stUser{PostID: p1.ID, Login: "u1"})
+		u1, err := db.users.Create(tx, fixture.ColumnUser{PostID: p1.ID, Login: "u1"})
 		require.NoError(t, err)
 		p2 := stNewPost("p2")
 		p2.Rank = &u1.ID
 		p2, err = db.posts.Create(tx, p2)
 		require.NoError(t, err)
-		u2, err := db.users.Create(tx, stUser{PostID: p2.ID, Login: "u2"})
+		u2, err := db.users.Create(tx, fixture.ColumnUser{PostID: p2.ID, Login: "u2"})
 		require.NoError(t, err)
 		p1.Rank = &u2.ID
 		_, err = db.posts.Update(tx, p1)
