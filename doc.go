@@ -107,14 +107,40 @@
 // transaction after any failed statement, memrel lets the caller handle
 // the error (a refused foreign key, say) and go on to commit the rest.
 //
+// # Contexts and nested transactions
+//
+// [Store.UpdateContext], [Store.ViewContext] and [Store.BeginContext] take
+// a [context.Context], which the transaction carries ([Txn.Context]). A
+// writer waiting for the write lock gives up when its context ends, with
+// an error matching [ErrTxWait] and the context's own error; a
+// transaction whose context ends is rolled back by its next call, which
+// fails with [ErrTxDone]. memrel starts no goroutine to watch a context.
+//
+// Service code often runs one method in a transaction that calls another
+// which opens one. Given the context of an open write transaction of the
+// same store, UpdateContext runs its function as a nested transaction of
+// that one instead of waiting for it; [Txn.Update] does the same
+// explicitly. A nested transaction is a savepoint: when its function fails
+// or panics, exactly its own writes are undone and the outer transaction
+// goes on; ids its writes drew stay drawn, as in PostgreSQL. ViewContext
+// given such a context reads through the write transaction, uncommitted
+// writes included, and refuses writes. The context-free [Store.Update]
+// cannot see the transaction its caller holds: an Update inside an Update
+// on one goroutine still waits for itself, so pass contexts.
+//
+// [Store.Close] refuses new transactions (and waiting writers) with
+// [ErrClosed]; open readers keep their snapshot, an open writer's Commit
+// fails, and the rows are freed when the last transaction ends.
+//
 // # Concurrency
 //
 // A [Store] is safe for concurrent use. Write transactions are serialised:
 // [Store.Begin] with write set waits until no other write transaction is
 // open, so a goroutine that begins a second write transaction while
-// holding one deadlocks. Read transactions never wait; each sees the
-// snapshot taken when it began, however many writers commit meanwhile,
-// because go-memdb never changes a tree a reader holds.
+// holding one, without passing its context (see above), waits forever.
+// Read transactions never wait; each sees the snapshot taken when it
+// began, however many writers commit meanwhile, because the engine never
+// changes a tree a reader holds.
 //
 // A read [Txn] may be shared by any number of goroutines, which read the
 // same snapshot at once. A write Txn must be used by one goroutine at a
