@@ -137,8 +137,10 @@ type TargetError struct {
 	Assoc string
 }
 
+// Error names the association the target was given to.
 func (e *TargetError) Error() string { return e.Err.Error() + " (a target of " + e.Assoc + ")" }
 
+// Unwrap returns the error about the target.
 func (e *TargetError) Unwrap() error { return e.Err }
 
 // ValidationErrorItem is one failing field of a ValidationError. Value,

@@ -54,6 +54,9 @@ func toFloat32(x float64) (float64, bool) {
 	return r, true
 }
 
+// Convert converts v to the canonical value of a column of kind k and
+// size (int64, uint64, float64, string, bool, time.Time or []byte); false
+// when v does not fit.
 func Convert(k Kind, size uintptr, v any) (any, bool) {
 	switch k {
 	case Int:

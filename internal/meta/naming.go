@@ -39,6 +39,7 @@ func splitWords(s string) []string {
 	return append(words, string(r[start:]))
 }
 
+// UpperFirst returns s with its first letter upper case (comments -> Comments).
 func UpperFirst(s string) string {
 	if s == "" {
 		return s
