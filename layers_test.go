@@ -29,6 +29,7 @@ var layers = map[string][]string{
 	".":                     {"internal/clone", "internal/engine/memdb", "internal/errs", "internal/meta", "internal/rel", "query"},
 	"internal/fixture":      {".", "query"},
 	"internal/conformance":  {},
+	"internal/props":        {".", "internal/fixture", "query"},
 	"examples/blog":         {".", "query"},
 }
 

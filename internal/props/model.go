@@ -1,6 +1,6 @@
-package memrel_test
+package props
 
-// The reference model of the property tests in props_test.go: a tiny
+// The reference model of the property tests in machine.go: a tiny
 // relational store of plain maps that implements SPEC.md directly. It is
 // written without looking at how memrel does it: every operation runs on a
 // copy of the rows, checks what PostgreSQL would check, and either replaces
