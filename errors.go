@@ -132,7 +132,10 @@ type AssociationError = errs.AssociationError
 type EagerLoadingError = errs.EagerLoadingError
 
 // SchemaError is returned by Open for every mistake in the definitions; a
-// single Open reports all of them in Problems. Each Open returns its own
+// single Open reports all of them in Problems, each once. A name or
+// struct field one association takes from another (an alias, an inverse
+// alias, a field both fill with different types) is reported against the
+// later one and names the earlier. Each Open returns its own
 // copy, so changing one changes no other.
 type SchemaError = errs.SchemaError
 
