@@ -2,9 +2,9 @@ package memrel
 
 // Fuzz targets. This file is in package memrel, not memrel_test, for one
 // reason: struct tags are compile-time, and Define[T] needs a static type,
-// so FuzzDefine_Tags reaches tag parsing through the type-erased half of Define
-// (Schema.addTable with a reflect.StructOf type). Every other target uses
-// the exported API only.
+// so FuzzDefine_Tags reaches tag parsing through the type-erased half of
+// Define (meta.Schema.AddTable with a reflect.StructOf type). Every other
+// target uses the exported API only.
 
 import (
 	"bytes"

@@ -73,7 +73,7 @@ type Relation struct {
 	Constrained    bool
 	ManyField      string
 	OneField       string
-	// FillMany and fillOne store loaded rows into the association's struct
+	// FillMany and FillOne store loaded rows into the association's struct
 	// field; owned says the rows are copies already (else they are copied).
 	FillMany func(parent unsafe.Pointer, kids []any, owned bool)
 	FillOne  func(child unsafe.Pointer, parent any, owned bool)
@@ -256,7 +256,7 @@ func (a *Relation) DescribeInverse() string {
 }
 
 // ChildKey is the key of the children of a source whose source key encodes
-// to sk, in a.ix.
+// to sk, in a.Lookup: the scope values, then the foreign key.
 func (a *Relation) ChildKey(sk []byte) []byte {
 	if len(a.Scope) == 0 {
 		return sk
