@@ -894,10 +894,10 @@ func rlInputCases(t *testing.T) []rlCase {
 		}, is: fs.ErrNotExist, as: rlAs[*memrel.SnapshotError](), msg: []string{"opening snapshot"}},
 		{name: "Save to a failing writer", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return e.db.Save(snFailWriter{errRLBoom})
-		}, is: errRLBoom, msg: []string{"saving snapshot", "boom"}},
+		}, is: errRLBoom, as: rlAs[*memrel.SnapshotError](), msg: []string{"writing snapshot", "boom"}},
 		{name: "SaveFile into a missing directory", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return e.db.SaveFile(filepath.Join(os.TempDir(), "memrel-no-such-dir", "x.snap"))
-		}, is: fs.ErrNotExist, msg: []string{"saving snapshot"}},
+		}, is: fs.ErrNotExist, as: rlAs[*memrel.SnapshotError](), msg: []string{"saving snapshot"}},
 
 		// Zero values of the handles themselves
 		{name: "zero Model", op: func(e *rlEnv, tx *memrel.Txn) error {

@@ -129,9 +129,9 @@ func TestConformance_Next(t *testing.T) {
 // update and destroy by where (Model.UpdateAll, Model.DestroyAll).
 var nextPassing = []string{"n-bulkwhere-destroy", "n-bulkwhere-tx-rollback", "n-bulkwhere-update-unique", "n-bulkwhere-update"}
 
-// TestConformanceCopyIsVerbatim fails when testdata/conformance drifts from
+// TestConformance_CopyIsVerbatim fails when testdata/conformance drifts from
 // the contract beside the checkout (when that is present).
-func TestConformanceCopyIsVerbatim(t *testing.T) {
+func TestConformance_CopyIsVerbatim(t *testing.T) {
 	shared := filepath.Join("..", "shared", "conformance")
 	if _, err := os.Stat(shared); err != nil {
 		t.Skip("no ../shared/conformance beside this checkout")

@@ -132,19 +132,29 @@ type AssociationError = errs.AssociationError
 type EagerLoadingError = errs.EagerLoadingError
 
 // SchemaError is returned by Open for every mistake in the definitions; a
-// single Open reports all of them in Problems. Each Open returns its own
+// single Open reports all of them in Problems, each once. A name or
+// struct field one association takes from another (an alias, an inverse
+// alias, a field both fill with different types) is reported against the
+// later one and names the earlier. Each Open returns its own
 // copy, so changing one changes no other.
 type SchemaError = errs.SchemaError
 
 // SchemaProblem is one mistake in a schema definition.
 type SchemaProblem = errs.SchemaProblem
 
-// SnapshotError says why Load or LoadFile rejected a snapshot; it wraps
-// ErrBadSnapshot and, for a row that breaks a constraint, that
-// constraint's error.
+// SnapshotError says why Load or LoadFile rejected a snapshot, or why
+// Save, SaveFile, Load or LoadFile could not write or read one.
 //
-// When the snapshot could not be read (the file does not open, the reader
-// returns an error), Err is that error and the SnapshotError does not wrap
-// ErrBadSnapshot, since the snapshot itself may be sound: errors.Is(err,
-// fs.ErrNotExist) or the reader's own error matches instead.
+// A snapshot Load refuses (truncated, corrupted, from another schema, a
+// row no insert would store) wraps ErrBadSnapshot and, for a row that
+// breaks a constraint, that constraint's error.
+//
+// When the snapshot could not be read or written (a file that does not
+// open, a reader or writer that fails, a file that cannot be created,
+// synced or renamed), Err is that I/O error and the SnapshotError does
+// not wrap ErrBadSnapshot, since the snapshot itself may be sound:
+// errors.Is(err, fs.ErrNotExist) or the reader's or writer's own error
+// matches instead. Reason then says what was being done ("reading
+// snapshot", "writing snapshot", "saving snapshot", …) and Offset is the
+// stream offset reached, when known.
 type SnapshotError = errs.SnapshotError

@@ -2,9 +2,9 @@ package memrel
 
 // Fuzz targets. This file is in package memrel, not memrel_test, for one
 // reason: struct tags are compile-time, and Define[T] needs a static type,
-// so FuzzRLTags reaches tag parsing through the type-erased half of Define
-// (Schema.addTable with a reflect.StructOf type). Every other target uses
-// the exported API only.
+// so FuzzDefine_Tags reaches tag parsing through the type-erased half of
+// Define (meta.Schema.AddTable with a reflect.StructOf type). Every other
+// target uses the exported API only.
 
 import (
 	"bytes"
@@ -57,7 +57,7 @@ func (d *rlfDec) str() string {
 	return string(s)
 }
 
-// ---- FuzzRLTags --------------------------------------------------------
+// ---- FuzzDefine_Tags ------------------------------------------------
 
 var rlfTagTypes = []reflect.Type{
 	reflect.TypeFor[int64](), reflect.TypeFor[int8](), reflect.TypeFor[uint16](), reflect.TypeFor[string](),
@@ -66,10 +66,10 @@ var rlfTagTypes = []reflect.Type{
 	reflect.TypeFor[float32](),
 }
 
-// FuzzRLTags: any struct tag, on any field type, either opens (with a
+// FuzzDefine_Tags: any struct tag, on any field type, either opens (with a
 // sane column) or fails Open with a *SchemaError naming the model; tag
 // parsing never panics. A schema that opens saves and loads an empty store.
-func FuzzRLTags(f *testing.F) {
+func FuzzDefine_Tags(f *testing.F) {
 	for _, s := range []string{"", "-", "name,pk", "x,unique,notnull", "n,default=7", "t,default=2024-01-02T03:04:05Z",
 		"b,null", "id,pk,autoinc", ",index", "v,default=", "a,bogus", "a,pk,pk", "a,default=x=y", "a, unique"} {
 		f.Add(s, byte(3), "", byte(0))
@@ -121,7 +121,7 @@ func FuzzRLTags(f *testing.F) {
 	})
 }
 
-// ---- FuzzRLWhere -------------------------------------------------------
+// ---- FuzzModel_FindAll_Where ----------------------------------------
 
 type rlfRow struct {
 	ID    int64
@@ -138,7 +138,7 @@ var (
 	rlfInts   = []int64{-3, 0, 1, 2, 7, math.MinInt64, math.MaxInt64}
 )
 
-// rlfRows is the fixed table FuzzRLWhere queries.
+// rlfRows is the fixed table FuzzModel_FindAll_Where queries.
 func rlfRows() []rlfRow {
 	var rows []rlfRow
 	for i := 0; i < 24; i++ {
@@ -551,11 +551,11 @@ func rlfGen(d *rlfDec, depth int) rlfCond {
 	return c
 }
 
-// FuzzRLWhere: conditions, orders and windows decoded from bytes, run
+// FuzzModel_FindAll_Where: conditions, orders and windows decoded from bytes, run
 // through FindAll and Count against a fixed table, must return exactly
 // what a brute-force reference returns, or the typed error the reference
 // predicts; never panic.
-func FuzzRLWhere(f *testing.F) {
+func FuzzModel_FindAll_Where(f *testing.F) {
 	s := NewSchema()
 	m := Define[rlfRow](s, "Row")
 	db, err := s.Open()
@@ -645,7 +645,7 @@ func FuzzRLWhere(f *testing.F) {
 	})
 }
 
-// ---- FuzzRLOps ---------------------------------------------------------
+// ---- FuzzStore_Ops --------------------------------------------------
 
 type rlfA struct {
 	ID       int64
@@ -691,7 +691,7 @@ func rlfOpsSchema() *rlfOpsEnv {
 	return e
 }
 
-// rlfCheck verifies the invariants of a store of the FuzzRLOps schema.
+// rlfCheck verifies the invariants of a store of the FuzzStore_Ops schema.
 func rlfCheck(t rlfT, e *rlfOpsEnv, tx *Txn) {
 	t.Helper()
 	as, err := e.as.FindAll(tx, nil)
@@ -779,12 +779,12 @@ func rlfOpErr(err error) bool {
 	return errors.Is(err, ErrNotFound) || errors.As(err, &ve) || errors.As(err, &ue) || errors.As(err, &fe) || errors.As(err, &ae)
 }
 
-// FuzzRLOps: a sequence of operations decoded from bytes runs against a
+// FuzzStore_Ops: a sequence of operations decoded from bytes runs against a
 // small schema (a scoped association, a self-association with cascades, a
 // NOT NULL cascade, a RESTRICT). After every operation the invariants
 // hold; a failed operation, committed anyway, changes nothing at all; the
 // final store survives Save/Load byte for byte.
-func FuzzRLOps(f *testing.F) {
+func FuzzStore_Ops(f *testing.F) {
 	e := rlfOpsSchema()
 	_, err := e.s.Open()
 	require.NoError(f, err)
@@ -795,7 +795,7 @@ func FuzzRLOps(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { rlfRunOps(t, e, data) })
 }
 
-// rlfRunOps is FuzzRLOps's body.
+// rlfRunOps is FuzzStore_Ops's body.
 func rlfRunOps(t rlfT, e *rlfOpsEnv, data []byte) {
 	db, err := e.s.Open()
 	require.NoError(t, err)
@@ -864,7 +864,7 @@ func rlfOp(e *rlfOpsEnv, tx *Txn, op byte, k1, k2 int64, maxA *int64) error {
 		_, err := e.ab2.Inverse().SetKey(tx, rlfB{ID: k1}, k2)
 		return err
 	case 11:
-		// Re-key an A below the sequence (see TestRLBugRekeySequence for
+		// Re-key an A below the sequence (see TestDeviation_RekeyMovesSequence for
 		// keys above it); onUpdate CASCADE rewrites children and Bs.
 		if *maxA == 0 {
 			return nil
@@ -886,9 +886,9 @@ func rlfOp(e *rlfOpsEnv, tx *Txn, op byte, k1, k2 int64, maxA *int64) error {
 	}
 }
 
-// ---- FuzzRLSnapshot ----------------------------------------------------
+// ---- FuzzSchema_Load ------------------------------------------------
 
-// rlfSnapSeed is a saved store of the FuzzRLOps schema.
+// rlfSnapSeed is a saved store of the FuzzStore_Ops schema.
 func rlfSnapSeed(t testing.TB, e *rlfOpsEnv) []byte {
 	db, err := e.s.Open()
 	require.NoError(t, err)
@@ -904,14 +904,14 @@ func rlfSnapSeed(t testing.TB, e *rlfOpsEnv) []byte {
 	return buf.Bytes()
 }
 
-// FuzzRLSnapshot: Load of any bytes, into the FuzzRLOps schema and into
+// FuzzSchema_Load: Load of any bytes, into the FuzzStore_Ops schema and into
 // one with unsigned keys, never panics and either fails with
 // ErrBadSnapshot or yields a store whose invariants hold, whose snapshot
 // is a fixed point (re-saving a loaded snapshot gives the same bytes) and
 // whose next Create of each model draws a key no row holds. With fixCRC
 // the fuzzer's bytes get a valid checksum, so the decoder behind it is
 // reached. A snapshot that Save wrote re-saves to exactly its own bytes.
-func FuzzRLSnapshot(f *testing.F) {
+func FuzzSchema_Load(f *testing.F) {
 	e, u := rlfOpsSchema(), rlfUSchema()
 	seed := rlfSnapSeed(f, e)
 	f.Add(seed, false)
@@ -1084,10 +1084,10 @@ func rlfCrafted() map[string][]byte {
 	}
 }
 
-// TestRLCraftedSnapshots checks what the crafted corpus entries must do:
+// TestSchema_Load_CraftedFuzzSeeds checks what the crafted corpus entries must do:
 // the sequences behind their rows load, repaired; the rest, but the
 // times, are refused.
-func TestRLCraftedSnapshots(t *testing.T) {
+func TestSchema_Load_CraftedFuzzSeeds(t *testing.T) {
 	e, u := rlfOpsSchema(), rlfUSchema()
 	for name, data := range rlfCrafted() {
 		t.Run(name, func(t *testing.T) {
@@ -1108,11 +1108,11 @@ func TestRLCraftedSnapshots(t *testing.T) {
 	}
 }
 
-// TestRLWriteFuzzCorpus regenerates the committed seed corpora under
-// testdata/fuzz when MEMREL_RL_WRITE_CORPUS is set.
-func TestRLWriteFuzzCorpus(t *testing.T) {
-	if os.Getenv("MEMREL_RL_WRITE_CORPUS") == "" {
-		t.Skip("set MEMREL_RL_WRITE_CORPUS=1 to regenerate testdata/fuzz/FuzzRL*")
+// TestFuzzCorpus_Regenerate regenerates the committed seed corpora under
+// testdata/fuzz when MEMREL_WRITE_FUZZ_CORPUS is set.
+func TestFuzzCorpus_Regenerate(t *testing.T) {
+	if os.Getenv("MEMREL_WRITE_FUZZ_CORPUS") == "" {
+		t.Skip("set MEMREL_WRITE_FUZZ_CORPUS=1 to regenerate testdata/fuzz")
 	}
 	write := func(target, name string, vals ...string) {
 		dir := filepath.Join("testdata", "fuzz", target)
@@ -1122,21 +1122,21 @@ func TestRLWriteFuzzCorpus(t *testing.T) {
 	}
 	b := func(s []byte) string { return "[]byte(" + strconv.Quote(string(s)) + ")" }
 	seed := rlfSnapSeed(t, rlfOpsSchema())
-	write("FuzzRLSnapshot", "saved", b(seed), "bool(false)")
-	write("FuzzRLSnapshot", "body-fixed-crc", b(seed[:len(seed)-4]), "bool(true)")
-	write("FuzzRLSnapshot", "truncated", b(seed[:len(seed)-9]), "bool(false)")
-	write("FuzzRLSnapshot", "row-cut-fixed-crc", b(seed[:len(seed)-11]), "bool(true)")
+	write("FuzzSchema_Load", "saved", b(seed), "bool(false)")
+	write("FuzzSchema_Load", "body-fixed-crc", b(seed[:len(seed)-4]), "bool(true)")
+	write("FuzzSchema_Load", "truncated", b(seed[:len(seed)-9]), "bool(false)")
+	write("FuzzSchema_Load", "row-cut-fixed-crc", b(seed[:len(seed)-11]), "bool(true)")
 	for name, data := range rlfCrafted() {
-		write("FuzzRLSnapshot", name, b(data), "bool(false)")
+		write("FuzzSchema_Load", name, b(data), "bool(false)")
 	}
-	write("FuzzRLOps", "cascades", b([]byte("\x00\x01\x00\x00\x02\x01\x01\x01\x01\x01\x02\x01\x02\x01\x01\x06\x01\x00")))
-	write("FuzzRLOps", "scopes", b([]byte("\x00\x01\x00\x01\x01\x00\x01\x01\x01\x03\x01\x02\x04\x01\x00\x05\x01\x03\x0a\x02\x01")))
-	write("FuzzRLOps", "self-cycle", b([]byte("\x00\x01\x00\x00\x02\x01\x08\x01\x02\x08\x02\x01\x06\x01\x00\x0b\x02\x01\x0d\x01\x02")))
-	write("FuzzRLWhere", "and-like", b([]byte("\x11\x03\x00\x01\x02\x0a\x01\x02\x02\x01\x09\x01\x00\x02\x02\x02")))
-	write("FuzzRLWhere", "not-in-null", b([]byte("\x13\x07\x04\x03\x00\x01\x02\x06\x00\x04\x05")))
-	write("FuzzRLWhere", "ilike-unicode", b([]byte("\x0a\x02\x01\x02\xc3\x89\x08\x00\x00")))
-	write("FuzzRLWhere", "between-nan", b([]byte("\x08\x03\x00\x03\x00\x00\x04\x01\x01")))
-	write("FuzzRLTags", "pk-default", `string("code,pk,default=x")`, "byte(3)", `string("n,index,default=-4")`, "byte(1)")
-	write("FuzzRLTags", "bad-options", `string("a,pk,autoinc")`, "byte(3)", `string("b,null,unique")`, "byte(6)")
-	write("FuzzRLTags", "dup-column", `string("same")`, "byte(0)", `string("same,unique")`, "byte(3)")
+	write("FuzzStore_Ops", "cascades", b([]byte("\x00\x01\x00\x00\x02\x01\x01\x01\x01\x01\x02\x01\x02\x01\x01\x06\x01\x00")))
+	write("FuzzStore_Ops", "scopes", b([]byte("\x00\x01\x00\x01\x01\x00\x01\x01\x01\x03\x01\x02\x04\x01\x00\x05\x01\x03\x0a\x02\x01")))
+	write("FuzzStore_Ops", "self-cycle", b([]byte("\x00\x01\x00\x00\x02\x01\x08\x01\x02\x08\x02\x01\x06\x01\x00\x0b\x02\x01\x0d\x01\x02")))
+	write("FuzzModel_FindAll_Where", "and-like", b([]byte("\x11\x03\x00\x01\x02\x0a\x01\x02\x02\x01\x09\x01\x00\x02\x02\x02")))
+	write("FuzzModel_FindAll_Where", "not-in-null", b([]byte("\x13\x07\x04\x03\x00\x01\x02\x06\x00\x04\x05")))
+	write("FuzzModel_FindAll_Where", "ilike-unicode", b([]byte("\x0a\x02\x01\x02\xc3\x89\x08\x00\x00")))
+	write("FuzzModel_FindAll_Where", "between-nan", b([]byte("\x08\x03\x00\x03\x00\x00\x04\x01\x01")))
+	write("FuzzDefine_Tags", "pk-default", `string("code,pk,default=x")`, "byte(3)", `string("n,index,default=-4")`, "byte(1)")
+	write("FuzzDefine_Tags", "bad-options", `string("a,pk,autoinc")`, "byte(3)", `string("b,null,unique")`, "byte(6)")
+	write("FuzzDefine_Tags", "dup-column", `string("same")`, "byte(0)", `string("same,unique")`, "byte(3)")
 }

@@ -2,6 +2,7 @@ package memrel
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -101,10 +102,7 @@ func claimMany[P, C any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 		}
 		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
 	default:
-		if _, isCol := t.ByName[sf.Name]; !isCol {
-			s.Problem(t.Name, sf.Name, "association %s fills this field, which must be []%s or []*%s, not %s",
-				a.Name, reflect.TypeFor[C](), reflect.TypeFor[C](), sf.Type)
-		}
+		wrongField(s, t, sf, a, true, fmt.Sprintf("[]%s or []*%s", reflect.TypeFor[C](), reflect.TypeFor[C]()))
 	}
 }
 
@@ -116,10 +114,7 @@ func claimOne[C, P any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 	}
 	off := sf.Offset
 	if sf.Type != reflect.TypeFor[*P]() {
-		if _, isCol := t.ByName[sf.Name]; !isCol {
-			s.Problem(t.Name, sf.Name, "association %s fills this field, which must be *%s, not %s",
-				a.Name, reflect.TypeFor[P](), sf.Type)
-		}
+		wrongField(s, t, sf, a, false, "*"+reflect.TypeFor[P]().String())
 		return
 	}
 	a.FillOne = func(child unsafe.Pointer, parent any, owned bool) {
@@ -466,4 +461,34 @@ func instances[C any](cs []C) []any {
 		xs[i] = &cs[i]
 	}
 	return xs
+}
+
+// wrongField reports struct field sf of t, which a fills (with its
+// targets when many, else with its source), as being of the wrong type,
+// want being the right one. A field that is a column is no problem of its
+// own (the alias clash is reported), nor is one an association declared
+// before a fills with the same type (its problem says so already) or
+// under the same alias (the alias collision names it); one filled with
+// another type by an earlier association names it.
+func wrongField(s *meta.Schema, t *meta.Table, sf reflect.StructField, a *meta.Relation, many bool, want string) {
+	if _, isCol := t.ByName[sf.Name]; isCol {
+		return
+	}
+	other, otherMany := s.FilledBy(t, sf.Name, a)
+	switch {
+	case other == nil:
+		s.Problem(t.Name, sf.Name, "association %s fills this field, which must be %s, not %s", a.Name, want, sf.Type)
+	case otherMany == many && many && (other.Target == a.Target || other.As == a.As):
+	case otherMany == many && !many && (other.Source == a.Source || other.Inverse == a.Inverse):
+	default:
+		self, them := a.Describe(), other.Describe()
+		if !many {
+			self = a.DescribeInverse()
+		}
+		if !otherMany {
+			them = other.DescribeInverse()
+		}
+		s.Problem(t.Name, sf.Name, "association %s fills this field, also filled by %s; it must be %s, not %s",
+			self, them, want, sf.Type)
+	}
 }

@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestHMIncludeResultIsTheBlock: rows that include loading copied into one
+// TestModel_FindAll_IncludeResultIsTheBlock: rows that include loading copied into one
 // []T are handed out as that slice, not copied a second time, and only when
 // they are its elements in order and fill most of it.
-func TestHMIncludeResultIsTheBlock(t *testing.T) {
+func TestModel_FindAll_IncludeResultIsTheBlock(t *testing.T) {
 	ip := openIP(t, 4)
 	include := []Include{{Assoc: ip.pc}}
 	require.NoError(t, ip.db.View(func(tx *Txn) error {

@@ -51,9 +51,11 @@ const snapChunk = 32 << 10
 //
 // Save streams: it holds about 32 KiB of the snapshot at a time (or one
 // value, when a value is longer), never the whole image. A failing w makes
-// Save stop and return w's error, wrapped ("memrel: saving snapshot: …",
-// errors.Is finds w's error); w may then hold part of a snapshot, which
-// Load refuses. A nil or zero Store fails with ErrWrongStore.
+// Save stop at once and return a *SnapshotError whose Err is w's error
+// (errors.Is finds it; it does not wrap ErrBadSnapshot), Reason "writing
+// snapshot" and Offset the bytes w accepted; a short write without an
+// error counts as io.ErrShortWrite. w may then hold part of a snapshot,
+// which Load refuses. A nil or zero Store fails with ErrWrongStore.
 func (s *Store) Save(w io.Writer) error {
 	if err := s.check(); err != nil {
 		return err
@@ -95,7 +97,7 @@ func (s *Store) Save(w io.Writer) error {
 	binary.BigEndian.PutUint32(sum[:], e.crc)
 	e.write(sum[:])
 	if e.err != nil {
-		return fmt.Errorf("memrel: saving snapshot: %w", e.err)
+		return errs.SnapshotIO(e.off, "writing snapshot", e.err)
 	}
 	return nil
 }
@@ -106,6 +108,7 @@ type encoder struct {
 	w   io.Writer
 	buf []byte // encoded, not yet written
 	crc uint32
+	off int // bytes w accepted
 	err error
 }
 
@@ -118,10 +121,18 @@ func (e *encoder) spill(force bool) {
 	}
 }
 
+// write writes b to w unless w failed before; a short write is an error
+// even if w returned none.
 func (e *encoder) write(b []byte) {
-	if e.err == nil {
-		_, e.err = e.w.Write(b)
+	if e.err != nil {
+		return
 	}
+	n, err := e.w.Write(b)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	e.off += max(0, min(n, len(b)))
+	e.err = err
 }
 
 // long appends a length-prefixed value; one longer than the buffer goes
@@ -214,8 +225,9 @@ func appendTime(dst []byte, t time.Time) []byte {
 // mismatch, not a constraint its damage happens to break (a bad snapshot
 // is therefore read to its end, in flat memory). A truncated,
 // corrupted or foreign snapshot fails with *SnapshotError (wrapping
-// ErrBadSnapshot) and no store is returned. An error from r is wrapped
-// in a *SnapshotError too (errors.Is finds r's error) but not in
+// ErrBadSnapshot) and no store is returned. An error from r comes back
+// as a *SnapshotError too, with r's error as Err (errors.Is finds it),
+// Reason "reading snapshot" and Offset the bytes read, but not wrapping
 // ErrBadSnapshot: the snapshot may be sound. A nil Schema fails with
 // ErrWrongStore before anything is read.
 func (sch *Schema) Load(r io.Reader) (*Store, error) {
@@ -387,13 +399,13 @@ func (d *decoder) more() bool {
 		case errors.Is(err, io.EOF):
 			d.eof = true
 		case err != nil:
-			d.err = errs.SnapshotIO(d.base+d.w, "reading", err)
+			d.err = errs.SnapshotIO(d.base+d.w, "reading snapshot", err)
 		}
 		if n > 0 || err != nil {
 			return n > 0
 		}
 	}
-	d.err = errs.SnapshotIO(d.base+d.w, "reading", io.ErrNoProgress)
+	d.err = errs.SnapshotIO(d.base+d.w, "reading snapshot", io.ErrNoProgress)
 	return false
 }
 

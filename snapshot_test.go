@@ -553,56 +553,9 @@ func TestSnapshot_Load_HugeLengthAllocatesLittle(t *testing.T) {
 	}
 }
 
-// TestSnapshot_Load_ReaderError: an error from the reader comes back in a
-// *SnapshotError with the "memrel: " prefix, matched by errors.Is, and not
-// as ErrBadSnapshot (the snapshot may be sound).
-func TestSnapshot_Load_ReaderError(t *testing.T) {
-	e := snSchema(true)
-	db, err := e.s.Open()
-	require.NoError(t, err)
-	snFill(t, e, db)
-	data := snSave(t, db)
-	boom := errors.New("disk on fire")
-	for _, r := range []io.Reader{iotest.ErrReader(boom), io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(boom))} {
-		st, err := e.s.Load(r)
-		require.Nil(t, st)
-		require.ErrorIs(t, err, boom)
-		var se *memrel.SnapshotError
-		require.ErrorAs(t, err, &se)
-		require.NotErrorIs(t, err, memrel.ErrBadSnapshot)
-		require.True(t, strings.HasPrefix(err.Error(), "memrel: reading snapshot"), err.Error())
-	}
-}
-
-// TestSnapshot_LoadFile_Missing: a file that does not open is a
-// *SnapshotError matching fs.ErrNotExist, with the "memrel: " prefix.
-func TestSnapshot_LoadFile_Missing(t *testing.T) {
-	_, err := snSchema(true).s.LoadFile(filepath.Join(t.TempDir(), "none.snap"))
-	require.ErrorIs(t, err, fs.ErrNotExist)
-	var se *memrel.SnapshotError
-	require.ErrorAs(t, err, &se)
-	require.NotErrorIs(t, err, memrel.ErrBadSnapshot)
-	require.True(t, strings.HasPrefix(err.Error(), "memrel: opening snapshot: "), err.Error())
-}
-
 type snFailWriter struct{ err error }
 
 func (w snFailWriter) Write([]byte) (int, error) { return 0, w.err }
-
-// TestSnapshot_Save_WriterError: Save's and SaveFile's errors carry the
-// "memrel: " prefix and wrap the cause.
-func TestSnapshot_Save_WriterError(t *testing.T) {
-	e := snSchema(true)
-	db, err := e.s.Open()
-	require.NoError(t, err)
-	boom := errors.New("disk full")
-	err = db.Save(snFailWriter{boom})
-	require.ErrorIs(t, err, boom)
-	require.True(t, strings.HasPrefix(err.Error(), "memrel: saving snapshot: "), err.Error())
-	err = db.SaveFile(filepath.Join(t.TempDir(), "no", "such", "dir", "x.snap"))
-	require.ErrorIs(t, err, fs.ErrNotExist)
-	require.True(t, strings.HasPrefix(err.Error(), "memrel: saving snapshot: "), err.Error())
-}
 
 // snCountingFailWriter fails every Write and counts the calls.
 type snCountingFailWriter struct {

@@ -2,7 +2,6 @@ package memrel
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -31,12 +30,16 @@ import (
 // SaveFile calls on one path, in one process or several, each write their
 // own temporary file and never remove another's; the last rename wins.
 //
-// Errors are prefixed "memrel: saving snapshot: " and wrap the file
-// system's error (errors.Is works). An error before the rename leaves path
-// as it was; one after it (syncing the directory, which makes the rename
-// durable) says "written, but …": path then holds the new snapshot, whose
-// survival of a power failure is not assured. A
-// nil or zero Store fails with ErrWrongStore and writes nothing.
+// Every failure is a *SnapshotError whose Err is the file system's error
+// (errors.Is(err, fs.ErrPermission) and the like work; it does not wrap
+// ErrBadSnapshot). Its message starts "memrel: writing snapshot" when
+// writing the temporary file failed (see Save) and "memrel: saving
+// snapshot: " otherwise. An error before the rename leaves path as it
+// was and removes the temporary file; one after it (syncing the
+// directory, which makes the rename durable, or closing the file) says
+// "written, but …": path then holds the new snapshot, whose survival of a
+// power failure is not assured. A nil or zero Store fails with
+// ErrWrongStore and writes nothing.
 func (s *Store) SaveFile(path string) (err error) {
 	if err := s.check(); err != nil {
 		return err
@@ -47,7 +50,7 @@ func (s *Store) SaveFile(path string) (err error) {
 	}
 	f, err := createSnapshotTemp(path, dir, base)
 	if err != nil {
-		return fmt.Errorf("memrel: saving snapshot: %w", err)
+		return saveErr(err)
 	}
 	renamed, closed := false, false
 	defer func() {
@@ -56,10 +59,10 @@ func (s *Store) SaveFile(path string) (err error) {
 		}
 	}()
 	if err = s.Save(f); err != nil {
-		return err // already prefixed
+		return err // a *SnapshotError already
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("memrel: saving snapshot: %w", err)
+		return saveErr(err)
 	}
 	var closeErr error
 	if !lockAcrossRename {
@@ -67,11 +70,11 @@ func (s *Store) SaveFile(path string) (err error) {
 		// rename a file that is still open.
 		closed = true
 		if err = f.Close(); err != nil {
-			return fmt.Errorf("memrel: saving snapshot: %w", err)
+			return saveErr(err)
 		}
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("memrel: saving snapshot: %w", err)
+		return saveErr(err)
 	}
 	// path holds the new snapshot; the temporary name is free again and
 	// may already be another SaveFile's, so nothing is removed from here on.
@@ -80,14 +83,18 @@ func (s *Store) SaveFile(path string) (err error) {
 		closeErr = f.Close() // releases the lock
 	}
 	if err = syncDir(dir); err != nil {
-		return fmt.Errorf("memrel: saving snapshot: written, but syncing its directory failed: %w", err)
+		return errs.SnapshotIO(0, "saving snapshot: written, but syncing its directory failed", err)
 	}
 	if closeErr != nil {
-		return fmt.Errorf("memrel: saving snapshot: written, but closing it failed: %w", closeErr)
+		return errs.SnapshotIO(0, "saving snapshot: written, but closing it failed", closeErr)
 	}
 	removeStaleTemps(dir, base)
 	return nil
 }
+
+// saveErr is SaveFile's error for a file system failure before the
+// rename: path is as it was.
+func saveErr(err error) error { return errs.SnapshotIO(0, "saving snapshot", err) }
 
 // tempPrefix starts the name of SaveFile's temporary files for base;
 // decimal digits follow it (the form os.CreateTemp gave them before).
@@ -168,16 +175,18 @@ func removeStaleTemps(dir, base string) {
 }
 
 // LoadFile opens a store from a snapshot file written by SaveFile; see
-// Load. A file that cannot be opened or read fails with a *SnapshotError
-// wrapping the file system's error (errors.Is(err, fs.ErrNotExist) works)
-// but not ErrBadSnapshot. A nil Schema fails with ErrWrongStore.
+// Load. A file that cannot be opened or read (a directory, say) fails
+// with a *SnapshotError whose Err is the file system's error
+// (errors.Is(err, fs.ErrNotExist) works), Reason "opening snapshot" or
+// "reading snapshot", and which does not wrap ErrBadSnapshot. A nil
+// Schema fails with ErrWrongStore.
 func (sch *Schema) LoadFile(path string) (*Store, error) {
 	if err := sch.check(); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, errs.SnapshotIO(0, "opening", err)
+		return nil, errs.SnapshotIO(0, "opening snapshot", err)
 	}
 	defer f.Close()
 	return sch.Load(f)

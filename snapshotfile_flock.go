@@ -4,6 +4,7 @@ package memrel
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -29,7 +30,7 @@ func discardTemp(f *os.File, closed bool) {
 // and a crashed process's locks are gone with it.
 func lockTemp(f *os.File) (bool, error) {
 	if err := flock(f, syscall.LOCK_EX); err != nil {
-		return false, err
+		return false, &fs.PathError{Op: "flock", Path: f.Name(), Err: err}
 	}
 	return sameFile(f), nil
 }

@@ -10,8 +10,9 @@ import "github.com/memrel/memrel/internal/engine/memdb"
 // RLStaleView opens a read view of the store as it is now and returns
 // publish, which makes every reader that begins before the next commit
 // share that view, whatever committed since: the late publication that
-// the engine's DB.Read guards against (TestSTReaderAfterSlowReader). Readers then
-// see a state that was committed once but is no longer current.
+// the engine's DB.Read guards against (memdb's TestDB_Read_AfterSlowReader).
+// Readers then see a state that was committed once but is no longer
+// current.
 func RLStaleView(db *Store) (publish func()) { return memdb.StaleView(db.db.Load().E) }
 
 // RLRawDelete deletes from model's go-memdb table the first stored row

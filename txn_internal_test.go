@@ -9,11 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRLTxn_CallWhileBusy_Panics stages another goroutine's call under way
+// TestTxn_CallWhileBusy_Panics stages another goroutine's call under way
 // on a write transaction (its in-use flag set): every call, read or write,
 // and Commit panic with the memrel message before changing anything, and
 // Abort waits for the call to end, then rolls back.
-func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
+func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 	ip := openIP(t, 2)
 	tx := ip.db.Begin(true)
 	_, err := ip.posts.Create(tx, ipPost{Title: "mine"})
@@ -46,11 +46,11 @@ func TestRLTxn_CallWhileBusy_Panics(t *testing.T) {
 	}))
 }
 
-// TestSTSequenceBehindNeverReplaces breaks the invariant every write keeps
+// TestModel_Create_SequenceBehindNeverReplaces breaks the invariant every write keeps
 // (the sequence past every stored key) by hand: a drawn key that is
 // stored must fail as a duplicate, as in PostgreSQL, and neither replace
 // the row nor, when its call fails, delete it.
-func TestSTSequenceBehindNeverReplaces(t *testing.T) {
+func TestModel_Create_SequenceBehindNeverReplaces(t *testing.T) {
 	ip := openIP(t, 3)
 	db, m := ip.db, ip.posts
 	db.db.Load().E.SetSequence(m.t, 0)

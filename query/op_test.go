@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestOpString(t *testing.T) {
+func TestOp_String(t *testing.T) {
 	names := map[Op]string{
 		OpAll: "all", OpEq: "eq", OpNe: "ne", OpGt: "gt", OpGte: "gte", OpLt: "lt", OpLte: "lte",
 		OpIn: "in", OpNotIn: "notIn", OpBetween: "between", OpLike: "like", OpILike: "iLike",

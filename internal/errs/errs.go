@@ -227,7 +227,10 @@ func (e *EagerLoadingError) Error() string {
 }
 
 // SchemaError is returned by Open for every mistake in the definitions; a
-// single Open reports all of them in Problems. Each Open returns its own
+// single Open reports all of them in Problems, each once. A name or
+// struct field one association takes from another (an alias, an inverse
+// alias, a field both fill with different types) is reported against the
+// later one and names the earlier. Each Open returns its own
 // copy, so changing one changes no other.
 type SchemaError struct {
 	Problems []SchemaProblem
@@ -257,14 +260,23 @@ func (e *SchemaError) Error() string {
 	return "memrel: invalid schema: " + strings.Join(parts, "; ")
 }
 
-// SnapshotError says why Load or LoadFile rejected a snapshot; it wraps
-// ErrBadSnapshot and, for a row that breaks a constraint, that
-// constraint's error.
+// SnapshotError says why Load or LoadFile rejected a snapshot, or why
+// Save or SaveFile could not write one.
 //
-// When the snapshot could not be read (the file does not open, the reader
-// returns an error), Err is that error and the SnapshotError does not wrap
-// ErrBadSnapshot, since the snapshot itself may be sound: errors.Is(err,
-// fs.ErrNotExist) or the reader's own error matches instead.
+// A snapshot Load refuses (truncated, corrupted, from another schema, a
+// row no insert would store) wraps ErrBadSnapshot and, for a row that
+// breaks a constraint, that constraint's error. Its message reads
+// "memrel: bad snapshot: <Reason> at byte <Offset>: <Err>".
+//
+// When the snapshot could not be read or written (a file that does not
+// open, a reader or writer that fails, a file that cannot be created,
+// synced or renamed), Err is that I/O error and the SnapshotError does
+// not wrap ErrBadSnapshot, since the snapshot itself may be sound:
+// errors.Is(err, fs.ErrNotExist) or the reader's or writer's own error
+// matches instead. Reason then says what was being done ("reading
+// snapshot", "writing snapshot", "saving snapshot", …), Offset is the
+// stream offset reached, when known, and the message reads
+// "memrel: <Reason> at byte <Offset>: <Err>".
 type SnapshotError struct {
 	Offset int // byte offset of the problem, when known
 	Reason string
@@ -272,11 +284,12 @@ type SnapshotError struct {
 	io     bool  // Err is an I/O error: the snapshot is not known to be bad
 }
 
-// Error says why the snapshot was rejected and where.
+// Error says why the snapshot was rejected or not read or written, and
+// where.
 func (e *SnapshotError) Error() string {
 	msg := "memrel: bad snapshot: " + e.Reason
 	if e.io {
-		msg = "memrel: " + e.Reason + " snapshot"
+		msg = "memrel: " + e.Reason
 	}
 	if e.Offset > 0 {
 		msg += fmt.Sprintf(" at byte %d", e.Offset)
@@ -287,8 +300,8 @@ func (e *SnapshotError) Error() string {
 	return msg
 }
 
-// Unwrap returns ErrBadSnapshot, unless the snapshot could not be read,
-// and the constraint or I/O error.
+// Unwrap returns ErrBadSnapshot, unless the snapshot could not be read or
+// written, and the constraint or I/O error.
 func (e *SnapshotError) Unwrap() []error {
 	switch {
 	case e.io:
@@ -300,7 +313,8 @@ func (e *SnapshotError) Unwrap() []error {
 }
 
 // SnapshotIO is the SnapshotError of a snapshot that could not be read or
-// written: it wraps err, not ErrBadSnapshot.
+// written: it wraps err, not ErrBadSnapshot. reason says what was being
+// done, e.g. "reading snapshot".
 func SnapshotIO(offset int, reason string, err error) *SnapshotError {
 	return &SnapshotError{Offset: offset, Reason: reason, Err: err, io: true}
 }

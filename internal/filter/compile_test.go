@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCompileOperators(t *testing.T) {
+func TestCompile_Operators(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
 	tests := []struct {
 		name string
@@ -116,7 +116,7 @@ func TestCompileOperators(t *testing.T) {
 	}
 }
 
-func TestCompileLogic(t *testing.T) {
+func TestCompile_Logic(t *testing.T) {
 	tests := []struct {
 		name string
 		cond query.Cond
@@ -152,7 +152,7 @@ func TestCompileLogic(t *testing.T) {
 	}
 }
 
-func TestCompileNilFilter(t *testing.T) {
+func TestCompile_NilFilter(t *testing.T) {
 	var f *Filter
 	require.True(t, f.Match(fakeRows[0]))
 	require.Nil(t, f.Terms())
@@ -163,7 +163,7 @@ func TestCompileNilFilter(t *testing.T) {
 	require.True(t, (&Filter{}).Match(fakeRows[3]))
 }
 
-func TestCompileErrors(t *testing.T) {
+func TestCompile_Errors(t *testing.T) {
 	tests := []struct {
 		name  string
 		cond  query.Cond
@@ -223,7 +223,7 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
-func TestFieldErrorMessage(t *testing.T) {
+func TestFieldError_Error(t *testing.T) {
 	tests := []struct {
 		name string
 		err  *errs.FieldError
@@ -241,7 +241,7 @@ func TestFieldErrorMessage(t *testing.T) {
 	}
 }
 
-func TestCompileTerms(t *testing.T) {
+func TestCompile_Terms(t *testing.T) {
 	tests := []struct {
 		name string
 		cond query.Cond
@@ -286,7 +286,7 @@ func TestCompileTerms(t *testing.T) {
 	}
 }
 
-func TestCondAccessors(t *testing.T) {
+func TestCond_Accessors(t *testing.T) {
 	tests := []struct {
 		name  string
 		cond  query.Cond
@@ -323,7 +323,7 @@ func TestCondAccessors(t *testing.T) {
 	require.Equal(t, query.Order{Field: "a", Desc: true}, query.Desc("a"))
 }
 
-func TestPointerValuesAreDereferenced(t *testing.T) {
+func TestCompile_PointerValuesAreDereferenced(t *testing.T) {
 	five := int64(5)
 	var none *int64
 	list := []any{&five, none}

@@ -12,9 +12,9 @@ import (
 // A Cond is immutable: nothing the caller still holds after building one
 // can change what it matches.
 
-// TestRLCond_BytesOperandsAreCopied changes a []byte after giving it to
+// TestCond_BytesOperandsAreCopied changes a []byte after giving it to
 // every constructor that takes values; the Cond still matches as built.
-func TestRLCond_BytesOperandsAreCopied(t *testing.T) {
+func TestCond_BytesOperandsAreCopied(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		make func(b []byte) query.Cond
@@ -38,9 +38,9 @@ func TestRLCond_BytesOperandsAreCopied(t *testing.T) {
 	}
 }
 
-// TestRLCond_AndOrKeepTheirOwnList changes the slice given to And and Or
+// TestCond_AndOr_KeepTheirOwnList changes the slice given to And and Or
 // with conds...; the Conds built from it do not change.
-func TestRLCond_AndOrKeepTheirOwnList(t *testing.T) {
+func TestCond_AndOr_KeepTheirOwnList(t *testing.T) {
 	list := []query.Cond{query.Eq("n", 1), query.Eq("s", "apple")}
 	and, or := query.And(list...), query.Or(list...)
 	list[0], list[1] = query.Eq("n", 3), query.Eq("n", 3)
@@ -48,9 +48,9 @@ func TestRLCond_AndOrKeepTheirOwnList(t *testing.T) {
 	require.Equal(t, []int64{1}, fakeMatch(t, or, fakeRows))
 }
 
-// TestRLFieldError_ValueIsACopy writes to the value of a FieldError; the
+// TestFieldError_Value_IsACopy writes to the value of a FieldError; the
 // Cond it came from compiles to the same error afterwards.
-func TestRLFieldError_ValueIsACopy(t *testing.T) {
+func TestFieldError_Value_IsACopy(t *testing.T) {
 	c := query.In("n", 1, []byte("ab"))
 	_, err := Compile(fakePosts, c)
 	var fe *errs.FieldError

@@ -177,7 +177,7 @@ func fakeKeys(t *testing.T, field string, vs ...any) [][]byte {
 	return ks
 }
 
-func TestFakeRowsEncode(t *testing.T) {
+func TestFakeRows_AllEncode(t *testing.T) {
 	// Guards the fixture itself: every non-NULL value encodes.
 	for _, r := range fakeRows {
 		for name, c := range fakePosts.cols {

@@ -19,7 +19,7 @@ func likeMatches(t require.TestingT, c query.Cond, s string) bool {
 	return f.Match(fakeRow{"id": int64(1), "s": s})
 }
 
-func TestLike(t *testing.T) {
+func TestCompile_Like(t *testing.T) {
 	tests := []struct {
 		pattern, s string
 		want       bool
@@ -87,7 +87,7 @@ func TestLike(t *testing.T) {
 	}
 }
 
-func TestILike(t *testing.T) {
+func TestCompile_ILike(t *testing.T) {
 	tests := []struct {
 		pattern, s string
 		want       bool
@@ -114,7 +114,7 @@ func TestILike(t *testing.T) {
 	}
 }
 
-func TestStartsWith(t *testing.T) {
+func TestCompile_StartsWith(t *testing.T) {
 	tests := []struct {
 		prefix, s string
 		want      bool
@@ -182,7 +182,7 @@ var likePattern = rapid.Custom(func(t *rapid.T) string {
 
 var likeString = rapid.StringOfN(rapid.SampledFrom([]rune{'a', 'b', 'A', 'é', 'É', '%', '_', '\\'}), 0, 10, -1)
 
-func TestLikeMatchesRegexp(t *testing.T) {
+func TestCompile_Like_MatchesRegexp(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := likePattern.Draw(t, "pattern")
 		s := likeString.Draw(t, "s")
@@ -193,8 +193,8 @@ func TestLikeMatchesRegexp(t *testing.T) {
 	})
 }
 
-// TestLikeSelf: a string, escaped, matches itself and nothing else.
-func TestLikeSelf(t *testing.T) {
+// TestCompile_Like_EscapedMatchesItself: a string, escaped, matches itself and nothing else.
+func TestCompile_Like_EscapedMatchesItself(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := rapid.OneOf(likeString, rapid.String()).Draw(t, "s")
 		other := rapid.OneOf(likeString, rapid.String()).Draw(t, "other")
@@ -203,7 +203,7 @@ func TestLikeSelf(t *testing.T) {
 	})
 }
 
-func TestLikeMatchesWholeCharacters(t *testing.T) {
+func TestCompile_Like_MatchesWholeCharacters(t *testing.T) {
 	for _, tc := range []struct {
 		pattern, s string
 		want       bool

@@ -29,7 +29,7 @@ func sortIDs(s *Sorter, rows []fakeRow) []int64 {
 	return ids
 }
 
-func TestSorter(t *testing.T) {
+func TestCompileOrder_Sorts(t *testing.T) {
 	tests := []struct {
 		name  string
 		order []query.Order
@@ -69,7 +69,7 @@ func TestSorter(t *testing.T) {
 	})
 }
 
-func TestSorterMultiKeyNulls(t *testing.T) {
+func TestCompileOrder_MultiKeyNulls(t *testing.T) {
 	rows := []fakeRow{
 		{"id": int64(1), "s": "b", "n": int64(1)},
 		{"id": int64(2), "s": "a"},
@@ -99,7 +99,7 @@ func TestSorterMultiKeyNulls(t *testing.T) {
 	}
 }
 
-func TestCompileOrderErrors(t *testing.T) {
+func TestCompileOrder_Errors(t *testing.T) {
 	tests := []struct {
 		name  string
 		order []query.Order
@@ -150,7 +150,7 @@ func refOrder(order []query.Order, x, y fakeRow) int {
 	return 0
 }
 
-func TestSorterMatchesReference(t *testing.T) {
+func TestCompileOrder_MatchesReference(t *testing.T) {
 	orderGen := rapid.Custom(func(t *rapid.T) query.Order {
 		return query.Order{Field: rapid.SampledFrom([]string{"n", "s", "id"}).Draw(t, "field"), Desc: rapid.Bool().Draw(t, "desc")}
 	})

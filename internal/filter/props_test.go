@@ -263,9 +263,9 @@ func termHolds(tm Term, row fakeRow) bool {
 	panic("term op " + tm.Op.String())
 }
 
-// TestCompileMatchesReference checks Match against the reference evaluator,
+// TestCompile_MatchesReference checks Match against the reference evaluator,
 // and that every term is implied by the filter (an index may narrow by it).
-func TestCompileMatchesReference(t *testing.T) {
+func TestCompile_MatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c := propCond(t, 3)
 		f, err := Compile(fakePosts, c)

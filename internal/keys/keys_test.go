@@ -101,7 +101,7 @@ func checkSorted[T any](t *testing.T, c codec[T], vs []T) {
 	}
 }
 
-func TestKeyTables(t *testing.T) {
+func TestAppend_SortedTables(t *testing.T) {
 	t.Run("int64", func(t *testing.T) {
 		checkSorted(t, intCodec, []int64{math.MinInt64, math.MinInt64 + 1, -1 << 32, -256, -255, -1, 0, 1, 255, 256, 1 << 32, math.MaxInt64 - 1, math.MaxInt64})
 	})
@@ -161,7 +161,7 @@ func TestKeyTables(t *testing.T) {
 	})
 }
 
-func TestKeyExactBytes(t *testing.T) {
+func TestAppend_ExactBytes(t *testing.T) {
 	tests := []struct {
 		name string
 		got  []byte
@@ -187,7 +187,7 @@ func TestKeyExactBytes(t *testing.T) {
 	}
 }
 
-func TestKeyStringMatchesBytes(t *testing.T) {
+func TestAppendString_MatchesAppendBytes(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := rapid.String().Draw(t, "s")
 		b := rapid.OneOf(rapid.SliceOf(rapid.Byte()), edgeBytes()).Draw(t, "b")
@@ -201,7 +201,7 @@ func edgeBytes() *rapid.Generator[[]byte] {
 	return rapid.SliceOfN(rapid.SampledFrom([]byte{0x00, 0x01, 0x02, 'a', 'b', 0xFE, 0xFF}), 0, 8)
 }
 
-func TestKeyProperties(t *testing.T) {
+func TestAppend_OrderMatchesValues(t *testing.T) {
 	t.Run("int64", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
 			checkPair(t, intCodec, rapid.Int64().Draw(t, "a"), rapid.Int64().Draw(t, "b"))
@@ -273,9 +273,9 @@ func TestKeyProperties(t *testing.T) {
 	})
 }
 
-// TestKeyCompositeOrder checks that concatenated keys sort like tuples, for
+// TestAppend_CompositeSortsLikeTuples checks that concatenated keys sort like tuples, for
 // a mix of kinds including NULLs.
-func TestKeyCompositeOrder(t *testing.T) {
+func TestAppend_CompositeSortsLikeTuples(t *testing.T) {
 	type tuple struct {
 		s    *string
 		n    *int64

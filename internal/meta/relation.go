@@ -73,7 +73,7 @@ type Relation struct {
 	Constrained    bool
 	ManyField      string
 	OneField       string
-	// FillMany and fillOne store loaded rows into the association's struct
+	// FillMany and FillOne store loaded rows into the association's struct
 	// field; owned says the rows are copies already (else they are copied).
 	FillMany func(parent unsafe.Pointer, kids []any, owned bool)
 	FillOne  func(child unsafe.Pointer, parent any, owned bool)
@@ -111,12 +111,26 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	if a.OneField == "" {
 		a.OneField = UpperFirst(a.Inverse)
 	}
+	// A collision is reported once, against the first association that
+	// took the name: the same declaration twice collides in both names.
+	var aliasOf, inverseOf *Relation
 	for _, other := range s.Relations {
-		if other.Source == src && other.As == a.As {
-			fail("", "alias %q used twice on %s", a.As, src.Name)
+		if aliasOf == nil && other.Source == src && other.As == a.As {
+			aliasOf = other
 		}
-		if other.Target == dst && other.Inverse == a.Inverse {
-			fail("", "inverse alias %q used twice on %s", a.Inverse, dst.Name)
+		if inverseOf == nil && other.Target == dst && other.Inverse == a.Inverse {
+			inverseOf = other
+		}
+	}
+	if aliasOf != nil && aliasOf == inverseOf {
+		fail("", "alias %q and inverse alias %q already used by %s and its inverse",
+			a.As, a.Inverse, aliasOf.Describe())
+	} else {
+		if aliasOf != nil {
+			fail("", "alias %q already used by %s", a.As, aliasOf.Describe())
+		}
+		if inverseOf != nil {
+			fail("", "inverse alias %q already used by %s", a.Inverse, inverseOf.DescribeInverse())
 		}
 	}
 	// Registered now, even if resolving fails below, so Open knows which
@@ -229,8 +243,20 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	return a
 }
 
+// Describe names the association and what it is, for a problem that
+// names it: "Post.comments (hasMany to Comment)".
+func (a *Relation) Describe() string {
+	return a.Name + " (hasMany to " + a.Target.Name + ")"
+}
+
+// DescribeInverse names the association's inverse and what it is:
+// "Comment.post (belongsTo Post, the inverse of Post.comments)".
+func (a *Relation) DescribeInverse() string {
+	return a.Target.Name + "." + a.Inverse + " (belongsTo " + a.Source.Name + ", the inverse of " + a.Name + ")"
+}
+
 // ChildKey is the key of the children of a source whose source key encodes
-// to sk, in a.ix.
+// to sk, in a.Lookup: the scope values, then the foreign key.
 func (a *Relation) ChildKey(sk []byte) []byte {
 	if len(a.Scope) == 0 {
 		return sk

@@ -9,6 +9,7 @@ package meta
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/errs"
@@ -34,9 +35,15 @@ func (s *Schema) CheckOpen() {
 	}
 }
 
-// Problem records a mistake in a definition; Open reports them all.
+// Problem records a mistake in a definition; Open reports them all, each
+// once: a problem already recorded (the same model, field and reason, as
+// when two declarations share one alias and so one mistake) is not
+// recorded again.
 func (s *Schema) Problem(model, field, format string, args ...any) {
-	s.Problems = append(s.Problems, errs.SchemaProblem{Model: model, Field: field, Reason: fmt.Sprintf(format, args...)})
+	p := errs.SchemaProblem{Model: model, Field: field, Reason: fmt.Sprintf(format, args...)}
+	if !slices.Contains(s.Problems, p) {
+		s.Problems = append(s.Problems, p)
+	}
 }
 
 // AddTable resolves the fields of a struct type once; the typed layer
@@ -135,6 +142,24 @@ func (s *Schema) Seal() error {
 		return &errs.SchemaError{Problems: s.Problems}
 	}
 	return nil
+}
+
+// FilledBy returns the first association declared before a that fills
+// the struct field name of t, with many set when it fills it with the
+// association's targets (as a hasMany) rather than its source (as the
+// inverse belongsTo); nil when none does.
+func (s *Schema) FilledBy(t *Table, name string, a *Relation) (other *Relation, many bool) {
+	for _, o := range s.Relations {
+		switch {
+		case o == a:
+			return nil, false
+		case o.Source == t && o.ManyField == name:
+			return o, true
+		case o.Target == t && o.OneField == name:
+			return o, false
+		}
+	}
+	return nil, false
 }
 
 // claimed reports whether an association fills the struct field name.

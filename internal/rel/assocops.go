@@ -16,7 +16,7 @@ import (
 )
 
 // The type-erased association operations behind HasMany and BelongsTo.
-// Writers run inside tx.atomic and go through the single write path of
+// Writers run inside tx.Atomic and go through the single write path of
 // constraint.go.
 
 // Source finds the stored Source row identified by the instance at p and
@@ -42,7 +42,7 @@ func (tx *Txn) Source(a *meta.Relation, p unsafe.Pointer, buf []byte) ([]byte, a
 // what they find. When the source key is the primary key and the foreign
 // key is constrained, a target holding the key implies a stored source
 // row, so the key is encoded from the instance and the lookup is left to
-// confirmSource, which a read calls only when it found nothing. That makes
+// ConfirmSource, which a read calls only when it found nothing. That makes
 // Get, Count and Has one index access instead of two. looked reports that
 // the source row was looked up already.
 func (tx *Txn) SourceKey(a *meta.Relation, p unsafe.Pointer, buf []byte) (sk []byte, looked bool, err error) {

@@ -14,9 +14,11 @@ import (
 
 // This file is the single write path: every insert, update and delete of a
 // row, whether from a model call, an association operation or a cascade,
-// goes through insertRow, updateRow or deleteRow, which enforce what a
-// PostgreSQL table with these constraints would. Callers run inside
-// tx.atomic, which reverts everything when one of them fails.
+// goes through InsertRow, UpdateRow or DeleteRow (a snapshot's rows
+// through InsertUnchecked, their references checked by CheckParents once
+// all are in), which enforce what a PostgreSQL table with these
+// constraints would. Callers run inside
+// tx.Atomic, which reverts everything when one of them fails.
 
 // InsertRow stores a new row that the caller owns exclusively. fresh says
 // its key was just drawn from the sequence, which is past every key the
@@ -75,7 +77,7 @@ func (tx *Txn) SetFK(a *meta.Relation, cur any, v any) error {
 // list, not as recursion: a chain of a million rows, each the parent of the
 // next, would otherwise nest a million calls and overflow the goroutine
 // stack, a fatal error no recover catches. Each step is one call of what
-// was the recursion (deleteRow, updateRow, onParentGone), and the steps run
+// was the recursion (DeleteRow, UpdateRow, onParentGone), and the steps run
 // in the order the calls did, so every effect and every error (which row a
 // RESTRICT names, which error wins) is the one the recursion gave. A step
 // whose only work left is its last child is removed before that child is
@@ -90,9 +92,9 @@ const (
 )
 
 // step is one pending call of the cascade. The key and the children of a
-// stepGone live in txWrite's keys and kids, which grow and shrink with the
-// steps: keysMark and kidsMark are their lengths when the step was pushed,
-// restored when it is removed.
+// stepGone live in the write state's keys and kids (see work), which grow
+// and shrink with the steps: keysMark and kidsMark are their lengths when
+// the step was pushed, restored when it is removed.
 type step struct {
 	kind               stepKind
 	begun              bool
@@ -237,8 +239,9 @@ func (tx *Txn) stepUpdate(s *step) error {
 	// The onUpdate actions may have rewritten this very row (a reference to
 	// its own old key): check what is stored now, as PostgreSQL checks the
 	// live row version. Only a referenced table has onUpdate actions, and
-	// its lookups are answered without reading back through the write
-	// transaction an index it has written (see txWrite).
+	// the engine answers its lookups without reading back through the
+	// write transaction an index it has written (the memdb engine's
+	// writer explains how).
 	if t.Referenced {
 		var nb [32]byte
 		row = tx.ByKey(t, t.PKKey(row, nb[:0]))

@@ -174,7 +174,7 @@ func (tx *Txn) lowerBound(ix *meta.Index, key []byte) engine.Iterator {
 // All iterates every row of t in primary key order.
 func (tx *Txn) All(t *meta.Table) engine.Iterator { return tx.r.All(t) }
 
-// children appends to kids the rows whose key in the foreign key index ix
+// fkRows appends to kids the rows whose key in the foreign key index ix
 // is key, as the write transaction sees them, up to limit rows (0: all).
 func (tx *Txn) fkRows(ix *meta.Index, key []byte, kids []any, limit int) []any {
 	a := tx.lend(key)

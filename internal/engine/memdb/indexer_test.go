@@ -37,7 +37,7 @@ func ixNameOrNull(obj any, buf []byte) ([]byte, bool) {
 
 func ixID(obj any, buf []byte) ([]byte, bool) { return keys.AppendInt(buf, obj.(*ixRow).ID), true }
 
-func TestIndexerFromObject(t *testing.T) {
+func TestIndexer_FromObject(t *testing.T) {
 	name := "a\x00b"
 	tests := []struct {
 		name   string
@@ -63,7 +63,7 @@ func TestIndexerFromObject(t *testing.T) {
 	}
 }
 
-func TestIndexerFromArgs(t *testing.T) {
+func TestIndexer_FromArgs(t *testing.T) {
 	key := keys.AppendInt(nil, 3)
 	tests := []struct {
 		name    string
@@ -107,10 +107,10 @@ func TestIndexerFromArgs(t *testing.T) {
 	})
 }
 
-// TestIndexerMemdb runs the indexer inside go-memdb: a non-unique index
+// TestIndexer_InsideGoMemdb runs the indexer inside go-memdb: a non-unique index
 // stores (key, primary key), and a lookup by one encoded key must find
 // exactly the rows with that value, never those whose value extends it.
-func TestIndexerMemdb(t *testing.T) {
+func TestIndexer_InsideGoMemdb(t *testing.T) {
 	schema := &gomemdb.DBSchema{Tables: map[string]*gomemdb.TableSchema{
 		"row": {Name: "row", Indexes: map[string]*gomemdb.IndexSchema{
 			"id":     {Name: "id", Unique: true, Indexer: Indexer{Key: ixID}},
