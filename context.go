@@ -66,9 +66,14 @@ func (tx *Txn) Context() context.Context {
 	return &txCtx{Context: context.Background(), tx: tx}
 }
 
-// carried returns the live transaction of s that ctx carries, or nil.
+// carried returns the live transaction of s that ctx carries, or nil. A
+// ctx carrying a nested transaction that has ended carries the nearest
+// live one it was begun in, whose context ctx derives from.
 func (s *Store) carried(ctx context.Context) *Txn {
 	tx, _ := ctx.Value(txKey{}).(*Txn)
+	for tx != nil && tx.done.Load() && tx.nested() {
+		tx = tx.chain.parent
+	}
 	if tx == nil || tx.store != s || tx.done.Load() {
 		return nil
 	}
@@ -91,21 +96,37 @@ func mustCtx(ctx context.Context) {
 // ctx's error. memrel starts no goroutine to watch ctx: a transaction
 // notices its end at its next call.
 //
-// On error the returned Txn is nil, which is a done transaction. A ctx
-// carrying a live write transaction of s, with write true, fails with
-// ErrTxWait too, at once, instead of waiting forever for the transaction
-// this goroutine holds: use [Txn.Update] or [Store.UpdateContext] for a
-// nested transaction. It returns an error wrapping ErrWrongStore on a nil
-// or zero Store, ErrClosed on a closed one, and panics on a nil ctx.
+// When ctx carries a live write transaction of s (it is, or derives from,
+// that transaction's Context), BeginContext waits for nothing: it begins
+// a nested transaction in it, as a savepoint does in SQL, so that code
+// which begins its own transaction from the context it is given can run
+// inside its caller's. The nested transaction is a Txn of its own, used
+// like any other (its Context carries it, so a BeginContext given that
+// begins a deeper one); [Txn.Commit] releases its writes into the
+// transaction it was begun in, which goes on, and [Txn.Abort] undoes
+// exactly its writes; a nested transaction whose ctx ends is undone
+// alone. While it is open, the transaction it was begun in is suspended:
+// a call on that one panics, and nested transactions end innermost first
+// (see Commit and Abort for what ending them out of order does). With
+// write false, the nested transaction is a read-only view of the write
+// transaction instead: it sees that transaction's writes so far,
+// uncommitted ones included, its writes fail with ErrReadOnly, and
+// Commit and Abort just end it. A nested write transaction in a read-only
+// view fails with ErrReadOnly. A ctx carrying a read transaction, or a
+// transaction of another store, is no reason to nest: BeginContext then
+// begins a transaction of its own. A ctx carrying a nested transaction
+// that has ended carries the one it was begun in.
+//
+// On error the returned Txn is nil, which is a done transaction. It
+// returns an error wrapping ErrWrongStore on a nil or zero Store,
+// ErrClosed on a closed one, and panics on a nil ctx.
 func (s *Store) BeginContext(ctx context.Context, write bool) (*Txn, error) {
 	mustCtx(ctx)
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	if write {
-		if outer := s.carried(ctx); outer != nil && outer.write {
-			return nil, errNestedBegin
-		}
+	if outer := s.carried(ctx); outer != nil && outer.write {
+		return outer.beginNested(ctx, write)
 	}
 	done := ctx.Done()
 	if done != nil {

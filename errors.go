@@ -1,10 +1,6 @@
 package memrel
 
-import (
-	"fmt"
-
-	"github.com/memrel/memrel/internal/errs"
-)
+import "github.com/memrel/memrel/internal/errs"
 
 // Sentinel errors, grouped by when they are returned. Every error memrel
 // returns wraps one of these or is one of the typed errors below, so
@@ -33,15 +29,7 @@ var (
 	// write lock, or already when called. Nothing began and nothing
 	// changed. The error wraps the context's error too, so
 	// errors.Is(err, context.Canceled) or context.DeadlineExceeded holds.
-	// BeginContext also returns it, at once, for a write transaction whose
-	// context carries an open write transaction of the same store, which
-	// it would wait for forever.
 	ErrTxWait = errs.ErrTxWait
-
-	// errNestedBegin is BeginContext's refusal to wait for the write
-	// transaction its own context carries.
-	errNestedBegin = fmt.Errorf("%w: the context carries an open write transaction of this store, "+
-		"which would be waited for forever (use Txn.Update or Store.UpdateContext for a nested transaction)", ErrTxWait)
 
 	// ErrClosed is returned when a transaction is begun on a closed Store
 	// (see Store.Close), by the operations of a transaction begun on it,

@@ -67,14 +67,21 @@ func (tx *Txn) nest(ctx context.Context, fn func(tx *Txn) error) (err error) {
 			}
 			return
 		}
+		leaked := tx.busy.Load() == suspended // fn left a BeginContext handle open
+		if leaked {
+			tx.endNested()
+		}
 		if p == nil && err == nil && ctx.Err() != nil {
 			err = fmt.Errorf("memrel: nested transaction rolled back: %w", ctx.Err())
 		}
 		tx.enter()
-		tx.r.CloseUnit(mark, p != nil || err != nil)
+		tx.r.CloseUnit(mark, p != nil || err != nil || leaked)
 		tx.leave()
 		if p != nil {
 			panic(p)
+		}
+		if leaked && err == nil {
+			panic(errCommitOpen)
 		}
 	}()
 	return fn(tx)
@@ -90,6 +97,9 @@ func (tx *Txn) readOnly(fn func(tx *Txn) error) error {
 	tx.leave()
 	defer func() {
 		if !tx.done.Load() {
+			if tx.busy.Load() == suspended { // read-only handles fn left open: nothing to lose
+				tx.endNested()
+			}
 			tx.enter()
 			tx.ro--
 			tx.leave()
@@ -119,7 +129,7 @@ func (tx *Txn) open() error {
 // nested transaction or a read-only view of tx, whose end belongs to the
 // function that opened it.
 func (tx *Txn) checkNotNested(op string) {
-	if tx.write && !tx.done.Load() && (tx.r.Units() > 0 || tx.ro > 0) {
+	if tx.write && !tx.done.Load() && (tx.frames() > 0 || tx.views() > 0) {
 		panic("memrel: " + op + " inside a nested transaction (Txn.Update, Store.UpdateContext or Store.ViewContext)")
 	}
 }

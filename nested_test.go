@@ -88,14 +88,7 @@ func TestTxn_Update_NestedFailureRollsBackOwnWork(t *testing.T) {
 		inside = stDumpTx(t, db, tx)
 		return nil
 	}))
-	snap := stDump(t, db)
-	require.Equal(t, inside, snap)
-	ids := make([]int64, len(snap.Posts))
-	for i, p := range snap.Posts {
-		ids[i] = p.ID
-	}
-	require.Equal(t, []int64{1, 2, 4}, ids, "the id the undone create took stays taken")
-	require.Equal(t, []fixture.ColumnTag{{Name: "t1"}}, snap.Tags)
+	nestRequireKept(t, db, inside, []int64{1, 2, 4})
 	stView(t, db, func(tx *memrel.Txn) {
 		require.Equal(t, []string{"committed", "outer before", "outer after"}, nestTitles(t, db, tx))
 	})
@@ -188,19 +181,30 @@ func TestTxn_Update_OnReadOrDoneTransaction(t *testing.T) {
 	require.ErrorIs(t, nilTx.Update(fn), memrel.ErrTxDone)
 }
 
+// Inside Txn.Update, Commit and Abort panic, on a transaction of its own
+// as on a nested one from BeginContext.
 func TestTxn_Update_CommitOrAbortInsideNestedPanics(t *testing.T) {
-	db := stSetup(t)
-	tx := db.Begin(true)
-	defer tx.Abort()
-	require.Panics(t, func() {
-		_ = tx.Update(func(tx *memrel.Txn) error { return tx.Commit() })
-	})
-	require.Panics(t, func() {
-		_ = tx.Update(func(tx *memrel.Txn) error { tx.Abort(); return nil })
-	})
-	nestCreate(t, db, tx, "still open")
-	require.NoError(t, tx.Commit())
-	require.Len(t, stDump(t, db).Posts, 1)
+	for _, nested := range []bool{false, true} {
+		db := stSetup(t)
+		outer := db.Begin(true)
+		defer outer.Abort()
+		tx := outer
+		if nested {
+			tx = beginNested(t, db, outer.Context(), true)
+		}
+		require.Panics(t, func() {
+			_ = tx.Update(func(tx *memrel.Txn) error { return tx.Commit() })
+		})
+		require.Panics(t, func() {
+			_ = tx.Update(func(tx *memrel.Txn) error { tx.Abort(); return nil })
+		})
+		nestCreate(t, db, tx, "still open")
+		require.NoError(t, tx.Commit())
+		if nested {
+			require.NoError(t, outer.Commit())
+		}
+		require.Len(t, stDump(t, db).Posts, 1)
+	}
 }
 
 // nestNoDeadlock runs fn on another goroutine and fails the test if it
@@ -313,38 +317,13 @@ func TestStore_UpdateContext_OuterContextEndedInsideNested(t *testing.T) {
 }
 
 func TestStore_UpdateContext_ContextOfAnotherStoreIgnored(t *testing.T) {
-	db, other := stSetup(t), stSetup(t)
-	boom := errors.New("boom")
-	err := nestNoDeadlock(t, func() error {
-		return db.Update(func(tx *memrel.Txn) error {
-			nestCreate(t, db, tx, "db")
-			require.NoError(t, other.UpdateContext(tx.Context(), func(otx *memrel.Txn) error {
-				require.NotSame(t, tx, otx)
-				_, err := other.posts.Create(otx, stNewPost("other"))
-				return err
-			}))
-			return boom
+	nestOtherStore(t, func(other *stDB, tx *memrel.Txn) error {
+		return other.UpdateContext(tx.Context(), func(otx *memrel.Txn) error {
+			require.NotSame(t, tx, otx)
+			_, err := other.posts.Create(otx, stNewPost("other"))
+			return err
 		})
 	})
-	require.ErrorIs(t, err, boom)
-	require.Empty(t, stDump(t, db).Posts)
-	require.Len(t, stDump(t, other).Posts, 1, "the other store's transaction committed on its own")
-}
-
-func TestStore_BeginContext_WithOpenWriterOfSameStoreFailsAtOnce(t *testing.T) {
-	db := stSetup(t)
-	err := nestNoDeadlock(t, func() error {
-		return db.Update(func(tx *memrel.Txn) error {
-			inner, err := db.BeginContext(tx.Context(), true)
-			require.Nil(t, inner)
-			require.ErrorIs(t, err, memrel.ErrTxWait)
-			rtx, err := db.BeginContext(tx.Context(), false)
-			require.NoError(t, err, "a reader waits for nothing")
-			rtx.Abort()
-			return nil
-		})
-	})
-	require.NoError(t, err)
 }
 
 func TestStore_ViewContext_InsideWriteSeesItsWritesAndRefusesWrites(t *testing.T) {

@@ -35,8 +35,8 @@ type Store struct {
 // long as it takes. A write transaction begun while this goroutine already
 // holds one waits for itself forever; [Store.BeginContext] and
 // [Store.UpdateContext] with the context of the open transaction
-// ([Txn.Context]) give up when that context ends, and UpdateContext runs
-// as a nested transaction of the open one instead of waiting.
+// ([Txn.Context]) begin a nested transaction of the open one instead of
+// waiting.
 func (s *Store) Begin(write bool) *Txn {
 	tx, _ := s.begin(context.Background(), write)
 	return tx
@@ -127,6 +127,9 @@ func (tx *Txn) run(fn func(tx *Txn) error) error {
 	}
 	if tx.done.Load() { // its context ended during fn (see Txn.Context)
 		return tx.doneErr("")
+	}
+	if tx.busy.Load() == suspended { // rolled back by the deferred end
+		panic(errCommitOpen)
 	}
 	var err error
 	tx.end(func() { err = tx.finish() })

@@ -23,7 +23,9 @@ import (
 // Each memrel call on a Txn is atomic on its own: when it fails, the
 // transaction is exactly as it was before the call, so the caller may go on
 // or roll back. [Txn.Update] makes a group of calls a nested transaction,
-// undone together when it fails.
+// undone together when it fails; [Store.BeginContext] with the context of
+// a write transaction begins one as a Txn of its own, ended by its Commit
+// or Abort.
 //
 // A Txn carries a context ([Txn.Context]): the one given to BeginContext,
 // UpdateContext or ViewContext, else context.Background(). When that
@@ -40,10 +42,12 @@ type Txn struct {
 	// done is read by every call, and may be set by a goroutine ending a
 	// read transaction others still read through.
 	done atomic.Bool
-	// busy is set for the duration of each public call on a write
+	// busy is inCall for the duration of each public call on a write
 	// transaction (see enter), so a second goroutine is caught before it
-	// touches state that only one may change.
-	busy atomic.Bool
+	// touches state that only one may change, and suspended while a
+	// nested transaction begun on it by BeginContext is open (see
+	// beginNested), whose calls are then the only ones allowed.
+	busy atomic.Uint32
 	// ro counts the read-only views open on a write transaction (see
 	// ViewContext), which refuse writes; only its one goroutine at a time
 	// changes it.
@@ -52,7 +56,17 @@ type Txn struct {
 	// UpdateContext, ViewContext), nil for Begin, Update and View, so a
 	// call checks a context that can never end with one comparison.
 	cx *txCtx
+	// chain links a transaction into a chain of nested transactions begun
+	// by BeginContext (see unit); nil until it takes part in one.
+	chain *unit
 }
+
+// The states of Txn.busy.
+const (
+	idle uint32 = iota
+	inCall
+	suspended
+)
 
 // Commit makes the transaction's writes visible to transactions that begin
 // afterwards. On a done transaction it returns ErrTxDone, whether or not
@@ -60,6 +74,18 @@ type Txn struct {
 // It panics inside the callback of Update or View, which commit
 // themselves, and when another goroutine's call on the same write
 // transaction is under way.
+//
+// On a nested transaction (one [Store.BeginContext] began inside another),
+// Commit releases it into the transaction it was begun in: its writes
+// become part of that one, which goes on and decides, by its own end,
+// whether they are kept. If the nested transaction's context has ended,
+// Commit undoes its writes instead and fails with ErrTxDone and the
+// context's error.
+//
+// Nested transactions end innermost first: Commit panics, changing
+// nothing, on a transaction in which a nested transaction begun by
+// BeginContext is still open, and inside Txn.Update or a read-only view
+// (ViewContext) of it.
 func (tx *Txn) Commit() error {
 	if tx == nil || tx.store == nil {
 		return fmt.Errorf("%w: nil or zero transaction", ErrTxDone)
@@ -69,6 +95,9 @@ func (tx *Txn) Commit() error {
 	}
 	if tx.managed {
 		panic("memrel: Commit inside Store.Update or Store.View")
+	}
+	if tx.write && tx.busy.Load() == suspended {
+		panic(errCommitOpen)
 	}
 	tx.checkNotNested("Commit")
 	if !tx.write {
@@ -80,6 +109,9 @@ func (tx *Txn) Commit() error {
 	if tx.done.Load() { // ended by another goroutine meanwhile
 		return tx.doneErr("")
 	}
+	if tx.nested() {
+		return tx.release()
+	}
 	return tx.finish()
 }
 
@@ -88,6 +120,15 @@ func (tx *Txn) Commit() error {
 // tx.Abort() is always safe. It panics inside the callback of Update or
 // View. On a write transaction it first waits for a call another goroutine
 // has under way (which is misuse, but must not corrupt the rollback).
+//
+// On a nested transaction (see [Store.BeginContext]), Abort undoes exactly
+// the writes made through it (and through the nested transactions begun
+// in it), leaving the transaction it was begun in as it was before and
+// open; as in PostgreSQL, ids those writes took stay taken. Abort on a
+// transaction in which nested transactions are still open ends them too,
+// innermost first, as a rollback to a savepoint does, so a deferred Abort
+// is safe at every level. It panics inside Txn.Update or a read-only view
+// (ViewContext) of the transaction, whose end belongs to that function.
 func (tx *Txn) Abort() {
 	if tx == nil || tx.store == nil || tx.done.Load() {
 		return
@@ -108,6 +149,15 @@ func (tx *Txn) Writable() bool { return tx != nil && tx.write && tx.ro == 0 }
 // under way.
 const errBusy = "memrel: write transaction used by two goroutines at once, or from inside one of its own calls (a write Txn must be used by one goroutine at a time)"
 
+// errSuspended is the panic of a call on a transaction while a nested
+// transaction begun in it by BeginContext is open.
+const errSuspended = "memrel: transaction used while a nested transaction begun in it by Store.BeginContext is open (use the nested one, or end it first)"
+
+// errCommitOpen is the panic of a Commit, or of the end of an Update's
+// (or a Txn.Update's) function that returned nil, while a nested
+// transaction begun in the transaction by BeginContext is still open.
+const errCommitOpen = "memrel: transaction ended while a nested transaction begun in it by Store.BeginContext is still open (commit or abort the nested one first)"
+
 // enter marks the start of a public call on a write transaction, and
 // panics if one is already under way: another goroutine's, or one that
 // ran user code calling back in (a key's String method formatted into an
@@ -115,15 +165,23 @@ const errBusy = "memrel: write transaction used by two goroutines at once, or fr
 // it turns what would be a corrupted transaction or a fatal concurrent map
 // write into a panic that changed nothing.
 func (tx *Txn) enter() {
-	if tx.write && !tx.busy.CompareAndSwap(false, true) {
-		panic(errBusy)
+	if tx.write && !tx.busy.CompareAndSwap(idle, inCall) {
+		tx.busyPanic()
 	}
+}
+
+// busyPanic is the panic of a call that finds tx's busy flag taken.
+func (tx *Txn) busyPanic() {
+	if tx.busy.Load() == suspended {
+		panic(errSuspended)
+	}
+	panic(errBusy)
 }
 
 // leave marks the end of a public call entered by enter (or by use).
 func (tx *Txn) leave() {
 	if tx.write {
-		tx.busy.Store(false)
+		tx.busy.Store(idle)
 	}
 }
 
@@ -133,7 +191,10 @@ func (tx *Txn) leave() {
 // finishes. Only misuse ever waits here.
 func (tx *Txn) end(fin func()) {
 	if tx.write {
-		for !tx.busy.CompareAndSwap(false, true) {
+		if tx.busy.Load() == suspended {
+			tx.endNested()
+		}
+		for !tx.busy.CompareAndSwap(idle, inCall) {
 			runtime.Gosched()
 		}
 		defer tx.leave()
@@ -154,6 +215,10 @@ func (tx *Txn) rollback() {
 	if !tx.write {
 		return // a read transaction, whose goroutines may end it at once
 	}
+	if tx.nested() {
+		tx.endUnit(true)
+		return
+	}
 	tx.r.End(false)
 	tx.store.unlock()
 }
@@ -169,11 +234,11 @@ func (tx *Txn) use(t *meta.Table, write bool) error {
 	if t == nil {
 		return fmt.Errorf("%w: the model or association is nil or was not declared on a schema", ErrWrongStore)
 	}
-	if tx.write && !tx.busy.CompareAndSwap(false, true) {
+	if tx.write && !tx.busy.CompareAndSwap(idle, inCall) {
 		if tx.done.Load() { // being ended
 			return fmt.Errorf("%w (using %s)", ErrTxDone, t.Name)
 		}
-		panic(errBusy)
+		tx.busyPanic()
 	}
 	if err := tx.usable(t, write); err != nil {
 		tx.leave()

@@ -20,7 +20,7 @@ func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 	require.NoError(t, err)
 	mark, seq := tx.r.Writer().Mark(), ip.db.db.Load().E.Sequence(ip.posts.t)
 
-	tx.busy.Store(true) // another goroutine is inside a call
+	tx.busy.Store(inCall) // another goroutine is inside a call
 	calls := map[string]func(){
 		"FindByPK": func() { _, _, _ = ip.posts.FindByPK(tx, int64(1)) },
 		"Create":   func() { _, _ = ip.posts.Create(tx, ipPost{Title: "theirs"}) },
@@ -36,7 +36,7 @@ func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 
 	aborted := make(chan struct{})
 	go func() { tx.Abort(); close(aborted) }()
-	tx.busy.Store(false) // the other call ends
+	tx.busy.Store(idle) // the other call ends
 	<-aborted
 	require.True(t, tx.done.Load())
 	require.NoError(t, ip.db.View(func(rx *Txn) error {
