@@ -122,7 +122,11 @@
 // that one instead of waiting for it; [Txn.Update] does the same
 // explicitly. A nested transaction is a savepoint: when its function fails
 // or panics, exactly its own writes are undone and the outer transaction
-// goes on; ids its writes drew stay drawn, as in PostgreSQL. ViewContext
+// goes on; ids its writes drew stay drawn, as in PostgreSQL. BeginContext
+// given such a context begins a nested transaction handle, whose Commit
+// releases its writes into the outer transaction and whose Abort undoes
+// them; end handles innermost first (the outer transaction is suspended
+// while one is open). ViewContext
 // given such a context reads through the write transaction, uncommitted
 // writes included, and refuses writes. The context-free [Store.Update]
 // cannot see the transaction its caller holds: an Update inside an Update
