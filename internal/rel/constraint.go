@@ -46,7 +46,7 @@ func (tx *Txn) InsertUnchecked(t *meta.Table, row any, fresh bool) error {
 	if err := tx.checkUnique(t, nil, row); err != nil {
 		return err
 	}
-	tx.w.Put(t, nil, row)
+	tx.wk.w.Put(t, nil, row)
 	return nil
 }
 
@@ -174,7 +174,7 @@ func (tx *Txn) stepDelete(s *step) error {
 	t, old := s.t, s.old
 	if !s.begun {
 		s.begun = true
-		tx.w.Delete(t, old)
+		tx.wk.w.Delete(t, old)
 	}
 	for s.next < len(t.Children) {
 		a := t.Children[s.next]
@@ -216,7 +216,7 @@ func (tx *Txn) stepUpdate(s *step) error {
 			return err
 		}
 		s.begun = true
-		tx.w.Put(t, old, row)
+		tx.wk.w.Put(t, old, row)
 		if t.PK.AutoInc && !bytes.Equal(oldPK, newPK) {
 			tx.advance(t, p) // an explicit key moves the sequence, as on Create
 		}
@@ -334,7 +334,7 @@ func (tx *Txn) onParentGone(s *step) error {
 // rows are the ones just listed and the order of the deletes cannot matter.
 func (tx *Txn) deleteChildren(a *meta.Relation, key []byte, kids []any) {
 	k := tx.lend(key)
-	tx.w.DeleteMatching(a.FKIndex, k, kids)
+	tx.wk.w.DeleteMatching(a.FKIndex, k, kids)
 	tx.giveBack(k)
 }
 

@@ -36,7 +36,7 @@ func (tx *Txn) Create(t *meta.Table, row any) error {
 				t.PK.Set(p, seq+1)
 			}
 		}
-		fresh = tx.w.Fresh(t, t.PK.SeqValue(p))
+		fresh = tx.wk.w.Fresh(t, t.PK.SeqValue(p))
 	}
 	if err := tx.InsertRow(t, row, fresh); err != nil {
 		return err
@@ -50,5 +50,5 @@ func (tx *Txn) Create(t *meta.Table, row any) error {
 // advance moves t's sequence past the key of row p, if it is beyond it,
 // recording the move so a failing call can take it back.
 func (tx *Txn) advance(t *meta.Table, p unsafe.Pointer) {
-	tx.w.Advance(t, t.PK.SeqValue(p))
+	tx.wk.w.Advance(t, t.PK.SeqValue(p))
 }

@@ -12,11 +12,11 @@ type Savepoint = engine.Mark
 // transaction begun as a handle of its own. The caller keeps tx and h from
 // being used at the same time, and calls h.Unshare before tx ends.
 func (tx *Txn) Share(h *Txn) {
-	h.db, h.r, h.w, h.wk = tx.db, tx.r, tx.w, tx.wk
+	h.db, h.r, h.wk = tx.db, tx.r, tx.wk
 }
 
 // Unshare drops h's reach into the transaction it shared (see Share), so a
 // done handle cannot touch state that is soon the next writer's.
 func (h *Txn) Unshare() {
-	h.db, h.r, h.w, h.wk = nil, nil, nil, nil
+	h.db, h.r, h.wk = nil, nil, nil
 }

@@ -29,8 +29,7 @@ type DB struct {
 type Txn struct {
 	db *DB
 	r  engine.Reader
-	w  engine.Writer // nil in a read transaction
-	wk *work         // the write state; nil in a read transaction
+	wk *work // the write state; nil in a read transaction
 	// arg carries keys into engine lookups without an allocation each;
 	// argBuf holds them while they are short. argLent marks them lent to
 	// a lookup, so concurrent reads of a shared read transaction never
@@ -42,6 +41,9 @@ type Txn struct {
 
 // work is the state only a write transaction needs.
 type work struct {
+	// w is the engine write transaction: here rather than in Txn, so a
+	// read transaction, which may be a single Get, stays small.
+	w     engine.Writer
 	depth int // of nested calls (see Atomic)
 	// units counts the nested transactions open (see OpenUnit): while one
 	// is, the engine keeps its log of every row change since it began.
@@ -67,17 +69,17 @@ func (d *DB) Begin(tx *Txn, write bool) {
 		tx.r = d.E.Read()
 		return
 	}
-	tx.w = d.E.Write()
-	tx.r = tx.w
 	tx.wk = d.spare
 	d.spare = nil
 	if tx.wk == nil {
 		tx.wk = new(work)
 	}
+	tx.wk.w = d.E.Write()
+	tx.r = tx.wk.w
 }
 
 // Writable reports whether tx may write.
-func (tx *Txn) Writable() bool { return tx.w != nil }
+func (tx *Txn) Writable() bool { return tx.wk != nil }
 
 // Reader is the engine transaction tx reads through.
 func (tx *Txn) Reader() engine.Reader { return tx.r }
@@ -86,20 +88,26 @@ func (tx *Txn) Reader() engine.Reader { return tx.r }
 func (tx *Txn) Engine() engine.DB { return tx.db.E }
 
 // Writer is the engine write transaction, or nil.
-func (tx *Txn) Writer() engine.Writer { return tx.w }
+func (tx *Txn) Writer() engine.Writer {
+	if tx.wk == nil {
+		return nil
+	}
+	return tx.wk.w
+}
 
 // End commits or discards the transaction and hands its write state on.
 // The caller still serializes writers while it runs.
 func (tx *Txn) End(commit bool) {
-	if tx.w == nil {
+	if tx.wk == nil {
 		if tx.r != nil {
 			tx.r.Done()
 		}
 		tx.r = nil
 		return
 	}
-	w, wk := tx.w, tx.wk
-	tx.w, tx.r, tx.wk = nil, nil, nil // a done Txn must not reach state that is now the next writer's
+	w, wk := tx.wk.w, tx.wk
+	wk.w = nil
+	tx.r, tx.wk = nil, nil // a done Txn must not reach state that is now the next writer's
 	// Handed on while this writer still holds the engine's writer lock,
 	// which ends with Commit or Abort.
 	if cap(wk.deferred) <= keepRoom && cap(wk.steps) <= keepRoom && cap(wk.keys) <= keepRoom*32 && cap(wk.kids) <= keepRoom {
@@ -121,7 +129,7 @@ func (tx *Txn) End(commit bool) {
 // that finds it lent gets a copy of its own, which allocates only while
 // goroutines share the transaction.
 func (tx *Txn) lend(key []byte) *keys.Arg {
-	if tx.w == nil && !tx.argLent.CompareAndSwap(false, true) {
+	if tx.wk == nil && !tx.argLent.CompareAndSwap(false, true) {
 		return &keys.Arg{Key: append(make([]byte, 0, len(key)), key...)}
 	}
 	if tx.arg.Key == nil {
@@ -133,7 +141,7 @@ func (tx *Txn) lend(key []byte) *keys.Arg {
 
 // giveBack ends the loan of a lent Arg.
 func (tx *Txn) giveBack(a *keys.Arg) {
-	if a == &tx.arg && tx.w == nil {
+	if a == &tx.arg && tx.wk == nil {
 		tx.argLent.Store(false)
 	}
 }
@@ -178,7 +186,7 @@ func (tx *Txn) All(t *meta.Table) engine.Iterator { return tx.r.All(t) }
 // is key, as the write transaction sees them, up to limit rows (0: all).
 func (tx *Txn) fkRows(ix *meta.Index, key []byte, kids []any, limit int) []any {
 	a := tx.lend(key)
-	kids = tx.w.Children(ix, a, kids, limit)
+	kids = tx.wk.w.Children(ix, a, kids, limit)
 	tx.giveBack(a)
 	return kids
 }
@@ -189,7 +197,7 @@ func (tx *Txn) fkRows(ix *meta.Index, key []byte, kids []any, limit int) []any {
 // ACTION checks before it declares success.
 func (tx *Txn) Atomic(fn func() error) (err error) {
 	wk := tx.wk
-	mark, dmark := tx.w.Mark(), len(wk.deferred)
+	mark, dmark := tx.wk.w.Mark(), len(wk.deferred)
 	wk.depth++
 	defer func() {
 		wk.depth--
@@ -198,11 +206,11 @@ func (tx *Txn) Atomic(fn func() error) (err error) {
 			err = tx.runDeferred()
 		}
 		if p != nil || err != nil {
-			tx.w.Rollback(mark)
+			tx.wk.w.Rollback(mark)
 			wk.deferred = wk.deferred[:dmark]
 		}
 		if wk.depth == 0 {
-			tx.w.Settle(wk.units > 0) // a nested transaction may yet roll back
+			tx.wk.w.Settle(wk.units > 0) // a nested transaction may yet roll back
 			wk.deferred = wk.deferred[:0]
 			if len(wk.steps) > 0 { // a cascade that panicked
 				clear(wk.steps)
@@ -228,7 +236,7 @@ type deferredCheck struct {
 // row change, so the unit can be undone alone.
 func (tx *Txn) OpenUnit() engine.Mark {
 	tx.wk.units++
-	return tx.w.Mark()
+	return tx.wk.w.Mark()
 }
 
 // Units reports how many nested transactions are open.
@@ -241,9 +249,9 @@ func (tx *Txn) Units() int { return tx.wk.units }
 func (tx *Txn) CloseUnit(m engine.Mark, undo bool) {
 	tx.wk.units--
 	if undo {
-		tx.w.Rollback(engine.Mark{Rows: m.Rows, Seqs: tx.w.Mark().Seqs})
+		tx.wk.w.Rollback(engine.Mark{Rows: m.Rows, Seqs: tx.wk.w.Mark().Seqs})
 	}
 	if tx.wk.units == 0 {
-		tx.w.Settle(false)
+		tx.wk.w.Settle(false)
 	}
 }
