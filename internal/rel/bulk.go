@@ -35,8 +35,32 @@ func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (i
 		}
 		sets = append(sets, assign{f, cv})
 	}
-	n := 0
-	err := tx.Atomic(func() error {
+	_, n, err := tx.eachMatch(t, where, func(cur any) error {
+		row := t.Clone(cur)
+		for _, s := range sets {
+			s.f.Set(t.Ptr(row), s.v)
+		}
+		return tx.UpdateRow(t, cur, row)
+	})
+	return n, err
+}
+
+// DestroyAll deletes every row of t matching where, with the onDelete
+// rules, and returns how many rows matched (including those a cascade from
+// an earlier one removed): all go or, on error, none.
+func (tx *Txn) DestroyAll(t *meta.Table, where query.Cond) (int, error) {
+	// Every matching row is gone, by this statement or its cascades, and
+	// PostgreSQL's DELETE reports them all.
+	matched, _, err := tx.eachMatch(t, where, func(cur any) error { return tx.DeleteRow(t, cur) })
+	return matched, err
+}
+
+// eachMatch runs fn, atomically, on the current version of every row of t
+// that matches where, skipping the rows a cascade from an earlier one
+// deleted. It returns how many rows matched and how many fn ran on; on
+// error, nothing fn did remains.
+func (tx *Txn) eachMatch(t *meta.Table, where query.Cond, fn func(cur any) error) (matched, visited int, err error) {
+	err = tx.Atomic(func() error {
 		f, err := tx.FindRows(t, &Read{Where: where})
 		if err != nil {
 			return err
@@ -47,49 +71,16 @@ func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (i
 			if cur == nil {
 				continue
 			}
-			row := t.Clone(cur)
-			for _, s := range sets {
-				s.f.Set(t.Ptr(row), s.v)
-			}
-			if err := tx.UpdateRow(t, cur, row); err != nil {
+			if err := fn(cur); err != nil {
 				return err
 			}
-			n++
+			visited++
 		}
+		matched = len(f.Rows)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return n, nil
-}
-
-// DestroyAll deletes every row of t matching where, with the onDelete
-// rules, and returns how many rows matched (including those a cascade from
-// an earlier one removed): all go or, on error, none.
-func (tx *Txn) DestroyAll(t *meta.Table, where query.Cond) (int, error) {
-	n := 0
-	err := tx.Atomic(func() error {
-		f, err := tx.FindRows(t, &Read{Where: where})
-		if err != nil {
-			return err
-		}
-		for _, old := range f.Rows {
-			cur := tx.Current(t, old)
-			if cur == nil {
-				continue // deleted by an earlier row's cascade
-			}
-			if err := tx.DeleteRow(t, cur); err != nil {
-				return err
-			}
-		}
-		// Every matching row is gone, by this statement or its cascades,
-		// and PostgreSQL's DELETE reports them all.
-		n = len(f.Rows)
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return matched, visited, nil
 }
