@@ -132,6 +132,11 @@
 // cannot see the transaction its caller holds: an Update inside an Update
 // on one goroutine still waits for itself, so pass contexts.
 //
+// [Store.Fork] returns a new, independent store holding a store's
+// committed state, in constant time whatever it holds: the two share
+// immutable trees, and each writes its own. A test suite loads its
+// fixtures once and forks a store per test.
+//
 // [Store.Close] refuses new transactions (and waiting writers) with
 // [ErrClosed]; open readers keep their snapshot, an open writer's Commit
 // fails, and the rows are freed when the last transaction ends.

@@ -35,8 +35,10 @@ func NewSchema() *Schema {
 }
 
 // Open validates the schema and returns a new, empty store. Every mistake
-// in the definitions is reported in one *SchemaError. Opening costs one
-// go-memdb database: microseconds, so a store per test is cheap.
+// in the definitions is reported in one *SchemaError. The first Open
+// builds the schema's empty database; every Open after it costs a few
+// small allocations whatever the schema, so a store per test is cheap
+// (and [Store.Fork] copies a filled one as cheaply).
 func (s *Schema) Open() (*Store, error) {
 	if err := s.check(); err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func (s *Schema) Open() (*Store, error) {
 	if !s.m.Sealed {
 		s.err = s.m.Seal()
 		if s.err == nil {
-			s.db = memdb.Compile(&s.m)
+			s.db, s.err = memdb.Compile(&s.m)
 		}
 	}
 	db, err := s.db, s.err
@@ -58,13 +60,14 @@ func (s *Schema) Open() (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := db.Open()
-	if err != nil {
-		return nil, err
-	}
+	return s.store(&rel.DB{E: db.Open()}), nil
+}
+
+// store returns a new Store of s on d.
+func (s *Schema) store(d *rel.DB) *Store {
 	st := &Store{schema: s}
-	st.db.Store(&rel.DB{E: e})
-	return st, nil
+	st.db.Store(d)
+	return st
 }
 
 // check refuses a nil Schema.

@@ -61,6 +61,12 @@ type DB interface {
 	SetSequence(t *meta.Table, v int64)
 }
 
+// Forker is a DB that can fork: a new, independent DB starting from its
+// committed state. An engine whose Fork is not O(1) should not offer it.
+type Forker interface {
+	Fork() DB
+}
+
 // Reader is what every transaction can do: find rows.
 type Reader interface {
 	// Get returns the row whose primary key encodes to k.Key, or nil.

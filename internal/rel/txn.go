@@ -24,6 +24,16 @@ type DB struct {
 	spare *work
 }
 
+// Fork returns a new DB holding d's committed state, sharing nothing
+// mutable with it; false when the engine cannot fork.
+func (d *DB) Fork() (*DB, bool) {
+	f, ok := d.E.(engine.Forker)
+	if !ok {
+		return nil, false
+	}
+	return &DB{E: f.Fork()}, true
+}
+
 // Txn is one transaction as the rules see it. The typed layer embeds it
 // by value, so beginning a transaction allocates once.
 type Txn struct {

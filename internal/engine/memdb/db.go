@@ -21,10 +21,16 @@ type Schema struct {
 	// go-memdb's DeletePrefix wants ("" for other indexes).
 	prefix [][]string
 	db     *gomemdb.DBSchema
+	// empty is the schema's one empty database. Every store opens as a
+	// snapshot of it: a go-memdb snapshot is a database of its own that
+	// shares the immutable tree, and opening one costs an allocation,
+	// not the index-by-index build of a new database.
+	empty *gomemdb.MemDB
 }
 
-// Compile builds the go-memdb schema of s, which must be sealed.
-func Compile(s *meta.Schema) *Schema {
+// Compile builds the go-memdb schema of s, which must be sealed, and the
+// empty database every store of s starts from.
+func Compile(s *meta.Schema) (*Schema, error) {
 	names := indexNames(s)
 	prefix := make([][]string, len(names))
 	for i, ns := range names {
@@ -33,7 +39,13 @@ func Compile(s *meta.Schema) *Schema {
 			prefix[i][j] = n + "_prefix"
 		}
 	}
-	return &Schema{meta: s, names: names, prefix: prefix, db: dbSchema(s, names)}
+	sc := &Schema{meta: s, names: names, prefix: prefix, db: dbSchema(s, names)}
+	empty, err := gomemdb.NewMemDB(sc.db)
+	if err != nil {
+		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
+	}
+	sc.empty = empty
+	return sc, nil
 }
 
 // DB is one go-memdb database. Any number of readers run with one writer;
@@ -72,13 +84,34 @@ type sequence struct {
 	high int64
 }
 
-// Open returns a new, empty database.
-func (s *Schema) Open() (*DB, error) {
-	mdb, err := gomemdb.NewMemDB(s.db)
-	if err != nil {
-		return nil, fmt.Errorf("memrel: go-memdb rejected the schema: %w", err)
+// Open returns a new, empty database: a snapshot of the schema's empty
+// one, in constant time whatever the schema.
+//
+// Every database is such a snapshot, which go-memdb does not treat as
+// primary: its write transactions track no mutations and close no watch
+// channels at commit. memrel exposes no go-memdb watch, so nothing is
+// lost, and a write saves the tracking's allocations, as well as
+// go-memdb's walk of the whole tree once a transaction has touched more
+// nodes of one index than its tracking holds.
+func (s *Schema) Open() *DB {
+	return &DB{s: s, db: s.empty.Snapshot(), seqs: make([]sequence, len(s.meta.Tables))}
+}
+
+// Fork implements engine.Forker: a new database holding d's committed
+// state, in constant time whatever its size. The two share only immutable
+// trees (rows are never changed once stored), so neither sees the
+// other's later writes. It is safe while d's writer runs: the snapshot
+// is of the last commit, and each sequence, read after it, is at least
+// as far as any key that commit holds.
+func (d *DB) Fork() engine.DB {
+	snap := d.db.Snapshot()
+	seqs := make([]sequence, len(d.seqs))
+	for i := range d.seqs {
+		v := d.seqs[i].Load()
+		seqs[i].Store(v)
+		seqs[i].high = v // every key the fork holds is at most its sequence
 	}
-	return &DB{s: s, db: mdb, seqs: make([]sequence, len(s.meta.Tables))}, nil
+	return &DB{s: d.s, db: snap, seqs: seqs}
 }
 
 // Features implements engine.DB.

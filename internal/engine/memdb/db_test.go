@@ -45,10 +45,10 @@ func open(t *testing.T, n int) fixture {
 	f := fixture{posts: define[tPost](s, "Post"), comments: define[tComment](s, "Comment")}
 	meta.NewRelation(s, f.posts, f.comments, meta.RelationOptions{})
 	require.NoError(t, s.Seal())
-	db, err := Compile(s).Open()
+	sc, err := Compile(s)
 	require.NoError(t, err)
-	f.db = db
-	w := db.Write()
+	f.db = sc.Open()
+	w := f.db.Write()
 	for i := range int64(n) {
 		w.Put(f.posts, nil, &tPost{ID: i + 1})
 		w.Put(f.comments, nil, &tComment{ID: i + 1, PostID: &[]int64{i + 1}[0]})
