@@ -134,13 +134,7 @@ func (m *dynModel) updateKey(tx *Txn, key, v any) error {
 		return err
 	}
 	row := m.in(v)
-	return tx.r.Atomic(func() error {
-		old := tx.r.ByKey(m.t, k)
-		if old == nil {
-			return &NotFoundError{Model: m.t.Name, Key: key}
-		}
-		return tx.r.UpdateRow(m.t, old, row)
-	})
+	return tx.r.UpdateByKey(m.t, k, key, row)
 }
 
 // destroyKey is Model.DestroyKey.
@@ -153,13 +147,7 @@ func (m *dynModel) destroyKey(tx *Txn, key any) error {
 	if err != nil {
 		return err
 	}
-	return tx.r.Atomic(func() error {
-		old := tx.r.ByKey(m.t, k)
-		if old == nil {
-			return &NotFoundError{Model: m.t.Name, Key: key}
-		}
-		return tx.r.DeleteRow(m.t, old)
-	})
+	return tx.r.DestroyByKey(m.t, k, key)
 }
 
 // updateAll is Model.UpdateAll.

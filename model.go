@@ -7,7 +7,6 @@ import (
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 
-	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/query"
 )
 
@@ -240,13 +239,7 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 		return zero, err
 	}
 	row := m.in(&v)
-	err = tx.r.Atomic(func() error {
-		old := tx.r.ByKey(m.t, k)
-		if old == nil {
-			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
-		}
-		return tx.r.UpdateRow(m.t, old, row)
-	})
+	err = tx.r.UpdateByKey(m.t, k, key, row)
 	if err != nil {
 		return zero, err
 	}
@@ -273,13 +266,7 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
 	if err != nil {
 		return err
 	}
-	return tx.r.Atomic(func() error {
-		old := tx.r.ByKey(m.t, k)
-		if old == nil {
-			return &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
-		}
-		return tx.r.DeleteRow(m.t, old)
-	})
+	return tx.r.DestroyByKey(m.t, k, key)
 }
 
 // UpdateAll sets the given fields (column or Go names) of every row

@@ -447,3 +447,29 @@ func restricted(a *meta.Relation, tx *Txn, kid any, update bool) error {
 		Referenced: a.Source.Name, Association: a.Name,
 		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.PK.Get(p), rule, act)}
 }
+
+// UpdateByKey replaces, atomically, the row of t whose primary key encodes
+// to k by row (which may re-key it); key is the caller's form of k, for
+// the NotFoundError when there is no such row.
+func (tx *Txn) UpdateByKey(t *meta.Table, k []byte, key, row any) error {
+	return tx.Atomic(func() error {
+		old := tx.ByKey(t, k)
+		if old == nil {
+			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(key)}
+		}
+		return tx.UpdateRow(t, old, row)
+	})
+}
+
+// DestroyByKey deletes, atomically, the row of t whose primary key encodes
+// to k, with the onDelete rules; key is the caller's form of k, for the
+// NotFoundError when there is no such row.
+func (tx *Txn) DestroyByKey(t *meta.Table, k []byte, key any) error {
+	return tx.Atomic(func() error {
+		old := tx.ByKey(t, k)
+		if old == nil {
+			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(key)}
+		}
+		return tx.DeleteRow(t, old)
+	})
+}
