@@ -108,6 +108,8 @@ func TestSameSemantics(t *testing.T) {
 		{"add", func(s Store) (string, error) { return "", s.Add(2, 1) }},
 		{"add again", func(s Store) (string, error) { return "", s.Add(2, 1) }},
 		{"create", func(s Store) (string, error) { id, err := s.Create(3); return strconv.FormatInt(id, 10), err }},
+		{"addN", func(s Store) (string, error) { return "", s.AddN(3, []int64{1, 2, 41}) }},
+		{"createN", func(s Store) (string, error) { ids, err := s.CreateN(6, 3); return fmt.Sprint(ids), err }},
 		{"set", func(s Store) (string, error) { return "", s.Set(4, []int64{51, 52, 31}) }},
 		{"remove", func(s Store) (string, error) { return "", s.Remove(2, 12) }},
 		{"remove other", func(s Store) (string, error) { return "", s.Remove(2, 21) }},

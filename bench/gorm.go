@@ -117,6 +117,32 @@ func (g *gormStore) Create(post int64) (int64, error) {
 	return c.ID, err
 }
 
+func (g *gormStore) AddN(post int64, ids []int64) error {
+	cs := make([]gComment, len(ids))
+	for i, id := range ids {
+		cs[i] = gComment{ID: id, Body: Body(id)}
+	}
+	return g.db.Transaction(func(tx *gorm.DB) error {
+		return tx.Model(&gPost{ID: post}).Association("Comments").Append(&cs)
+	})
+}
+
+func (g *gormStore) CreateN(post int64, n int) ([]int64, error) {
+	cs := make([]gComment, n)
+	for i := range cs {
+		cs[i] = gComment{Body: newBody(post), PostID: &post}
+	}
+	err := g.db.Transaction(func(tx *gorm.DB) error { return tx.Create(&cs).Error })
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids, nil
+}
+
 func (g *gormStore) Set(post int64, ids []int64) error {
 	cs := make([]gComment, len(ids))
 	for i, id := range ids {

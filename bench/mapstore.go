@@ -98,6 +98,16 @@ func (m *mapStore) Has(post, id int64) (bool, error) {
 	return ok && c.PostID == post, nil
 }
 
+// stored checks that every listed comment exists.
+func (m *mapStore) stored(ids []int64) error {
+	for _, id := range ids {
+		if _, ok := m.comments[id]; !ok {
+			return fmt.Errorf("comment %d: %w", id, errMapNotFound)
+		}
+	}
+	return nil
+}
+
 // link points comment c at post (0: NULL), keeping both child lists sorted.
 func (m *mapStore) link(c mapComment, post int64) {
 	if c.PostID == post {
@@ -142,16 +152,57 @@ func (m *mapStore) Create(post int64) (int64, error) {
 	return m.seq, nil
 }
 
+// AddN checks every comment before it changes anything, and merges the
+// moved ids into post's list with one sort rather than one insertion each
+// (which would make a large batch quadratic).
+func (m *mapStore) AddN(post int64, ids []int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(post); err != nil {
+		return err
+	}
+	if err := m.stored(ids); err != nil {
+		return err
+	}
+	kids := m.kids[post]
+	for _, id := range ids {
+		c := m.comments[id]
+		if c.PostID == post {
+			continue
+		}
+		m.link(c, 0)
+		c.PostID = post
+		m.comments[id] = c
+		kids = append(kids, id)
+	}
+	slices.Sort(kids)
+	m.kids[post] = slices.Compact(kids)
+	return nil
+}
+
+func (m *mapStore) CreateN(post int64, n int) ([]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(post); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		m.seq++
+		ids[i] = m.seq
+		m.link(mapComment{ID: m.seq, Body: newBody(post)}, post)
+	}
+	return ids, nil
+}
+
 func (m *mapStore) Set(post int64, ids []int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.check(post); err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if _, ok := m.comments[id]; !ok {
-			return fmt.Errorf("comment %d: %w", id, errMapNotFound)
-		}
+	if err := m.stored(ids); err != nil {
+		return err
 	}
 	for _, id := range slices.Clone(m.kids[post]) {
 		if !slices.Contains(ids, id) {

@@ -123,6 +123,30 @@ func comment(txn *memdb.Txn, id int64) (*mdComment, error) {
 	return obj.(*mdComment), nil
 }
 
+// commentsOf appends the stored comments of ids to buf, in order.
+func commentsOf(txn *memdb.Txn, ids []int64, buf []*mdComment) ([]*mdComment, error) {
+	for _, id := range ids {
+		c, err := comment(txn, id)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, c)
+	}
+	return buf, nil
+}
+
+// moveTo points every comment of cs that is not post's at post.
+func moveTo(txn *memdb.Txn, cs []*mdComment, post int64) error {
+	for _, c := range cs {
+		if c.PostID != post {
+			if err := setPost(txn, c, post); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // children returns the stored comments of post, in id order.
 func children(txn *memdb.Txn, post int64, buf []*mdComment) ([]*mdComment, error) {
 	it, err := txn.Get("comment", "post", post)
@@ -225,6 +249,43 @@ func (m *memdbStore) Create(post int64) (int64, error) {
 	return id, nil
 }
 
+// AddN reads the post and every comment before its first write, as Set
+// does, so each insert finds the paths it copied still writable.
+func (m *memdbStore) AddN(post int64, ids []int64) error {
+	txn := m.db.Txn(true)
+	defer txn.Abort()
+	if err := postExists(txn, post); err != nil {
+		return err
+	}
+	cs, err := commentsOf(txn, ids, make([]*mdComment, 0, len(ids)))
+	if err != nil {
+		return err
+	}
+	if err := moveTo(txn, cs, post); err != nil {
+		return err
+	}
+	txn.Commit()
+	return nil
+}
+
+func (m *memdbStore) CreateN(post int64, n int) ([]int64, error) {
+	txn := m.db.Txn(true)
+	defer txn.Abort()
+	if err := postExists(txn, post); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = m.seq + 1 + int64(i)
+		if err := txn.Insert("comment", &mdComment{ID: ids[i], Body: newBody(post), PostID: post}); err != nil {
+			return nil, err
+		}
+	}
+	txn.Commit()
+	m.seq += int64(n)
+	return ids, nil
+}
+
 func (m *memdbStore) Set(post int64, ids []int64) error {
 	txn := m.db.Txn(true)
 	defer txn.Abort()
@@ -240,13 +301,9 @@ func (m *memdbStore) Set(post int64, ids []int64) error {
 		return err
 	}
 	var nbuf [16]*mdComment
-	next := nbuf[:0]
-	for _, id := range ids {
-		c, err := comment(txn, id)
-		if err != nil {
-			return err
-		}
-		next = append(next, c)
+	next, err := commentsOf(txn, ids, nbuf[:0])
+	if err != nil {
+		return err
 	}
 	for _, c := range cur {
 		if !slices.Contains(ids, c.ID) {
@@ -255,12 +312,8 @@ func (m *memdbStore) Set(post int64, ids []int64) error {
 			}
 		}
 	}
-	for _, c := range next {
-		if c.PostID != post {
-			if err := setPost(txn, c, post); err != nil {
-				return err
-			}
-		}
+	if err := moveTo(txn, next, post); err != nil {
+		return err
 	}
 	txn.Commit()
 	return nil

@@ -113,6 +113,34 @@ func (m *memrelStore) Create(post int64) (int64, error) {
 	return id, err
 }
 
+func (m *memrelStore) AddN(post int64, comments []int64) error {
+	keys := make([]any, len(comments))
+	for i, c := range comments {
+		keys[i] = c
+	}
+	return m.db.Update(func(tx *memrel.Txn) error {
+		return m.pc.AddKeys(tx, mrPost{ID: post}, keys...)
+	})
+}
+
+func (m *memrelStore) CreateN(post int64, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	err := m.db.Update(func(tx *memrel.Txn) error {
+		for range n {
+			c, err := m.pc.Create(tx, mrPost{ID: post}, mrComment{Body: newBody(post)})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
 func (m *memrelStore) Set(post int64, comments []int64) error {
 	keys := make([]any, len(comments))
 	for i, c := range comments {

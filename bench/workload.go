@@ -36,6 +36,12 @@ type Store interface {
 	Add(post, comment int64) error
 	// Create inserts a new comment of post and returns its id.
 	Create(post int64) (int64, error)
+	// AddN moves every listed comment to post in one transaction,
+	// checking that post and each comment exist.
+	AddN(post int64, comments []int64) error
+	// CreateN inserts n new comments of post in one transaction and
+	// returns their ids in order.
+	CreateN(post int64, n int) ([]int64, error)
 	// Set makes comments exactly post's comments; the previous ones that
 	// are not listed get a NULL foreign key.
 	Set(post int64, comments []int64) error
