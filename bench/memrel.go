@@ -2,6 +2,7 @@ package bench
 
 import (
 	"database/sql"
+	"sync"
 
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/query"
@@ -41,9 +42,15 @@ type memrelStore struct {
 	db *memrel.Store
 }
 
+// sharedMrSchema is the one schema every memrel store opens from, built
+// on first use and never changed after, as a program defines its models
+// once: a store per test then costs [memrel.Schema.Open], not the
+// definitions too (memdb's stores share mdSchema alike).
+var sharedMrSchema = sync.OnceValue(newMrSchema)
+
 // OpenMemrel opens the memrel contender.
 func OpenMemrel() (Store, error) {
-	m := newMrSchema()
+	m := sharedMrSchema()
 	db, err := m.s.Open()
 	if err != nil {
 		return nil, err
@@ -113,11 +120,17 @@ func (m *memrelStore) Create(post int64) (int64, error) {
 	return id, err
 }
 
-func (m *memrelStore) AddN(post int64, comments []int64) error {
-	keys := make([]any, len(comments))
-	for i, c := range comments {
-		keys[i] = c
+// anyKeys gives ids as the keys memrel's by-key methods take.
+func anyKeys(ids []int64) []any {
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = id
 	}
+	return keys
+}
+
+func (m *memrelStore) AddN(post int64, comments []int64) error {
+	keys := anyKeys(comments)
 	return m.db.Update(func(tx *memrel.Txn) error {
 		return m.pc.AddKeys(tx, mrPost{ID: post}, keys...)
 	})
@@ -142,10 +155,7 @@ func (m *memrelStore) CreateN(post int64, n int) ([]int64, error) {
 }
 
 func (m *memrelStore) Set(post int64, comments []int64) error {
-	keys := make([]any, len(comments))
-	for i, c := range comments {
-		keys[i] = c
-	}
+	keys := anyKeys(comments)
 	return m.db.Update(func(tx *memrel.Txn) error {
 		return m.pc.SetKeys(tx, mrPost{ID: post}, keys, nil)
 	})
@@ -196,4 +206,14 @@ func (m *memrelStore) Children(post int64) ([]int64, error) {
 
 func (m *memrelStore) OffHeapBytes() int64 { return 0 }
 
-func (m *memrelStore) Close() error { return nil }
+// Fork returns an independent store starting from m's committed rows
+// ([memrel.Store.Fork]): it implements [Forker].
+func (m *memrelStore) Fork() (Store, error) {
+	db, err := m.db.Fork()
+	if err != nil {
+		return nil, err
+	}
+	return &memrelStore{mrSchema: m.mrSchema, db: db}, nil
+}
+
+func (m *memrelStore) Close() error { return m.db.Close() }

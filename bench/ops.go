@@ -25,9 +25,11 @@ type Op struct {
 // LoadOp is the name of the bulk load, which [Runner] handles itself.
 const LoadOp = "Load"
 
-// Ops returns the operations after the load, reads first.
+// Ops returns the operations after the load, reads first, then the
+// single-row writes, then the batches (AddN and CreateN of 10, 100 and
+// 1000 rows, whose figures are also given per row).
 func Ops() []Op {
-	return []Op{
+	return append([]Op{
 		{Name: "Get", Run: benchGet},
 		{Name: "Count", Run: benchCount},
 		{Name: "Has", Run: benchHas},
@@ -38,7 +40,7 @@ func Ops() []Op {
 		{Name: "Set", Run: benchSet},
 		{Name: "Remove", Run: benchRemove},
 		{Name: "Destroy", Run: benchDestroy},
-	}
+	}, batchOps(batchSizes)...)
 }
 
 // OpNames lists every op in report order, the load first.
@@ -299,6 +301,10 @@ type Case struct {
 	Skip string
 	// Round counts the repeats of an op (from 0); see [Runner.Rounds].
 	Round int
+	// Once marks a case that times a fixed amount of work per b.N
+	// iteration, long enough on its own (the steady-state window, a cliff
+	// batch): run it with b.N = 1 (-benchtime 1x).
+	Once bool
 }
 
 // Name is the sub-benchmark name: P=1000/memrel/Get.
@@ -309,7 +315,9 @@ func (c Case) Name() string { return fmt.Sprintf("P=%d/%s/%s", c.P, c.Impl, c.Op
 // InterleaveMax) it loads every contender's data set first and runs each
 // operation on all contenders in turn, so a change in machine load between
 // cases biases no ratio; above, it loads and measures one contender at a
-// time and closes its store before the next.
+// time and closes its store before the next. After a group's ops, while
+// its data sets are still loaded, come the extra cases Fresh, Steady and
+// Cliff ask for.
 type Runner struct {
 	Sizes []int64
 	Impls []Impl
@@ -330,6 +338,15 @@ type Runner struct {
 	// starting one further along each time, so a reader can take the
 	// median of rounds measured side by side.
 	Rounds int
+	// Fresh adds the fresh-store cases at every size (see [OpenOp] and
+	// [ForkOp]), selected by Ops as Open and Fork.
+	Fresh bool
+	// Steady, when set, adds the AddSteady case at every size (see
+	// [SteadyWindow]), selected by Ops as AddSteady.
+	Steady *SteadyWindow
+	// Cliff, when set, adds the cliff cases at its size (see [Cliff]),
+	// selected by Ops as Cliff.
+	Cliff *Cliff
 }
 
 // runnerSlot is one contender's state at one size.
@@ -343,13 +360,19 @@ type runnerSlot struct {
 // case did not run.
 func (sl *runnerSlot) ensure(b *testing.B, p int64) Store {
 	b.Helper()
+	s, err := sl.loaded(p)
+	must(b, err)
+	return s
+}
+
+// loaded is ensure outside a benchmark.
+func (sl *runnerSlot) loaded(p int64) (Store, error) {
 	if sl.s == nil && sl.loadErr == nil {
 		if sl.s, sl.loadErr = sl.impl.Open(); sl.loadErr == nil {
 			sl.loadErr = sl.s.Load(1, p)
 		}
 	}
-	must(b, sl.loadErr)
-	return sl.s
+	return sl.s, sl.loadErr
 }
 
 func (sl *runnerSlot) close() {
@@ -437,6 +460,7 @@ func (r *Runner) Each(run func(c Case, f func(b *testing.B)), stats func(c Case,
 					}
 				}
 			}
+			r.extras(g, p, want, run)
 			for _, sl := range g {
 				sl.close()
 			}
