@@ -37,6 +37,7 @@ type result struct {
 	ns, bytes, allocs float64 // per op (per row for Load)
 	stored            float64 // Load only: bytes kept per row
 	extra             string
+	m                 map[string]float64 // the metrics the op reported
 }
 
 func main() {
@@ -48,6 +49,7 @@ func main() {
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
 	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it under a minute)")
 	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 5; -quick: 1)")
+	xf := newExtraFlags()
 	flag.Parse()
 
 	sz, bt, rn, im := "1000,100000,1000000", "1s", 5, int64(100_000)
@@ -82,6 +84,7 @@ func main() {
 	if *ops != "" {
 		r.Ops = strings.Split(*ops, ",")
 	}
+	must(xf.apply(r, *quick))
 
 	// Above the first size, an op whose time per step is known from the
 	// size before runs once (b.N = 1) for as many steps as should fill the
@@ -119,10 +122,12 @@ func main() {
 		}
 		fmt.Fprintf(os.Stderr, "%-28s", c.Name())
 		steps, once := scaled[k]
-		if once {
+		if !once {
+			steps = 1
+		}
+		if once || c.Once {
 			must(flag.Set("test.benchtime", "1x"))
 		} else {
-			steps = 1
 			must(flag.Set("test.benchtime", bt))
 		}
 		br := testing.Benchmark(f)
@@ -133,6 +138,7 @@ func main() {
 		per := float64(br.N) * float64(steps)
 		rs := result{ns: float64(br.T.Nanoseconds()) / per, bytes: float64(br.MemBytes) / per, allocs: float64(br.MemAllocs) / per}
 		perStep[c.Impl+"/"+c.Op] = rs.ns
+		rs = adjusted(rs, br)
 		if c.Op == bench.LoadOp {
 			st := loads[k]
 			rs = result{ns: st.NsPerRow, bytes: st.BytesPerRow, allocs: st.AllocsPerRow, stored: st.StoredBytesPerRow}
@@ -174,6 +180,7 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 		"gorm/memrel and map/memrel > 1 mean memrel is faster.\n"+
 		"Each op ran %d round(s), every contender in turn within a round (at sizes up to %d, with all data sets loaded at once); "+
 		"the tables show the round with the median time.\n\n", bench.K, bench.EagerN, max(r.Rounds, 1), r.InterleaveMax)
+	extraIntro(w)
 	for _, why := range skipped {
 		fmt.Fprintf(w, "Note: %s.\n\n", why)
 	}
@@ -249,6 +256,7 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 				fmt.Fprintln(w, strings.Join(ws, ", ")+".")
 			}
 		}
+		extraTables(w, r, res, p, names)
 		fmt.Fprintln(w)
 	}
 	g := func(i int) string {
