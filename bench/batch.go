@@ -12,10 +12,10 @@ var batchSizes = []int64{10, 100, 1000}
 func batchOps(sizes []int64) []Op {
 	var ops []Op
 	for _, n := range sizes {
-		ops = append(ops, Op{Name: AddNOp(n), Run: benchAddN(n)})
+		ops = append(ops, Op{Name: AddNOp(n), Run: benchAddN(n, nil)})
 	}
 	for _, n := range sizes {
-		ops = append(ops, Op{Name: CreateNOp(n), Run: benchCreateN(n)})
+		ops = append(ops, Op{Name: CreateNOp(n), Run: benchCreateN(n, nil)})
 	}
 	return ops
 }
@@ -46,8 +46,9 @@ func reportRows(b *testing.B, n, rows int64) {
 // benchAddN moves rows comments of as many different posts (fewer when
 // the data set has fewer posts; never more than it has comments) to one
 // post per step, in one AddN. The moves are undone outside the timed
-// region, one Add per comment, after at most chunk(p) rows.
-func benchAddN(rows int64) func(b *testing.B, s Store, p, n int64) {
+// region, one Add per comment, after at most chunk(p) rows; settle, if
+// set, runs after each undo.
+func benchAddN(rows int64, settle func()) func(b *testing.B, s Store, p, n int64) {
 	return func(b *testing.B, s Store, p, n int64) {
 		rows := min(rows, p*K)
 		ids := make([]int64, rows)
@@ -63,6 +64,9 @@ func benchAddN(rows int64) func(b *testing.B, s Store, p, n int64) {
 					c := spreadComment(f, p)
 					must(b, s.Add(OrigPost(c), c))
 				}
+				if settle != nil {
+					settle()
+				}
 			})
 		reportRows(b, n, rows)
 	}
@@ -70,8 +74,8 @@ func benchAddN(rows int64) func(b *testing.B, s Store, p, n int64) {
 
 // benchCreateN creates rows comments under one post per step, in one
 // CreateN; they are deleted outside the timed region after at most
-// chunk(p) rows.
-func benchCreateN(rows int64) func(b *testing.B, s Store, p, n int64) {
+// chunk(p) rows, and settle, if set, runs after each deletion.
+func benchCreateN(rows int64, settle func()) func(b *testing.B, s Store, p, n int64) {
 	return func(b *testing.B, s Store, p, n int64) {
 		var made []int64
 		chunked(b, n, max(chunk(p)/rows, 1),
@@ -85,6 +89,9 @@ func benchCreateN(rows int64) func(b *testing.B, s Store, p, n int64) {
 					must(b, s.DeleteComment(id))
 				}
 				made = made[:0]
+				if settle != nil {
+					settle()
+				}
 			})
 		reportRows(b, n, rows)
 	}

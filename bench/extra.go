@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -14,7 +16,8 @@ func CliffCase(op string) string { return CliffOp + op }
 
 // Cliff is the check that a large transaction costs no more per row than
 // a small one: AddN and CreateN at each of Sizes, on the data set of
-// size P, each case repeating its batch until it has written Rows rows.
+// size P, each case repeating its batch until it has written Rows rows,
+// with the collector off while batches run (see quietGC).
 type Cliff struct {
 	P     int64
 	Sizes []int64
@@ -68,6 +71,27 @@ func (r *Runner) extras(g []*runnerSlot, p int64, want func(string) bool, run fu
 	}
 }
 
+// quietGC turns the collector off for a cliff case, so that no batch
+// pays for a GC cycle that the undo before it caused, nor a large batch
+// escapes the ones a stream of small batches meets: every N is measured
+// alike, without GC (its cost is what AddSteady measures). settle, run
+// after each undo, outside the timed region, collects once the heap has
+// grown by half the live heap (64 MB at least); restore turns the
+// collector back on.
+func quietGC() (settle, restore func()) {
+	live := heapAfterGC()
+	limit := live + max(live/2, 64<<20)
+	old := debug.SetGCPercent(-1)
+	settle = func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapAlloc > limit {
+			runtime.GC()
+		}
+	}
+	return settle, func() { debug.SetGCPercent(old) }
+}
+
 // run runs slot sl's cliff cases: AddN at every size, then CreateN.
 func (c *Cliff) run(sl *runnerSlot, p int64, run func(c Case, f func(b *testing.B))) {
 	rows, limit := c.Rows, c.MaxBatch
@@ -79,17 +103,18 @@ func (c *Cliff) run(sl *runnerSlot, p int64, run func(c Case, f func(b *testing.
 	}
 	kinds := []struct {
 		name func(n int64) string
-		op   func(n int64) func(b *testing.B, s Store, p, steps int64)
+		op   func(n int64, settle func()) func(b *testing.B, s Store, p, steps int64)
 	}{{AddNOp, benchAddN}, {CreateNOp, benchCreateN}}
 	for _, kind := range kinds {
 		for _, n := range c.Sizes {
 			var batch time.Duration
 			batches := (rows + n - 1) / n
-			op := kind.op(n)
 			run(Case{P: p, Impl: sl.impl.Name, Op: CliffCase(kind.name(n)), Once: true}, func(b *testing.B) {
 				b.ReportAllocs()
 				s := sl.ensure(b, p)
-				op(b, s, p, int64(b.N)*batches)
+				settle, restore := quietGC()
+				defer restore()
+				kind.op(n, settle)(b, s, p, int64(b.N)*batches)
 				batch = b.Elapsed() / time.Duration(int64(b.N)*batches)
 			})
 			if batch > limit {

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -84,9 +85,9 @@ func TestBatchOps_ReportPerRow(t *testing.T) {
 		run  func(b *testing.B, s Store, p, n int64)
 		rows float64
 	}{
-		{benchAddN(10), 10},
-		{benchAddN(1000), p * K},
-		{benchCreateN(100), 100},
+		{benchAddN(10, nil), 10},
+		{benchAddN(1000, nil), p * K},
+		{benchCreateN(100, nil), 100},
 	} {
 		r := testing.Benchmark(func(b *testing.B) { tc.run(b, s, p, int64(b.N)) })
 		if r.N == 0 || r.Extra["rows/op"] != tc.rows || r.Extra["ns/row"] <= 0 {
@@ -98,7 +99,8 @@ func TestBatchOps_ReportPerRow(t *testing.T) {
 // TestRunner_Extras checks that the runner adds the fresh-store cases for
 // every contender (Fork for the forkers only), AddSteady with a window
 // that holds the GC cycles asked for, and the cliff cases at their size
-// only, every one of them running.
+// only, every one of them running, and that the collector is back on
+// after the cliff.
 func TestRunner_Extras(t *testing.T) {
 	withBenchtime(t, "2x")
 	r := &Runner{
@@ -107,6 +109,8 @@ func TestRunner_Extras(t *testing.T) {
 		Steady: &SteadyWindow{Cycles: 2, Min: time.Millisecond, Max: time.Minute},
 		Cliff:  &Cliff{P: 30, Sizes: []int64{10, 100}, Rows: 100},
 	}
+	gogc := debug.SetGCPercent(100)
+	debug.SetGCPercent(gogc)
 	got := map[string]testing.BenchmarkResult{}
 	r.Each(func(c Case, f func(b *testing.B)) {
 		if c.Skip != "" {
@@ -121,6 +125,9 @@ func TestRunner_Extras(t *testing.T) {
 		}
 		got[c.Name()] = res
 	}, nil)
+	if now := debug.SetGCPercent(gogc); now != gogc {
+		t.Errorf("GOGC %d after the cases, %d before", now, gogc)
+	}
 	var want []string
 	for _, p := range r.Sizes {
 		for _, impl := range Impls() {

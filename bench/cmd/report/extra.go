@@ -190,7 +190,8 @@ func cliffTable(w io.Writer, c *bench.Cliff, res map[key]result, p int64, names 
 		}
 		op := strings.TrimSuffix(kind(0), "0")
 		fmt.Fprintf(w, "\nCliff check, %s: one transaction of N rows at P = %d, per row (time, allocs) and, in brackets, "+
-			"its ratio to the contender's smallest N; each N writes %d rows in all, in batches of N. "+
+			"its ratio to the contender's smallest N; each N writes %d rows in all, in batches of N, "+
+			"with the GC off while a batch runs (collections run between batches, untimed: the GC's share is in AddSteady). "+
 			"A contender missing from a row took longer than a minute for one smaller batch.\n\n", op, p, c.Rows)
 		fmt.Fprintf(w, "| N | %s |\n|---:%s|\n%s\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)), strings.Join(rows, "\n"))
 	}
