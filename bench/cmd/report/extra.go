@@ -155,7 +155,7 @@ func steadyTable(w io.Writer, r *bench.Runner, res map[key]result, p int64, name
 		return
 	}
 	win := r.Steady
-	fmt.Fprintf(w, "\nSteady-state writes (AddSteady): single-row Add moves, away and back, both timed, in one window "+
+	fmt.Fprintf(w, "\nSteady-state writes (AddSteady): single-row Add moves, away and back, both timed, in one window per contender (no rounds) "+
 		"from a forced GC to the end of the first GC cycle after it has held %d cycle(s) and lasted %s (at most %s; "+
 		"measured to the last cycle's end, so it holds whole cycles; no cycle: the store allocated too little to cause one). "+
 		"GC share: /cpu/classes/gc/total over /cpu/classes/total (GOMAXPROCS × wall time), and over the CPU not idle.\n\n",
@@ -190,7 +190,7 @@ func cliffTable(w io.Writer, c *bench.Cliff, res map[key]result, p int64, names 
 		}
 		op := strings.TrimSuffix(kind(0), "0")
 		fmt.Fprintf(w, "\nCliff check, %s: one transaction of N rows at P = %d, per row (time, allocs) and, in brackets, "+
-			"its ratio to the contender's smallest N; each N writes %d rows in all, in batches of N, "+
+			"its ratio to the contender's smallest N; each N writes %d rows in all, in batches of N, once (no rounds), "+
 			"with the GC off while a batch runs (collections run between batches, untimed: the GC's share is in AddSteady). "+
 			"A contender missing from a row took longer than a minute for one smaller batch.\n\n", op, p, c.Rows)
 		fmt.Fprintf(w, "| N | %s |\n|---:%s|\n%s\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)), strings.Join(rows, "\n"))
