@@ -46,6 +46,12 @@ type Store interface {
 	// Eager loads posts first..first+n-1 with their comments and returns
 	// how many comments it loaded.
 	Eager(first int64, n int) (int, error)
+	// AddN moves every listed comment to post in one transaction,
+	// checking that post and each comment exist.
+	AddN(post int64, comments []int64) error
+	// CreateN inserts n new comments of post in one transaction and
+	// returns their ids in order.
+	CreateN(post int64, n int) ([]int64, error)
 
 	// DeleteComment deletes one comment; the benchmarks use it, untimed,
 	// to undo Create.
@@ -76,6 +82,9 @@ func Impls() []Impl {
 	return []Impl{
 		{Name: "memrel", Open: OpenMemrel},
 		{Name: "memdb", Open: OpenMemdb},
+		{Name: "sqlitec", Open: OpenSQLiteC},
+		{Name: "sqlitego", Open: OpenSQLiteGo, MaxP: 100_000,
+			SkipReason: "sqlitego skipped above P=100000: its driver compiles every statement again on each run, and loading 11M rows takes minutes"},
 		{Name: "gorm", Open: OpenGorm, MaxP: 100_000,
 			SkipReason: "GORM+SQLite skipped above P=100000: loading 11M rows through GORM takes minutes"},
 		{Name: "map", Open: OpenMap},
