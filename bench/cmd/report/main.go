@@ -49,12 +49,12 @@ type result struct {
 
 func main() {
 	testing.Init()
-	quick := flag.Bool("quick", false, "P = 1000 and 100000 with short runs: under a minute")
+	quick := flag.Bool("quick", false, "P = 1000 and 100000 with short runs: about two minutes")
 	sizes := flag.String("sizes", "", "comma-separated sizes P (default 1000,100000,1000000; -quick: 1000,100000)")
 	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
-	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it under a minute)")
+	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it to about two minutes)")
 	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 5; -quick: 1)")
 	flag.Parse()
 
