@@ -113,6 +113,8 @@ func TestSameSemantics(t *testing.T) {
 		run  func(s Store) (string, error)
 	}
 	str := func(n int, err error) (string, error) { return strconv.Itoa(n), err }
+	// failed runs a step that must fail (and change nothing).
+	failed := func(err error) (string, error) { return strconv.FormatBool(err != nil), nil }
 	steps := []step{
 		{"get", func(s Store) (string, error) { return str(s.Get(2)) }},
 		{"count", func(s Store) (string, error) { return str(s.Count(2)) }},
@@ -121,8 +123,10 @@ func TestSameSemantics(t *testing.T) {
 		{"add", func(s Store) (string, error) { return "", s.Add(2, 1) }},
 		{"add again", func(s Store) (string, error) { return "", s.Add(2, 1) }},
 		{"create", func(s Store) (string, error) { id, err := s.Create(3); return strconv.FormatInt(id, 10), err }},
-		{"addN", func(s Store) (string, error) { return "", s.AddN(3, []int64{1, 2, 41}) }},
-		{"createN", func(s Store) (string, error) { ids, err := s.CreateN(6, 3); return fmt.Sprint(ids), err }},
+		{"addN", func(s Store) (string, error) { return "", s.AddN(3, []int64{1, 22, 41}) }},
+		{"addN missing", func(s Store) (string, error) { return failed(s.AddN(3, []int64{2, 9999})) }},
+		{"createN", func(s Store) (string, error) { ids, err := s.CreateN(3, 2); return fmt.Sprint(ids), err }},
+		{"createN missing", func(s Store) (string, error) { _, err := s.CreateN(99, 2); return failed(err) }},
 		{"set", func(s Store) (string, error) { return "", s.Set(4, []int64{51, 52, 31}) }},
 		{"remove", func(s Store) (string, error) { return "", s.Remove(2, 12) }},
 		{"remove other", func(s Store) (string, error) { return "", s.Remove(2, 21) }},

@@ -123,6 +123,14 @@ func (g *gormStore) AddN(post int64, ids []int64) error {
 		cs[i] = gComment{ID: id, Body: Body(id)}
 	}
 	return g.db.Transaction(func(tx *gorm.DB) error {
+		// Append upserts: it would insert a missing comment, so check first.
+		var found int64
+		if err := tx.Model(&gComment{}).Where("id IN ?", ids).Count(&found).Error; err != nil {
+			return err
+		}
+		if found != int64(len(ids)) {
+			return fmt.Errorf("gorm: %d of %d comments not found", int64(len(ids))-found, len(ids))
+		}
 		return tx.Model(&gPost{ID: post}).Association("Comments").Append(&cs)
 	})
 }

@@ -82,6 +82,9 @@ func Impls() []Impl {
 	return []Impl{
 		{Name: "memrel", Open: OpenMemrel},
 		{Name: "memdb", Open: OpenMemdb},
+		{Name: "sqlitec", Open: OpenSQLiteC},
+		{Name: "sqlitego", Open: OpenSQLiteGo, MaxP: 100_000,
+			SkipReason: "sqlitego skipped above P=100000: its driver compiles every statement again on each run, and loading 11M rows takes minutes"},
 		{Name: "gorm", Open: OpenGorm, MaxP: 100_000,
 			SkipReason: "GORM+SQLite skipped above P=100000: loading 11M rows through GORM takes minutes"},
 		{Name: "map", Open: OpenMap},

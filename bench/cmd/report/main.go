@@ -1,11 +1,12 @@
-// Command report runs the memrel benchmarks against raw go-memdb, GORM +
-// SQLite and a mutex-and-maps store, and prints markdown tables of
-// memrel's ratio to each per operation and data set size. Its last line is
+// Command report runs the memrel benchmarks against raw go-memdb, raw SQL
+// on SQLite (cgo and pure-Go drivers), GORM + SQLite and a mutex-and-maps
+// store, and prints markdown tables of memrel's ratio to each per
+// operation and data set size. Its last line is
 //
-//	geomean memrel/memdb=<x> gorm/memrel=<y> map/memrel=<z>
+//	geomean memrel/memdb=<x> sqlitec/memrel=<..> sqlitego/memrel=<..> gorm/memrel=<y> map/memrel=<z>
 //
-// the geometric means of the ns/op ratios over the operations all four
-// ran. Run it from the bench module:
+// the geometric means of the ns/op ratios, each over the (size, op)
+// pairs its two contenders both ran. Run it from the bench module:
 //
 //	cd bench && go run ./cmd/report          # P = 1e3, 1e5, 1e6
 //	cd bench && go run ./cmd/report -quick   # P = 1e3, 1e5, short runs
@@ -33,6 +34,13 @@ type key struct {
 	impl, op string
 }
 
+// ratios are the ns/op ratios the report prints per op and averages on
+// its last line: memrel against raw go-memdb, then each baseline against
+// memrel.
+var ratios = [...]struct{ num, den string }{
+	{"memrel", "memdb"}, {"sqlitec", "memrel"}, {"sqlitego", "memrel"}, {"gorm", "memrel"}, {"map", "memrel"},
+}
+
 type result struct {
 	ns, bytes, allocs float64 // per op (per row for Load)
 	stored            float64 // Load only: bytes kept per row
@@ -42,12 +50,12 @@ type result struct {
 
 func main() {
 	testing.Init()
-	quick := flag.Bool("quick", false, "P = 1000 and 100000 with short runs: under a minute")
+	quick := flag.Bool("quick", false, "P = 1000 and 100000 with short runs: about two minutes")
 	sizes := flag.String("sizes", "", "comma-separated sizes P (default 1000,100000,1000000; -quick: 1000,100000)")
 	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
 	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
-	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it under a minute)")
+	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it to about two minutes)")
 	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 5; -quick: 1)")
 	xf := newExtraFlags()
 	flag.Parse()
@@ -176,24 +184,31 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 	fmt.Fprintf(w, "Workload: Post hasMany Comment, P posts with %d comments each; one transaction per op. "+
 		"Load is per stored row (post or comment); Eager100 loads %d posts with their comments; "+
 		"GetParallel is Get from GOMAXPROCS readers while one writer commits moves.\n"+
+		"sqlitec and sqlitego are raw SQL through database/sql on in-memory SQLite, every statement prepared, "+
+		"on the cgo mattn/go-sqlite3 and the pure-Go glebarez/go-sqlite driver.\n"+
 		"Ratios are of ns/op: memrel/memdb > 1 means memrel is slower than raw go-memdb; "+
-		"gorm/memrel and map/memrel > 1 mean memrel is faster.\n"+
+		"sqlitec/memrel, sqlitego/memrel, gorm/memrel and map/memrel > 1 mean memrel is faster.\n"+
 		"Each op ran %d round(s), every contender in turn within a round (at sizes up to %d, with all data sets loaded at once); "+
 		"the tables show the round with the median time.\n\n", bench.K, bench.EagerN, max(r.Rounds, 1), r.InterleaveMax)
 	extraIntro(w)
-	for _, why := range skipped {
-		fmt.Fprintf(w, "Note: %s.\n\n", why)
-	}
 	names := make([]string, len(r.Impls))
 	for i, im := range r.Impls {
 		names[i] = im.Name
+		if why, ok := skipped[im.Name]; ok {
+			fmt.Fprintf(w, "Note: %s.\n\n", why)
+		}
 	}
-	var logs [3]float64
-	n := 0
+	ratioNames := make([]string, len(ratios))
+	for i, rt := range ratios {
+		ratioNames[i] = rt.num + "/" + rt.den
+	}
+	// Each ratio's geomean is over the (size, op) pairs its two ran.
+	var logs [len(ratios)]float64
+	var n [len(ratios)]int
 	for _, p := range r.Sizes {
 		fmt.Fprintf(w, "## P = %d (%d rows)\n\n", p, p*(bench.K+1))
-		fmt.Fprintf(w, "| op | %s | memrel/memdb | gorm/memrel | map/memrel |\n", strings.Join(names, " | "))
-		fmt.Fprintf(w, "|---%s|---:|---:|---:|\n", strings.Repeat("|---:", len(names)))
+		fmt.Fprintf(w, "| op | %s | %s |\n", strings.Join(names, " | "), strings.Join(ratioNames, " | "))
+		fmt.Fprintf(w, "|---%s|\n", strings.Repeat("|---:", len(names)+len(ratios)))
 		for _, op := range bench.OpNames() {
 			row, ok := rowOf(res, p, op, names, func(rs result) string { return dur(rs.ns) })
 			if !ok {
@@ -207,16 +222,16 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 				}
 				return a.ns / b.ns, fmt.Sprintf("%.2f", a.ns/b.ns)
 			}
-			r1, s1 := ratio("memrel", "memdb")
-			r2, s2 := ratio("gorm", "memrel")
-			r3, s3 := ratio("map", "memrel")
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", op, strings.Join(row, " | "), s1, s2, s3)
-			if r1 > 0 && r2 > 0 && r3 > 0 {
-				logs[0] += math.Log(r1)
-				logs[1] += math.Log(r2)
-				logs[2] += math.Log(r3)
-				n++
+			cells := make([]string, len(ratios))
+			for i, rt := range ratios {
+				v, s := ratio(rt.num, rt.den)
+				cells[i] = s
+				if v > 0 {
+					logs[i] += math.Log(v)
+					n[i]++
+				}
 			}
+			fmt.Fprintf(w, "| %s | %s | %s |\n", op, strings.Join(row, " | "), strings.Join(cells, " | "))
 		}
 		spread(w, all, p)
 		fmt.Fprintf(w, "\nAllocation per op (Load: per row), B/op / allocs/op:\n\n")
@@ -259,14 +274,17 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 		extraTables(w, r, res, p, names)
 		fmt.Fprintln(w)
 	}
-	g := func(i int) string {
-		if n == 0 {
-			return "NaN"
+	pairs := make([]string, len(ratios))
+	means := make([]string, len(ratios))
+	for i, name := range ratioNames {
+		pairs[i] = fmt.Sprintf("%s %d", name, n[i])
+		means[i] = name + "=NaN"
+		if n[i] > 0 {
+			means[i] = fmt.Sprintf("%s=%.2f", name, math.Exp(logs[i]/float64(n[i])))
 		}
-		return fmt.Sprintf("%.2f", math.Exp(logs[i]/float64(n)))
 	}
-	fmt.Fprintf(w, "Geometric means over the %d (size, op) pairs all four contenders ran.\n\n", n)
-	fmt.Fprintf(w, "geomean memrel/memdb=%s gorm/memrel=%s map/memrel=%s\n", g(0), g(1), g(2))
+	fmt.Fprintf(w, "Geometric means, each over the (size, op) pairs its two contenders both ran (%s).\n\n", strings.Join(pairs, ", "))
+	fmt.Fprintf(w, "geomean %s\n", strings.Join(means, " "))
 }
 
 // spread prints memrel/memdb in each round, where ops ran more than once:
