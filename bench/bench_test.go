@@ -13,7 +13,11 @@ var sizesFlag = flag.String("sizes", "1000,100000", "comma-separated data set si
 
 // BenchmarkSuite runs every case: go test -bench Suite -args -sizes=1000.
 // Select cases with -bench 'Suite/P=1000/memrel/Get'.
-func BenchmarkSuite(b *testing.B) {
+func BenchmarkSuite(b *testing.B) { runSuite(b, nil) }
+
+// runSuite runs every case of the sizes in -sizes as a sub-benchmark, each
+// through wrap when it is not nil.
+func runSuite(b *testing.B, wrap func(f func(*testing.B)) func(*testing.B)) {
 	sizes, err := ParseSizes(*sizesFlag)
 	if err != nil {
 		b.Fatal(err)
@@ -23,6 +27,9 @@ func BenchmarkSuite(b *testing.B) {
 		if c.Skip != "" {
 			b.Run(c.Name(), func(b *testing.B) { b.Skip(c.Skip) })
 			return
+		}
+		if wrap != nil {
+			f = wrap(f)
 		}
 		b.Run(c.Name(), f)
 	}, nil)

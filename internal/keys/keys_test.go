@@ -168,9 +168,13 @@ func TestAppend_ExactBytes(t *testing.T) {
 		want []byte
 	}{
 		{"null", AppendNull(nil), []byte{TagNull}},
-		{"int zero", AppendInt(nil, 0), []byte{TagValue, 0x80, 0, 0, 0, 0, 0, 0, 0}},
-		{"int -1", AppendInt(nil, -1), []byte{TagValue, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}},
-		{"uint one", AppendUint(nil, 1), []byte{TagValue, 0, 0, 0, 0, 0, 0, 0, 1}},
+		{"int zero", AppendInt(nil, 0), []byte{TagValue, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{"int -1", AppendInt(nil, -1), []byte{TagValue, 7, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63}},
+		{"int min", AppendInt(nil, math.MinInt64), []byte{TagValue, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{"uint one", AppendUint(nil, 1), []byte{TagValue, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+		{"uint 64", AppendUint(nil, 64), []byte{TagValue, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}},
+		{"uint 2^60+1", AppendUint(nil, 1<<60+1), []byte{TagValue, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+		{"uint max", AppendUint(nil, math.MaxUint64), []byte{TagValue, 15, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63}},
 		{"false", AppendBool(nil, false), []byte{TagValue, 0}},
 		{"true", AppendBool(nil, true), []byte{TagValue, 1}},
 		{"empty string", AppendString(nil, ""), []byte{TagValue, 0, 1}},
@@ -185,6 +189,31 @@ func TestAppend_ExactBytes(t *testing.T) {
 			require.Equal(t, tc.want, tc.got)
 		})
 	}
+}
+
+// TestAppendUint_SixBitDigitsDecode: an integer key is IntWidth bytes, each
+// after the tag below 64 (the first below 16), and Int and Uint give the
+// value back from it, ignoring what follows it in a composite key.
+func TestAppendUint_SixBitDigitsDecode(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		u := rapid.OneOf(rapid.Uint64(), rapid.SampledFrom([]uint64{0, 1, 63, 64, 1<<60 - 1, 1 << 60, math.MaxUint64})).Draw(t, "u")
+		tail := edgeBytes().Draw(t, "tail")
+		for _, k := range [][]byte{AppendUint(nil, u), AppendInt(nil, int64(u))} {
+			require.Len(t, k, IntWidth)
+			require.Less(t, k[1], byte(16), "% x", k)
+			for _, c := range k[1:] {
+				require.Less(t, c, byte(64), "% x", k)
+			}
+		}
+		got, ok := Uint(append(AppendUint(nil, u), tail...)[1:])
+		require.True(t, ok)
+		require.Equal(t, u, got)
+		n, ok := Int(append(AppendInt(nil, int64(u)), tail...)[1:])
+		require.True(t, ok)
+		require.Equal(t, int64(u), n)
+		_, ok = Uint(AppendUint(nil, u)[2:])
+		require.False(t, ok, "a cut key decodes")
+	})
 }
 
 func TestAppendString_MatchesAppendBytes(t *testing.T) {

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"database/sql"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -44,6 +45,25 @@ func TestKeyWidth_MatchesFixedWidthEncodings(t *testing.T) {
 			require.Equal(t, len(k), KeyWidth(f), f.Name)
 		}
 	}
-	require.Equal(t, 18, KeyWidth(tb.Fields[0], tb.Fields[0]))
+	require.Equal(t, 24, KeyWidth(tb.Fields[0], tb.Fields[0]))
 	require.Zero(t, KeyWidth(tb.Fields[0], tb.Fields[len(tb.Fields)-1]))
+}
+
+// TestField_Decode_IntegerKeys: Decode gives back the value a primary key
+// of each integer kind encodes (what NotFoundError reports), and falls back
+// to hex for a key too short to hold one.
+func TestField_Decode_IntegerKeys(t *testing.T) {
+	var s Schema
+	tb := s.AddTable("W", reflect.TypeFor[widthRow]())
+	require.Empty(t, s.Problems)
+	row := widthRow{ID: -1 << 40, I8: -3, U: 1<<32 - 1}
+	for _, tc := range []struct {
+		f    *Field
+		want any
+	}{{tb.Fields[0], int64(-1 << 40)}, {tb.Fields[1], int64(-3)}, {tb.Fields[2], uint64(1<<32 - 1)}} {
+		k, ok := tc.f.Key(unsafe.Pointer(&row), nil)
+		require.True(t, ok, tc.f.Name)
+		require.Equal(t, tc.want, tc.f.Decode(k), tc.f.Name)
+		require.Equal(t, fmt.Sprintf("%x", k[1:3]), tc.f.Decode(k[:3]), tc.f.Name)
+	}
 }

@@ -1,7 +1,6 @@
 package meta
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"time"
@@ -16,7 +15,9 @@ func KeyWidth(fs ...*Field) int {
 	n := 0
 	for _, f := range fs {
 		switch f.Kind {
-		case Int, Uint, Float:
+		case Int, Uint:
+			n += keys.IntWidth
+		case Float:
 			n += 9
 		case Bool:
 			n += 2
@@ -87,12 +88,12 @@ func (f *Field) Decode(k []byte) any {
 	k = k[1:]
 	switch f.Kind {
 	case Int:
-		if len(k) >= 8 {
-			return int64(binary.BigEndian.Uint64(k) ^ (1 << 63))
+		if v, ok := keys.Int(k); ok {
+			return v
 		}
 	case Uint:
-		if len(k) >= 8 {
-			return binary.BigEndian.Uint64(k)
+		if v, ok := keys.Uint(k); ok {
+			return v
 		}
 	case String:
 		var b []byte
