@@ -158,10 +158,7 @@ func (m *mapStore) Create(post int64) (int64, error) {
 func (m *mapStore) AddN(post int64, ids []int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.check(post); err != nil {
-		return err
-	}
-	if err := m.stored(ids); err != nil {
+	if err := m.checkAll(post, ids); err != nil {
 		return err
 	}
 	kids := m.kids[post]
@@ -178,6 +175,14 @@ func (m *mapStore) AddN(post int64, ids []int64) error {
 	slices.Sort(kids)
 	m.kids[post] = slices.Compact(kids)
 	return nil
+}
+
+// checkAll checks that post and every listed comment exist.
+func (m *mapStore) checkAll(post int64, ids []int64) error {
+	if err := m.check(post); err != nil {
+		return err
+	}
+	return m.stored(ids)
 }
 
 func (m *mapStore) CreateN(post int64, n int) ([]int64, error) {
@@ -198,10 +203,7 @@ func (m *mapStore) CreateN(post int64, n int) ([]int64, error) {
 func (m *mapStore) Set(post int64, ids []int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.check(post); err != nil {
-		return err
-	}
-	if err := m.stored(ids); err != nil {
+	if err := m.checkAll(post, ids); err != nil {
 		return err
 	}
 	for _, id := range slices.Clone(m.kids[post]) {
