@@ -40,13 +40,13 @@ func (r *Runner) extras(g []*runnerSlot, p int64, want func(string) bool, run fu
 			for i := range g {
 				sl := g[(i+round)%len(g)]
 				s, err := sl.loaded(p)
-				f := benchOpen(sl.impl)
+				f := benchFresh(sl.impl.Open)
 				if op == ForkOp {
 					fk, ok := s.(Forker)
 					if err == nil && !ok {
 						continue
 					}
-					f = benchFork(fk)
+					f = benchFresh(fk.Fork)
 				}
 				run(Case{P: p, Impl: sl.impl.Name, Op: op, Round: round}, func(b *testing.B) {
 					sl.ensure(b, p)

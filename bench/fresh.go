@@ -21,24 +21,14 @@ type Forker interface {
 	Fork() (Store, error)
 }
 
-func benchOpen(impl Impl) func(b *testing.B) {
+// benchFresh measures one new store from open and its Close: Impl.Open
+// for an empty store, Forker.Fork for a copy of a loaded one.
+func benchFresh(open func() (Store, error)) func(b *testing.B) {
 	return func(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
-			s, err := impl.Open()
-			must(b, err)
-			must(b, s.Close())
-		}
-	}
-}
-
-func benchFork(f Forker) func(b *testing.B) {
-	return func(b *testing.B) {
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			s, err := f.Fork()
+			s, err := open()
 			must(b, err)
 			must(b, s.Close())
 		}
