@@ -113,7 +113,7 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 		if _, err := tx.r.Stored(b.a.Target, unsafe.Pointer(&child)); err != nil {
 			return err
 		}
-		if err := tx.r.Create(b.a.Source, row); err != nil {
+		if err := tx.r.Create(b.a.Source, row, nil); err != nil {
 			return err
 		}
 		_, err := tx.r.PointAt(b.a, unsafe.Pointer(&child), b.a.SK.Get(b.a.Source.Ptr(row)))

@@ -75,7 +75,7 @@ func (m *dynModel) create(tx *Txn, v any) (any, error) {
 	}
 	defer tx.leave()
 	row := m.in(v)
-	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row) }); err != nil {
+	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
 		return nil, err
 	}
 	return m.t.Clone(row), nil
@@ -369,7 +369,7 @@ func (d *dynAssoc) create(tx *Txn, src, v any) (any, error) {
 	err := d.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
 		row = dst.in(v)
 		d.a.Attach(d.a.Target.Ptr(row), skv)
-		return tx.r.Create(d.a.Target, row)
+		return tx.r.Create(d.a.Target, row, d.a)
 	})
 	if err != nil {
 		return nil, err

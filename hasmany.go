@@ -382,11 +382,20 @@ func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptio
 // stored row with its new primary key.
 func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 	var zero C
-	var row *C
-	err := h.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
-		row = h.dst.in(&v)
+	if err := tx.use(h.table(), true); err != nil {
+		return zero, err
+	}
+	defer tx.leave()
+	row := h.dst.in(&v)
+	err := tx.r.Atomic(func() error {
+		// Only the source key's value is needed, not its encoding, and the
+		// reference it makes is known good: the lookup just found it.
+		skv, err := tx.r.SourceValue(h.a, unsafe.Pointer(&src))
+		if err != nil {
+			return err
+		}
 		h.a.Attach(h.a.Target.Ptr(row), skv)
-		return tx.r.Create(h.a.Target, row)
+		return tx.r.Create(h.a.Target, row, h.a)
 	})
 	if err != nil {
 		return zero, err

@@ -701,3 +701,56 @@ func TestHasMany_Scope_ReadsAndWrites(t *testing.T) {
 		})
 	}
 }
+
+// Two parents of one target: an association's Create confirms its own
+// source by finding it, and must still check the target's other foreign
+// keys, as PostgreSQL checks every constraint of the inserted row.
+type hmAuthor struct {
+	ID   int64
+	Name string
+}
+
+type hmShelf struct {
+	ID    int64
+	Label string
+}
+
+type hmBook struct {
+	ID       int64
+	Title    string
+	AuthorID *int64
+	ShelfID  *int64
+}
+
+func TestHasMany_Create_ChecksTheTargetsOtherForeignKeys(t *testing.T) {
+	s := memrel.NewSchema()
+	authors := memrel.Define[hmAuthor](s, "Author")
+	shelves := memrel.Define[hmShelf](s, "Shelf")
+	books := memrel.Define[hmBook](s, "Book")
+	byAuthor := memrel.NewHasMany(authors, books, memrel.HasManyOptions{})
+	memrel.NewHasMany(shelves, books, memrel.HasManyOptions{})
+	db := fixture.MustOpen(t, s)
+	var a hmAuthor
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		var err error
+		a, err = authors.Create(tx, hmAuthor{Name: "a"})
+		return err
+	}))
+	before := snSave(t, db)
+	err := db.Update(func(tx *memrel.Txn) error {
+		_, err := byAuthor.Create(tx, a, hmBook{Title: "b", ShelfID: fixture.I64(9)})
+		return err
+	})
+	var fk *memrel.ForeignKeyConstraintError
+	require.ErrorAs(t, err, &fk)
+	require.Equal(t, "Book", fk.Model)
+	require.Equal(t, "shelfId", fk.ForeignKey)
+	require.Equal(t, int64(9), fk.Value)
+	require.Equal(t, before, snSave(t, db), "the failed Create left nothing")
+
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		got, err := byAuthor.Create(tx, a, hmBook{Title: "c"})
+		require.Equal(t, a.ID, *got.AuthorID)
+		return err
+	}))
+}

@@ -154,7 +154,7 @@ func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 	}
 	defer tx.leave()
 	row := m.in(&v)
-	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row) }); err != nil {
+	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
 		return zero, err
 	}
 	return m.out(row), nil

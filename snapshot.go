@@ -295,7 +295,7 @@ func (sch *Schema) Load(r io.Reader) (*Store, error) {
 	}
 	// References are checked once every row is in, so order does not matter.
 	for _, c := range loaded {
-		if err := tx.r.CheckParents(c.t, nil, c.row); err != nil {
+		if err := tx.r.CheckParents(c.t, nil, c.row, nil); err != nil {
 			return nil, &SnapshotError{Reason: "invalid row", Err: err}
 		}
 	}

@@ -287,9 +287,15 @@ func (a *Relation) Holds(p unsafe.Pointer, sk []byte) bool {
 func (a *Relation) SourceKeyOf(row any, buf []byte) ([]byte, error) {
 	k, ok := a.SK.Key(a.Source.Ptr(row), buf)
 	if !ok {
-		return nil, &errs.AssociationError{Association: a.Name, Reason: fmt.Sprintf("source %s has a NULL %s", a.Source.Name, a.SK.Name)}
+		return nil, a.NullSourceKey()
 	}
 	return k, nil
+}
+
+// NullSourceKey is the error for a source row whose source key is NULL:
+// it can have no targets.
+func (a *Relation) NullSourceKey() error {
+	return &errs.AssociationError{Association: a.Name, Reason: fmt.Sprintf("source %s has a NULL %s", a.Source.Name, a.SK.Name)}
 }
 
 // SameValue compares two canonical values; NULL equals nothing.

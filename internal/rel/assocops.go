@@ -22,20 +22,43 @@ import (
 // Source finds the stored Source row identified by the instance at p and
 // returns its encoded Source key (appended to buf) and canonical value.
 func (tx *Txn) Source(a *meta.Relation, p unsafe.Pointer, buf []byte) ([]byte, any, error) {
-	var kb [32]byte
-	pk, ok := a.Source.PK.Key(p, kb[:0])
-	if !ok {
-		return nil, nil, &errs.AssociationError{Association: a.Name, Reason: "source instance has a NULL primary key"}
-	}
-	row := tx.ByKey(a.Source, pk)
-	if row == nil {
-		return nil, nil, &errs.NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.PK.Get(p))}
+	row, err := tx.sourceRow(a, p)
+	if err != nil {
+		return nil, nil, err
 	}
 	sk, err := a.SourceKeyOf(row, buf)
 	if err != nil {
 		return nil, nil, err
 	}
 	return sk, a.SK.Get(a.Source.Ptr(row)), nil
+}
+
+// SourceValue is Source for a caller that needs only the canonical value
+// (a Create, which gives it to the new target): no key is encoded.
+func (tx *Txn) SourceValue(a *meta.Relation, p unsafe.Pointer) (any, error) {
+	row, err := tx.sourceRow(a, p)
+	if err != nil {
+		return nil, err
+	}
+	v := a.SK.Get(a.Source.Ptr(row))
+	if v == nil {
+		return nil, a.NullSourceKey()
+	}
+	return v, nil
+}
+
+// sourceRow finds the stored Source row identified by the instance at p.
+func (tx *Txn) sourceRow(a *meta.Relation, p unsafe.Pointer) (any, error) {
+	var kb [32]byte
+	pk, ok := a.Source.PK.Key(p, kb[:0])
+	if !ok {
+		return nil, &errs.AssociationError{Association: a.Name, Reason: "source instance has a NULL primary key"}
+	}
+	row := tx.ByKey(a.Source, pk)
+	if row == nil {
+		return nil, &errs.NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.PK.Get(p))}
+	}
+	return row, nil
 }
 
 // SourceKey is source for the reads that can prove the source exists by

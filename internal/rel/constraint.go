@@ -23,13 +23,14 @@ import (
 // InsertRow stores a new row that the caller owns exclusively. fresh says
 // its key was just drawn from the sequence, which is past every key the
 // table holds (explicit keys move it), so it needs no collision check.
-func (tx *Txn) InsertRow(t *meta.Table, row any, fresh bool) error {
+// known is a reference the caller confirmed (see Create), or nil.
+func (tx *Txn) InsertRow(t *meta.Table, row any, fresh bool, known *meta.Relation) error {
 	if err := tx.InsertUnchecked(t, row, fresh); err != nil {
 		return err
 	}
 	// References are checked against the state after the write, so a row
 	// may reference itself, as PostgreSQL allows.
-	return tx.CheckParents(t, nil, row)
+	return tx.CheckParents(t, nil, row, known)
 }
 
 // InsertUnchecked stores a new row with every check but its references,
@@ -247,7 +248,7 @@ func (tx *Txn) stepUpdate(s *step) error {
 		row = tx.ByKey(t, t.PKKey(row, nb[:0]))
 	}
 	tx.pop()
-	return tx.CheckParents(t, old, row)
+	return tx.CheckParents(t, old, row, nil)
 }
 
 // onParentGone applies s.a's onDelete rule (s.update false) or onUpdate
@@ -410,12 +411,13 @@ func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 }
 
 // CheckParents fails when a foreign key of row that changed since old (or
-// any, for an insert) references no source row.
-func (tx *Txn) CheckParents(t *meta.Table, old, row any) error {
+// any, for an insert) references no source row. The reference of known,
+// which the caller confirmed, is not looked up again.
+func (tx *Txn) CheckParents(t *meta.Table, old, row any, known *meta.Relation) error {
 	p := t.Ptr(row)
 	var nb, ob [32]byte
 	for _, a := range t.Parents {
-		if !a.Constrained {
+		if !a.Constrained || a == known {
 			continue
 		}
 		k, ok := a.FK.Key(p, nb[:0])

@@ -10,7 +10,10 @@ import (
 
 // Create inserts a row the store owns: defaults, then the auto-increment
 // key, then the checks. The sequence moves only when the insert succeeds.
-func (tx *Txn) Create(t *meta.Table, row any) error {
+// known, when not nil, is a relation whose source row the caller looked up
+// in this same call and whose key it gave row (an association's Create),
+// so that reference is not looked up a second time.
+func (tx *Txn) Create(t *meta.Table, row any, known *meta.Relation) error {
 	p := t.Ptr(row)
 	for _, f := range t.Fields {
 		if f.Default != nil && (f.IsNull(p) || (f.Null == meta.NullNone && f.IsZero(p))) {
@@ -38,7 +41,7 @@ func (tx *Txn) Create(t *meta.Table, row any) error {
 		}
 		fresh = tx.wk.w.Fresh(t, t.PK.SeqValue(p))
 	}
-	if err := tx.InsertRow(t, row, fresh); err != nil {
+	if err := tx.InsertRow(t, row, fresh, known); err != nil {
 		return err
 	}
 	if t.PK.AutoInc {
