@@ -426,13 +426,19 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 // dropping duplicates. The keys share one buffer.
 func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 	keys := make([][]byte, 0, len(targets))
-	buf := make([]byte, 0, 10*len(targets))
+	t := h.a.Target
+	// Room for every key at once, so the buffer never grows (a key of
+	// variable width gets 16 bytes to start with).
+	w := meta.KeyWidth(t.PK)
+	if w == 0 {
+		w = 16
+	}
+	buf := make([]byte, 0, w*len(targets))
 	// Few keys are deduplicated by comparing them; many through a set.
 	var seen map[string]bool
 	if len(targets) > 16 {
 		seen = make(map[string]bool, len(targets))
 	}
-	t := h.a.Target
 	for _, x := range targets {
 		start := len(buf)
 		switch v := x.(type) {
