@@ -1,6 +1,7 @@
 package memrel_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/memrel/memrel"
@@ -18,22 +19,26 @@ func obStore(b *testing.B, posts int64) (*memrel.Store, *memrel.Model[obPost], *
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = db.Update(func(tx *memrel.Txn) error {
-		for i := range posts {
-			p, err := pm.Create(tx, obPost{Title: "t" + string(rune('a'+i%26)) + string(rune(i))})
-			if err != nil {
-				return err
-			}
-			for range 10 {
-				if _, err := cm.Create(tx, obComment{Body: "c", PostID: &p.ID}); err != nil {
+	// A transaction per thousand posts keeps a big load's write state
+	// small.
+	for first := int64(0); first < posts; first += 1000 {
+		err = db.Update(func(tx *memrel.Txn) error {
+			for i := first; i < min(first+1000, posts); i++ {
+				p, err := pm.Create(tx, obPost{Title: "t" + strconv.FormatInt(i, 10)})
+				if err != nil {
 					return err
 				}
+				for range 10 {
+					if _, err := cm.Create(tx, obComment{Body: "c", PostID: &p.ID}); err != nil {
+						return err
+					}
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
 	}
 	return db, pm, pc
 }
