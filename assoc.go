@@ -65,7 +65,7 @@ type HasManyOptions struct {
 
 // AssociationInfo describes a declared association.
 type AssociationInfo struct {
-	Type              string // "HasMany" or "BelongsTo"
+	Type              string // "HasMany", "HasOne" or "BelongsTo"
 	Source, Target    string // for BelongsTo, Source is the model holding the foreign key
 	ForeignKey        string
 	SourceKey         string // the referenced key (the target key for BelongsTo)
@@ -89,7 +89,11 @@ type Association interface {
 
 // Info implements Association for the hasMany side.
 func assocInfo(a *meta.Relation, inverse bool) AssociationInfo {
-	in := AssociationInfo{Type: "HasMany", Source: a.Source.Name, Target: a.Target.Name,
+	typ := "HasMany"
+	if a.Arity == meta.One {
+		typ = "HasOne"
+	}
+	in := AssociationInfo{Type: typ, Source: a.Source.Name, Target: a.Target.Name,
 		As: a.As, Singular: a.Singular, IsAliased: a.Aliased,
 		IsSelfAssociation: a.Source == a.Target, OnDelete: a.OnDelete, OnUpdate: a.OnUpdate,
 		Constraints: a.Constrained}

@@ -381,26 +381,34 @@ func (h *HasMany[P, C]) RemoveKeys(tx *Txn, src P, targets []any, o *RemoveOptio
 // fields are set by the association, whatever v holds. It returns the
 // stored row with its new primary key.
 func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
+	if h.table() == nil {
+		return *new(C), tx.use(nil, true)
+	}
+	return createTarget(tx, h.a, h.dst, &src, v)
+}
+
+// createTarget is Create of a hasMany or hasOne target.
+func createTarget[P, C any](tx *Txn, a *meta.Relation, dst *Model[C], src *P, v C) (C, error) {
 	var zero C
-	if err := tx.use(h.table(), true); err != nil {
+	if err := tx.use(a.Target, true); err != nil {
 		return zero, err
 	}
 	defer tx.leave()
-	row := h.dst.in(&v)
+	row := dst.in(&v)
 	err := tx.r.Atomic(func() error {
 		// Only the source key's value is needed, not its encoding, and the
 		// reference it makes is known good: the lookup just found it.
-		skv, err := tx.r.SourceValue(h.a, unsafe.Pointer(&src))
+		skv, err := tx.r.SourceValue(a, unsafe.Pointer(src))
 		if err != nil {
 			return err
 		}
-		h.a.Attach(h.a.Target.Ptr(row), skv)
-		return tx.r.Create(h.a.Target, row, h.a)
+		a.Attach(a.Target.Ptr(row), skv)
+		return tx.r.Create(a.Target, row, a)
 	})
 	if err != nil {
 		return zero, err
 	}
-	return h.dst.out(row), nil
+	return dst.out(row), nil
 }
 
 // write runs one atomic association write for src.

@@ -54,8 +54,27 @@ type ScopeVal struct {
 	Value any
 }
 
-// Relation is the type-erased hasMany with its inverse belongsTo.
+// Arity says what the source of a Relation declared: hasMany or hasOne.
+// The inverse is a belongsTo either way.
+type Arity uint8
+
+// The arities of a Relation.
+const (
+	Many Arity = iota // hasMany: the source has any number of targets
+	One               // hasOne: Get, Set and includes see one target
+)
+
+// String returns Sequelize's name of the arity: "hasMany" or "hasOne".
+func (k Arity) String() string {
+	if k == One {
+		return "hasOne"
+	}
+	return "hasMany"
+}
+
+// Relation is the type-erased hasMany or hasOne with its inverse belongsTo.
 type Relation struct {
+	Arity          Arity
 	Name           string // Source.as
 	Source, Target *Table
 	FK, SK         *Field
@@ -73,26 +92,47 @@ type Relation struct {
 	Constrained    bool
 	ManyField      string
 	OneField       string
-	// FillMany and FillOne store loaded rows into the association's struct
+	// FillMany (hasMany), FillTarget (hasOne; nil clears the field) and
+	// FillOne (the inverse) store loaded rows into the association's struct
 	// field; owned says the rows are copies already (else they are copied).
-	FillMany func(parent unsafe.Pointer, kids []any, owned bool)
-	FillOne  func(child unsafe.Pointer, parent any, owned bool)
+	FillMany   func(parent unsafe.Pointer, kids []any, owned bool)
+	FillTarget func(parent unsafe.Pointer, kid any, owned bool)
+	FillOne    func(child unsafe.Pointer, parent any, owned bool)
 }
 
 // NewRelation declares a hasMany of src to dst, with its inverse belongsTo,
 // resolving every option once; problems go to the schema and are
 // reported by Open.
 func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
+	return newRelation(s, src, dst, o, Many, false)
+}
+
+// NewOneRelation declares a hasOne of src to dst, with its inverse
+// belongsTo. Its alias defaults to the target's name, singular. uniqueFK
+// makes the foreign key unique (a strict one-to-one, an opt-in: Sequelize
+// creates no such index), so a second target of one source fails as a
+// duplicate.
+func NewOneRelation(s *Schema, src, dst *Table, o RelationOptions, uniqueFK bool) *Relation {
+	return newRelation(s, src, dst, o, One, uniqueFK)
+}
+
+func newRelation(s *Schema, src, dst *Table, o RelationOptions, kind Arity, uniqueFK bool) *Relation {
 	s.CheckOpen()
-	a := &Relation{Source: src, Target: dst, Constrained: !o.NoConstraints}
+	a := &Relation{Arity: kind, Source: src, Target: dst, Constrained: !o.NoConstraints}
 	a.As = o.As
 	a.Aliased = o.As != ""
 	if a.As == "" {
 		a.As = LowerCamel(Plural(dst.Name))
+		if kind == One {
+			a.As = LowerCamel(dst.Name)
+		}
 	}
 	a.Singular = o.Singular
 	if a.Singular == "" {
 		a.Singular = Singular(a.As)
+		if kind == One {
+			a.Singular = a.As
+		}
 	}
 	a.Inverse = o.Inverse
 	a.InverseAliased = o.Inverse != ""
@@ -101,7 +141,7 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	}
 	a.Name = src.Name + "." + a.As
 	fail := func(field, format string, args ...any) {
-		s.Problem(src.Name, field, "hasMany %s: "+format, append([]any{a.As}, args...)...)
+		s.Problem(src.Name, field, "%s %s: "+format, append([]any{kind, a.As}, args...)...)
 	}
 	a.ManyField = o.Field
 	if a.ManyField == "" {
@@ -164,13 +204,13 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	}
 	fk, ok := dst.ByName[fkName]
 	if !ok {
-		s.Problem(dst.Name, fkName, "hasMany %s: unknown foreign key %q on %s", a.Name, fkName, dst.Name)
+		s.Problem(dst.Name, fkName, "%s %s: unknown foreign key %q on %s", kind, a.Name, fkName, dst.Name)
 		return a
 	}
 	a.FK = fk
 	if fk.Base != a.SK.Base {
-		s.Problem(dst.Name, fk.Name, "hasMany %s: foreign key type %s does not match source key %s.%s type %s",
-			a.Name, fk.Base, src.Name, a.SK.Name, a.SK.Base)
+		s.Problem(dst.Name, fk.Name, "%s %s: foreign key type %s does not match source key %s.%s type %s",
+			kind, a.Name, fk.Base, src.Name, a.SK.Name, a.SK.Base)
 	}
 	a.OnDelete, a.OnUpdate = o.OnDelete, o.OnUpdate
 	if a.OnDelete == DefaultAction {
@@ -196,23 +236,23 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	for _, n := range names {
 		f, ok := dst.ByName[n]
 		if !ok {
-			s.Problem(dst.Name, n, "hasMany %s: unknown scope field %q", a.Name, n)
+			s.Problem(dst.Name, n, "%s %s: unknown scope field %q", kind, a.Name, n)
 			continue
 		}
 		// Two values for one column, or a scope value for the foreign key
 		// the association writes: rows written could never be read back.
 		if first, dup := named[f]; dup {
-			s.Problem(dst.Name, n, "hasMany %s: scope names %s twice (%q and %q)", a.Name, f.Name, first, n)
+			s.Problem(dst.Name, n, "%s %s: scope names %s twice (%q and %q)", kind, a.Name, f.Name, first, n)
 			continue
 		}
 		named[f] = n
 		if f == fk {
-			s.Problem(dst.Name, n, "hasMany %s: scope field %q is the foreign key, which the association sets", a.Name, n)
+			s.Problem(dst.Name, n, "%s %s: scope field %q is the foreign key, which the association sets", kind, a.Name, n)
 			continue
 		}
 		v, err := f.Conv(o.Scope[n])
 		if err != nil {
-			s.Problem(dst.Name, n, "hasMany %s: scope value: %v", a.Name, err)
+			s.Problem(dst.Name, n, "%s %s: scope value: %v", kind, a.Name, err)
 			continue
 		}
 		v = clone.Value(v) // the caller's []byte must not become the scope's
@@ -226,12 +266,29 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 	// "index" makes it a full index again, for IS NULL and ordering.
 	partial := !fk.Indexed
 	plain := []*Field{fk}
-	if len(a.Scope) == 0 {
+	if uniqueFK && !fk.Unique && !fk.PK {
+		fk.Unique = true
+		dst.Uniques = append(dst.Uniques, fk)
+		dst.IndexOf[fk] = dst.index(plain, true, false)
+	}
+	// A hasOne's unique foreign key has an index that answers its lookups
+	// too: it leaves NULL out, as the partial one would.
+	oneIndex := kind == One && fk.Unique && !fk.PK
+	switch {
+	case oneIndex:
+		a.Lookup = dst.IndexOf[fk]
+		if len(a.Scope) > 0 {
+			a.Lookup = dst.index(append(ixFields, fk), false, true)
+		}
+	case len(a.Scope) == 0:
 		a.Lookup = dst.index(plain, false, partial)
-	} else {
+	default:
 		a.Lookup = dst.index(append(ixFields, fk), false, true)
 	}
-	if a.Constrained || len(a.Scope) == 0 {
+	switch {
+	case oneIndex:
+		a.FKIndex = dst.IndexOf[fk]
+	case a.Constrained || len(a.Scope) == 0:
 		a.FKIndex = dst.index(plain, false, partial)
 		if _, ok := dst.IndexOf[fk]; !ok {
 			dst.IndexOf[fk] = a.FKIndex
@@ -244,9 +301,10 @@ func NewRelation(s *Schema, src, dst *Table, o RelationOptions) *Relation {
 }
 
 // Describe names the association and what it is, for a problem that
-// names it: "Post.comments (hasMany to Comment)".
+// names it: "Post.comments (hasMany to Comment)", "User.profile (hasOne
+// to Profile)".
 func (a *Relation) Describe() string {
-	return a.Name + " (hasMany to " + a.Target.Name + ")"
+	return a.Name + " (" + a.Arity.String() + " to " + a.Target.Name + ")"
 }
 
 // DescribeInverse names the association's inverse and what it is:

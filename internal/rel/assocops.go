@@ -194,6 +194,45 @@ func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destro
 
 // Unassociate nulls the foreign key of each row still associated with the
 // source, or deletes it (with its own onDelete rules) when destroy is set
+// OneTarget returns the target a hasOne reads for the source whose key
+// encodes to sk: the scoped target with the lowest primary key, as
+// Sequelize's findOne ordered by primary key; nil when there is none.
+func (tx *Txn) OneTarget(a *meta.Relation, sk []byte) any {
+	var first any
+	tx.children(a, sk)(func(row any) bool {
+		first = row
+		return false
+	})
+	return first
+}
+
+// SetOne makes target (a stored row, or nil for none) the hasOne target
+// of the source with key sk. The previous target, the one OneTarget
+// returns, is un-associated as Unassociate does (deleted when destroy is
+// set or the foreign key is NOT NULL), unless it is target itself; other
+// targets of the source are left alone, as in Sequelize.
+func (tx *Txn) SetOne(a *meta.Relation, sk []byte, skv any, target any, destroy bool) error {
+	prev := tx.OneTarget(a, sk)
+	if target != nil && prev != nil && tx.Current(a.Target, target) == prev {
+		return nil
+	}
+	if prev != nil {
+		if err := tx.Unassociate(a, sk, []any{prev}, destroy); err != nil {
+			return err
+		}
+	}
+	if target == nil {
+		return nil
+	}
+	if tx.Current(a.Target, target) == nil {
+		// Deleting the previous target took this one with it (a cascade
+		// through another association): there is nothing left to point.
+		p := a.Target.Ptr(target)
+		return &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.PK.Get(p))}
+	}
+	return tx.AssocAdd(a, sk, skv, []any{target})
+}
+
 // or the foreign key is NOT NULL. The scope fields stay as they are.
 func (tx *Txn) Unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool) error {
 	del := destroy || !a.FK.Nullable()

@@ -47,7 +47,7 @@ func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if a == nil {
 		return nil, &errs.EagerLoadingError{Model: t.Name, Association: in.Unresolved}
 	}
-	from, to, filled := a.Source, a.Target, a.FillMany != nil
+	from, to, filled := a.Source, a.Target, a.FillMany != nil || a.FillTarget != nil
 	name := a.Name
 	if inverse {
 		from, to, filled = a.Target, a.Source, a.FillOne != nil
@@ -97,10 +97,15 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 					kids = append(kids, parent)
 				}
 			} else if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
+				// A hasOne loads its first match, the lowest primary key.
+				one := n.a.Arity == meta.One
 				it := tx.Prefix(n.a.Lookup, n.a.ChildKey(sk))
 				for kid := it.Next(); kid != nil; kid = it.Next() {
 					if n.filter.Match(kid) {
 						kids = append(kids, kid)
+						if one {
+							break
+						}
 					}
 				}
 			}
@@ -119,11 +124,18 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 				keep = false
 				break
 			}
-			if n.inverse {
+			switch {
+			case n.inverse:
 				if len(kids) > 0 {
 					n.a.FillOne(t.Ptr(row), kids[0], owned)
 				}
-			} else {
+			case n.a.Arity == meta.One:
+				var kid any
+				if len(kids) > 0 {
+					kid = kids[0]
+				}
+				n.a.FillTarget(t.Ptr(row), kid, owned)
+			default:
 				n.a.FillMany(t.Ptr(row), kids, owned)
 			}
 		}
