@@ -60,7 +60,7 @@ func (dynDriver) unsupported(s *conformance.Schema) error {
 		}
 	}
 	for _, a := range s.Associations {
-		if a.Type != conformance.HasMany {
+		if a.Type != conformance.HasMany && a.Type != conformance.HasOne {
 			return fmt.Errorf("memrel: association %s: %s is not supported yet", a.Name, a.Type)
 		}
 	}
@@ -133,7 +133,11 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 		if o.OnUpdate, err = dynAction(a.OnUpdate); err != nil {
 			return nil, err
 		}
-		sa.a = dynHasMany(schema, sa.src.m, sa.dst.m, o)
+		if a.Type == conformance.HasOne {
+			sa.a = dynHasOne(schema, sa.src.m, sa.dst.m, o)
+		} else {
+			sa.a = dynHasMany(schema, sa.src.m, sa.dst.m, o)
+		}
 		st.assocs[a.Name] = sa
 	}
 	db, err := schema.Open()

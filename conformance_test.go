@@ -105,9 +105,7 @@ func TestConformance_TamperedExpectationFails(t *testing.T) {
 // when one of those that passed below stops passing.
 func TestConformance_Next(t *testing.T) {
 	dir := conformance.NextDir(".")
-	if dir == "" {
-		t.Skip("no ../shared/conformance/next beside this checkout")
-	}
+	require.NotEmpty(t, dir, "neither ../shared/conformance/next nor its copy in testdata")
 	sum, err := conformance.Check(dir, dynDriver{})
 	require.NoError(t, err, "every next scenario parses")
 	var passed []string
@@ -126,8 +124,15 @@ func TestConformance_Next(t *testing.T) {
 }
 
 // nextPassing are the next scenarios the store passes today: the bulk
-// update and destroy by where (Model.UpdateAll, Model.DestroyAll).
-var nextPassing = []string{"n-bulkwhere-destroy", "n-bulkwhere-tx-rollback", "n-bulkwhere-update-unique", "n-bulkwhere-update"}
+// update and destroy by where (Model.UpdateAll, Model.DestroyAll) and
+// hasOne (the rest of the profile schemas' scenarios use issue 16's ops).
+var nextPassing = []string{"n-bulkwhere-destroy", "n-bulkwhere-tx-rollback", "n-bulkwhere-update-unique", "n-bulkwhere-update",
+	"n-hasone-create-errors", "n-hasone-create-keeps-previous", "n-hasone-create", "n-hasone-destroy-source-defaults",
+	"n-hasone-get", "n-hasone-include-not-associated", "n-hasone-inverse-set-notnull-null", "n-hasone-inverse",
+	"n-hasone-keyed-sourcekey", "n-hasone-keyed-update-handle", "n-hasone-scope-create", "n-hasone-scope-set-writes-scope",
+	"n-hasone-set-destroy-previous", "n-hasone-set-null-two-targets", "n-hasone-set-null", "n-hasone-set-nullable-nulls-previous",
+	"n-hasone-set-unknown-pk", "n-hasone-two-targets-heap-order", "n-hasone-tx-commit", "n-hasone-tx-unknown-rolls-back",
+	"n-hasone-update-source-pk-cascades", "n-x-profile-explicit-pk", "nrnd-profile-keyed-20270067"}
 
 // TestConformance_CopyIsVerbatim fails when testdata/conformance drifts from
 // the contract beside the checkout (when that is present).
@@ -136,12 +141,16 @@ func TestConformance_CopyIsVerbatim(t *testing.T) {
 	if _, err := os.Stat(shared); err != nil {
 		t.Skip("no ../shared/conformance beside this checkout")
 	}
-	want, err := filepath.Glob(filepath.Join(shared, "scenarios", "*.json"))
-	require.NoError(t, err)
-	got, err := filepath.Glob(filepath.Join("testdata", "conformance", "scenarios", "*.json"))
-	require.NoError(t, err)
-	require.Len(t, got, len(want), "scenario count")
-	for _, f := range append(want, filepath.Join(shared, "schemas.json")) {
+	var want []string
+	for _, set := range []string{".", "next"} {
+		in, err := filepath.Glob(filepath.Join(shared, set, "scenarios", "*.json"))
+		require.NoError(t, err)
+		got, err := filepath.Glob(filepath.Join("testdata", "conformance", set, "scenarios", "*.json"))
+		require.NoError(t, err)
+		require.Len(t, got, len(in), "scenario count of %s", set)
+		want = append(append(want, in...), filepath.Join(shared, set, "schemas.json"))
+	}
+	for _, f := range want {
 		rel, err := filepath.Rel(shared, f)
 		require.NoError(t, err)
 		a, err := os.ReadFile(f)

@@ -186,7 +186,27 @@ func (d *dynAssoc) side() (*meta.Relation, bool) { return d.a, d.inverse }
 // row: reflect.StructOf cannot build the recursive types a self-association
 // would need ([]Category in Category).
 func dynHasMany(s *Schema, src, dst *dynModel, o HasManyOptions) *dynAssoc {
-	a := meta.NewRelation(&s.m, src.t, dst.t, meta.RelationOptions(o))
+	return dynAssocOf(meta.NewRelation(&s.m, src.t, dst.t, meta.RelationOptions(o)), src, dst, o)
+}
+
+// dynHasOne is NewHasOne for dynModels; eager loading fills the source
+// field as for dynHasMany, with at most one row.
+func dynHasOne(s *Schema, src, dst *dynModel, o HasManyOptions) *dynAssoc {
+	d := dynAssocOf(meta.NewOneRelation(&s.m, src.t, dst.t, meta.RelationOptions(o), false), src, dst, o)
+	fill := d.a.FillMany
+	d.a.FillTarget = func(parent unsafe.Pointer, kid any, owned bool) {
+		var kids []any
+		if kid != nil {
+			kids = []any{kid}
+		}
+		fill(parent, kids, owned)
+	}
+	d.a.FillMany = nil
+	return d
+}
+
+// dynAssocOf gives a its typed fills and zeroers for the dynModels.
+func dynAssocOf(a *meta.Relation, src, dst *dynModel, o HasManyOptions) *dynAssoc {
 	many, _ := src.t.Type.FieldByName(o.Field)
 	one, _ := dst.t.Type.FieldByName(o.InverseField)
 	mo, oo := many.Offset, one.Offset
@@ -235,7 +255,7 @@ func (d *dynAssoc) targetKeys(targets []any) ([][]byte, error) {
 	return keys, nil
 }
 
-// get is HasMany.Get.
+// get is HasMany.Get, or HasOne.Get (none or one row).
 func (d *dynAssoc) get(tx *Txn, src any, o *Options) ([]any, error) {
 	a := d.a
 	if err := tx.use(a.Target, false); err != nil {
@@ -243,6 +263,16 @@ func (d *dynAssoc) get(tx *Txn, src any, o *Options) ([]any, error) {
 	}
 	defer tx.leave()
 	p := a.Source.Ptr(src)
+	if a.Arity == meta.One {
+		row, owned, err := oneGet(tx, a, p, o)
+		if err != nil || row == nil {
+			return nil, err
+		}
+		if !owned {
+			row = a.Target.Clone(row)
+		}
+		return []any{row}, nil
+	}
 	sk, looked, err := tx.r.SourceKey(a, p, nil)
 	if err != nil {
 		return nil, err
@@ -338,9 +368,25 @@ func (d *dynAssoc) add(tx *Txn, src any, targets []any) error {
 	})
 }
 
-// set is HasMany.SetKeys.
+// set is HasMany.SetKeys, or HasOne.SetKey of the one target listed (none:
+// nil).
 func (d *dynAssoc) set(tx *Txn, src any, targets []any, o *SetOptions) error {
 	destroy := o != nil && o.DestroyPrevious
+	if d.a.Arity == meta.One {
+		if err := tx.use(d.a.Target, true); err != nil {
+			return err
+		}
+		defer tx.leave()
+		keys, err := d.targetKeys(targets)
+		if err != nil {
+			return err
+		}
+		var key []byte
+		if len(keys) > 0 {
+			key = keys[0]
+		}
+		return oneSet(tx, d.a, d.a.Source.Ptr(src), key, destroy)
+	}
 	return d.write(tx, src, targets, func(sk []byte, skv any, keys [][]byte) error {
 		rows, err := tx.r.Targets(d.a, keys, true)
 		if err != nil {

@@ -144,33 +144,41 @@ func (h *HasOne[P, C]) Get(tx *Txn, src P, o *Options) (C, bool, error) {
 		return zero, false, err
 	}
 	defer tx.leave()
-	var kb [32]byte
-	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(&src), kb[:0])
-	if err != nil {
+	row, owned, err := oneGet(tx, h.a, unsafe.Pointer(&src), o)
+	switch {
+	case err != nil || row == nil:
 		return zero, false, err
+	case owned:
+		return *row.(*C), true, nil
 	}
-	var row any
+	return h.dst.out(row), true, nil
+}
+
+// oneGet is Get of the hasOne a for the source instance at src: the
+// target row, owned when it is a copy the caller may keep.
+func oneGet(tx *Txn, a *meta.Relation, src unsafe.Pointer, o *Options) (row any, owned bool, err error) {
+	var kb [32]byte
+	sk, looked, err := tx.r.SourceKey(a, src, kb[:0])
+	if err != nil {
+		return nil, false, err
+	}
 	if o.plain() {
-		row = tx.r.OneTarget(h.a, sk)
+		row = tx.r.OneTarget(a, sk)
 	} else {
-		r := o.read(h.a.Target, new(rel.Read))
+		r := o.read(a.Target, new(rel.Read))
 		r.Limit = 1
-		f, err := tx.r.AssocRows(h.a, sk, r)
+		f, err := tx.r.AssocRows(a, sk, r)
 		if err != nil {
-			return zero, false, err
+			return nil, false, err
 		}
 		if len(f.Rows) > 0 {
-			// Copied by the read already: the caller owns it.
-			return *f.Rows[0].(*C), true, nil
+			row, owned = f.Rows[0], true // copied by the read
 		}
 	}
 	if row == nil {
-		if err := tx.r.ConfirmSource(h.a, unsafe.Pointer(&src), looked); err != nil {
-			return zero, false, err
-		}
-		return zero, false, nil
+		return nil, false, tx.r.ConfirmSource(a, src, looked)
 	}
-	return h.dst.out(row), true, nil
+	return row, owned, nil
 }
 
 // Set makes target src's target: the previous one (the one Get returns)
@@ -203,20 +211,26 @@ func (h *HasOne[P, C]) SetKey(tx *Txn, src P, target any, o *SetOptions) error {
 			return err
 		}
 	}
+	return oneSet(tx, h.a, unsafe.Pointer(&src), key, destroy)
+}
+
+// oneSet is SetKey of the hasOne a inside a call, for the source instance
+// at src and the target key (nil: none).
+func oneSet(tx *Txn, a *meta.Relation, src unsafe.Pointer, key []byte, destroy bool) error {
 	return tx.r.Atomic(func() error {
-		sk, skv, err := tx.r.Source(h.a, unsafe.Pointer(&src), nil)
+		sk, skv, err := tx.r.Source(a, src, nil)
 		if err != nil {
 			return err
 		}
 		var row any
 		if key != nil {
-			rows, err := tx.r.Targets(h.a, [][]byte{key}, true)
+			rows, err := tx.r.Targets(a, [][]byte{key}, true)
 			if err != nil {
 				return err
 			}
 			row = rows[0]
 		}
-		return tx.r.SetOne(h.a, sk, skv, row, destroy)
+		return tx.r.SetOne(a, sk, skv, row, destroy)
 	})
 }
 

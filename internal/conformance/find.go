@@ -21,14 +21,18 @@ func DefaultDir(root string) string {
 	return filepath.Join(root, "testdata", "conformance", "scenarios")
 }
 
-// NextDir returns the "next" scenario set beside a checkout at root
-// (../shared/conformance/next/scenarios), or "" when there is none.
+// NextDir returns the "next" scenario set for a checkout at root:
+// ../shared/conformance/next/scenarios beside it, or, in a clone alone,
+// the verbatim copy under testdata/conformance/next/scenarios; "" when
+// there is neither.
 func NextDir(root string) string {
-	dir := filepath.Join(root, "..", "shared", "conformance", "next", "scenarios")
-	if _, err := os.Stat(dir); err != nil {
-		return ""
+	for _, dir := range []string{filepath.Join(root, "..", "shared", "conformance", "next", "scenarios"),
+		filepath.Join(root, "testdata", "conformance", "next", "scenarios")} {
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
 	}
-	return dir
+	return ""
 }
 
 // EnvDirs returns the directories named by MEMREL_CONFORMANCE_DIR.

@@ -361,7 +361,15 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	case OpAssocAdd:
 		return nil, tx.AssocAdd(st.Assoc, st.Source, st.Targets)
 	case OpAssocSet:
-		return nil, tx.AssocSet(st.Assoc, st.Source, st.Targets, o)
+		targets := st.Targets
+		if a, _, _ := r.s.Association(st.Assoc); a.Type == HasOne {
+			// A hasOne's one target, or none for null.
+			targets = nil
+			if st.Target != nil {
+				targets = []Key{st.Target}
+			}
+		}
+		return nil, tx.AssocSet(st.Assoc, st.Source, targets, o)
 	case OpAssocRemove:
 		return nil, tx.AssocRemove(st.Assoc, st.Source, st.Targets, o)
 	case OpAssocCreate:
