@@ -1,6 +1,6 @@
 // Package memrel is an in-memory, embedded relational object store: typed
-// models, one-to-many associations with the semantics of Sequelize's
-// hasMany and belongsTo, and the foreign-key rules a PostgreSQL table would
+// models, associations with the semantics of Sequelize's hasMany, hasOne
+// and belongsTo, and the foreign-key rules a PostgreSQL table would
 // enforce, all on top of go-memdb's transactional radix trees.
 //
 // It exists so that code written against a relational model can run, and
@@ -75,6 +75,11 @@
 // when the key is NOT NULL, or when [SetOptions.DestroyPrevious] or
 // [RemoveOptions.Destroy] asks for it, they delete the rows instead, and
 // the deletion applies those rows' own onDelete rules.
+//
+// [NewHasOne] declares Sequelize's hasOne: the same options and rules, with
+// [HasOne.Get] returning one target (the lowest primary key when several
+// hold the key), [HasOne.Set] replacing it (the previous one nulled, or
+// deleted as above), [HasOne.Create], and includes that fill a *T field.
 //
 // Every write path, whether a model call, an association operation or a
 // cascade, goes through the same constraint checks, so a foreign key can
