@@ -51,8 +51,6 @@ func (dynDriver) unsupported(s *conformance.Schema) error {
 		switch {
 		case len(m.PK()) > 1:
 			return fmt.Errorf("memrel: model %s: composite primary keys are not supported yet", m.Name)
-		case len(m.Unique) > 0:
-			return fmt.Errorf("memrel: model %s: composite unique constraints are not supported yet", m.Name)
 		case m.Timestamps:
 			return fmt.Errorf("memrel: model %s: timestamps are not supported yet", m.Name)
 		case m.Paranoid:
@@ -118,6 +116,9 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 		}
 		sm.typ = reflect.StructOf(append(fields, extra[m.Name]...))
 		sm.m = dynDefine(schema, m.Name, sm.typ)
+		for _, g := range m.Unique {
+			sm.m.t.AddUnique(g)
+		}
 		st.models[m.Name] = sm
 	}
 	for i, a := range s.Associations {

@@ -2,6 +2,7 @@ package memrel
 
 import (
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/meta"
@@ -21,11 +22,30 @@ type Model[T any] struct {
 	t *meta.Table
 }
 
-// Define declares the model T on s under name ("" means the type's name).
-// Field metadata is resolved here, once; mistakes are reported by
-// [Schema.Open]. On a nil Schema it returns a zero Model, whose methods
+// ModelOption is an option of [Define] beyond the struct tags: [Unique].
+type ModelOption struct {
+	apply func(*meta.Table)
+}
+
+// Unique declares a composite unique constraint over the fields named
+// (column or Go names), Sequelize's unique index over several columns: two
+// rows collide when every one of the fields is equal and none is NULL,
+// as in PostgreSQL. A collision fails the write with
+// *UniqueConstraintError, whose Fields lists the group and whose Value is
+// a []any of the row's values. The constraint is an index, so a write of
+// the model pays one more index path, and a FindOne whose Where fixes
+// every field of the group is one seek. One field is the same as the
+// unique tag.
+func Unique(fields ...string) ModelOption {
+	fields = slices.Clone(fields)
+	return ModelOption{apply: func(t *meta.Table) { t.AddUnique(fields) }}
+}
+
+// Define declares the model T on s under name ("" means the type's name),
+// with opts. Field metadata is resolved here, once; mistakes are reported
+// by [Schema.Open]. On a nil Schema it returns a zero Model, whose methods
 // fail with ErrWrongStore.
-func Define[T any](s *Schema, name string) *Model[T] {
+func Define[T any](s *Schema, name string, opts ...ModelOption) *Model[T] {
 	if s == nil {
 		return &Model[T]{}
 	}
@@ -52,6 +72,11 @@ func Define[T any](s *Schema, name string) *Model[T] {
 		*n = *row.(*T)
 		t.Own(unsafe.Pointer(n))
 		return n
+	}
+	for _, o := range opts {
+		if o.apply != nil {
+			o.apply(t)
+		}
 	}
 	return &Model[T]{t: t}
 }

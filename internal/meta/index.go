@@ -1,5 +1,12 @@
 package meta
 
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/keys"
+)
+
 // Index is an access path a table needs, declared as a SQL schema would
 // declare it (CREATE [UNIQUE] INDEX … [WHERE col IS NOT NULL]): the rules
 // look rows up through it by its columns' encoded values, and an engine
@@ -17,6 +24,27 @@ type Index struct {
 	// PostgreSQL index WHERE fk IS NOT NULL: they answer no IS NULL
 	// lookup and no ordered walk over the whole column.
 	Partial bool
+}
+
+// Key appends the key of row p in ix: its columns' encodings,
+// concatenated. ok is false when a column is NULL and ix is unique (such
+// a row is not in it: NULL never collides) or, for a single column, when
+// it is NULL at all; a non-unique index of several columns keys NULL
+// under the NULL tag.
+func (ix *Index) Key(p unsafe.Pointer, buf []byte) (k []byte, ok bool) {
+	if len(ix.Cols) == 1 {
+		return ix.Cols[0].Key(p, buf)
+	}
+	for _, f := range ix.Cols {
+		var ok bool
+		if buf, ok = f.Key(p, buf); !ok {
+			if ix.Unique {
+				return buf, false
+			}
+			buf = keys.AppendNull(buf)
+		}
+	}
+	return buf, true
 }
 
 // IsPK reports whether ix is the table's primary key.
@@ -53,10 +81,58 @@ func sameFields(a, b []*Field) bool {
 func (t *Table) declareKeys() {
 	for _, f := range append([]*Field{t.PK}, t.Uniques...) {
 		t.IndexOf[f] = t.index([]*Field{f}, true, false)
+		if f != t.PK {
+			t.UniqueKeys = append(t.UniqueKeys, t.IndexOf[f])
+		}
 	}
 	for _, f := range t.Fields {
 		if f.Indexed && !f.Unique && !f.PK {
 			t.IndexOf[f] = t.index([]*Field{f}, false, false)
 		}
 	}
+}
+
+// AddUnique declares a composite unique constraint over the fields named
+// (column or Go names): two rows collide when every one of them is equal
+// and none is NULL, as in PostgreSQL. One field is the unique tag.
+// Problems (an unknown or repeated field, none at all) go to the schema.
+func (t *Table) AddUnique(names []string) {
+	if t.PK == nil {
+		return // the missing key is reported already
+	}
+	s := t.Schema
+	if len(names) == 0 {
+		s.Problem(t.Name, "", "Unique names no field")
+		return
+	}
+	cols := make([]*Field, 0, len(names))
+	for _, n := range names {
+		f, ok := t.ByName[n]
+		if !ok {
+			s.Problem(t.Name, n, "Unique: unknown field %q", n)
+			return
+		}
+		if slices.Contains(cols, f) {
+			s.Problem(t.Name, n, "Unique names %s twice", f.Name)
+			return
+		}
+		cols = append(cols, f)
+	}
+	if len(cols) == 1 {
+		f := cols[0]
+		if !f.Unique && !f.PK {
+			f.Unique = true
+			t.Uniques = append(t.Uniques, f)
+			t.IndexOf[f] = t.index(cols, true, false)
+			// Single-field constraints come before the groups.
+			t.UniqueKeys = slices.Insert(t.UniqueKeys, len(t.Uniques)-1, t.IndexOf[f])
+		}
+		return
+	}
+	for _, ix := range t.UniqueKeys {
+		if ix.Unique && sameFields(ix.Cols, cols) {
+			return // declared already
+		}
+	}
+	t.UniqueKeys = append(t.UniqueKeys, t.index(cols, true, false))
 }

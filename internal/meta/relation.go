@@ -266,10 +266,8 @@ func newRelation(s *Schema, src, dst *Table, o RelationOptions, kind Arity, uniq
 	// "index" makes it a full index again, for IS NULL and ordering.
 	partial := !fk.Indexed
 	plain := []*Field{fk}
-	if uniqueFK && !fk.Unique && !fk.PK {
-		fk.Unique = true
-		dst.Uniques = append(dst.Uniques, fk)
-		dst.IndexOf[fk] = dst.index(plain, true, false)
+	if uniqueFK {
+		dst.AddUnique([]string{fk.Name})
 	}
 	// A hasOne's unique foreign key has an index that answers its lookups
 	// too: it leaves NULL out, as the partial one would.

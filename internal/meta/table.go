@@ -21,7 +21,11 @@ type Table struct {
 	PK      *Field
 	Owned   []*Field // fields whose copies must not share memory
 	Uniques []*Field // unique non-PK fields
-	Pos     int      // position in the schema
+	// UniqueKeys are the unique constraints besides the primary key: the
+	// index of each unique field (Uniques order), then each composite
+	// group (see AddUnique). Every write checks them.
+	UniqueKeys []*Index
+	Pos        int // position in the schema
 
 	// Typed operations, supplied by Define[T].
 	Ptr    func(row any) unsafe.Pointer

@@ -388,26 +388,43 @@ func checkNotNull(t *meta.Table, p unsafe.Pointer) error {
 	return nil
 }
 
-// checkUnique fails when row's value of a unique column is already held by
-// another row than old.
+// checkUnique fails when row's key in one of t's unique constraints (a
+// unique column's value, or a composite group's values) is already held
+// by another row than old.
 func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 	p := t.Ptr(row)
-	var nb, ob [32]byte
-	for _, f := range t.Uniques {
-		k, ok := f.Key(p, nb[:0])
+	var nb, ob [64]byte
+	for _, ix := range t.UniqueKeys {
+		k, ok := ix.Key(p, nb[:0])
 		if !ok {
 			continue
 		}
 		if old != nil {
-			if ok, same := f.Key(t.Ptr(old), ob[:0]); same && bytes.Equal(ok, k) {
+			if ok, same := ix.Key(t.Ptr(old), ob[:0]); same && bytes.Equal(ok, k) {
 				continue
 			}
 		}
-		if other := tx.First(t.IndexOf[f], k); other != nil && other != old {
-			return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{f.Name}, Value: clone.Value(f.Get(p))}
+		if other := tx.First(ix, k); other != nil && other != old {
+			return uniqueViolation(t, ix, p)
 		}
 	}
 	return nil
+}
+
+// uniqueViolation is the error for row p colliding in ix: the field's
+// value, or for a group the list of its values.
+func uniqueViolation(t *meta.Table, ix *meta.Index, p unsafe.Pointer) error {
+	e := &errs.UniqueConstraintError{Model: t.Name}
+	vals := make([]any, len(ix.Cols))
+	for i, f := range ix.Cols {
+		e.Fields = append(e.Fields, f.Name)
+		vals[i] = clone.Value(f.Get(p))
+	}
+	e.Value = vals[0]
+	if len(vals) > 1 {
+		e.Value = vals
+	}
+	return e
 }
 
 // CheckParents fails when a foreign key of row that changed since old (or

@@ -200,6 +200,15 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 			}}
 		}
 	}
+	// 1b. Equality on every field of a composite unique constraint: one
+	// seek, its columns' keys concatenated in the constraint's order.
+	if k, ix := groupSeek(t, terms); ix != nil {
+		return plan{inOrder: true, src: func(yield func(any) bool) {
+			if row := tx.First(ix, k); row != nil {
+				yield(row)
+			}
+		}}
+	}
 	// 2. Equality or IS NULL on an indexed field: prefix seeks, each in
 	// primary key order.
 	for _, tm := range terms {
@@ -384,4 +393,30 @@ func project(t *meta.Table, row any, keep []bool, owned bool) any {
 		}
 	}
 	return row
+}
+
+// groupSeek returns the key and index of the first composite unique
+// constraint of t whose every field an equality term of terms fixes to one
+// value; nil when there is none.
+func groupSeek(t *meta.Table, terms []filter.Term) ([]byte, *meta.Index) {
+	for _, ix := range t.UniqueKeys {
+		if len(ix.Cols) < 2 {
+			continue
+		}
+		var k []byte
+		for _, f := range ix.Cols {
+			i := slices.IndexFunc(terms, func(tm filter.Term) bool {
+				return tm.Op == query.OpEq && len(tm.Keys) == 1 && t.ByName[tm.Field] == f
+			})
+			if i < 0 {
+				k = nil
+				break
+			}
+			k = append(k, terms[i].Keys[0]...)
+		}
+		if k != nil {
+			return k, ix
+		}
+	}
+	return nil, nil
 }

@@ -41,6 +41,9 @@ func dbSchema(s *meta.Schema, names [][]string) *gomemdb.DBSchema {
 				}
 			}
 			fn := compoundKey(t, ix.Cols, ix.Partial)
+			if ix.Unique {
+				fn = uniqueKey(ix)
+			}
 			if len(ix.Cols) == 1 {
 				fn = fieldKey(t, ix.Cols[0], ix.Unique || ix.Partial)
 			}
@@ -67,6 +70,14 @@ func fieldKey(t *meta.Table, f *meta.Field, skipNull bool) Func {
 		}
 		return k, true
 	}
+}
+
+// uniqueKey builds the index function of a composite unique constraint:
+// a row with a NULL in any of its columns is left out, so it never
+// collides.
+func uniqueKey(ix *meta.Index) Func {
+	t := ix.Table
+	return func(obj any, buf []byte) ([]byte, bool) { return ix.Key(t.Ptr(obj), buf) }
 }
 
 // compoundKey builds the index function of several columns; a partial one

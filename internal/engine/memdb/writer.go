@@ -48,7 +48,7 @@ type writeSet struct {
 	gained bool
 	short  map[wkey]any
 	long   map[string]any
-	// uniq maps, per unique field of the table (t.Uniques order), each
+	// uniq maps, per unique constraint of the table (t.UniqueKeys order), each
 	// value to the row last written with it (see uniqueHolder).
 	uniq []writeSet
 }
@@ -242,20 +242,20 @@ func (w *writer) wrote(t *meta.Table, keyRow, row any) {
 	ws.dirty = true
 	if ws.state == wsUntouched {
 		ws.state = wsUntracked
-		if t.Referenced || len(t.Uniques) > 0 {
+		if t.Referenced || len(t.UniqueKeys) > 0 {
 			ws.state = wsTracked
 		}
 	}
 	if ws.state == wsTracked {
 		var kb [32]byte
 		ws.set(t.PKKey(keyRow, kb[:0]), row)
-		if row != nil && len(t.Uniques) > 0 {
+		if row != nil && len(t.UniqueKeys) > 0 {
 			if ws.uniq == nil {
-				ws.uniq = make([]writeSet, len(t.Uniques))
+				ws.uniq = make([]writeSet, len(t.UniqueKeys))
 			}
 			p := t.Ptr(row)
-			for i, f := range t.Uniques {
-				if k, ok := f.Key(p, kb[:0]); ok {
+			for i, ix := range t.UniqueKeys {
+				if k, ok := ix.Key(p, kb[:0]); ok {
 					ws.uniq[i].set(k, row)
 				}
 			}
@@ -473,24 +473,23 @@ func (w *writer) First(ix *meta.Index, k *keys.Arg) any {
 // the table holds now. ok is false when the lookup must go to go-memdb.
 func (w *writer) uniqueHolder(ix *meta.Index, k *keys.Arg) (row any, ok bool) {
 	t := ix.Table
-	if w.written == nil || len(ix.Cols) != 1 {
+	if w.written == nil {
 		return nil, false
 	}
 	ws := &w.written[t.Pos]
 	if !ws.dirty || ws.state != wsTracked {
 		return nil, false
 	}
-	f := ix.Cols[0]
-	for i, u := range t.Uniques {
-		if u != f {
+	for i, u := range t.UniqueKeys {
+		if u != ix {
 			continue
 		}
 		holds := func(r any) any {
-			var kb [32]byte
+			var kb [64]byte
 			if r == nil {
 				return nil
 			}
-			if rk, ok := f.Key(t.Ptr(r), kb[:0]); ok && bytes.Equal(rk, k.Key) {
+			if rk, ok := ix.Key(t.Ptr(r), kb[:0]); ok && bytes.Equal(rk, k.Key) {
 				return r
 			}
 			return nil
