@@ -441,6 +441,7 @@ type prSchema struct {
 	tableNames []string
 	assocs     map[string]prAssoc
 	assocNames []string
+	ones       []prOne // the hasOne associations (hasone.go)
 }
 
 // prVariant picks the referential actions that differ between machines.
@@ -605,6 +606,7 @@ func prNewSchema(v prVariant) *prSchema {
 	addRel(&prHM[prVideo, prNote]{h: vn, inv: vn.Inverse(), src: videos, dst: notes,
 		r: &prRel{name: "Video.notes", src: "Video", dst: "Note", fk: "notableId", nullable: true,
 			scope: map[string]any{"notableType": "video"}}})
+	prAddHasOnes(ps)
 	return ps
 }
 
@@ -1001,6 +1003,16 @@ func (m *prMachine) drawAssoc(t *rapid.T) (prAssoc, *prRel) {
 	return a, a.rel()
 }
 
+// drawOne draws one of the hasOne associations, by name.
+func (m *prMachine) drawOne(t *rapid.T) (prOne, *prRel) {
+	names := make([]string, len(m.ps.ones))
+	for i, a := range m.ps.ones {
+		names[i] = a.rel().name
+	}
+	a := m.ps.ones[slices.Index(names, rapid.SampledFrom(names).Draw(t, "hasOne"))]
+	return a, a.rel()
+}
+
 // actions returns the machine's steps, named after the operations, and ""
 // for the invariant check.
 func (m *prMachine) actions() map[string]func(*rapid.T) {
@@ -1155,6 +1167,31 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 		},
 		"HasManyCreate": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
+			src := m.keyGen(rel.src).Draw(t, "src")
+			r := m.rowGen(rel.dst, false).Draw(t, "row")
+			var want, got prRow
+			m.write(t, func() (e prErr) { want, e = m.model.createChild(rel, src, r); return },
+				func(tx *memrel.Txn) (err error) { got, err = a.create(tx, src, r); return })
+			require.Equal(t, want, got)
+			if want != nil {
+				m.created(t, rel.dst, got.id(), true)
+			}
+		},
+		"HasOneGet": func(t *rapid.T) {
+			a, rel := m.drawOne(t)
+			src := m.keyGen(rel.src).Draw(t, "src")
+			want, wantOK, e := m.model.getOne(rel, src)
+			m.read(t, func(tx *memrel.Txn) {
+				got, ok, err := a.get(tx, src)
+				require.Equal(t, e, prKind(err), "error: %v", err)
+				require.Equal(t, wantOK, ok)
+				require.Equal(t, fmt.Sprint(want), fmt.Sprint(got))
+			})
+		},
+		"HasOneSet":        func(t *rapid.T) { m.setOne(t, false) },
+		"HasOneSetDestroy": func(t *rapid.T) { m.setOne(t, true) },
+		"HasOneCreate": func(t *rapid.T) {
+			a, rel := m.drawOne(t)
 			src := m.keyGen(rel.src).Draw(t, "src")
 			r := m.rowGen(rel.dst, false).Draw(t, "row")
 			var want, got prRow
@@ -1334,6 +1371,23 @@ func (m *prMachine) set(t *rapid.T, destroy bool) {
 	byKeys := rapid.Bool().Draw(t, "byKeys")
 	m.write(t, func() prErr { return m.model.set(rel, src, prKeys(ts), destroy) },
 		func(tx *memrel.Txn) error { return a.set(tx, src, ts, byKeys, destroy) })
+}
+
+// setOne is a hasOne Set: a target drawn like a hasMany's (mostly an
+// existing key, in one of the forms), or none.
+func (m *prMachine) setOne(t *rapid.T, destroy bool) {
+	a, rel := m.drawOne(t)
+	src := m.keyGen(rel.src).Draw(t, "src")
+	var target *prTarget
+	var key *int64
+	if rapid.IntRange(0, 4).Draw(t, "none") > 0 {
+		ts := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) prTarget {
+			return prTarget{Key: m.keyGen(rel.dst).Draw(t, "key"), Form: rapid.IntRange(0, 3).Draw(t, "form")}
+		}), 1, 1).Draw(t, "target")
+		target, key = &ts[0], &ts[0].Key
+	}
+	m.write(t, func() prErr { return m.model.setOne(rel, src, key, destroy) },
+		func(tx *memrel.Txn) error { return a.set(tx, src, target, destroy) })
 }
 
 func (m *prMachine) remove(t *rapid.T, destroy bool) {
