@@ -58,13 +58,7 @@ func (a *prHO[P, C]) set(tx *memrel.Txn, src int64, target *prTarget, destroy bo
 }
 
 func (a *prHO[P, C]) create(tx *memrel.Txn, src int64, r prRow) (prRow, error) {
-	v := a.dst.fromRow(r)
-	got, err := a.h.Create(tx, a.src.inst(src), v)
-	a.dst.scribble(&v)
-	if err != nil {
-		return nil, err
-	}
-	return a.dst.one(got), nil
+	return prCreate(tx, a.src, a.dst, a.h.Create, src, r)
 }
 
 // prAddHasOnes declares the two hasOne associations on ps.

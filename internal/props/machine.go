@@ -389,13 +389,20 @@ func (a *prHM[P, C]) remove(tx *memrel.Txn, src int64, ts []prTarget, byKeys, de
 }
 
 func (a *prHM[P, C]) create(tx *memrel.Txn, src int64, r prRow) (prRow, error) {
-	v := a.dst.fromRow(r)
-	got, err := a.h.Create(tx, a.src.inst(src), v)
-	a.dst.scribble(&v)
+	return prCreate(tx, a.src, a.dst, a.h.Create, src, r)
+}
+
+// prCreate runs an association's typed Create (create) of row r for the
+// source with key src, and scribbles over the value it passed, so memory
+// shared with the store would show.
+func prCreate[P, C any](tx *memrel.Txn, src *prTbl[P], dst *prTbl[C], create func(*memrel.Txn, P, C) (C, error), key int64, r prRow) (prRow, error) {
+	v := dst.fromRow(r)
+	got, err := create(tx, src.inst(key), v)
+	dst.scribble(&v)
 	if err != nil {
 		return nil, err
 	}
-	return a.dst.one(got), nil
+	return dst.one(got), nil
 }
 
 func (a *prHM[P, C]) invGet(tx *memrel.Txn, child int64) (prRow, bool, error) {
@@ -1167,15 +1174,7 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 		},
 		"HasManyCreate": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
-			src := m.keyGen(rel.src).Draw(t, "src")
-			r := m.rowGen(rel.dst, false).Draw(t, "row")
-			var want, got prRow
-			m.write(t, func() (e prErr) { want, e = m.model.createChild(rel, src, r); return },
-				func(tx *memrel.Txn) (err error) { got, err = a.create(tx, src, r); return })
-			require.Equal(t, want, got)
-			if want != nil {
-				m.created(t, rel.dst, got.id(), true)
-			}
+			m.createChild(t, rel, a.create)
 		},
 		"HasOneGet": func(t *rapid.T) {
 			a, rel := m.drawOne(t)
@@ -1192,15 +1191,7 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 		"HasOneSetDestroy": func(t *rapid.T) { m.setOne(t, true) },
 		"HasOneCreate": func(t *rapid.T) {
 			a, rel := m.drawOne(t)
-			src := m.keyGen(rel.src).Draw(t, "src")
-			r := m.rowGen(rel.dst, false).Draw(t, "row")
-			var want, got prRow
-			m.write(t, func() (e prErr) { want, e = m.model.createChild(rel, src, r); return },
-				func(tx *memrel.Txn) (err error) { got, err = a.create(tx, src, r); return })
-			require.Equal(t, want, got)
-			if want != nil {
-				m.created(t, rel.dst, got.id(), true)
-			}
+			m.createChild(t, rel, a.create)
 		},
 		"InverseGet": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
@@ -1371,6 +1362,20 @@ func (m *prMachine) set(t *rapid.T, destroy bool) {
 	byKeys := rapid.Bool().Draw(t, "byKeys")
 	m.write(t, func() prErr { return m.model.set(rel, src, prKeys(ts), destroy) },
 		func(tx *memrel.Txn) error { return a.set(tx, src, ts, byKeys, destroy) })
+}
+
+// createChild is an association's Create (hasMany's or hasOne's, by
+// create) of a drawn row for a drawn source.
+func (m *prMachine) createChild(t *rapid.T, rel *prRel, create func(*memrel.Txn, int64, prRow) (prRow, error)) {
+	src := m.keyGen(rel.src).Draw(t, "src")
+	r := m.rowGen(rel.dst, false).Draw(t, "row")
+	var want, got prRow
+	m.write(t, func() (e prErr) { want, e = m.model.createChild(rel, src, r); return },
+		func(tx *memrel.Txn) (err error) { got, err = create(tx, src, r); return })
+	require.Equal(t, want, got)
+	if want != nil {
+		m.created(t, rel.dst, got.id(), true)
+	}
 }
 
 // setOne is a hasOne Set: a target drawn like a hasMany's (mostly an
