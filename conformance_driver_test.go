@@ -33,7 +33,6 @@ type dynSpecModel struct {
 	spec *conformance.Model
 	typ  reflect.Type
 	m    *dynModel
-	pk   int // the column index of the primary key
 }
 
 // dynSpecAssoc ties a spec association to its memrel association and the
@@ -49,8 +48,6 @@ type dynSpecAssoc struct {
 func (dynDriver) unsupported(s *conformance.Schema) error {
 	for _, m := range s.Models {
 		switch {
-		case len(m.PK()) > 1:
-			return fmt.Errorf("memrel: model %s: composite primary keys are not supported yet", m.Name)
 		case m.Timestamps:
 			return fmt.Errorf("memrel: model %s: timestamps are not supported yet", m.Name)
 		case m.Paranoid:
@@ -80,7 +77,7 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 	}
 	schema := NewSchema()
 	for _, m := range s.Models {
-		sm := &dynSpecModel{spec: m, pk: -1}
+		sm := &dynSpecModel{spec: m}
 		var fields []reflect.StructField
 		for i, f := range m.Fields {
 			var typ reflect.Type
@@ -95,9 +92,11 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 			tag := f.Name
 			if f.PK {
 				tag += ",pk"
-				sm.pk = i
-			} else {
-				typ = reflect.PointerTo(typ) // NULL can be written, and NOT NULL refuses it
+			}
+			if !f.PK || len(m.PK()) > 1 {
+				// NULL can be written, and NOT NULL refuses it; a
+				// composite key's fields are always given, never drawn.
+				typ = reflect.PointerTo(typ)
 			}
 			if f.AutoIncrement {
 				tag += ",autoinc"
@@ -294,7 +293,19 @@ func (m *dynSpecModel) build(values conformance.Values) (any, error) {
 // instance returns a struct with only the primary key set, as a caller
 // identifies a row.
 func (m *dynSpecModel) instance(key any) (any, error) {
-	return m.build(conformance.Values{m.spec.Fields[m.pk].Name: key})
+	pk := m.spec.PK()
+	if len(pk) == 1 {
+		return m.build(conformance.Values{pk[0].Name: key})
+	}
+	parts, ok := key.([]any)
+	if !ok || len(parts) != len(pk) {
+		return nil, fmt.Errorf("memrel: key %v of %s is not one value per key field", key, m.spec.Name)
+	}
+	values := conformance.Values{}
+	for i, f := range pk {
+		values[f.Name] = parts[i]
+	}
+	return m.build(values)
 }
 
 // targets passes every other target as an instance, the rest as keys:

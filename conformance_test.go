@@ -124,15 +124,17 @@ func TestConformance_Next(t *testing.T) {
 }
 
 // nextPassing are the next scenarios the store passes today: the bulk
-// update and destroy by where (Model.UpdateAll, Model.DestroyAll) and
-// hasOne (the rest of the profile schemas' scenarios use issue 16's ops).
+// update and destroy by where (Model.UpdateAll, Model.DestroyAll),
+// hasOne, and composite keys (the rest of the profile and booking
+// schemas' scenarios use issue 16's ops).
 var nextPassing = []string{"n-bulkwhere-destroy", "n-bulkwhere-tx-rollback", "n-bulkwhere-update-unique", "n-bulkwhere-update",
 	"n-hasone-create-errors", "n-hasone-create-keeps-previous", "n-hasone-create", "n-hasone-destroy-source-defaults",
 	"n-hasone-get", "n-hasone-include-not-associated", "n-hasone-inverse-set-notnull-null", "n-hasone-inverse",
 	"n-hasone-keyed-sourcekey", "n-hasone-keyed-update-handle", "n-hasone-scope-create", "n-hasone-scope-set-writes-scope",
 	"n-hasone-set-destroy-previous", "n-hasone-set-null-two-targets", "n-hasone-set-null", "n-hasone-set-nullable-nulls-previous",
 	"n-hasone-set-unknown-pk", "n-hasone-two-targets-heap-order", "n-hasone-tx-commit", "n-hasone-tx-unknown-rolls-back",
-	"n-hasone-update-source-pk-cascades", "n-x-profile-explicit-pk", "nrnd-profile-keyed-20270067"}
+	"n-hasone-update-source-pk-cascades", "n-x-profile-explicit-pk", "nrnd-profile-keyed-20270067",
+	"n-ck-room-findall", "n-ck-room-notnull", "n-ck-unique-group", "n-ck-unique-single-nullable"}
 
 // TestConformance_CopyIsVerbatim fails when testdata/conformance drifts from
 // the contract beside the checkout (when that is present).

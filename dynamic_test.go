@@ -82,7 +82,14 @@ func (m *dynModel) create(tx *Txn, v any) (any, error) {
 }
 
 // key is Model.Key.
-func (m *dynModel) key(row any) any { return m.t.PK.Get(m.t.Ptr(row)) }
+// key is Model.Key, a composite key as the runner's []any.
+func (m *dynModel) key(row any) any {
+	k := m.t.KeyValue(m.t.Ptr(row))
+	if ck, ok := k.(Key); ok {
+		return append([]any(nil), ck[:ck.Len()]...)
+	}
+	return k
+}
 
 // findByPK is Model.FindByPK.
 func (m *dynModel) findByPK(tx *Txn, key any) (any, bool, error) {

@@ -437,7 +437,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 	t := h.a.Target
 	// Room for every key at once, so the buffer never grows (a key of
 	// variable width gets 16 bytes to start with).
-	w := meta.KeyWidth(t.PK)
+	w := meta.KeyWidth(t.Key...)
 	if w == 0 {
 		w = 16
 	}

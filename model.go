@@ -89,14 +89,25 @@ func (m *Model[T]) Name() string {
 	return m.t.Name
 }
 
+// Key is the value of a composite primary key: the key fields' values in
+// struct order (memrel.Key{"A", 1}), comparable, so it can key a map. The
+// model operations that take a key take it, or a []any of the values; a
+// model's Key method and the errors naming a composite key give one.
+// Several fields tagged pk make a composite key (at most [MaxKeyFields]);
+// it is always given, never auto-incremented.
+type Key = meta.Key
+
+// MaxKeyFields is how many fields a composite primary key may have.
+const MaxKeyFields = meta.MaxKeyFields
+
 // Key returns v's primary key as its canonical Go value (int64 for signed
-// integer keys, uint64 for unsigned ones, string for text keys); nil for a
-// nil or zero Model.
+// integer keys, uint64 for unsigned ones, string for text keys; a [Key] of
+// them for a composite key); nil for a nil or zero Model.
 func (m *Model[T]) Key(v T) any {
 	if m.table() == nil || m.t.PK == nil {
 		return nil
 	}
-	return m.t.PK.Get(unsafe.Pointer(&v))
+	return m.t.KeyValue(unsafe.Pointer(&v))
 }
 
 // table is the model's table, or nil for a nil or zero Model (one not

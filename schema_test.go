@@ -112,8 +112,8 @@ func TestSchema_Open_Errors(t *testing.T) {
 		ID   string
 		Name string
 	}
-	type stSTwoPK struct {
-		A int64 `memrel:",pk"`
+	type stSTwoPK struct { // a composite key may not auto-increment
+		A int64 `memrel:",pk,autoinc"`
 		B int64 `memrel:",pk"`
 	}
 	type stSNullPlain struct {
@@ -152,7 +152,7 @@ func TestSchema_Open_Errors(t *testing.T) {
 		{"unsupported type with a tag", func(s *memrel.Schema) { memrel.Define[stSBadTaggedType](s, "BadTagged") }, "BadTagged", "M"},
 		{"no primary key", func(s *memrel.Schema) { memrel.Define[stSNoPK](s, "NoPK") }, "NoPK", ""},
 		{"string ID is not an implicit key", func(s *memrel.Schema) { memrel.Define[stSStrID](s, "StrID") }, "StrID", ""},
-		{"two primary keys", func(s *memrel.Schema) { memrel.Define[stSTwoPK](s, "TwoPK") }, "TwoPK", "B"},
+		{"autoinc in a composite key", func(s *memrel.Schema) { memrel.Define[stSTwoPK](s, "TwoPK") }, "TwoPK", "A"},
 		{"null on a plain field", func(s *memrel.Schema) { memrel.Define[stSNullPlain](s, "NullPlain") }, "NullPlain", "N"},
 		{"bad default", func(s *memrel.Schema) { memrel.Define[stSBadDefault](s, "BadDefault") }, "BadDefault", "N"},
 		{"autoinc on a string", func(s *memrel.Schema) { memrel.Define[stSBadAutoinc](s, "BadAutoinc") }, "BadAutoinc", "Name"},

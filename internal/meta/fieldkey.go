@@ -30,6 +30,26 @@ func KeyWidth(fs ...*Field) int {
 	return n
 }
 
+// KeyLen is the length of the first encoded value of f in k: fixed for
+// the fixed-width kinds, up to the terminator for text and bytes.
+func (f *Field) KeyLen(k []byte) int {
+	if len(k) == 0 || k[0] != keys.TagValue {
+		return min(1, len(k)) // NULL: the tag alone
+	}
+	if w := KeyWidth(f); w > 0 {
+		return min(w, len(k))
+	}
+	for i := 1; i+1 < len(k); i++ {
+		if k[i] == 0 {
+			if k[i+1] == 1 {
+				return i + 2
+			}
+			i++ // an escaped zero byte
+		}
+	}
+	return len(k)
+}
+
 // Key appends the order-preserving encoding of row's value; false for NULL.
 func (f *Field) Key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
 	p := f.Addr(row)

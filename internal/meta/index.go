@@ -79,11 +79,15 @@ func sameFields(a, b []*Field) bool {
 // declareKeys declares the indexes a table has whatever its relations:
 // the primary key first, one per unique field, one per field tagged index.
 func (t *Table) declareKeys() {
-	for _, f := range append([]*Field{t.PK}, t.Uniques...) {
+	// The primary key first: Indexes[0]. A composite key's index answers
+	// no lookup on one of its fields alone, so IndexOf leaves them out.
+	pk := t.index(t.Key, true, false)
+	if len(t.Key) == 1 {
+		t.IndexOf[t.PK] = pk
+	}
+	for _, f := range t.Uniques {
 		t.IndexOf[f] = t.index([]*Field{f}, true, false)
-		if f != t.PK {
-			t.UniqueKeys = append(t.UniqueKeys, t.IndexOf[f])
-		}
+		t.UniqueKeys = append(t.UniqueKeys, t.IndexOf[f])
 	}
 	for _, f := range t.Fields {
 		if f.Indexed && !f.Unique && !f.PK {

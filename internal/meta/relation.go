@@ -186,6 +186,9 @@ func newRelation(s *Schema, src, dst *Table, o RelationOptions, kind Arity, uniq
 		return a // the missing key is reported already
 	}
 	a.SK = src.PK
+	if src.Composite() && o.SourceKey == "" {
+		fail("", "%s has a composite primary key: give a SourceKey (a unique field) for the foreign key to reference", src.Name)
+	}
 	if o.SourceKey != "" {
 		f, ok := src.ByName[o.SourceKey]
 		switch {

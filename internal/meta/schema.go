@@ -81,10 +81,12 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 		t.Fields = append(t.Fields, f)
 		t.ByName[f.Name] = f
 		if f.PK {
-			if t.PK != nil {
-				s.Problem(name, sf.Name, "second primary key (first is %s); composite keys are not supported", t.PK.GoName)
+			// Several pk fields form a composite key, in struct order.
+			f.NotNull = true
+			t.Key = append(t.Key, f)
+			if t.PK == nil {
+				t.PK = f
 			}
-			t.PK = f
 		}
 		if f.NeedsOwn() {
 			t.Owned = append(t.Owned, f)
@@ -104,8 +106,19 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 			// An integer field named ID is the auto-increment key, as in Sequelize.
 			f.PK, f.AutoInc, f.NotNull = true, true, true
 			t.PK = f
+			t.Key = []*Field{f}
 		} else {
 			s.Problem(name, "", "no primary key: tag a field with pk or name it ID")
+		}
+	}
+	if len(t.Key) > MaxKeyFields {
+		s.Problem(name, "", "a primary key of %d fields: at most %d", len(t.Key), MaxKeyFields)
+	}
+	if len(t.Key) > 1 {
+		for _, f := range t.Key {
+			if f.AutoInc {
+				s.Problem(name, f.GoName, "autoinc on a field of a composite primary key: auto-increment needs a single integer key")
+			}
 		}
 	}
 	if t.PK != nil {

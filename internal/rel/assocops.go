@@ -50,13 +50,13 @@ func (tx *Txn) SourceValue(a *meta.Relation, p unsafe.Pointer) (any, error) {
 // sourceRow finds the stored Source row identified by the instance at p.
 func (tx *Txn) sourceRow(a *meta.Relation, p unsafe.Pointer) (any, error) {
 	var kb [32]byte
-	pk, ok := a.Source.PK.Key(p, kb[:0])
+	pk, ok := a.Source.KeyAt(p, kb[:0])
 	if !ok {
 		return nil, &errs.AssociationError{Association: a.Name, Reason: "source instance has a NULL primary key"}
 	}
 	row := tx.ByKey(a.Source, pk)
 	if row == nil {
-		return nil, &errs.NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.PK.Get(p))}
+		return nil, &errs.NotFoundError{Model: a.Source.Name, Key: clone.Value(a.Source.KeyValue(p))}
 	}
 	return row, nil
 }
@@ -97,7 +97,7 @@ func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error
 		row := tx.ByKey(a.Target, k)
 		if row == nil {
 			if must {
-				return nil, &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.PK.Decode(k))}
+				return nil, &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.DecodeKey(k))}
 			}
 			continue
 		}
@@ -228,7 +228,7 @@ func (tx *Txn) SetOne(a *meta.Relation, sk []byte, skv any, target any, destroy 
 		// Deleting the previous target took this one with it (a cascade
 		// through another association): there is nothing left to point.
 		p := a.Target.Ptr(target)
-		return &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.PK.Get(p))}
+		return &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.KeyValue(p))}
 	}
 	return tx.AssocAdd(a, sk, skv, []any{target})
 }
@@ -265,13 +265,13 @@ func (tx *Txn) childPlan(a *meta.Relation, sk []byte) func(*filter.Filter, []que
 // Stored returns the Stored row with the primary key of the instance at p.
 func (tx *Txn) Stored(t *meta.Table, p unsafe.Pointer) (any, error) {
 	var kb [32]byte
-	pk, ok := t.PK.Key(p, kb[:0])
+	pk, ok := t.KeyAt(p, kb[:0])
 	if !ok {
 		return nil, &errs.NotFoundError{Model: t.Name, Key: nil}
 	}
 	row := tx.ByKey(t, pk)
 	if row == nil {
-		return nil, &errs.NotFoundError{Model: t.Name, Key: clone.Value(t.PK.Get(p))}
+		return nil, &errs.NotFoundError{Model: t.Name, Key: clone.Value(t.KeyValue(p))}
 	}
 	return row, nil
 }
@@ -314,13 +314,13 @@ func (tx *Txn) PointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error)
 // no constraints, when the instance's own source key is used.
 func (tx *Txn) ParentKey(a *meta.Relation, p unsafe.Pointer) (any, error) {
 	skv := a.SK.Get(p)
-	if pk, ok := a.Source.PK.Key(p, nil); ok {
+	if pk, ok := a.Source.KeyAt(p, nil); ok {
 		if row := tx.ByKey(a.Source, pk); row != nil {
 			skv = a.SK.Get(a.Source.Ptr(row))
 		} else if a.Constrained {
 			return nil, &errs.ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name,
 				Value: clone.Value(skv), Referenced: a.Source.Name, Association: a.Name,
-				Reason: fmt.Sprintf("references %s %v, which is not stored", a.Source.Name, a.Source.PK.Get(p))}
+				Reason: fmt.Sprintf("references %s %v, which is not stored", a.Source.Name, a.Source.KeyValue(p))}
 		}
 	}
 	if skv == nil {

@@ -42,7 +42,7 @@ func (tx *Txn) InsertUnchecked(t *meta.Table, row any, fresh bool) error {
 	}
 	var kb [32]byte
 	if !fresh && tx.ByKey(t, t.PKKey(row, kb[:0])) != nil {
-		return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
+		return pkViolation(t, p)
 	}
 	if err := tx.checkUnique(t, nil, row); err != nil {
 		return err
@@ -211,7 +211,7 @@ func (tx *Txn) stepUpdate(s *step) error {
 		var ob, nb [32]byte
 		oldPK, newPK := t.PKKey(old, ob[:0]), t.PKKey(row, nb[:0])
 		if !bytes.Equal(oldPK, newPK) && tx.ByKey(t, newPK) != nil {
-			return &errs.UniqueConstraintError{Model: t.Name, Fields: []string{t.PK.Name}, Value: clone.Value(t.PK.Get(p))}
+			return pkViolation(t, p)
 		}
 		if err := tx.checkUnique(t, old, row); err != nil {
 			return err
@@ -411,6 +411,11 @@ func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 	return nil
 }
 
+// pkViolation is the error for row p colliding on the primary key.
+func pkViolation(t *meta.Table, p unsafe.Pointer) error {
+	return &errs.UniqueConstraintError{Model: t.Name, Fields: t.KeyNames(), Value: clone.Value(t.KeyValue(p))}
+}
+
 // uniqueViolation is the error for row p colliding in ix: the field's
 // value, or for a group the list of its values.
 func uniqueViolation(t *meta.Table, ix *meta.Index, p unsafe.Pointer) error {
@@ -464,7 +469,7 @@ func restricted(a *meta.Relation, tx *Txn, kid any, update bool) error {
 	p := a.Target.Ptr(kid)
 	return &errs.ForeignKeyConstraintError{Model: a.Target.Name, ForeignKey: a.FK.Name, Value: clone.Value(a.FK.Get(p)),
 		Referenced: a.Source.Name, Association: a.Name,
-		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.PK.Get(p), rule, act)}
+		Reason: fmt.Sprintf("is still referenced by %s %v (%s %s)", a.Target.Name, a.Target.KeyValue(p), rule, act)}
 }
 
 // UpdateByKey replaces, atomically, the row of t whose primary key encodes

@@ -187,7 +187,7 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 	for _, unique := range [2]bool{false, true} { // the primary key first
 		for _, tm := range terms {
 			fd := t.ByName[tm.Field]
-			if (unique && !fd.Unique) || (!unique && !fd.PK) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
+			if (unique && !fd.Unique) || (!unique && (!fd.PK || t.Composite())) || (tm.Op != query.OpEq && tm.Op != query.OpIn) {
 				continue
 			}
 			ix, keys := t.IndexOf[fd], tm.Keys
@@ -200,8 +200,8 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 			}}
 		}
 	}
-	// 1b. Equality on every field of a composite unique constraint: one
-	// seek, its columns' keys concatenated in the constraint's order.
+	// 1b. Equality on every field of a composite primary key or unique
+	// constraint: one seek, its columns' keys concatenated in order.
 	if k, ix := groupSeek(t, terms); ix != nil {
 		return plan{inOrder: true, src: func(yield func(any) bool) {
 			if row := tx.First(ix, k); row != nil {
@@ -256,7 +256,7 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 		if !ok {
 			continue
 		}
-		ordered := noOrder && fd.PK
+		ordered := noOrder && fd.PK && !t.Composite()
 		if len(order) == 1 && !order[0].Desc && t.ByName[order[0].Field] == fd && !fd.Unique {
 			ordered = true // the index holds (value, primary key)
 		}
@@ -265,7 +265,12 @@ func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
 	// 4. An order on the primary key or a non-unique indexed field: walk it.
 	if len(order) == 1 {
 		fd := t.ByName[order[0].Field]
-		if fd.PK {
+		if fd.PK && t.Composite() && fd == t.Key[0] && !order[0].Desc {
+			// The key's order is its first field's, ties broken by the
+			// rest of the key: what the order asks for.
+			return plan{inOrder: true, src: tx.scan(t)}
+		}
+		if fd.PK && !t.Composite() {
 			if order[0].Desc {
 				return plan{inOrder: true, src: tx.reverse(t, t.Indexes[0], fd)}
 			}
@@ -399,7 +404,7 @@ func project(t *meta.Table, row any, keep []bool, owned bool) any {
 // constraint of t whose every field an equality term of terms fixes to one
 // value; nil when there is none.
 func groupSeek(t *meta.Table, terms []filter.Term) ([]byte, *meta.Index) {
-	for _, ix := range t.UniqueKeys {
+	for _, ix := range append(t.Indexes[:1:1], t.UniqueKeys...) {
 		if len(ix.Cols) < 2 {
 			continue
 		}

@@ -34,7 +34,7 @@ func dbSchema(s *meta.Schema, names [][]string) *gomemdb.DBSchema {
 			size := meta.KeyWidth(ix.Cols...)
 			if !ix.Unique && size > 0 {
 				// go-memdb appends the primary key to keys of non-unique indexes.
-				if pw := meta.KeyWidth(t.PK); pw > 0 {
+				if pw := meta.KeyWidth(t.Key...); pw > 0 {
 					size += pw
 				} else {
 					size = 0
