@@ -194,3 +194,53 @@ func TestCompositeKey_OrderByOneKeyField(t *testing.T) {
 	require.Equal(t, []memrel.Key{b0, b1, a2, a10}, keys([]query.Order{{Field: "number"}}))
 	require.Equal(t, []memrel.Key{a10, a2, b1, b0}, keys([]query.Order{{Field: "number", Desc: true}}))
 }
+
+// A model with a composite key as the target of a hasMany: targets are
+// given by Key, and errors name it.
+func TestCompositeKey_AsTarget_OfAHasMany(t *testing.T) {
+	type building struct {
+		ID    int64
+		Rooms []ckRoomIn
+	}
+	s := memrel.NewSchema()
+	buildings := memrel.Define[building](s, "Building")
+	rooms := memrel.Define[ckRoomIn](s, "Room")
+	br := memrel.NewHasMany(buildings, rooms, memrel.HasManyOptions{As: "rooms"})
+	db := fixture.MustOpen(t, s)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		b1, err := buildings.Create(tx, building{})
+		require.NoError(t, err)
+		b2, err := buildings.Create(tx, building{})
+		require.NoError(t, err)
+		for _, r := range []ckRoomIn{{Wing: "A", Number: 1}, {Wing: "A", Number: 2}, {Wing: "B", Number: 1}} {
+			_, err := br.Create(tx, b1, r)
+			require.NoError(t, err)
+		}
+		require.NoError(t, br.AddKeys(tx, b2, memrel.Key{"A", 2}, []any{"B", 1}))
+		ok, err := br.HasKeys(tx, b2, memrel.Key{"A", 2}, memrel.Key{"B", 1})
+		require.NoError(t, err)
+		require.True(t, ok)
+		err = br.AddKeys(tx, b2, memrel.Key{"C", 9})
+		var nf *memrel.NotFoundError
+		require.ErrorAs(t, err, &nf)
+		require.Equal(t, memrel.Key{"C", int64(9)}, nf.Key, "decoded from the encoded key")
+
+		got, err := buildings.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: br}}})
+		require.NoError(t, err)
+		require.Equal(t, []ckRoomIn{{Wing: "A", Number: 1, BuildingID: &b1.ID}}, got[0].Rooms)
+		require.Equal(t, []ckRoomIn{{Wing: "A", Number: 2, BuildingID: &b2.ID}, {Wing: "B", Number: 1, BuildingID: &b2.ID}}, got[1].Rooms)
+
+		// Deleting the building nulls its rooms' foreign key.
+		require.NoError(t, buildings.DestroyKey(tx, b2.ID))
+		left, err := rooms.FindAll(tx, &memrel.Options{Where: query.IsNull("buildingId")})
+		require.NoError(t, err)
+		require.Len(t, left, 2)
+		return nil
+	}))
+}
+
+type ckRoomIn struct {
+	Wing       string `memrel:"wing,pk"`
+	Number     int64  `memrel:"number,pk"`
+	BuildingID *int64
+}
