@@ -433,8 +433,14 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 // targetKeys encodes the primary keys of targets given as C, *C or keys,
 // dropping duplicates. The keys share one buffer.
 func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
+	return targetKeys[C](h.a.Target, h.a.Name, targets)
+}
+
+// targetKeys encodes the primary keys of targets of t given as C, *C or
+// keys, dropping duplicates, for the association named assoc. The keys
+// share one buffer.
+func targetKeys[C any](t *meta.Table, assoc string, targets []any) ([][]byte, error) {
 	keys := make([][]byte, 0, len(targets))
-	t := h.a.Target
 	// Room for every key at once, so the buffer never grows (a key of
 	// variable width gets 16 bytes to start with).
 	w := meta.KeyWidth(t.Key...)
@@ -454,13 +460,13 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 			buf = t.PKKey(&v, buf)
 		case *C:
 			if v == nil {
-				return nil, &AssociationError{Association: h.a.Name, Reason: "nil target"}
+				return nil, &AssociationError{Association: assoc, Reason: "nil target"}
 			}
 			buf = t.PKKey(v, buf)
 		default:
 			var err error
 			if buf, err = t.KeyOf(x, buf); err != nil {
-				return nil, &errs.TargetError{Err: err, Assoc: h.a.Name}
+				return nil, &errs.TargetError{Err: err, Assoc: assoc}
 			}
 		}
 		// Capped, so a later append to buf never writes into k.

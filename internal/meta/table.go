@@ -209,3 +209,16 @@ func (t *Table) compositeKeyOf(key any, buf []byte) ([]byte, error) {
 	}
 	return buf, nil
 }
+
+// SameRow reports whether rows a and b hold the same value in every
+// column (NULL equal to NULL).
+func (t *Table) SameRow(a, b any) bool {
+	pa, pb := t.Ptr(a), t.Ptr(b)
+	for _, f := range t.Fields {
+		x, y := f.Get(pa), f.Get(pb)
+		if (x == nil) != (y == nil) || x != nil && !SameValue(x, y) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,235 @@
+package memrel_test
+
+import (
+	"testing"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+// The tags schema of SPEC N3: Post and Tag through PostTag, whose key is
+// the pair.
+type btPost struct {
+	ID    int64
+	Title string
+}
+
+type btTag struct {
+	ID   int64
+	Name string `memrel:"name,unique"`
+}
+
+type btPostTag struct {
+	PostID int64   `memrel:"postId,pk"`
+	TagID  int64   `memrel:"tagId,pk"`
+	Role   *string `memrel:"role"`
+	Weight int64   `memrel:"weight,default=0"`
+}
+
+type btBlog struct {
+	db    *memrel.Store
+	posts *memrel.Model[btPost]
+	tags  *memrel.Model[btTag]
+	pt    *memrel.Model[btPostTag]
+	ptags *memrel.BelongsToMany[btPost, btTag, btPostTag]
+}
+
+// btOpen stores posts 1, 2 and tags 1 "go", 2 "db", 3 "web"; post 1 has
+// tags 1 and 2, post 2 tag 2.
+func btOpen(t *testing.T) *btBlog {
+	t.Helper()
+	s := memrel.NewSchema()
+	b := &btBlog{posts: memrel.Define[btPost](s, "Post"), tags: memrel.Define[btTag](s, "Tag"),
+		pt: memrel.Define[btPostTag](s, "PostTag")}
+	b.ptags = memrel.NewBelongsToMany(b.posts, b.tags, b.pt, memrel.BelongsToManyOptions{})
+	b.db = fixture.MustOpen(t, s)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		for _, p := range []string{"p1", "p2"} {
+			_, err := b.posts.Create(tx, btPost{Title: p})
+			require.NoError(t, err)
+		}
+		for _, n := range []string{"go", "db", "web"} {
+			_, err := b.tags.Create(tx, btTag{Name: n})
+			require.NoError(t, err)
+		}
+		require.NoError(t, b.ptags.AddKeys(tx, btPost{ID: 1}, []any{1, 2}, nil))
+		return b.ptags.AddKeys(tx, btPost{ID: 2}, []any{2}, nil)
+	}))
+	return b
+}
+
+func (b *btBlog) joins(t *testing.T) []btPostTag { return hoAll(t, b.db, b.pt) }
+
+func btIDs(ts []btTag) []int64 {
+	var out []int64
+	for _, x := range ts {
+		out = append(out, x.ID)
+	}
+	return out
+}
+
+func TestBelongsToMany_GetCountHas(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
+		got, err := b.ptags.Get(tx, btPost{ID: 1}, nil)
+		require.NoError(t, err)
+		require.Equal(t, []btTag{{ID: 1, Name: "go"}, {ID: 2, Name: "db"}}, got)
+		got, err = b.ptags.Get(tx, btPost{ID: 1}, &memrel.ThroughOptions{Options: memrel.Options{
+			Where: query.Eq("name", "db")}})
+		require.NoError(t, err)
+		require.Equal(t, []int64{2}, btIDs(got))
+		got, err = b.ptags.Get(tx, btPost{ID: 1}, &memrel.ThroughOptions{Options: memrel.Options{
+			Order: []query.Order{{Field: "name"}}, Limit: 1}})
+		require.NoError(t, err)
+		require.Equal(t, []int64{2}, btIDs(got), "db before go")
+		n, err := b.ptags.Count(tx, btPost{ID: 1}, nil)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+
+		ok, err := b.ptags.HasKeys(tx, btPost{ID: 1}, 1, 2, 2)
+		require.NoError(t, err)
+		require.True(t, ok, "duplicates count once")
+		ok, err = b.ptags.HasKeys(tx, btPost{ID: 1}, 3)
+		require.NoError(t, err)
+		require.False(t, ok)
+		ok, err = b.ptags.HasKeys(tx, btPost{ID: 1}, 99)
+		require.NoError(t, err)
+		require.False(t, ok, "an unknown target")
+		ok, err = b.ptags.HasKeys(tx, btPost{ID: 1})
+		require.NoError(t, err)
+		require.True(t, ok, "an empty list")
+
+		// The other side.
+		posts, err := b.ptags.Inverse().Get(tx, btTag{ID: 2}, nil)
+		require.NoError(t, err)
+		require.Equal(t, []btPost{{ID: 1, Title: "p1"}, {ID: 2, Title: "p2"}}, posts)
+		require.Equal(t, "Tag.posts", b.ptags.Inverse().Name())
+
+		_, err = b.ptags.Get(tx, btPost{ID: 9}, nil)
+		require.ErrorIs(t, err, memrel.ErrNotFound)
+		return nil
+	}))
+}
+
+func TestBelongsToMany_Add_ThroughValuesAndRewrites(t *testing.T) {
+	b := btOpen(t)
+	lead := "lead"
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.AddKeys(tx, btPost{ID: 1}, []any{2, 3}, func(j *btPostTag) {
+			j.Role = &lead
+			j.PostID, j.TagID = 7, 7 // the association's, whatever through sets
+		})
+	}))
+	lead = "changed after the call"
+	require.Equal(t, []btPostTag{
+		{PostID: 1, TagID: 1},
+		{PostID: 1, TagID: 2, Role: fixture.Str("lead")}, // kept, rewritten
+		{PostID: 1, TagID: 3, Role: fixture.Str("lead")}, // new
+		{PostID: 2, TagID: 2},
+	}, b.joins(t))
+}
+
+func TestBelongsToMany_Add_UnknownTargetIsAForeignKeyErrorAndAddsNothing(t *testing.T) {
+	b := btOpen(t)
+	before := snSave(t, b.db)
+	err := b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.AddKeys(tx, btPost{ID: 2}, []any{3, 99}, nil)
+	})
+	var fk *memrel.ForeignKeyConstraintError
+	require.ErrorAs(t, err, &fk)
+	require.Equal(t, "PostTag", fk.Model)
+	require.Equal(t, "tagId", fk.ForeignKey)
+	require.Equal(t, int64(99), fk.Value)
+	require.Equal(t, before, snSave(t, b.db))
+}
+
+func TestBelongsToMany_Set_ExactlyTheListedAndAtomic(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.SetKeys(tx, btPost{ID: 1}, []any{2, 3, 3}, nil)
+	}))
+	require.Equal(t, []btPostTag{{PostID: 1, TagID: 2}, {PostID: 1, TagID: 3}, {PostID: 2, TagID: 2}}, b.joins(t))
+	before := snSave(t, b.db)
+	err := b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.SetKeys(tx, btPost{ID: 1}, []any{1, 99}, nil)
+	})
+	var fk *memrel.ForeignKeyConstraintError
+	require.ErrorAs(t, err, &fk)
+	require.Equal(t, before, snSave(t, b.db), "the obsolete rows are not deleted")
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.SetKeys(tx, btPost{ID: 1}, nil, nil)
+	}))
+	require.Equal(t, []btPostTag{{PostID: 2, TagID: 2}}, b.joins(t))
+}
+
+func TestBelongsToMany_Remove_IgnoresUnknownAndUnassociated(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		return b.ptags.RemoveKeys(tx, btPost{ID: 1}, 2, 3, 99)
+	}))
+	require.Equal(t, []btPostTag{{PostID: 1, TagID: 1}, {PostID: 2, TagID: 2}}, b.joins(t))
+}
+
+func TestBelongsToMany_Create_TargetAndJoinRowOrNeither(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		tag, err := b.ptags.Create(tx, btPost{ID: 2}, btTag{Name: "new"}, func(j *btPostTag) { j.Weight = 5 })
+		require.NoError(t, err)
+		require.Equal(t, btTag{ID: 4, Name: "new"}, tag)
+		return nil
+	}))
+	require.Contains(t, b.joins(t), btPostTag{PostID: 2, TagID: 4, Weight: 5})
+	before := snSave(t, b.db)
+	err := b.db.Update(func(tx *memrel.Txn) error {
+		_, err := b.ptags.Create(tx, btPost{ID: 2}, btTag{Name: "go"}, nil)
+		return err
+	})
+	var uc *memrel.UniqueConstraintError
+	require.ErrorAs(t, err, &uc, "the tag's unique name")
+	require.Equal(t, before, snSave(t, b.db))
+}
+
+func TestBelongsToMany_DeletingOrRekeyingCascadesToJoinRows(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, b.tags.DestroyKey(tx, 1))
+		_, err := b.posts.UpdateKey(tx, 2, btPost{ID: 20, Title: "p2"})
+		return err
+	}))
+	require.Equal(t, []btPostTag{{PostID: 1, TagID: 2}, {PostID: 20, TagID: 2}}, b.joins(t))
+}
+
+func TestBelongsToMany_ThroughWhere_FiltersJoinRows(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, b.ptags.AddKeys(tx, btPost{ID: 1}, []any{1}, func(j *btPostTag) { j.Weight = 3 }))
+		got, err := b.ptags.Get(tx, btPost{ID: 1}, &memrel.ThroughOptions{ThroughWhere: query.Gt("weight", 1)})
+		require.NoError(t, err)
+		require.Equal(t, []int64{1}, btIDs(got))
+		n, err := b.ptags.Count(tx, btPost{ID: 1}, &memrel.ThroughOptions{ThroughWhere: query.Eq("weight", 0)})
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		_, err = b.ptags.Get(tx, btPost{ID: 1}, &memrel.ThroughOptions{ThroughWhere: query.Eq("nope", 0)})
+		var fe *memrel.FieldError
+		require.ErrorAs(t, err, &fe)
+		return nil
+	}))
+}
+
+func TestBelongsToMany_Schema_JoinFieldsMustBeNotNull(t *testing.T) {
+	type loose struct {
+		ID     int64
+		PostID *int64
+		TagID  int64
+	}
+	s := memrel.NewSchema()
+	posts := memrel.Define[btPost](s, "Post")
+	tags := memrel.Define[btTag](s, "Tag")
+	memrel.NewBelongsToMany(posts, tags, memrel.Define[loose](s, "Loose"), memrel.BelongsToManyOptions{})
+	_, err := s.Open()
+	var se *memrel.SchemaError
+	require.ErrorAs(t, err, &se)
+	require.Contains(t, se.Error(), "belongsToMany Post.tags: join field postId must be NOT NULL")
+}

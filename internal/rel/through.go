@@ -1,0 +1,208 @@
+package rel
+
+import (
+	"bytes"
+	"unsafe"
+
+	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/filter"
+	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/query"
+)
+
+// Through is one side of a belongsToMany: the source reaches its targets
+// through rows of the join model. Src relates the source to the join rows
+// (its foreign key is the join's foreignKey), Dst the target (otherKey);
+// both are ordinary hasMany relations to the join table, which carry the
+// NOT NULL foreign keys, their checks and their CASCADE rules.
+type Through struct {
+	Src, Dst *meta.Relation
+}
+
+// Join is the join model's table.
+func (th *Through) Join() *meta.Table { return th.Src.Target }
+
+// joinRows yields the join rows of the source whose key encodes to sk.
+func (tx *Txn) joinRows(th *Through, sk []byte) rowSource { return tx.children(th.Src, sk) }
+
+// targetOf returns the stored target a join row points at, or nil.
+func (tx *Txn) targetOf(th *Through, join any) any {
+	var kb [32]byte
+	k, ok := th.Dst.FK.Key(th.Join().Ptr(join), kb[:0])
+	if !ok {
+		return nil
+	}
+	return tx.First(th.Dst.SKIndex, k)
+}
+
+// throughPlan lists the targets of the source with key sk whose join row
+// matches join; each target once, since a pair has one join row.
+func (tx *Txn) throughPlan(th *Through, sk []byte, join *filter.Filter) func(*filter.Filter, []query.Order) plan {
+	return func(*filter.Filter, []query.Order) plan {
+		return plan{src: func(yield func(any) bool) {
+			for j := range tx.joinRows(th, sk) {
+				if !join.Match(j) {
+					continue
+				}
+				if t := tx.targetOf(th, j); t != nil && !yield(t) {
+					return
+				}
+			}
+		}}
+	}
+}
+
+// ThroughRows reads the targets of the source with key sk as o asks
+// (default: ascending target primary key), keeping those whose join row
+// matches joinWhere.
+func (tx *Txn) ThroughRows(th *Through, sk []byte, o *Read, joinWhere query.Cond) (Found, error) {
+	f, err := filter.Compile(cols(th.Join()), joinWhere)
+	if err != nil {
+		return Found{}, err
+	}
+	return tx.read(th.Dst.Source, o, tx.throughPlan(th, bytes.Clone(sk), f))
+}
+
+// ThroughCount counts what ThroughRows would return.
+func (tx *Txn) ThroughCount(th *Through, sk []byte, o *Read, joinWhere query.Cond) (int, error) {
+	f, err := filter.Compile(cols(th.Join()), joinWhere)
+	if err != nil {
+		return 0, err
+	}
+	return tx.count(th.Dst.Source, o, tx.throughPlan(th, bytes.Clone(sk), f))
+}
+
+// Pair returns the join row of the source with key sk and the target with
+// key tk, or nil.
+func (tx *Txn) Pair(th *Through, sk, tk []byte) any {
+	var kb [32]byte
+	for j := range tx.joinRows(th, sk) {
+		if k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0]); ok && bytes.Equal(k, tk) {
+			return j
+		}
+	}
+	return nil
+}
+
+// ThroughTargets returns the stored targets for keys. With must, a key
+// that matches no target is the ForeignKeyConstraintError PostgreSQL
+// would raise for its join row; otherwise it is skipped.
+func (tx *Txn) ThroughTargets(th *Through, keys [][]byte, must bool) ([]any, error) {
+	t := th.Dst.Source
+	rows := make([]any, 0, len(keys))
+	for _, k := range keys {
+		row := tx.ByKey(t, k)
+		if row == nil && !must {
+			continue
+		}
+		if row == nil {
+			return nil, &errs.ForeignKeyConstraintError{Model: th.Join().Name, ForeignKey: th.Dst.FK.Name,
+				Value: clone.Value(t.DecodeKey(k)), Referenced: t.Name, Association: th.Src.Name,
+				Reason: "references no " + t.Name + "." + th.Dst.SK.Name}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// ThroughAdd gives the source (key sk, source key value skv) a join row
+// for each target that has none, built by through (nil: defaults) with
+// both foreign keys set; a target that has one keeps it, rewritten by
+// through when that changes it.
+func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, through func(unsafe.Pointer)) error {
+	j := th.Join()
+	var kb [32]byte
+	for _, t := range targets {
+		tk, err := th.Dst.SourceKeyOf(t, kb[:0])
+		if err != nil {
+			return err
+		}
+		if cur := tx.Pair(th, sk, tk); cur != nil {
+			if through == nil {
+				continue
+			}
+			row := j.Clone(cur)
+			through(j.Ptr(row))
+			j.Own(j.Ptr(row)) // what through set may be the caller's
+			th.Src.FK.Set(j.Ptr(row), skv) // the pair stays the pair
+			th.Dst.FK.Set(j.Ptr(row), th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
+			if !j.SameRow(cur, row) {
+				if err := tx.UpdateRow(j, cur, row); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		row := j.NewRow()
+		p := j.Ptr(row)
+		if through != nil {
+			through(p)
+			j.Own(p)
+		}
+		th.Src.FK.Set(p, skv)
+		th.Dst.FK.Set(p, th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
+		if err := tx.Create(j, row, th.Src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ThroughRemove deletes the join rows of the source with key sk whose
+// target's key is in keys (nil: every one of them).
+func (tx *Txn) ThroughRemove(th *Through, sk []byte, keys [][]byte, all bool) error {
+	var doomed []any
+	var kb [32]byte
+	for j := range tx.joinRows(th, sk) {
+		k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0])
+		if all || ok && containsKey(keys, k) {
+			doomed = append(doomed, j)
+		}
+	}
+	for _, j := range doomed {
+		if cur := tx.Current(th.Join(), j); cur != nil {
+			if err := tx.DeleteRow(th.Join(), cur); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ThroughSet leaves the source with key sk exactly the join rows of
+// targets: the others are deleted, then ThroughAdd runs.
+func (tx *Txn) ThroughSet(th *Through, sk []byte, skv any, targets []any, through func(unsafe.Pointer)) error {
+	keep := make([][]byte, len(targets))
+	for i, t := range targets {
+		k, err := th.Dst.SourceKeyOf(t, nil)
+		if err != nil {
+			return err
+		}
+		keep[i] = k
+	}
+	var doomed []any
+	var kb [32]byte
+	for j := range tx.joinRows(th, sk) {
+		if k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0]); !ok || !containsKey(keep, k) {
+			doomed = append(doomed, j)
+		}
+	}
+	for _, j := range doomed {
+		if cur := tx.Current(th.Join(), j); cur != nil {
+			if err := tx.DeleteRow(th.Join(), cur); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.ThroughAdd(th, sk, skv, targets, through)
+}
+
+func containsKey(keys [][]byte, k []byte) bool {
+	for _, x := range keys {
+		if bytes.Equal(x, k) {
+			return true
+		}
+	}
+	return false
+}
