@@ -124,7 +124,7 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 			}
 			row := j.Clone(cur)
 			through(j.Ptr(row))
-			j.Own(j.Ptr(row)) // what through set may be the caller's
+			j.Own(j.Ptr(row))              // what through set may be the caller's
 			th.Src.FK.Set(j.Ptr(row), skv) // the pair stays the pair
 			th.Dst.FK.Set(j.Ptr(row), th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
 			if !j.SameRow(cur, row) {
