@@ -167,18 +167,7 @@ func (b *BelongsToMany[S, T, J]) HasKeys(tx *Txn, src S, targets ...any) (bool, 
 	if err != nil {
 		return false, err
 	}
-	for _, k := range keys {
-		// The pair's target key is its source key on the target side.
-		t := tx.r.ByKey(b.dst.t, k)
-		if t == nil {
-			return false, nil
-		}
-		tk, err := b.th.Dst.SourceKeyOf(t, nil)
-		if err != nil || tx.r.Pair(b.th, sk, tk) == nil {
-			return false, err
-		}
-	}
-	return true, nil
+	return tx.r.ThroughHas(b.th, sk, keys)
 }
 
 // Add gives src a join row with each target that has none, set by through
@@ -223,14 +212,7 @@ func (b *BelongsToMany[S, T, J]) Remove(tx *Txn, src S, targets ...T) error {
 // RemoveKeys is Remove with targets given as keys or instances.
 func (b *BelongsToMany[S, T, J]) RemoveKeys(tx *Txn, src S, targets ...any) error {
 	return b.write(tx, src, targets, false, func(sk []byte, _ any, rows []any) error {
-		tks := make([][]byte, len(rows))
-		for i, t := range rows {
-			var err error
-			if tks[i], err = b.th.Dst.SourceKeyOf(t, nil); err != nil {
-				return err
-			}
-		}
-		return tx.r.ThroughRemove(b.th, sk, tks, false)
+		return tx.r.ThroughUnpair(b.th, sk, rows)
 	})
 }
 

@@ -233,3 +233,32 @@ func TestBelongsToMany_Schema_JoinFieldsMustBeNotNull(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.Contains(t, se.Error(), "belongsToMany Post.tags: join field postId must be NOT NULL")
 }
+
+func TestBelongsToMany_Add_ThroughStartsFromTheDefaults(t *testing.T) {
+	type ranked struct {
+		PostID int64  `memrel:"postId,pk"`
+		TagID  int64  `memrel:"tagId,pk"`
+		Rank   *int64 `memrel:"rank,notnull,default=1"`
+	}
+	s := memrel.NewSchema()
+	posts := memrel.Define[btPost](s, "Post")
+	tags := memrel.Define[btTag](s, "Tag")
+	join := memrel.Define[ranked](s, "Ranked")
+	pt := memrel.NewBelongsToMany(posts, tags, join, memrel.BelongsToManyOptions{})
+	db := fixture.MustOpen(t, s)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		p, err := posts.Create(tx, btPost{})
+		require.NoError(t, err)
+		for _, n := range []string{"a", "b"} {
+			_, err := tags.Create(tx, btTag{Name: n})
+			require.NoError(t, err)
+		}
+		require.NoError(t, pt.AddKeys(tx, p, []any{1}, nil))
+		err = pt.AddKeys(tx, p, []any{2}, func(j *ranked) { j.Rank = nil })
+		var ve *memrel.ValidationError
+		require.ErrorAs(t, err, &ve, "a NULL the setter leaves in a NOT NULL field is its own")
+		require.Equal(t, "rank", ve.Items[0].Field)
+		return nil
+	}))
+	require.Equal(t, []ranked{{PostID: 1, TagID: 1, Rank: fixture.I64(1)}}, hoAll(t, db, join))
+}

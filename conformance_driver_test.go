@@ -26,6 +26,7 @@ type dynStore struct {
 	db     *Store
 	models map[string]*dynSpecModel
 	assocs map[string]*dynSpecAssoc
+	btms   map[string]*dynBTM // both sides of each belongsToMany, by name
 }
 
 // dynSpecModel ties a spec model to its struct type and memrel model.
@@ -55,7 +56,7 @@ func (dynDriver) unsupported(s *conformance.Schema) error {
 		}
 	}
 	for _, a := range s.Associations {
-		if a.Type != conformance.HasMany && a.Type != conformance.HasOne {
+		if a.Type != conformance.HasMany && a.Type != conformance.HasOne && a.Type != conformance.BelongsToMany {
 			return fmt.Errorf("memrel: association %s: %s is not supported yet", a.Name, a.Type)
 		}
 	}
@@ -69,9 +70,12 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 	if err := d.unsupported(s); err != nil {
 		return nil, err
 	}
-	st := &dynStore{spec: s, models: map[string]*dynSpecModel{}, assocs: map[string]*dynSpecAssoc{}}
+	st := &dynStore{spec: s, models: map[string]*dynSpecModel{}, assocs: map[string]*dynSpecAssoc{}, btms: map[string]*dynBTM{}}
 	extra := map[string][]reflect.StructField{}
 	for i, a := range s.Associations {
+		if a.Type == conformance.BelongsToMany {
+			continue // no includes through one yet
+		}
 		extra[a.Source] = append(extra[a.Source], reflect.StructField{Name: fmt.Sprintf("Many%d", i), Type: reflect.TypeFor[[]any]()})
 		extra[a.Target] = append(extra[a.Target], reflect.StructField{Name: fmt.Sprintf("One%d", i), Type: reflect.TypeFor[any]()})
 	}
@@ -121,6 +125,12 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 		st.models[m.Name] = sm
 	}
 	for i, a := range s.Associations {
+		if a.Type == conformance.BelongsToMany {
+			if err := st.dynThrough(schema, a); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		sa := &dynSpecAssoc{spec: a, src: st.models[a.Source], dst: st.models[a.Target],
 			many: fmt.Sprintf("Many%d", i), one: fmt.Sprintf("One%d", i)}
 		o := HasManyOptions{As: a.As, Singular: a.Singular, ForeignKey: a.ForeignKey, SourceKey: a.SourceKey,
@@ -472,6 +482,9 @@ func (x *dynTx) source(name string, key any) (*dynSpecAssoc, any, error) {
 }
 
 func (x *dynTx) AssocGet(assoc string, source conformance.Key, o *conformance.Options) ([]conformance.Row, error) {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmGet(b, source, o)
+	}
 	a, src, err := x.source(assoc, source)
 	if err != nil {
 		return nil, err
@@ -489,6 +502,9 @@ func (x *dynTx) AssocGet(assoc string, source conformance.Key, o *conformance.Op
 }
 
 func (x *dynTx) AssocCount(assoc string, source conformance.Key, o *conformance.Options) (int, error) {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmCount(b, source, o)
+	}
 	a, src, err := x.source(assoc, source)
 	if err != nil {
 		return 0, err
@@ -512,6 +528,9 @@ func (x *dynTx) targets(name string, source conformance.Key, keys []conformance.
 }
 
 func (x *dynTx) AssocHas(assoc string, source conformance.Key, targets []conformance.Key) (bool, error) {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmHas(b, source, targets)
+	}
 	a, src, ts, err := x.targets(assoc, source, targets)
 	if err != nil {
 		return false, err
@@ -519,7 +538,10 @@ func (x *dynTx) AssocHas(assoc string, source conformance.Key, targets []conform
 	return a.a.has(x.tx, src, ts)
 }
 
-func (x *dynTx) AssocAdd(assoc string, source conformance.Key, targets []conformance.Key) error {
+func (x *dynTx) AssocAdd(assoc string, source conformance.Key, targets []conformance.Key, o *conformance.Options) error {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmDo(conformance.OpAssocAdd, b, source, targets, o)
+	}
 	a, src, ts, err := x.targets(assoc, source, targets)
 	if err != nil {
 		return err
@@ -528,6 +550,9 @@ func (x *dynTx) AssocAdd(assoc string, source conformance.Key, targets []conform
 }
 
 func (x *dynTx) AssocSet(assoc string, source conformance.Key, targets []conformance.Key, o *conformance.Options) error {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmDo(conformance.OpAssocSet, b, source, targets, o)
+	}
 	a, src, ts, err := x.targets(assoc, source, targets)
 	if err != nil {
 		return err
@@ -536,6 +561,9 @@ func (x *dynTx) AssocSet(assoc string, source conformance.Key, targets []conform
 }
 
 func (x *dynTx) AssocRemove(assoc string, source conformance.Key, targets []conformance.Key, o *conformance.Options) error {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmDo(conformance.OpAssocRemove, b, source, targets, o)
+	}
 	a, src, ts, err := x.targets(assoc, source, targets)
 	if err != nil {
 		return err
@@ -543,7 +571,10 @@ func (x *dynTx) AssocRemove(assoc string, source conformance.Key, targets []conf
 	return a.a.remove(x.tx, src, ts, &RemoveOptions{Destroy: o.Destroy})
 }
 
-func (x *dynTx) AssocCreate(assoc string, source conformance.Key, values conformance.Values) (conformance.Key, error) {
+func (x *dynTx) AssocCreate(assoc string, source conformance.Key, values conformance.Values, o *conformance.Options) (conformance.Key, error) {
+	if b, ok := x.st.btms[assoc]; ok {
+		return x.btmCreate(b, source, values, o)
+	}
 	a, src, err := x.source(assoc, source)
 	if err != nil {
 		return nil, err

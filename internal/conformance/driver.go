@@ -46,15 +46,16 @@ type Tx interface {
 	// Count counts the rows o's where (and required includes) selects.
 	Count(model string, o *Options) (int, error)
 
-	// The hasMany ops; assoc is an association name of the schema,
-	// source the source row's key, targets target keys.
+	// The association ops; assoc is an association name of the schema,
+	// source the source row's key, targets target keys; o carries a
+	// belongsToMany's through (a where on the join rows, or join values).
 	AssocGet(assoc string, source Key, o *Options) ([]Row, error)
 	AssocCount(assoc string, source Key, o *Options) (int, error)
 	AssocHas(assoc string, source Key, targets []Key) (bool, error)
-	AssocAdd(assoc string, source Key, targets []Key) error
+	AssocAdd(assoc string, source Key, targets []Key, o *Options) error
 	AssocSet(assoc string, source Key, targets []Key, o *Options) error
 	AssocRemove(assoc string, source Key, targets []Key, o *Options) error
-	AssocCreate(assoc string, source Key, values Values) (Key, error)
+	AssocCreate(assoc string, source Key, values Values, o *Options) (Key, error)
 	// InverseGet returns the parent of the child with key target, or nil;
 	// InverseSet points that child at the parent with key source (nil:
 	// none).

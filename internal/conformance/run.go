@@ -359,7 +359,7 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		ok, err := tx.AssocHas(st.Assoc, st.Source, st.Targets)
 		return map[string]any{"bool": ok}, err
 	case OpAssocAdd:
-		return nil, tx.AssocAdd(st.Assoc, st.Source, st.Targets)
+		return nil, tx.AssocAdd(st.Assoc, st.Source, st.Targets, o)
 	case OpAssocSet:
 		targets := st.Targets
 		if a, _, _ := r.s.Association(st.Assoc); a.Type == HasOne {
@@ -373,7 +373,7 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	case OpAssocRemove:
 		return nil, tx.AssocRemove(st.Assoc, st.Source, st.Targets, o)
 	case OpAssocCreate:
-		k, err := tx.AssocCreate(st.Assoc, st.Source, st.Values)
+		k, err := tx.AssocCreate(st.Assoc, st.Source, st.Values, o)
 		return map[string]any{"pk": r.key(r.target(st.Assoc), k)}, err
 	case OpInverseGet:
 		row, err := tx.InverseGet(st.Assoc, st.Target)

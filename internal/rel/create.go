@@ -14,12 +14,24 @@ import (
 // in this same call and whose key it gave row (an association's Create),
 // so that reference is not looked up a second time.
 func (tx *Txn) Create(t *meta.Table, row any, known *meta.Relation) error {
-	p := t.Ptr(row)
+	Defaults(t, t.Ptr(row))
+	return tx.CreateFilled(t, row, known)
+}
+
+// Defaults gives every field of the row at p that has a default and holds
+// NULL (or, for a non-nullable type, its zero value) the default.
+func Defaults(t *meta.Table, p unsafe.Pointer) {
 	for _, f := range t.Fields {
 		if f.Default != nil && (f.IsNull(p) || (f.Null == meta.NullNone && f.IsZero(p))) {
 			f.Set(p, f.Default)
 		}
 	}
+}
+
+// CreateFilled is Create of a row whose defaults were applied already: a
+// NULL left in a NOT NULL field is then the caller's, and fails.
+func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error {
+	p := t.Ptr(row)
 	// fresh: the key can collide with no row the table has held, so the
 	// duplicate check is skipped. The sequence is past every stored key
 	// (every explicit key moves it, Load moves it past the loaded ones),

@@ -85,6 +85,22 @@ func (tx *Txn) Pair(th *Through, sk, tk []byte) any {
 	return nil
 }
 
+// ThroughHas reports whether every target key in keys has a join row
+// with the source of key sk; an unknown target is false.
+func (tx *Txn) ThroughHas(th *Through, sk []byte, keys [][]byte) (bool, error) {
+	for _, k := range keys {
+		t := tx.ByKey(th.Dst.Source, k)
+		if t == nil {
+			return false, nil
+		}
+		tk, err := th.Dst.SourceKeyOf(t, nil)
+		if err != nil || tx.Pair(th, sk, tk) == nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
 // ThroughTargets returns the stored targets for keys. With must, a key
 // that matches no target is the ForeignKeyConstraintError PostgreSQL
 // would raise for its join row; otherwise it is skipped.
@@ -134,15 +150,18 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 			}
 			continue
 		}
+		// through starts from the defaults, so a NULL it leaves in a NOT
+		// NULL field is its own: a ValidationError, as in Sequelize.
 		row := j.NewRow()
 		p := j.Ptr(row)
+		Defaults(j, p)
 		if through != nil {
 			through(p)
 			j.Own(p)
 		}
 		th.Src.FK.Set(p, skv)
 		th.Dst.FK.Set(p, th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
-		if err := tx.Create(j, row, th.Src); err != nil {
+		if err := tx.CreateFilled(j, row, th.Src); err != nil {
 			return err
 		}
 	}
@@ -168,6 +187,19 @@ func (tx *Txn) ThroughRemove(th *Through, sk []byte, keys [][]byte, all bool) er
 		}
 	}
 	return nil
+}
+
+// ThroughUnpair deletes the join rows of the source with key sk and the
+// stored targets; pairs that do not exist are ignored.
+func (tx *Txn) ThroughUnpair(th *Through, sk []byte, targets []any) error {
+	tks := make([][]byte, len(targets))
+	for i, t := range targets {
+		var err error
+		if tks[i], err = th.Dst.SourceKeyOf(t, nil); err != nil {
+			return err
+		}
+	}
+	return tx.ThroughRemove(th, sk, tks, false)
 }
 
 // ThroughSet leaves the source with key sk exactly the join rows of
