@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"reflect"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/meta"
@@ -71,7 +72,30 @@ func NewBelongsToMany[S, T, J any](source *Model[S], target *Model[T], through *
 	if srcRel == nil {
 		return &BelongsToMany[S, T, J]{}
 	}
+	claimThroughField[T](source.t, meta.UpperFirst(as))
+	claimThroughField[S](target.t, meta.UpperFirst(back))
 	return &BelongsToMany[S, T, J]{th: &rel.Through{Src: srcRel, Dst: dstRel}, src: source, dst: target, join: through, as: as, back: back}
+}
+
+// claimThroughField gives t a zeroer for its field name when it is a []C
+// or []*C: a belongsToMany's field (Tags on Post) is not a column, and is
+// never stored. (Includes through a belongsToMany, which will fill it, are
+// not there yet.)
+func claimThroughField[C any](t *meta.Table, name string) {
+	sf, ok := t.Type.FieldByName(name)
+	if !ok || len(sf.Index) != 1 {
+		return
+	}
+	if _, isCol := t.ByName[sf.Name]; isCol {
+		return
+	}
+	off := sf.Offset
+	switch sf.Type {
+	case reflect.TypeFor[[]C]():
+		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+	case reflect.TypeFor[[]*C]():
+		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+	}
 }
 
 // Inverse returns the target's side (Tag.posts for Post.tags); nil for a

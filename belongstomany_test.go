@@ -262,3 +262,36 @@ func TestBelongsToMany_Add_ThroughStartsFromTheDefaults(t *testing.T) {
 	}))
 	require.Equal(t, []ranked{{PostID: 1, TagID: 1, Rank: fixture.I64(1)}}, hoAll(t, db, join))
 }
+
+func TestBelongsToMany_FieldsOfBothSidesAreNotColumns(t *testing.T) {
+	type post struct {
+		ID   int64
+		Tags []btTag
+	}
+	type tag struct {
+		ID    int64
+		Name  string
+		Posts []*post
+	}
+	s := memrel.NewSchema()
+	posts := memrel.Define[post](s, "Post")
+	tags := memrel.Define[tag](s, "Tag")
+	memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
+	_, err := s.Open()
+	var se *memrel.SchemaError
+	require.ErrorAs(t, err, &se, "Post.Tags is a []btTag, not the target's []tag")
+	require.Contains(t, se.Error(), "Post.Tags: unsupported type")
+	require.NotContains(t, se.Error(), "Tag.Posts", "a []*Post on the target is its field")
+
+	s = memrel.NewSchema()
+	posts2 := memrel.Define[post](s, "Post")
+	tags2 := memrel.Define[btTag](s, "Tag")
+	memrel.NewBelongsToMany(posts2, tags2, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
+	db := fixture.MustOpen(t, s)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		p, err := posts2.Create(tx, post{Tags: []btTag{{Name: "x"}}})
+		require.NoError(t, err)
+		require.Nil(t, p.Tags, "the field is not stored")
+		return nil
+	}))
+}
