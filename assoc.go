@@ -65,7 +65,7 @@ type HasManyOptions struct {
 
 // AssociationInfo describes a declared association.
 type AssociationInfo struct {
-	Type              string // "HasMany", "HasOne" or "BelongsTo"
+	Type              string // "HasMany", "HasOne", "BelongsTo" or "BelongsToMany"
 	Source, Target    string // for BelongsTo, Source is the model holding the foreign key
 	ForeignKey        string
 	SourceKey         string // the referenced key (the target key for BelongsTo)

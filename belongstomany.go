@@ -21,11 +21,10 @@ import (
 // targets as instances or, in the ...Keys forms, as keys, instances or
 // pointers. A target listed twice counts once.
 type BelongsToMany[S, T, J any] struct {
-	th       *rel.Through
-	src      *Model[S]
-	dst      *Model[T]
-	join     *Model[J]
-	as, back string // this side's alias and the other's
+	th, inv *rel.Through // this side, the other side
+	src     *Model[S]
+	dst     *Model[T]
+	join    *Model[J]
 }
 
 // BelongsToManyOptions are Sequelize's belongsToMany options.
@@ -72,30 +71,52 @@ func NewBelongsToMany[S, T, J any](source *Model[S], target *Model[T], through *
 	if srcRel == nil {
 		return &BelongsToMany[S, T, J]{}
 	}
-	claimThroughField[T](source.t, meta.UpperFirst(as))
-	claimThroughField[S](target.t, meta.UpperFirst(back))
-	return &BelongsToMany[S, T, J]{th: &rel.Through{Src: srcRel, Dst: dstRel}, src: source, dst: target, join: through, as: as, back: back}
+	th := &rel.Through{Src: srcRel, Dst: dstRel, Name: source.t.Name + "." + as, Field: meta.UpperFirst(as)}
+	inv := &rel.Through{Src: dstRel, Dst: srcRel, Name: target.t.Name + "." + back, Field: meta.UpperFirst(back)}
+	th.Fill = claimThroughField[T](source.t, target.t, th.Field)
+	inv.Fill = claimThroughField[S](target.t, source.t, inv.Field)
+	return &BelongsToMany[S, T, J]{th: th, inv: inv, src: source, dst: target, join: through}
 }
 
-// claimThroughField gives t a zeroer for its field name when it is a []C
-// or []*C: a belongsToMany's field (Tags on Post) is not a column, and is
-// never stored. (Includes through a belongsToMany, which will fill it, are
-// not there yet.)
-func claimThroughField[C any](t *meta.Table, name string) {
+// claimThroughField finds the field an include of a belongsToMany fills
+// on t (a []C or []*C named after the alias: Post.Tags), gives t its zeroer
+// (it is not a column) and returns its fill; nil when there is none.
+func claimThroughField[C any](t, target *meta.Table, name string) func(unsafe.Pointer, []any, bool) {
 	sf, ok := t.Type.FieldByName(name)
 	if !ok || len(sf.Index) != 1 {
-		return
+		return nil
 	}
 	if _, isCol := t.ByName[sf.Name]; isCol {
-		return
+		return nil
 	}
 	off := sf.Offset
 	switch sf.Type {
 	case reflect.TypeFor[[]C]():
 		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+		return func(parent unsafe.Pointer, kids []any, owned bool) {
+			cs := make([]C, len(kids))
+			for i, k := range kids {
+				cs[i] = *k.(*C)
+				if !owned {
+					target.Own(unsafe.Pointer(&cs[i]))
+				}
+			}
+			*(*[]C)(unsafe.Add(parent, off)) = cs
+		}
 	case reflect.TypeFor[[]*C]():
 		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+		return func(parent unsafe.Pointer, kids []any, owned bool) {
+			cs := make([]*C, len(kids))
+			for i, k := range kids {
+				if !owned {
+					k = target.Clone(k)
+				}
+				cs[i] = k.(*C)
+			}
+			*(*[]*C)(unsafe.Add(parent, off)) = cs
+		}
 	}
+	return nil
 }
 
 // Inverse returns the target's side (Tag.posts for Post.tags); nil for a
@@ -104,8 +125,7 @@ func (b *BelongsToMany[S, T, J]) Inverse() *BelongsToMany[T, S, J] {
 	if b.table() == nil {
 		return nil
 	}
-	return &BelongsToMany[T, S, J]{th: &rel.Through{Src: b.th.Dst, Dst: b.th.Src}, src: b.dst, dst: b.src, join: b.join,
-		as: b.back, back: b.as}
+	return &BelongsToMany[T, S, J]{th: b.inv, inv: b.th, src: b.dst, dst: b.src, join: b.join}
 }
 
 // Name is the association's name on its source, Source.as (Post.tags).
@@ -113,7 +133,28 @@ func (b *BelongsToMany[S, T, J]) Name() string {
 	if b.table() == nil {
 		return ""
 	}
-	return b.th.Src.Source.Name + "." + b.as
+	return b.th.Name
+}
+
+// Info describes the association.
+func (b *BelongsToMany[S, T, J]) Info() AssociationInfo {
+	if b.table() == nil {
+		return AssociationInfo{}
+	}
+	th := b.th
+	return AssociationInfo{Type: "BelongsToMany", Source: th.Src.Source.Name, Target: th.Dst.Source.Name,
+		ForeignKey: th.Src.FK.Name, SourceKey: th.Src.SK.Name, As: th.Name[len(th.Src.Source.Name)+1:],
+		IsSelfAssociation: th.Src.Source == th.Dst.Source, OnDelete: Cascade, OnUpdate: Cascade, Constraints: true}
+}
+
+func (b *BelongsToMany[S, T, J]) side() (*meta.Relation, bool) { return nil, false }
+
+// throughSide is what an include of b loads.
+func (b *BelongsToMany[S, T, J]) throughSide() *rel.Through {
+	if b.table() == nil {
+		return nil
+	}
+	return b.th
 }
 
 // table is the join table, or nil for a BelongsToMany not made by

@@ -295,3 +295,68 @@ func TestBelongsToMany_FieldsOfBothSidesAreNotColumns(t *testing.T) {
 		return nil
 	}))
 }
+
+type biPost struct {
+	ID    int64
+	Title string
+	Tags  []biTag
+}
+
+type biTag struct {
+	ID    int64
+	Name  string `memrel:"name,unique"`
+	Posts []*biPost
+}
+
+func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
+	s := memrel.NewSchema()
+	posts := memrel.Define[biPost](s, "Post")
+	tags := memrel.Define[biTag](s, "Tag")
+	pt := memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
+	db := fixture.MustOpen(t, s)
+	require.Equal(t, "BelongsToMany", pt.Info().Type)
+	require.Equal(t, "tags", pt.Info().As)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		for _, p := range []string{"p1", "p2", "p3"} {
+			_, err := posts.Create(tx, biPost{Title: p})
+			require.NoError(t, err)
+		}
+		for _, n := range []string{"web", "go", "db"} {
+			_, err := tags.Create(tx, biTag{Name: n})
+			require.NoError(t, err)
+		}
+		// Added out of key order: includes list targets by key.
+		require.NoError(t, pt.AddKeys(tx, biPost{ID: 1}, []any{3, 1}, func(j *btPostTag) { j.Weight = 2 }))
+		require.NoError(t, pt.AddKeys(tx, biPost{ID: 2}, []any{2}, nil))
+
+		got, err := posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: pt}}})
+		require.NoError(t, err)
+		require.Equal(t, []biPost{
+			{ID: 1, Title: "p1", Tags: []biTag{{ID: 1, Name: "web"}, {ID: 3, Name: "db"}}},
+			{ID: 2, Title: "p2", Tags: []biTag{{ID: 2, Name: "go"}}},
+			{ID: 3, Title: "p3", Tags: []biTag{}},
+		}, got)
+
+		got, err = posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: pt, Where: query.Eq("name", "go")}}})
+		require.NoError(t, err)
+		require.Equal(t, []biPost{{ID: 2, Title: "p2", Tags: []biTag{{ID: 2, Name: "go"}}}}, got, "a where makes it required")
+
+		got, err = posts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: pt, ThroughWhere: query.Eq("weight", 2)}}})
+		require.NoError(t, err)
+		require.Len(t, got, 3, "a through where does not")
+		require.Len(t, got[0].Tags, 2)
+		require.Empty(t, got[1].Tags)
+
+		// The other side, nested back.
+		ts, err := tags.FindAll(tx, &memrel.Options{Where: query.Eq("id", 3),
+			Include: []memrel.Include{{Assoc: pt.Inverse(), Include: []memrel.Include{{Assoc: pt}}}}})
+		require.NoError(t, err)
+		require.Equal(t, []biTag{{ID: 3, Name: "db", Posts: []*biPost{{ID: 1, Title: "p1",
+			Tags: []biTag{{ID: 1, Name: "web"}, {ID: 3, Name: "db"}}}}}}, ts)
+
+		_, err = tags.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: pt}}})
+		var el *memrel.EagerLoadingError
+		require.ErrorAs(t, err, &el, "Post.tags from Tag")
+		return nil
+	}))
+}

@@ -21,19 +21,45 @@ type dynBTM struct {
 }
 
 // dynThrough declares a belongsToMany and registers both sides by name.
-func (st *dynStore) dynThrough(s *Schema, a *conformance.Association) error {
+func (st *dynStore) dynThrough(s *Schema, a *conformance.Association, field, back string) error {
 	src, dst, join := st.models[a.Source], st.models[a.Target], st.models[a.Through]
 	sr, dr, _, _ := meta.NewThrough(&s.m, src.m.t, dst.m.t, join.m.t, meta.ThroughOptions{
 		ForeignKey: a.ForeignKey, OtherKey: a.OtherKey, As: a.As, Inverse: a.Inverse})
 	if sr == nil {
 		return nil // Open reports the problem
 	}
-	st.btms[a.Name] = &dynBTM{th: &rel.Through{Src: sr, Dst: dr}, src: src, dst: dst, join: join}
+	th := &rel.Through{Src: sr, Dst: dr, Name: a.Name, Field: field, Fill: dynFill(src.m.t, dst.m.t, field)}
+	st.btms[a.Name] = &dynBTM{th: th, src: src, dst: dst, join: join}
 	if a.Inverse != "" {
-		st.btms[a.Target+"."+a.Inverse] = &dynBTM{th: &rel.Through{Src: dr, Dst: sr}, src: dst, dst: src, join: join}
+		name := a.Target + "." + a.Inverse
+		inv := &rel.Through{Src: dr, Dst: sr, Name: name, Field: back, Fill: dynFill(dst.m.t, src.m.t, back)}
+		st.btms[name] = &dynBTM{th: inv, src: dst, dst: src, join: join}
 	}
 	return nil
 }
+
+// dynFill fills the []any field of t with copies of target rows, and
+// makes it a non-column.
+func dynFill(t, target *meta.Table, field string) func(unsafe.Pointer, []any, bool) {
+	sf, _ := t.Type.FieldByName(field)
+	off := sf.Offset
+	t.Zeroers[field] = func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, off)) = nil }
+	return func(parent unsafe.Pointer, kids []any, owned bool) {
+		cs := make([]any, len(kids))
+		for i, k := range kids {
+			if !owned {
+				k = target.Clone(k)
+			}
+			cs[i] = k
+		}
+		*(*[]any)(unsafe.Add(parent, off)) = cs
+	}
+}
+
+// Info, side and throughSide make a dynBTM an Association for includes.
+func (b *dynBTM) Info() AssociationInfo        { return AssociationInfo{Type: "BelongsToMany"} }
+func (b *dynBTM) side() (*meta.Relation, bool) { return nil, false }
+func (b *dynBTM) throughSide() *rel.Through    { return b.th }
 
 // through returns the join-row setter of a step's through values, which
 // are checked against the join model first.

@@ -74,7 +74,10 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 	extra := map[string][]reflect.StructField{}
 	for i, a := range s.Associations {
 		if a.Type == conformance.BelongsToMany {
-			continue // no includes through one yet
+			// Includes fill Many<i> on the source and Back<i> on the target.
+			extra[a.Source] = append(extra[a.Source], reflect.StructField{Name: fmt.Sprintf("Many%d", i), Type: reflect.TypeFor[[]any]()})
+			extra[a.Target] = append(extra[a.Target], reflect.StructField{Name: fmt.Sprintf("Back%d", i), Type: reflect.TypeFor[[]any]()})
+			continue
 		}
 		extra[a.Source] = append(extra[a.Source], reflect.StructField{Name: fmt.Sprintf("Many%d", i), Type: reflect.TypeFor[[]any]()})
 		extra[a.Target] = append(extra[a.Target], reflect.StructField{Name: fmt.Sprintf("One%d", i), Type: reflect.TypeFor[any]()})
@@ -126,7 +129,7 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 	}
 	for i, a := range s.Associations {
 		if a.Type == conformance.BelongsToMany {
-			if err := st.dynThrough(schema, a); err != nil {
+			if err := st.dynThrough(schema, a, fmt.Sprintf("Many%d", i), fmt.Sprintf("Back%d", i)); err != nil {
 				return nil, err
 			}
 			continue
@@ -431,6 +434,11 @@ func (x *dynTx) nodes(m *dynSpecModel, rows []any, incs []*conformance.Include) 
 			if n.Included == nil {
 				n.Included = map[string][]*conformance.Node{}
 			}
+			if b, ok := x.st.btms[in.Assoc]; ok {
+				kids := rv.FieldByName(b.th.Field).Interface().([]any)
+				n.Included[in.Assoc] = x.nodes(b.dst, kids, in.Include)
+				continue
+			}
 			a, inverse := x.include(in.Assoc)
 			var kids []any
 			to := a.dst
@@ -662,8 +670,21 @@ func (x *dynTx) options(o *conformance.Options) (*Options, error) {
 func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 	var out []Include
 	for _, in := range incs {
-		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Paranoid != nil || in.Through != nil {
+		b, isBTM := x.st.btms[in.Assoc]
+		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Paranoid != nil || in.Through != nil && !isBTM {
 			return nil, fmt.Errorf("memrel: include %s: separate, order, limit, attributes, paranoid and through are not supported yet", in.Assoc)
+		}
+		if isBTM {
+			inc := Include{Assoc: b, Where: dynWhere(in.Where), Required: dynRequired(in.Required)}
+			if in.Through != nil {
+				inc.ThroughWhere = dynWhere(in.Through.Where)
+			}
+			var err error
+			if inc.Include, err = x.includes(in.Include); err != nil {
+				return nil, err
+			}
+			out = append(out, inc)
+			continue
 		}
 		a, inverse := x.include(in.Assoc)
 		if a == nil {
@@ -673,13 +694,7 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 		if inverse {
 			assoc = assoc.inverseOf()
 		}
-		inc := Include{Assoc: assoc, Where: dynWhere(in.Where)}
-		if in.Required != nil {
-			inc.Required = Optional
-			if *in.Required {
-				inc.Required = Required
-			}
-		}
+		inc := Include{Assoc: assoc, Where: dynWhere(in.Where), Required: dynRequired(in.Required)}
 		var err error
 		if inc.Include, err = x.includes(in.Include); err != nil {
 			return nil, err
@@ -730,4 +745,15 @@ func dynWhere(w *conformance.Where) query.Cond {
 		return query.NotNull(w.Field)
 	}
 	panic("conformance driver: unknown where operator " + w.Op)
+}
+
+// dynRequired is an include's required option.
+func dynRequired(r *bool) Requirement {
+	switch {
+	case r == nil:
+		return RequiredIfWhere
+	case *r:
+		return Required
+	}
+	return Optional
 }

@@ -43,6 +43,9 @@ type Include struct {
 	Required Requirement
 	// Include loads associations of the included rows, to any depth.
 	Include []Include
+	// ThroughWhere filters the join rows of a belongsToMany include; unlike
+	// Where, it does not make the include required.
+	ThroughWhere query.Cond
 }
 
 // Requirement is an include's choice of keeping or dropping the rows it
@@ -98,9 +101,14 @@ func compileIncludes(t *meta.Table, incs []Include) (rel.IncPlan, error) {
 	for i := range incs {
 		in := &incs[i]
 		r := rel.Include{Where: in.Where, Required: in.required()}
+		tp, isThrough := in.Assoc.(interface{ throughSide() *rel.Through })
 		switch {
 		case in.Assoc == nil:
 			r.Unresolved = "<nil>"
+		case isThrough:
+			if r.Through, r.ThroughWhere = tp.throughSide(), in.ThroughWhere; r.Through == nil {
+				r.Unresolved = "<zero association>"
+			}
 		default:
 			// A zero handle resolves to no relation: refused in its turn.
 			if r.Rel, r.Inverse = in.Assoc.side(); r.Rel == nil {

@@ -1,6 +1,10 @@
 package rel
 
 import (
+	"bytes"
+	"slices"
+	"unsafe"
+
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/filter"
 	"github.com/memrel/memrel/internal/meta"
@@ -9,8 +13,10 @@ import (
 // IncNode is a compiled Include.
 type IncNode struct {
 	a        *meta.Relation
-	inverse  bool   // a belongsTo include: load the parent
-	into     string // the struct field it fills
+	th       *Through       // a belongsToMany include (a is nil)
+	join     *filter.Filter // its join rows' filter
+	inverse  bool           // a belongsTo include: load the parent
+	into     string         // the struct field it fills
 	to       *meta.Table
 	filter   *filter.Filter
 	required bool
@@ -43,6 +49,9 @@ func (p incPlan) anyRequired() bool {
 // (Sequelize would join the same alias twice, which PostgreSQL refuses).
 // The caller compiles the node's Sub against its To.
 func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
+	if in.Through != nil {
+		return compileThrough(t, prev, in)
+	}
 	a, inverse := in.Rel, in.Inverse
 	if a == nil {
 		return nil, &errs.EagerLoadingError{Model: t.Name, Association: in.Unresolved}
@@ -63,16 +72,48 @@ func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if inverse {
 		into = a.OneField
 	}
-	for _, p := range prev {
-		if p.into == into { // one field, two loads: which one is it?
-			return nil, &errs.FieldError{Model: t.Name, Field: into, Err: errs.ErrDuplicateField}
-		}
+	if err := fillsOnce(t, prev, into); err != nil {
+		return nil, err
 	}
 	filter, err := filter.Compile(cols(to), in.Where)
 	if err != nil {
 		return nil, err
 	}
 	return &IncNode{a: a, inverse: inverse, into: into, to: to, filter: filter, required: in.Required}, nil
+}
+
+// fillsOnce refuses a second include at one level filling the field into.
+func fillsOnce(t *meta.Table, prev IncPlan, into string) error {
+	for _, p := range prev {
+		if p.into == into { // one field, two loads: which one is it?
+			return &errs.FieldError{Model: t.Name, Field: into, Err: errs.ErrDuplicateField}
+		}
+	}
+	return nil
+}
+
+// compileThrough is CompileInclude of a belongsToMany.
+func compileThrough(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
+	th := in.Through
+	if th.Src.Source != t {
+		return nil, &errs.EagerLoadingError{Model: t.Name, Association: th.Name}
+	}
+	if th.Fill == nil {
+		return nil, &errs.AssociationError{Association: th.Name, Reason: "the model has no struct field to load it into"}
+	}
+	if err := fillsOnce(t, prev, th.Field); err != nil {
+		return nil, err
+	}
+	to := th.Dst.Source
+	f, err := filter.Compile(cols(to), in.Where)
+	if err != nil {
+		return nil, err
+	}
+	jf, err := filter.Compile(cols(th.Join()), in.ThroughWhere)
+	if err != nil {
+		return nil, err
+	}
+	return &IncNode{th: th, join: jf, into: th.Field, to: to, filter: f, required: in.Required}, nil
 }
 
 // loadIncludes returns copies of rows with every included association
@@ -92,7 +133,9 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 		keep := true
 		for _, n := range plan {
 			kids := scratch[:0]
-			if n.inverse {
+			if n.th != nil {
+				kids = tx.throughKids(n, t.Ptr(r), kids)
+			} else if n.inverse {
 				if parent := tx.ParentOf(n.a, r); parent != nil && n.filter.Match(parent) {
 					kids = append(kids, parent)
 				}
@@ -110,10 +153,7 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 				}
 			}
 			scratch = kids[:0]
-			to := n.a.Target
-			if n.inverse {
-				to = n.a.Source
-			}
+			to := n.to
 			owned := len(n.Sub) > 0
 			if owned {
 				if kids, _, err = tx.loadIncludes(to, kids, n.Sub); err != nil {
@@ -125,6 +165,8 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 				break
 			}
 			switch {
+			case n.th != nil:
+				n.th.Fill(t.Ptr(row), kids, owned)
 			case n.inverse:
 				if len(kids) > 0 {
 					n.a.FillOne(t.Ptr(row), kids[0], owned)
@@ -147,4 +189,30 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 		block = nil
 	}
 	return out, block, nil
+}
+
+// throughKids appends to kids the targets of the row at p through n's
+// join rows that match n's filters, in ascending target primary key order.
+func (tx *Txn) throughKids(n *IncNode, p unsafe.Pointer, kids []any) []any {
+	var kb [32]byte
+	sk, ok := n.th.Src.SK.Key(p, kb[:0])
+	if !ok {
+		return kids
+	}
+	start := len(kids)
+	for j := range tx.joinRows(n.th, sk) {
+		if !n.join.Match(j) {
+			continue
+		}
+		if t := tx.targetOf(n.th, j); t != nil && n.filter.Match(t) {
+			kids = append(kids, t)
+		}
+	}
+	to := n.th.Dst.Source
+	var ka, kb2 []byte
+	slices.SortFunc(kids[start:], func(x, y any) int {
+		ka, kb2 = to.PKKey(x, ka[:0]), to.PKKey(y, kb2[:0])
+		return bytes.Compare(ka, kb2)
+	})
+	return kids
 }

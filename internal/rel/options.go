@@ -29,6 +29,10 @@ type Include struct {
 	Unresolved string
 	Where      query.Cond
 	Required   bool
+	// Through, when set, is a belongsToMany to include instead of Rel;
+	// ThroughWhere filters its join rows (and does not make it required).
+	Through      *Through
+	ThroughWhere query.Cond
 }
 
 // Plain reports whether o asks for nothing but every row in primary key

@@ -18,6 +18,10 @@ import (
 // NOT NULL foreign keys, their checks and their CASCADE rules.
 type Through struct {
 	Src, Dst *meta.Relation
+	// Name is the association's name on the source (Post.tags); Field
+	// the source struct field an include fills, by Fill (nil: none).
+	Name, Field string
+	Fill        func(parent unsafe.Pointer, kids []any, owned bool)
 }
 
 // Join is the join model's table.
