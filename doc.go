@@ -1,6 +1,6 @@
 // Package memrel is an in-memory, embedded relational object store: typed
-// models, associations with the semantics of Sequelize's hasMany, hasOne
-// and belongsTo, and the foreign-key rules a PostgreSQL table would
+// models, associations with the semantics of Sequelize's hasMany, hasOne,
+// belongsTo and belongsToMany, and the foreign-key rules a PostgreSQL table would
 // enforce, all on top of go-memdb's transactional radix trees.
 //
 // It exists so that code written against a relational model can run, and
@@ -80,6 +80,13 @@
 // [HasOne.Get] returning one target (the lowest primary key when several
 // hold the key), [HasOne.Set] replacing it (the previous one nulled, or
 // deleted as above), [HasOne.Create], and includes that fill a *T field.
+//
+// [NewBelongsToMany] relates two models many-to-many through an explicit
+// join model whose two NOT NULL foreign keys form its natural key (a
+// composite primary key, several fields tagged pk, or a [Unique] group):
+// [BelongsToMany.Get], Count, Has, Add, Set, Remove and Create from either
+// side ([BelongsToMany.Inverse]), a func(*J) setting the join row's own
+// values, and join rows deleted or rewritten with either of their rows.
 //
 // Every write path, whether a model call, an association operation or a
 // cascade, goes through the same constraint checks, so a foreign key can
