@@ -179,16 +179,63 @@ func (b *BelongsToMany[S, T, J]) Get(tx *Txn, src S, o *ThroughOptions) ([]T, er
 		return nil, err
 	}
 	defer tx.leave()
-	sk, _, err := b.source(tx, &src)
-	if err != nil {
-		return nil, err
-	}
-	opts, jw := o.split()
-	f, err := tx.r.ThroughRows(b.th, sk, opts.read(b.dst.t, new(rel.Read)), jw)
+	_, f, err := b.read(tx, &src, o)
 	if err != nil {
 		return nil, err
 	}
 	return b.dst.outAll(f), nil
+}
+
+// read finds src (its encoded key) and reads its targets as o asks.
+func (b *BelongsToMany[S, T, J]) read(tx *Txn, src *S, o *ThroughOptions) ([]byte, rel.Found, error) {
+	sk, _, err := b.source(tx, src)
+	if err != nil {
+		return nil, rel.Found{}, err
+	}
+	opts, jw := o.split()
+	f, err := tx.r.ThroughRows(b.th, sk, opts.read(b.dst.t, new(rel.Read)), jw)
+	return sk, f, err
+}
+
+// WithJoin is a target of a belongsToMany with its join row.
+type WithJoin[T, J any] struct {
+	Target T
+	Join   J
+}
+
+// GetWithJoin is Get with each target's join row (Sequelize returns the
+// join attributes with every target), copied like the targets.
+func (b *BelongsToMany[S, T, J]) GetWithJoin(tx *Txn, src S, o *ThroughOptions) ([]WithJoin[T, J], error) {
+	if err := tx.use(b.table(), false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	sk, f, err := b.read(tx, &src, o)
+	if err != nil {
+		return nil, err
+	}
+	// The rows found may be copies (projected, included): find their
+	// stored rows by key for the join lookup.
+	stored := make([]any, len(f.Rows))
+	for i, r := range f.Rows {
+		k, ok := b.dst.t.KeyAt(b.dst.t.Ptr(r), nil)
+		if ok {
+			stored[i] = tx.r.ByKey(b.dst.t, k)
+		}
+		if stored[i] == nil {
+			return nil, &AssociationError{Association: b.th.Name, Reason: "GetWithJoin needs the target's primary key among Fields"}
+		}
+	}
+	joins, err := tx.r.JoinsOf(b.th, sk, stored)
+	if err != nil {
+		return nil, err
+	}
+	ts := b.dst.outAll(f)
+	out := make([]WithJoin[T, J], len(ts))
+	for i := range ts {
+		out[i] = WithJoin[T, J]{Target: ts[i], Join: b.join.out(joins[i])}
+	}
+	return out, nil
 }
 
 // Count returns how many targets Get would return, without copying them.

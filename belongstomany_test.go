@@ -360,3 +360,34 @@ func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestBelongsToMany_GetWithJoin_CopiesTheJoinRows(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, b.ptags.AddKeys(tx, btPost{ID: 1}, []any{2}, func(j *btPostTag) { j.Role = fixture.Str("lead"); j.Weight = 3 }))
+		got, err := b.ptags.GetWithJoin(tx, btPost{ID: 1}, &memrel.ThroughOptions{Options: memrel.Options{Order: []query.Order{{Field: "name"}}}})
+		require.NoError(t, err)
+		require.Equal(t, []memrel.WithJoin[btTag, btPostTag]{
+			{Target: btTag{ID: 2, Name: "db"}, Join: btPostTag{PostID: 1, TagID: 2, Role: fixture.Str("lead"), Weight: 3}},
+			{Target: btTag{ID: 1, Name: "go"}, Join: btPostTag{PostID: 1, TagID: 1}},
+		}, got)
+		*got[0].Join.Role = "scribbled"
+		again, err := b.ptags.GetWithJoin(tx, btPost{ID: 1}, nil)
+		require.NoError(t, err)
+		require.Equal(t, "lead", *again[1].Join.Role, "the copy shares nothing with the store")
+		return nil
+	}))
+}
+
+func TestBelongsToMany_GetWithJoin_NeedsTheTargetsKey(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
+		_, err := b.ptags.GetWithJoin(tx, btPost{ID: 1}, &memrel.ThroughOptions{Options: memrel.Options{Fields: []string{"name"}}})
+		var ae *memrel.AssociationError
+		require.ErrorAs(t, err, &ae)
+		got, err := b.ptags.GetWithJoin(tx, btPost{ID: 1}, &memrel.ThroughOptions{Options: memrel.Options{Fields: []string{"id"}}})
+		require.NoError(t, err)
+		require.Equal(t, btTag{ID: 1}, got[0].Target)
+		return nil
+	}))
+}

@@ -77,6 +77,28 @@ func (tx *Txn) ThroughCount(th *Through, sk []byte, o *Read, joinWhere query.Con
 	return tx.count(th.Dst.Source, o, tx.throughPlan(th, bytes.Clone(sk), f))
 }
 
+// JoinsOf returns, for each of targets (stored rows of the target table),
+// its join row with the source of key sk, or nil: one pass over the
+// source's join rows.
+func (tx *Txn) JoinsOf(th *Through, sk []byte, targets []any) ([]any, error) {
+	by := map[string]any{}
+	var kb [32]byte
+	for j := range tx.joinRows(th, sk) {
+		if k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0]); ok {
+			by[string(k)] = j
+		}
+	}
+	out := make([]any, len(targets))
+	for i, t := range targets {
+		tk, err := th.Dst.SourceKeyOf(t, kb[:0])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = by[string(tk)]
+	}
+	return out, nil
+}
+
 // Pair returns the join row of the source with key sk and the target with
 // key tk, or nil.
 func (tx *Txn) Pair(th *Through, sk, tk []byte) any {
