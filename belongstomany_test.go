@@ -391,3 +391,31 @@ func TestBelongsToMany_GetWithJoin_NeedsTheTargetsKey(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestBelongsToMany_Schema_AliasesShareTheNamespace(t *testing.T) {
+	type note struct {
+		ID     int64
+		PostID *int64
+	}
+	// A hasMany first, then a belongsToMany under its alias; and the other
+	// order, for the inverse alias.
+	s := memrel.NewSchema()
+	posts := memrel.Define[btPost](s, "Post")
+	tags := memrel.Define[btTag](s, "Tag")
+	notes := memrel.Define[note](s, "Note")
+	memrel.NewHasMany(posts, notes, memrel.HasManyOptions{As: "tags"})
+	memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
+	_, err := s.Open()
+	var se *memrel.SchemaError
+	require.ErrorAs(t, err, &se)
+	require.Contains(t, se.Error(), `belongsToMany Post.tags: alias "tags" of Post already used`)
+
+	s = memrel.NewSchema()
+	posts = memrel.Define[btPost](s, "Post")
+	tags = memrel.Define[btTag](s, "Tag")
+	memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
+	memrel.NewHasMany(posts, memrel.Define[note](s, "Note"), memrel.HasManyOptions{As: "tags"})
+	_, err = s.Open()
+	require.ErrorAs(t, err, &se)
+	require.Contains(t, se.Error(), `alias "tags" already used by belongsToMany Post.tags`)
+}

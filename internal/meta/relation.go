@@ -162,6 +162,12 @@ func newRelation(s *Schema, src, dst *Table, o RelationOptions, kind Arity, uniq
 			inverseOf = other
 		}
 	}
+	if name, ok := s.Through[src][a.As]; ok && aliasOf == nil {
+		fail("", "alias %q already used by belongsToMany %s", a.As, name)
+	}
+	if name, ok := s.Through[dst][a.Inverse]; ok && inverseOf == nil {
+		fail("", "inverse alias %q already used by belongsToMany %s", a.Inverse, name)
+	}
 	if aliasOf != nil && aliasOf == inverseOf {
 		fail("", "alias %q and inverse alias %q already used by %s and its inverse",
 			a.As, a.Inverse, aliasOf.Describe())

@@ -23,7 +23,10 @@ type Schema struct {
 	Tables    []*Table
 	ByName    map[string]*Table
 	Relations []*Relation
-	Problems  []errs.SchemaProblem
+	// Through names the belongsToMany sides by table and alias
+	// (Post.tags), which share the namespace of the other associations.
+	Through  map[*Table]map[string]string
+	Problems []errs.SchemaProblem
 	// Sealed is set by the first Open: declaring anything after it panics.
 	Sealed bool
 }

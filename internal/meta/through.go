@@ -32,6 +32,21 @@ func NewThrough(s *Schema, src, dst, join *Table, o ThroughOptions) (srcRel, dst
 	}
 	name := src.Name + "." + as
 	ok := true
+	// Each side's alias is one more association of its model: it may
+	// not be taken by another one, of any kind.
+	for _, side := range []struct {
+		t     *Table
+		alias string
+	}{{src, as}, {dst, inverse}} {
+		if s.aliasTaken(side.t, side.alias) {
+			s.Problem(side.t.Name, "", "belongsToMany %s: alias %q of %s already used", name, side.alias, side.t.Name)
+			ok = false
+		}
+	}
+	if ok {
+		s.claimAlias(src, as, name)
+		s.claimAlias(dst, inverse, dst.Name+"."+inverse)
+	}
 	for _, n := range []string{fk, other} {
 		f, found := join.ByName[n]
 		switch {
@@ -55,4 +70,28 @@ func NewThrough(s *Schema, src, dst, join *Table, o ThroughOptions) (srcRel, dst
 	dstRel = NewRelation(s, dst, join, RelationOptions{ForeignKey: other, As: inverse + "Join", Inverse: as + "Target",
 		OnDelete: Cascade, OnUpdate: Cascade})
 	return srcRel, dstRel, as, inverse
+}
+
+// aliasTaken reports whether an association of t already has alias.
+func (s *Schema) aliasTaken(t *Table, alias string) bool {
+	if _, ok := s.Through[t][alias]; ok {
+		return true
+	}
+	for _, a := range s.Relations {
+		if a.Source == t && a.As == alias || a.Target == t && a.Inverse == alias {
+			return true
+		}
+	}
+	return false
+}
+
+// claimAlias records a belongsToMany side's alias on t.
+func (s *Schema) claimAlias(t *Table, alias, name string) {
+	if s.Through == nil {
+		s.Through = map[*Table]map[string]string{}
+	}
+	if s.Through[t] == nil {
+		s.Through[t] = map[string]string{}
+	}
+	s.Through[t][alias] = name
 }
