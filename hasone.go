@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"unsafe"
 
-	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 )
@@ -206,10 +205,11 @@ func (h *HasOne[P, C]) SetKey(tx *Txn, src P, target any, o *SetOptions) error {
 	defer tx.leave()
 	var key []byte
 	if target != nil {
-		var err error
-		if key, err = h.targetKey(target); err != nil {
+		keys, err := targetKeys[C](h.a.Target, h.a.Name, []any{target})
+		if err != nil {
 			return err
 		}
+		key = keys[0]
 	}
 	return oneSet(tx, h.a, unsafe.Pointer(&src), key, destroy)
 }
@@ -232,25 +232,6 @@ func oneSet(tx *Txn, a *meta.Relation, src unsafe.Pointer, key []byte, destroy b
 		}
 		return tx.r.SetOne(a, sk, skv, row, destroy)
 	})
-}
-
-// targetKey encodes the primary key of a target given as C, *C or a key.
-func (h *HasOne[P, C]) targetKey(x any) ([]byte, error) {
-	t := h.a.Target
-	switch v := x.(type) {
-	case C:
-		return t.PKKey(&v, nil), nil
-	case *C:
-		if v == nil {
-			return nil, &AssociationError{Association: h.a.Name, Reason: "nil target"}
-		}
-		return t.PKKey(v, nil), nil
-	}
-	k, err := t.KeyOf(x, nil)
-	if err != nil {
-		return nil, &errs.TargetError{Err: err, Assoc: h.a.Name}
-	}
-	return k, nil
 }
 
 // Create inserts v as a new target of src: its foreign key and scope

@@ -1,7 +1,6 @@
 package rel
 
 import (
-	"bytes"
 	"slices"
 	"unsafe"
 
@@ -200,19 +199,11 @@ func (tx *Txn) throughKids(n *IncNode, p unsafe.Pointer, kids []any) []any {
 		return kids
 	}
 	start := len(kids)
-	for j := range tx.joinRows(n.th, sk) {
-		if !n.join.Match(j) {
-			continue
-		}
-		if t := tx.targetOf(n.th, j); t != nil && n.filter.Match(t) {
+	for t := range tx.targets(n.th, sk, n.join) {
+		if n.filter.Match(t) {
 			kids = append(kids, t)
 		}
 	}
-	to := n.th.Dst.Source
-	var ka, kb2 []byte
-	slices.SortFunc(kids[start:], func(x, y any) int {
-		ka, kb2 = to.PKKey(x, ka[:0]), to.PKKey(y, kb2[:0])
-		return bytes.Compare(ka, kb2)
-	})
+	slices.SortFunc(kids[start:], rowCompare(n.to, nil))
 	return kids
 }

@@ -40,21 +40,24 @@ func (tx *Txn) targetOf(th *Through, join any) any {
 	return tx.First(th.Dst.SKIndex, k)
 }
 
-// throughPlan lists the targets of the source with key sk whose join row
+// targets yields the targets of the source with key sk whose join row
 // matches join; each target once, since a pair has one join row.
-func (tx *Txn) throughPlan(th *Through, sk []byte, join *filter.Filter) func(*filter.Filter, []query.Order) plan {
-	return func(*filter.Filter, []query.Order) plan {
-		return plan{src: func(yield func(any) bool) {
-			for j := range tx.joinRows(th, sk) {
-				if !join.Match(j) {
-					continue
-				}
-				if t := tx.targetOf(th, j); t != nil && !yield(t) {
-					return
-				}
+func (tx *Txn) targets(th *Through, sk []byte, join *filter.Filter) rowSource {
+	return func(yield func(any) bool) {
+		for j := range tx.joinRows(th, sk) {
+			if !join.Match(j) {
+				continue
 			}
-		}}
+			if t := tx.targetOf(th, j); t != nil && !yield(t) {
+				return
+			}
+		}
 	}
+}
+
+// throughPlan is the read plan of targets: in no particular order.
+func (tx *Txn) throughPlan(th *Through, sk []byte, join *filter.Filter) func(*filter.Filter, []query.Order) plan {
+	return func(*filter.Filter, []query.Order) plan { return plan{src: tx.targets(th, sk, join)} }
 }
 
 // ThroughRows reads the targets of the source with key sk as o asks
@@ -166,9 +169,8 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 			}
 			row := j.Clone(cur)
 			through(j.Ptr(row))
-			j.Own(j.Ptr(row))              // what through set may be the caller's
-			th.Src.FK.Set(j.Ptr(row), skv) // the pair stays the pair
-			th.Dst.FK.Set(j.Ptr(row), th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
+			j.Own(j.Ptr(row))               // what through set may be the caller's
+			th.pairKeys(j.Ptr(row), skv, t) // the pair stays the pair
 			if !j.SameRow(cur, row) {
 				if err := tx.UpdateRow(j, cur, row); err != nil {
 					return err
@@ -185,8 +187,7 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 			through(p)
 			j.Own(p)
 		}
-		th.Src.FK.Set(p, skv)
-		th.Dst.FK.Set(p, th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
+		th.pairKeys(p, skv, t)
 		if err := tx.CreateFilled(j, row, th.Src); err != nil {
 			return err
 		}
@@ -194,14 +195,33 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 	return nil
 }
 
-// ThroughRemove deletes the join rows of the source with key sk whose
-// target's key is in keys (nil: every one of them).
-func (tx *Txn) ThroughRemove(th *Through, sk []byte, keys [][]byte, all bool) error {
+// pairKeys points the join row at p at the source of key value skv and
+// the stored target t.
+func (th *Through) pairKeys(p unsafe.Pointer, skv, t any) {
+	th.Src.FK.Set(p, skv)
+	th.Dst.FK.Set(p, th.Dst.SK.Get(th.Dst.Source.Ptr(t)))
+}
+
+// targetKeys encodes the key the join rows hold for each stored target.
+func (th *Through) targetKeys(targets []any) ([][]byte, error) {
+	tks := make([][]byte, len(targets))
+	for i, t := range targets {
+		var err error
+		if tks[i], err = th.Dst.SourceKeyOf(t, nil); err != nil {
+			return nil, err
+		}
+	}
+	return tks, nil
+}
+
+// deleteJoins deletes the join rows of the source with key sk whose
+// target key is in keys, or with keep, those whose key is not.
+func (tx *Txn) deleteJoins(th *Through, sk []byte, keys [][]byte, keep bool) error {
 	var doomed []any
 	var kb [32]byte
 	for j := range tx.joinRows(th, sk) {
 		k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0])
-		if all || ok && containsKey(keys, k) {
+		if (ok && containsKey(keys, k)) != keep {
 			doomed = append(doomed, j)
 		}
 	}
@@ -218,40 +238,22 @@ func (tx *Txn) ThroughRemove(th *Through, sk []byte, keys [][]byte, all bool) er
 // ThroughUnpair deletes the join rows of the source with key sk and the
 // stored targets; pairs that do not exist are ignored.
 func (tx *Txn) ThroughUnpair(th *Through, sk []byte, targets []any) error {
-	tks := make([][]byte, len(targets))
-	for i, t := range targets {
-		var err error
-		if tks[i], err = th.Dst.SourceKeyOf(t, nil); err != nil {
-			return err
-		}
+	tks, err := th.targetKeys(targets)
+	if err != nil {
+		return err
 	}
-	return tx.ThroughRemove(th, sk, tks, false)
+	return tx.deleteJoins(th, sk, tks, false)
 }
 
 // ThroughSet leaves the source with key sk exactly the join rows of
 // targets: the others are deleted, then ThroughAdd runs.
 func (tx *Txn) ThroughSet(th *Through, sk []byte, skv any, targets []any, through func(unsafe.Pointer)) error {
-	keep := make([][]byte, len(targets))
-	for i, t := range targets {
-		k, err := th.Dst.SourceKeyOf(t, nil)
-		if err != nil {
-			return err
-		}
-		keep[i] = k
+	keep, err := th.targetKeys(targets)
+	if err != nil {
+		return err
 	}
-	var doomed []any
-	var kb [32]byte
-	for j := range tx.joinRows(th, sk) {
-		if k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0]); !ok || !containsKey(keep, k) {
-			doomed = append(doomed, j)
-		}
-	}
-	for _, j := range doomed {
-		if cur := tx.Current(th.Join(), j); cur != nil {
-			if err := tx.DeleteRow(th.Join(), cur); err != nil {
-				return err
-			}
-		}
+	if err := tx.deleteJoins(th, sk, keep, true); err != nil {
+		return err
 	}
 	return tx.ThroughAdd(th, sk, skv, targets, through)
 }
