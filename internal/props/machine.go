@@ -298,16 +298,18 @@ type prAssoc interface {
 
 func (a *prHM[P, C]) rel() *prRel { return a.r }
 
-func (a *prHM[P, C]) targets(ts []prTarget) []any {
+// targets passes each target in the form drawn: an int64 key, an
+// instance, a pointer to one or an int key.
+func (tb *prTbl[T]) targets(ts []prTarget) []any {
 	xs := make([]any, len(ts))
 	for i, x := range ts {
 		switch x.Form {
 		case 0:
 			xs[i] = x.Key
 		case 1:
-			xs[i] = a.dst.inst(x.Key)
+			xs[i] = tb.inst(x.Key)
 		case 2:
-			v := a.dst.inst(x.Key)
+			v := tb.inst(x.Key)
 			xs[i] = &v
 		default:
 			xs[i] = int(x.Key)
@@ -316,12 +318,13 @@ func (a *prHM[P, C]) targets(ts []prTarget) []any {
 	return xs
 }
 
-func (a *prHM[P, C]) instances(ts []prTarget) []C {
-	cs := make([]C, len(ts))
+// instances passes each target as an instance.
+func (tb *prTbl[T]) instances(ts []prTarget) []T {
+	vs := make([]T, len(ts))
 	for i, x := range ts {
-		cs[i] = a.dst.inst(x.Key)
+		vs[i] = tb.inst(x.Key)
 	}
-	return cs
+	return vs
 }
 
 func (a *prHM[P, C]) get(tx *memrel.Txn, src int64) ([]prRow, error) {
@@ -354,16 +357,16 @@ func (a *prHM[P, C]) count(tx *memrel.Txn, src int64) (int, error) {
 
 func (a *prHM[P, C]) has(tx *memrel.Txn, src int64, ts []prTarget, byKeys bool) (bool, error) {
 	if byKeys {
-		return a.h.HasKeys(tx, a.src.inst(src), a.targets(ts)...)
+		return a.h.HasKeys(tx, a.src.inst(src), a.dst.targets(ts)...)
 	}
-	return a.h.Has(tx, a.src.inst(src), a.instances(ts)...)
+	return a.h.Has(tx, a.src.inst(src), a.dst.instances(ts)...)
 }
 
 func (a *prHM[P, C]) add(tx *memrel.Txn, src int64, ts []prTarget, byKeys bool) error {
 	if byKeys {
-		return a.h.AddKeys(tx, a.src.inst(src), a.targets(ts)...)
+		return a.h.AddKeys(tx, a.src.inst(src), a.dst.targets(ts)...)
 	}
-	return a.h.Add(tx, a.src.inst(src), a.instances(ts)...)
+	return a.h.Add(tx, a.src.inst(src), a.dst.instances(ts)...)
 }
 
 func (a *prHM[P, C]) set(tx *memrel.Txn, src int64, ts []prTarget, byKeys, destroy bool) error {
@@ -372,9 +375,9 @@ func (a *prHM[P, C]) set(tx *memrel.Txn, src int64, ts []prTarget, byKeys, destr
 		o = &memrel.SetOptions{DestroyPrevious: true}
 	}
 	if byKeys {
-		return a.h.SetKeys(tx, a.src.inst(src), a.targets(ts), o)
+		return a.h.SetKeys(tx, a.src.inst(src), a.dst.targets(ts), o)
 	}
-	return a.h.Set(tx, a.src.inst(src), a.instances(ts), o)
+	return a.h.Set(tx, a.src.inst(src), a.dst.instances(ts), o)
 }
 
 func (a *prHM[P, C]) remove(tx *memrel.Txn, src int64, ts []prTarget, byKeys, destroy bool) error {
@@ -383,9 +386,9 @@ func (a *prHM[P, C]) remove(tx *memrel.Txn, src int64, ts []prTarget, byKeys, de
 		o = &memrel.RemoveOptions{Destroy: true}
 	}
 	if byKeys {
-		return a.h.RemoveKeys(tx, a.src.inst(src), a.targets(ts), o)
+		return a.h.RemoveKeys(tx, a.src.inst(src), a.dst.targets(ts), o)
 	}
-	return a.h.Remove(tx, a.src.inst(src), a.instances(ts), o)
+	return a.h.Remove(tx, a.src.inst(src), a.dst.instances(ts), o)
 }
 
 func (a *prHM[P, C]) create(tx *memrel.Txn, src int64, r prRow) (prRow, error) {
@@ -448,7 +451,8 @@ type prSchema struct {
 	tableNames []string
 	assocs     map[string]prAssoc
 	assocNames []string
-	ones       []prOne // the hasOne associations (hasone.go)
+	ones       []prOne  // the hasOne associations (hasone.go)
+	btms       []prMany // the belongsToMany sides (belongstomany.go)
 }
 
 // prVariant picks the referential actions that differ between machines.
@@ -479,12 +483,6 @@ func prNewSchema(v prVariant) *prSchema {
 	ref := func(name, table string, ptr bool) prCol {
 		return prCol{name: name, ptr: ptr, nullable: ptr, ref: table}
 	}
-	addSpec := func(name string, cols ...prCol) {
-		t := &prTableSpec{name: name, cols: cols}
-		ps.spec.tables = append(ps.spec.tables, t)
-		ps.spec.byName[name] = t
-		ps.tableNames = append(ps.tableNames, name)
-	}
 
 	users := &prTbl[prUser]{name: "User", m: memrel.Define[prUser](s, "User"),
 		toRow: func(u prUser) prRow { return prRow{"id": u.ID, "name": u.Name, "email": prOfStrP(u.Email)} },
@@ -495,8 +493,7 @@ func prNewSchema(v prVariant) *prSchema {
 			u.Name = "scribbled"
 			prScribbleStr(&u.Email)
 		}}
-	addSpec("User", str("name", false, false, false, "ann", "bob"), str("email", true, true, true, "a@x", "b@x", "c@x"))
-	ps.tables["User"] = users
+	ps.addTable(users, str("name", false, false, false, "ann", "bob"), str("email", true, true, true, "a@x", "b@x", "c@x"))
 
 	posts := &prTbl[prPost]{name: "Post", m: memrel.Define[prPost](s, "Post"),
 		toRow: func(p prPost) prRow {
@@ -509,8 +506,7 @@ func prNewSchema(v prVariant) *prSchema {
 			prScribbleI64(&p.UserID)
 			prScribbleStr(&p.Title)
 		}}
-	addSpec("Post", ref("userId", "User", true), str("title", true, false, false, "t1", "t2"))
-	ps.tables["Post"] = posts
+	ps.addTable(posts, ref("userId", "User", true), str("title", true, false, false, "t1", "t2"))
 
 	comments := &prTbl[prComment]{name: "Comment", m: memrel.Define[prComment](s, "Comment"),
 		toRow: func(c prComment) prRow { return prRow{"id": c.ID, "postId": c.PostID, "body": c.Body} },
@@ -521,8 +517,7 @@ func prNewSchema(v prVariant) *prSchema {
 			c.PostID = -4242
 			c.Body = "scribbled"
 		}}
-	addSpec("Comment", ref("postId", "Post", false), str("body", false, false, false, "hi", "yo"))
-	ps.tables["Comment"] = comments
+	ps.addTable(comments, ref("postId", "Post", false), str("body", false, false, false, "hi", "yo"))
 
 	votes := &prTbl[prVote]{name: "Vote", m: memrel.Define[prVote](s, "Vote"),
 		toRow: func(v prVote) prRow { return prRow{"id": v.ID, "postId": prOfI64P(v.PostID), "score": v.Score} },
@@ -533,8 +528,7 @@ func prNewSchema(v prVariant) *prSchema {
 			prScribbleI64(&v.PostID)
 			v.Score = -4242
 		}}
-	addSpec("Vote", ref("postId", "Post", true), prCol{name: "score"})
-	ps.tables["Vote"] = votes
+	ps.addTable(votes, ref("postId", "Post", true), prCol{name: "score"})
 
 	cats := &prTbl[prCategory]{name: "Category", m: memrel.Define[prCategory](s, "Category"),
 		toRow: func(c prCategory) prRow {
@@ -547,22 +541,19 @@ func prNewSchema(v prVariant) *prSchema {
 			prScribbleI64(&c.ParentID)
 			c.Name = "scribbled"
 		}}
-	addSpec("Category", ref("parentId", "Category", true), str("name", false, false, false, "x", "y"))
-	ps.tables["Category"] = cats
+	ps.addTable(cats, ref("parentId", "Category", true), str("name", false, false, false, "x", "y"))
 
 	images := &prTbl[prImage]{name: "Image", m: memrel.Define[prImage](s, "Image"),
 		toRow:    func(i prImage) prRow { return prRow{"id": i.ID, "src": i.Src} },
 		fromRow:  func(r prRow) prImage { return prImage{ID: prI64(r["id"]), Src: prStr(r["src"])} },
 		scribble: func(i *prImage) { i.Src = "scribbled" }}
-	addSpec("Image", str("src", false, false, false, "i1", "i2"))
-	ps.tables["Image"] = images
+	ps.addTable(images, str("src", false, false, false, "i1", "i2"))
 
 	videos := &prTbl[prVideo]{name: "Video", m: memrel.Define[prVideo](s, "Video"),
 		toRow:    func(i prVideo) prRow { return prRow{"id": i.ID, "src": i.Src} },
 		fromRow:  func(r prRow) prVideo { return prVideo{ID: prI64(r["id"]), Src: prStr(r["src"])} },
 		scribble: func(i *prVideo) { i.Src = "scribbled" }}
-	addSpec("Video", str("src", false, false, false, "v1", "v2"))
-	ps.tables["Video"] = videos
+	ps.addTable(videos, str("src", false, false, false, "v1", "v2"))
 
 	notes := &prTbl[prNote]{name: "Note", m: memrel.Define[prNote](s, "Note"),
 		toRow: func(n prNote) prRow {
@@ -576,9 +567,8 @@ func prNewSchema(v prVariant) *prSchema {
 			prScribbleStr(&n.NotableType)
 			n.Text = "scribbled"
 		}}
-	addSpec("Note", ref("notableId", "Image", true), str("notableType", true, true, false, "image", "video", "other"),
+	ps.addTable(notes, ref("notableId", "Image", true), str("notableType", true, true, false, "image", "video", "other"),
 		str("text", false, false, false, "n1", "n2"))
-	ps.tables["Note"] = notes
 
 	addRel := func(a prAssoc) {
 		r := a.rel()
@@ -614,7 +604,19 @@ func prNewSchema(v prVariant) *prSchema {
 		r: &prRel{name: "Video.notes", src: "Video", dst: "Note", fk: "notableId", nullable: true,
 			scope: map[string]any{"notableType": "video"}}})
 	prAddHasOnes(ps)
+	prAddBelongsToMany(ps)
 	return ps
+}
+
+// addTable adds a table with its model columns (besides "id"), in
+// declaration order.
+func (ps *prSchema) addTable(tb prTable, cols ...prCol) {
+	name := tb.tableName()
+	t := &prTableSpec{name: name, cols: cols}
+	ps.spec.tables = append(ps.spec.tables, t)
+	ps.spec.byName[name] = t
+	ps.tableNames = append(ps.tableNames, name)
+	ps.tables[name] = tb
 }
 
 // prKind classifies an error the way the model does.
@@ -801,6 +803,11 @@ func prCheckView(ps *prSchema, tx *memrel.Txn, dump prState) error {
 			return fmt.Errorf("%s: Get of missing source %d: %v, want ErrNotFound", name, missing, err)
 		}
 	}
+	for _, a := range ps.btms {
+		if err := prCheckBTM(a, tx, dump); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -925,6 +932,18 @@ func (m *prMachine) read(t *rapid.T, fn func(tx *memrel.Txn)) {
 	}))
 }
 
+// expect runs the read f and requires the model's answer: the error
+// kind e and the value want (compared as printed, so a nil and an empty
+// list of rows agree).
+func (m *prMachine) expect(t *rapid.T, e prErr, want any, f func(tx *memrel.Txn) (any, error)) {
+	t.Helper()
+	m.read(t, func(tx *memrel.Txn) {
+		got, err := f(tx)
+		require.Equal(t, e, prKind(err), "error: %v", err)
+		require.Equal(t, fmt.Sprint(want), fmt.Sprint(got))
+	})
+}
+
 // created records a key handed out by a create: an auto-increment key must
 // be larger than every key created before (ids are never reused).
 func (m *prMachine) created(t *rapid.T, table string, id int64, auto bool) {
@@ -1018,6 +1037,33 @@ func (m *prMachine) drawOne(t *rapid.T) (prOne, *prRel) {
 	}
 	a := m.ps.ones[slices.Index(names, rapid.SampledFrom(names).Draw(t, "hasOne"))]
 	return a, a.rel()
+}
+
+// drawCall draws the source key, the targets and the form (byKeys) of an
+// association call from table src to table dst.
+func (m *prMachine) drawCall(t *rapid.T, src, dst string) (int64, []prTarget, bool) {
+	return m.keyGen(src).Draw(t, "src"), m.targetsGen(dst).Draw(t, "targets"), rapid.Bool().Draw(t, "byKeys")
+}
+
+// drawMany draws a belongsToMany side, by name.
+func (m *prMachine) drawMany(t *rapid.T) (prMany, *prBTM) {
+	names := make([]string, len(m.ps.btms))
+	for i, a := range m.ps.btms {
+		names[i] = a.btm().name
+	}
+	a := m.ps.btms[slices.Index(names, rapid.SampledFrom(names).Draw(t, "belongsToMany"))]
+	return a, a.btm()
+}
+
+// weightGen draws a join row's weight for a through setter, or none.
+func (m *prMachine) weightGen() *rapid.Generator[*int64] {
+	return rapid.Custom(func(t *rapid.T) *int64 {
+		if rapid.Bool().Draw(t, "through") {
+			return nil
+		}
+		w := int64(rapid.IntRange(0, 2).Draw(t, "w"))
+		return &w
+	})
 }
 
 // actions returns the machine's steps, named after the operations, and ""
@@ -1128,39 +1174,23 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 			a, rel := m.drawAssoc(t)
 			src := m.keyGen(rel.src).Draw(t, "src")
 			want, e := m.model.get(rel, src)
-			m.read(t, func(tx *memrel.Txn) {
-				got, err := a.get(tx, src)
-				require.Equal(t, e, prKind(err), "error: %v", err)
-				require.Equal(t, fmt.Sprint(want), fmt.Sprint(got))
-			})
+			m.expect(t, e, want, func(tx *memrel.Txn) (any, error) { return a.get(tx, src) })
 		},
 		"Count": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
 			src := m.keyGen(rel.src).Draw(t, "src")
 			want, e := m.model.get(rel, src)
-			m.read(t, func(tx *memrel.Txn) {
-				got, err := a.count(tx, src)
-				require.Equal(t, e, prKind(err), "error: %v", err)
-				require.Equal(t, len(want), got)
-			})
+			m.expect(t, e, len(want), func(tx *memrel.Txn) (any, error) { return a.count(tx, src) })
 		},
 		"Has": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
-			src := m.keyGen(rel.src).Draw(t, "src")
-			ts := m.targetsGen(rel.dst).Draw(t, "targets")
-			byKeys := rapid.Bool().Draw(t, "byKeys")
+			src, ts, byKeys := m.drawCall(t, rel.src, rel.dst)
 			want, e := m.model.has(rel, src, prKeys(ts))
-			m.read(t, func(tx *memrel.Txn) {
-				got, err := a.has(tx, src, ts, byKeys)
-				require.Equal(t, e, prKind(err), "error: %v", err)
-				require.Equal(t, want, got)
-			})
+			m.expect(t, e, want, func(tx *memrel.Txn) (any, error) { return a.has(tx, src, ts, byKeys) })
 		},
 		"Add": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
-			src := m.keyGen(rel.src).Draw(t, "src")
-			ts := m.targetsGen(rel.dst).Draw(t, "targets")
-			byKeys := rapid.Bool().Draw(t, "byKeys")
+			src, ts, byKeys := m.drawCall(t, rel.src, rel.dst)
 			m.write(t, func() prErr { return m.model.add(rel, src, prKeys(ts)) },
 				func(tx *memrel.Txn) error { return a.add(tx, src, ts, byKeys) })
 		},
@@ -1192,6 +1222,52 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 		"HasOneCreate": func(t *rapid.T) {
 			a, rel := m.drawOne(t)
 			m.createChild(t, rel, a.create)
+		},
+		"BTMGet": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src := m.keyGen(b.src).Draw(t, "src")
+			want, e := m.model.btmGet(b, src)
+			m.expect(t, e, want, func(tx *memrel.Txn) (any, error) { return a.get(tx, src) })
+			m.expect(t, e, len(want), func(tx *memrel.Txn) (any, error) { return a.count(tx, src) })
+		},
+		"BTMHas": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src, ts, byKeys := m.drawCall(t, b.src, b.dst)
+			want, e := m.model.btmHas(b, src, prKeys(ts))
+			m.expect(t, e, want, func(tx *memrel.Txn) (any, error) { return a.has(tx, src, ts, byKeys) })
+		},
+		"BTMAdd": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src, ts, byKeys := m.drawCall(t, b.src, b.dst)
+			w := m.weightGen().Draw(t, "weight")
+			m.write(t, func() prErr { return m.model.btmAdd(b, src, prKeys(ts), w) },
+				func(tx *memrel.Txn) error { return a.add(tx, src, ts, byKeys, w) })
+		},
+		"BTMSet": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src, ts, byKeys := m.drawCall(t, b.src, b.dst)
+			w := m.weightGen().Draw(t, "weight")
+			m.write(t, func() prErr { return m.model.btmSet(b, src, prKeys(ts), w) },
+				func(tx *memrel.Txn) error { return a.set(tx, src, ts, byKeys, w) })
+		},
+		"BTMRemove": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src, ts, byKeys := m.drawCall(t, b.src, b.dst)
+			m.write(t, func() prErr { return m.model.btmRemove(b, src, prKeys(ts)) },
+				func(tx *memrel.Txn) error { return a.remove(tx, src, ts, byKeys) })
+		},
+		"BTMCreate": func(t *rapid.T) {
+			a, b := m.drawMany(t)
+			src := m.keyGen(b.src).Draw(t, "src")
+			r := m.rowGen(b.dst, false).Draw(t, "row")
+			w := m.weightGen().Draw(t, "weight")
+			var want, got prRow
+			m.write(t, func() (e prErr) { want, e = m.model.btmCreate(b, src, r, w); return },
+				func(tx *memrel.Txn) (err error) { got, err = a.create(tx, src, r, w); return })
+			require.Equal(t, want, got)
+			if want != nil {
+				m.created(t, b.dst, got.id(), true)
+			}
 		},
 		"InverseGet": func(t *rapid.T) {
 			a, rel := m.drawAssoc(t)
@@ -1357,9 +1433,7 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 
 func (m *prMachine) set(t *rapid.T, destroy bool) {
 	a, rel := m.drawAssoc(t)
-	src := m.keyGen(rel.src).Draw(t, "src")
-	ts := m.targetsGen(rel.dst).Draw(t, "targets")
-	byKeys := rapid.Bool().Draw(t, "byKeys")
+	src, ts, byKeys := m.drawCall(t, rel.src, rel.dst)
 	m.write(t, func() prErr { return m.model.set(rel, src, prKeys(ts), destroy) },
 		func(tx *memrel.Txn) error { return a.set(tx, src, ts, byKeys, destroy) })
 }
@@ -1397,9 +1471,7 @@ func (m *prMachine) setOne(t *rapid.T, destroy bool) {
 
 func (m *prMachine) remove(t *rapid.T, destroy bool) {
 	a, rel := m.drawAssoc(t)
-	src := m.keyGen(rel.src).Draw(t, "src")
-	ts := m.targetsGen(rel.dst).Draw(t, "targets")
-	byKeys := rapid.Bool().Draw(t, "byKeys")
+	src, ts, byKeys := m.drawCall(t, rel.src, rel.dst)
 	m.write(t, func() prErr { return m.model.remove(rel, src, prKeys(ts), destroy) },
 		func(tx *memrel.Txn) error { return a.remove(tx, src, ts, byKeys, destroy) })
 }

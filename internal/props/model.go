@@ -55,10 +55,13 @@ type prCol struct {
 	domain   []string // values of a string column; nil for an integer column
 }
 
-// prTableSpec is a table: the "id" column (auto-increment) and cols.
+// prTableSpec is a table: the "id" column (auto-increment), cols, and
+// groups of columns that are unique together (a collision needs every
+// column equal and non-NULL).
 type prTableSpec struct {
-	name string
-	cols []prCol
+	name   string
+	cols   []prCol
+	groups [][]string
 }
 
 // prRel is a hasMany association as the model sees it.
@@ -203,7 +206,25 @@ func (x *prMTx) check(table string, r prRow, old int64, insert bool) prErr {
 			}
 		}
 	}
+	for _, g := range ts.groups {
+		for k, other := range x.s[table] {
+			if (insert || k != old) && prSameGroup(g, r, other) {
+				return prUnique
+			}
+		}
+	}
 	return prOK
+}
+
+// prSameGroup reports whether a and b hold the same non-NULL values in
+// every column of g.
+func prSameGroup(g []string, a, b prRow) bool {
+	for _, c := range g {
+		if a[c] == nil || a[c] != b[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // insert creates r (id 0: the next sequence value) and returns the stored

@@ -8,11 +8,15 @@
 // (Create, Update, UpdateKey, Destroy, DestroyAll, UpdateAll, FindByPK,
 // Get, Count, Has, Add, Set, SetDestroyPrevious, Remove, RemoveDestroy,
 // HasManyCreate, InverseGet, InverseSet, InverseSetKey, InverseCreate,
-// BeginTxn, CommitTxn, AbortTxn, UpdateRollback, OpenReader, CloseReader,
-// ReadOnlyWrite). After each step: the store equals the model row for
-// row; a failed call left its transaction as it was; referential
-// integrity holds; Get, GetMany, Count, Has and the inverse Get agree
-// with a full scan; a new reader sees only committed state and every open
+// HasOneGet, HasOneSet, HasOneSetDestroy, HasOneCreate, BTMGet, BTMHas,
+// BTMAdd, BTMSet, BTMRemove, BTMCreate, BeginTxn, CommitTxn, AbortTxn,
+// UpdateRollback, OpenReader, CloseReader, ReadOnlyWrite) on hasMany,
+// hasOne (hasone.go) and belongsToMany (belongstomany.go) associations.
+// After each step: the store equals the model row for row; a failed call
+// left its transaction as it was; referential integrity holds; no join
+// row dangles or repeats a pair; Get, GetMany, Count, Has and the inverse
+// Get agree with a full scan, and so do a belongsToMany's Get,
+// GetWithJoin, Count and Has; a new reader sees only committed state and every open
 // reader still sees its snapshot; values passed in or returned are
 // scribbled on, and the store must not notice; auto-increment keys grow
 // past every key ever created. ConcurrentReaders runs the same machine
