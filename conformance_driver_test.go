@@ -49,8 +49,6 @@ type dynSpecAssoc struct {
 func (dynDriver) unsupported(s *conformance.Schema) error {
 	for _, m := range s.Models {
 		switch {
-		case m.Timestamps:
-			return fmt.Errorf("memrel: model %s: timestamps are not supported yet", m.Name)
 		case m.Paranoid:
 			return fmt.Errorf("memrel: model %s: paranoid (soft delete) is not supported yet", m.Name)
 		}
@@ -66,7 +64,7 @@ func (dynDriver) unsupported(s *conformance.Schema) error {
 // Open implements conformance.Driver: one struct type per model, built
 // from the spec; column i is the field Col<i>, the association i fills
 // Many<i> on its source and One<i> on its target.
-func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.Store, error) {
+func (d dynDriver) Open(s *conformance.Schema, now func() time.Time) (conformance.Store, error) {
 	if err := d.unsupported(s); err != nil {
 		return nil, err
 	}
@@ -125,6 +123,9 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 		for _, g := range m.Unique {
 			sm.m.t.AddUnique(g)
 		}
+		if m.Timestamps {
+			sm.m.t.AddTimestamps()
+		}
 		st.models[m.Name] = sm
 	}
 	for i, a := range s.Associations {
@@ -153,7 +154,7 @@ func (d dynDriver) Open(s *conformance.Schema, _ func() time.Time) (conformance.
 		}
 		st.assocs[a.Name] = sa
 	}
-	db, err := schema.Open()
+	db, err := schema.Open(WithClock(now))
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +422,22 @@ func (x *dynTx) FindAll(model string, o *conformance.Options) ([]*conformance.No
 	if err != nil {
 		return nil, err
 	}
-	return x.nodes(m, rows, o.Include), nil
+	nodes := x.nodes(m, rows, o.Include)
+	if o != nil && len(o.Attributes) > 0 {
+		for _, n := range nodes {
+			n.Row = project(n.Row, o.Attributes)
+		}
+	}
+	return nodes, nil
+}
+
+// project keeps the fields of row that attrs lists.
+func project(row conformance.Row, attrs []string) conformance.Row {
+	out := make(conformance.Row, len(attrs))
+	for _, a := range attrs {
+		out[a] = row[a]
+	}
+	return out
 }
 
 // nodes converts found rows and the associations their includes loaded.
@@ -655,10 +671,10 @@ func (x *dynTx) options(o *conformance.Options) (*Options, error) {
 		return nil, nil
 	}
 	switch {
-	case len(o.Attributes) > 0, len(o.Group) > 0, o.Paranoid != nil, o.Force, o.Defaults != nil, o.Through != nil:
-		return nil, fmt.Errorf("memrel: options attributes, group, paranoid, force, defaults and through are not supported yet")
+	case len(o.Group) > 0, o.Paranoid != nil, o.Force, o.Defaults != nil, o.Through != nil:
+		return nil, fmt.Errorf("memrel: options group, paranoid, force, defaults and through are not supported yet")
 	}
-	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset}
+	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset, Fields: o.Attributes}
 	for _, ord := range o.Order {
 		out.Order = append(out.Order, query.Order{Field: ord.Field, Desc: ord.Desc})
 	}

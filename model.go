@@ -22,7 +22,8 @@ type Model[T any] struct {
 	t *meta.Table
 }
 
-// ModelOption is an option of [Define] beyond the struct tags: [Unique].
+// ModelOption is an option of [Define] beyond the struct tags: [Unique],
+// [Timestamps].
 type ModelOption struct {
 	apply func(*meta.Table)
 }
@@ -39,6 +40,20 @@ type ModelOption struct {
 func Unique(fields ...string) ModelOption {
 	fields = slices.Clone(fields)
 	return ModelOption{apply: func(t *meta.Table) { t.AddUnique(fields) }}
+}
+
+// Timestamps makes the store keep the model's CreatedAt and UpdatedAt
+// fields (time.Time, found by column or Go name: createdAt/CreatedAt, or
+// a field tagged memrel:"createdAt"), as Sequelize's timestamps do: every
+// create sets both to the operation's instant (an explicit CreatedAt is
+// kept), every update through the model sets UpdatedAt, also when no
+// value changes and when an association operation rewrites the row's
+// foreign key; the referential actions of a cascade do not. One call
+// reads the store's clock ([WithClock]) once, so every row it stamps gets
+// the same instant. An update whose CreatedAt is the zero time keeps the
+// stored one.
+func Timestamps() ModelOption {
+	return ModelOption{apply: func(t *meta.Table) { t.AddTimestamps() }}
 }
 
 // Define declares the model T on s under name ("" means the type's name),

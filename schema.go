@@ -39,7 +39,7 @@ func NewSchema() *Schema {
 // builds the schema's empty database; every Open after it costs a few
 // small allocations whatever the schema, so a store per test is cheap
 // (and [Store.Fork] copies a filled one as cheaply).
-func (s *Schema) Open() (*Store, error) {
+func (s *Schema) Open(opts ...StoreOption) (*Store, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -60,7 +60,11 @@ func (s *Schema) Open() (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store(&rel.DB{E: db.Open()}), nil
+	d := &rel.DB{E: db.Open()}
+	for _, o := range opts {
+		o.apply(d)
+	}
+	return s.store(d), nil
 }
 
 // store returns a new Store of s on d.

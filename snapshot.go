@@ -229,12 +229,12 @@ func appendTime(dst []byte, t time.Time) []byte {
 // as a *SnapshotError too, with r's error as Err (errors.Is finds it),
 // Reason "reading snapshot" and Offset the bytes read, but not wrapping
 // ErrBadSnapshot: the snapshot may be sound. A nil Schema fails with
-// ErrWrongStore before anything is read.
-func (sch *Schema) Load(r io.Reader) (*Store, error) {
+// ErrWrongStore before anything is read. opts are Open's.
+func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	if err := sch.check(); err != nil {
 		return nil, err
 	}
-	st, err := sch.Open()
+	st, err := sch.Open(opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -180,7 +180,7 @@ func removeStaleTemps(dir, base string) {
 // (errors.Is(err, fs.ErrNotExist) works), Reason "opening snapshot" or
 // "reading snapshot", and which does not wrap ErrBadSnapshot. A nil
 // Schema fails with ErrWrongStore.
-func (sch *Schema) LoadFile(path string) (*Store, error) {
+func (sch *Schema) LoadFile(path string, opts ...StoreOption) (*Store, error) {
 	if err := sch.check(); err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (sch *Schema) LoadFile(path string) (*Store, error) {
 		return nil, errs.SnapshotIO(0, "opening snapshot", err)
 	}
 	defer f.Close()
-	return sch.Load(f)
+	return sch.Load(f, opts...)
 }
 
 // syncDir makes a rename in dir durable. Windows has no directory sync

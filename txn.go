@@ -244,6 +244,9 @@ func (tx *Txn) use(t *meta.Table, write bool) error {
 		tx.leave()
 		return err
 	}
+	if write {
+		tx.r.NewCall()
+	}
 	return nil
 }
 

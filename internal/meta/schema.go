@@ -138,6 +138,7 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 func (s *Schema) Seal() error {
 	s.Sealed = true
 	for _, t := range s.Tables {
+		t.checkStamps()
 		for name, z := range t.Zeroers {
 			if z != nil {
 				t.Zero = append(t.Zero, z)

@@ -31,6 +31,9 @@ type Table struct {
 	// group (see AddUnique). Every write checks them.
 	UniqueKeys []*Index
 	Pos        int // position in the schema
+	// Stamps are the fields the store keeps (Timestamps, Paranoid).
+	Stamps   Stamps
+	paranoid bool // AddParanoid ran, whether or not it found its field
 
 	// Typed operations, supplied by Define[T].
 	Ptr    func(row any) unsafe.Pointer

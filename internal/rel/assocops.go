@@ -153,12 +153,14 @@ func (tx *Txn) AssocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
 	return true
 }
 
-// AssocAdd re-parents rows onto the source; rows already associated stay
-// as they are.
+// AssocAdd re-parents rows onto the source; rows already associated keep
+// their values, and get a new updatedAt when the target keeps timestamps
+// (Sequelize's add updates every listed row).
 func (tx *Txn) AssocAdd(a *meta.Relation, sk []byte, skv any, rows []any) error {
+	stamped := a.Target.Stamps.Updated != nil
 	for _, r := range rows {
 		cur := tx.Current(a.Target, r)
-		if cur == nil || a.Holds(a.Target.Ptr(cur), sk) {
+		if cur == nil || !stamped && a.Holds(a.Target.Ptr(cur), sk) {
 			continue
 		}
 		row := a.Target.Clone(cur)

@@ -54,7 +54,11 @@ func (tx *Txn) InsertUnchecked(t *meta.Table, row any, fresh bool) error {
 // UpdateRow replaces the stored row old by row (which may change the
 // primary key) and applies the onUpdate rules of every association whose
 // source key changed.
+//
+// It is an update through the model, which sets the row's updatedAt (the
+// cascade's own rewrites of children do not pass here).
 func (tx *Txn) UpdateRow(t *meta.Table, old, row any) error {
+	tx.stampChange(t, old, row)
 	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
 }
 

@@ -32,6 +32,7 @@ func Defaults(t *meta.Table, p unsafe.Pointer) {
 // NULL left in a NOT NULL field is then the caller's, and fails.
 func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error {
 	p := t.Ptr(row)
+	tx.stampNew(t, p)
 	// fresh: the key can collide with no row the table has held, so the
 	// duplicate check is skipped. The sequence is past every stored key
 	// (every explicit key moves it, Load moves it past the loaded ones),

@@ -9,6 +9,7 @@ package rel
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/memrel/memrel/internal/engine"
 	"github.com/memrel/memrel/internal/keys"
@@ -18,6 +19,9 @@ import (
 // DB is an engine's database with the rules' recycled write state.
 type DB struct {
 	E engine.DB
+	// Clock is the store's clock, read once per write call that stamps a
+	// row (see Now); nil is the wall clock in UTC.
+	Clock func() time.Time
 	// spare is the work state of the last write transaction, emptied for
 	// the next: its logs keep their room. Writers are serialized by the
 	// caller, which guards it.
@@ -31,7 +35,7 @@ func (d *DB) Fork() (*DB, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &DB{E: f.Fork()}, true
+	return &DB{E: f.Fork(), Clock: d.Clock}, true
 }
 
 // Txn is one transaction as the rules see it. The typed layer embeds it
@@ -66,6 +70,10 @@ type work struct {
 	steps []step
 	keys  []byte
 	kids  []any
+	// now is the instant of the running call, read from the clock by the
+	// first stamp it writes (see Now); nowSet is false until then.
+	now    time.Time
+	nowSet bool
 }
 
 // keepRoom bounds what a recycled work state keeps.
@@ -122,7 +130,7 @@ func (tx *Txn) End(commit bool) {
 	// which ends with Commit or Abort.
 	if cap(wk.deferred) <= keepRoom && cap(wk.steps) <= keepRoom && cap(wk.keys) <= keepRoom*32 && cap(wk.kids) <= keepRoom {
 		clear(wk.deferred[:cap(wk.deferred)])
-		wk.depth, wk.units = 0, 0
+		wk.depth, wk.units, wk.nowSet = 0, 0, false
 		tx.db.spare = wk
 	}
 	if commit {
