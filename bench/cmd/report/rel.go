@@ -13,6 +13,9 @@ import (
 	"github.com/memrel/memrel/bench"
 )
 
+// relMaxP is the largest size the relations section runs at.
+const relMaxP = 100_000
+
 // relRatios are the relations section's ratio columns.
 var relRatios = []ratio{{"memrel", "memdb"}, {"sqlitec", "memrel"}}
 
