@@ -181,11 +181,16 @@ func (m *memdbStore) Get(post int64) (int, error) {
 }
 
 func (m *memdbStore) Count(post int64) (int, error) {
-	txn := m.db.Txn(false)
+	return countOf(m.db.Txn(false), post, "comment", "post")
+}
+
+// countOf counts the entries of post in table's index, after the source
+// check, without copying the rows.
+func countOf(txn *memdb.Txn, post int64, table, index string) (int, error) {
 	if err := postExists(txn, post); err != nil {
 		return 0, err
 	}
-	it, err := txn.Get("comment", "post", post)
+	it, err := txn.Get(table, index, post)
 	if err != nil {
 		return 0, err
 	}

@@ -133,20 +133,46 @@ func OpenSQLiteGo() (Store, error) { return openSQLite(sqliteGoDriver, sqliteGoD
 // connection would see another, empty database, and closing the one
 // would drop the data. Concurrent callers take turns on it.
 func openSQLite(driver, dsn string) (_ Store, err error) {
-	db, err := sql.Open(driver, dsn)
+	db, err := openMemory(driver, dsn, sqliteSchema)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
 	s := &sqliteStore{db: db}
 	defer func() {
 		if err != nil {
 			_ = s.Close()
 		}
 	}()
+	err = prepareAll(db, driver, []prepared{
+		{&s.get, sqlGet}, {&s.count, sqlCount}, {&s.has, sqlHas}, {&s.eager, sqlEager},
+		{&s.postExists, sqlPostExists}, {&s.children, sqlChildren}, {&s.setPost, sqlSetPost},
+		{&s.remove, sqlRemove}, {&s.insertPost, sqlInsertPost}, {&s.insertComment, sqlInsertCmt},
+		{&s.insertKids, sqlInsertKids()},
+		{&s.deletePost, sqlDeletePost}, {&s.deleteComment, sqlDeleteCmt}, {&s.pageBytes, sqlPageBytes},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openMemory opens the one connection of a new in-memory database on
+// driver (see openSQLite), checks that it enforces foreign keys and
+// creates schema.
+func openMemory(driver, dsn, schema string) (_ *sql.DB, err error) {
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = db.Close()
+		}
+	}()
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 	var fk int
 	if err := db.QueryRow(sqlForeignKeys).Scan(&fk); err != nil {
 		return nil, err
@@ -154,24 +180,37 @@ func openSQLite(driver, dsn string) (_ Store, err error) {
 	if fk != 1 {
 		return nil, fmt.Errorf("%s: foreign keys are off", driver)
 	}
-	if _, err := db.Exec(sqliteSchema); err != nil {
+	if _, err := db.Exec(schema); err != nil {
 		return nil, err
 	}
-	for _, st := range []struct {
-		dst   **sql.Stmt
-		query string
-	}{
-		{&s.get, sqlGet}, {&s.count, sqlCount}, {&s.has, sqlHas}, {&s.eager, sqlEager},
-		{&s.postExists, sqlPostExists}, {&s.children, sqlChildren}, {&s.setPost, sqlSetPost},
-		{&s.remove, sqlRemove}, {&s.insertPost, sqlInsertPost}, {&s.insertComment, sqlInsertCmt},
-		{&s.insertKids, sqlInsertKids()},
-		{&s.deletePost, sqlDeletePost}, {&s.deleteComment, sqlDeleteCmt}, {&s.pageBytes, sqlPageBytes},
-	} {
+	return db, nil
+}
+
+// prepared is a statement to prepare at Open, and where to keep it.
+type prepared struct {
+	dst   **sql.Stmt
+	query string
+}
+
+// prepareAll prepares every statement of sts on db.
+func prepareAll(db *sql.DB, driver string, sts []prepared) error {
+	for _, st := range sts {
+		var err error
 		if *st.dst, err = db.Prepare(st.query); err != nil {
-			return nil, fmt.Errorf("%s: prepare %q: %w", driver, st.query, err)
+			return fmt.Errorf("%s: prepare %q: %w", driver, st.query, err)
 		}
 	}
-	return s, nil
+	return nil
+}
+
+// closeAll closes the statements that were prepared, then db.
+func closeAll(db *sql.DB, sts []*sql.Stmt) error {
+	for _, st := range sts {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
+	return db.Close()
 }
 
 func (s *sqliteStore) stmts() []*sql.Stmt {
@@ -179,9 +218,10 @@ func (s *sqliteStore) stmts() []*sql.Stmt {
 		s.remove, s.insertPost, s.insertComment, s.insertKids, s.deletePost, s.deleteComment, s.pageBytes}
 }
 
-// update runs fn in one write transaction, committing when it returns nil.
-func (s *sqliteStore) update(fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.Begin()
+// sqlUpdate runs fn in one write transaction of db, committing when it
+// returns nil.
+func sqlUpdate(db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.Begin()
 	if err != nil {
 		return err
 	}
@@ -236,7 +276,7 @@ func childIDs(stmt *sql.Stmt, post int64, ids []int64) ([]int64, error) {
 }
 
 func (s *sqliteStore) Load(first, n int64) error {
-	return s.update(func(tx *sql.Tx) error {
+	return sqlUpdate(s.db, func(tx *sql.Tx) error {
 		posts, kids := tx.Stmt(s.insertPost), tx.Stmt(s.insertKids)
 		args := make([]any, 0, 3*K)
 		for p := first; p < first+n; p++ {
@@ -324,7 +364,7 @@ func (s *sqliteStore) Create(post int64) (int64, error) {
 }
 
 func (s *sqliteStore) Set(post int64, comments []int64) error {
-	return s.update(func(tx *sql.Tx) error {
+	return sqlUpdate(s.db, func(tx *sql.Tx) error {
 		if err := txPostExists(tx, s.postExists, post); err != nil {
 			return err
 		}
@@ -354,7 +394,7 @@ func (s *sqliteStore) Set(post int64, comments []int64) error {
 }
 
 func (s *sqliteStore) Remove(post, comment int64) error {
-	return s.update(func(tx *sql.Tx) error {
+	return sqlUpdate(s.db, func(tx *sql.Tx) error {
 		if err := txPostExists(tx, s.postExists, post); err != nil {
 			return err
 		}
@@ -402,7 +442,7 @@ func (s *sqliteStore) Eager(first int64, n int) (int, error) {
 }
 
 func (s *sqliteStore) AddN(post int64, comments []int64) error {
-	return s.update(func(tx *sql.Tx) error {
+	return sqlUpdate(s.db, func(tx *sql.Tx) error {
 		if err := txPostExists(tx, s.postExists, post); err != nil {
 			return err
 		}
@@ -419,7 +459,7 @@ func (s *sqliteStore) AddN(post int64, comments []int64) error {
 
 func (s *sqliteStore) CreateN(post int64, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
-	err := s.update(func(tx *sql.Tx) error {
+	err := sqlUpdate(s.db, func(tx *sql.Tx) error {
 		if err := txPostExists(tx, s.postExists, post); err != nil {
 			return err
 		}
@@ -460,11 +500,4 @@ func (s *sqliteStore) OffHeapBytes() int64 {
 	return n
 }
 
-func (s *sqliteStore) Close() error {
-	for _, st := range s.stmts() {
-		if st != nil {
-			_ = st.Close()
-		}
-	}
-	return s.db.Close()
-}
+func (s *sqliteStore) Close() error { return closeAll(s.db, s.stmts()) }

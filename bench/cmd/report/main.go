@@ -10,6 +10,10 @@
 //
 //	cd bench && go run ./cmd/report          # P = 1e3, 1e5, 1e6
 //	cd bench && go run ./cmd/report -quick   # P = 1e3, 1e5, short runs
+//
+// -rel adds the relations workload (hasOne, belongsToMany, composite
+// key: see rel.go) with a section and a geomean line of its own; -ops Rel
+// (or its op names) runs that section alone.
 package main
 
 import (
@@ -18,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -37,7 +40,7 @@ type key struct {
 // ratios are the ns/op ratios the report prints per op and averages on
 // its last line: memrel against raw go-memdb, then each baseline against
 // memrel.
-var ratios = [...]struct{ num, den string }{
+var ratios = []ratio{
 	{"memrel", "memdb"}, {"sqlitec", "memrel"}, {"sqlitego", "memrel"}, {"gorm", "memrel"}, {"map", "memrel"},
 }
 
@@ -54,7 +57,8 @@ func main() {
 	sizes := flag.String("sizes", "", "comma-separated sizes P (default 1000,100000,1000000; -quick: 1000,100000)")
 	benchtime := flag.String("benchtime", "", "time (or Nx count) per benchmark (default 1s; -quick: 40ms)")
 	impls := flag.String("impls", "", "comma-separated contenders to run (default all)")
-	ops := flag.String("ops", "", "comma-separated operations to run (default all)")
+	ops := flag.String("ops", "", "comma-separated operations to run (default all); the relations workload's ops, or Rel for all of them, run that workload")
+	relFlag := flag.Bool("rel", false, "also run the relations workload (hasOne, belongsToMany, composite key), in a section of its own")
 	interleave := flag.Int64("interleave-max", 0, "largest P at which every contender's data set is loaded at once and each op runs on all in turn (default 100000; -quick: 1000, which keeps it to about two minutes)")
 	rounds := flag.Int("rounds", 0, "times each op runs per contender, side by side; the report shows the median (default 5; -quick: 1)")
 	xf := newExtraFlags()
@@ -89,10 +93,31 @@ func main() {
 			}
 		}
 	}
-	if *ops != "" {
-		r.Ops = strings.Split(*ops, ",")
+	rel := &bench.RelRunner{Rounds: rn}
+	for _, p := range ps {
+		// The relations runner holds its three data sets at once: at
+		// P = 1e6, 8 million rows each, several GB.
+		if p <= relMaxP {
+			rel.Sizes = append(rel.Sizes, p)
+		}
 	}
-	must(xf.apply(r, *quick))
+	for _, im := range bench.RelImpls() {
+		if *impls == "" || contains(*impls, im.Name) {
+			rel.Impls = append(rel.Impls, im)
+		}
+	}
+	if *ops != "" {
+		r.Ops, rel.Ops = splitOps(strings.Split(*ops, ","))
+		if len(r.Ops) == 0 {
+			r = nil // only the relations workload
+		}
+	}
+	if !*relFlag && rel.Ops == nil {
+		rel = nil
+	}
+	if r != nil {
+		must(xf.apply(r, *quick))
+	}
 
 	// Above the first size, an op whose time per step is known from the
 	// size before runs once (b.N = 1) for as many steps as should fill the
@@ -106,7 +131,7 @@ func main() {
 		parallel[o.Name] = o.Parallel
 	}
 	if err == nil {
-		r.Steps = func(c bench.Case) int64 {
+		steps := func(c bench.Case) int64 {
 			prev, ok := perStep[c.Impl+"/"+c.Op]
 			if !ok || prev <= 0 || parallel[c.Op] {
 				return 1
@@ -116,13 +141,19 @@ func main() {
 			scaled[key{c.P, c.Impl, c.Op}] = n
 			return n
 		}
+		if r != nil {
+			r.Steps = steps
+		}
+		if rel != nil {
+			rel.Steps = steps
+		}
 	}
 
 	start := time.Now()
 	all := map[key][]result{}
 	skipped := map[string]string{}
 	loads := map[key]bench.LoadStats{}
-	r.Each(func(c bench.Case, f func(*testing.B)) {
+	runCase := func(c bench.Case, f func(*testing.B)) {
 		k := key{c.P, c.Impl, c.Op}
 		if c.Skip != "" {
 			skipped[c.Impl] = c.Skip
@@ -156,9 +187,15 @@ func main() {
 		}
 		all[k] = append(all[k], rs)
 		fmt.Fprintf(os.Stderr, " %12s %10.0f B %8.1f allocs %s\n", dur(rs.ns), rs.bytes, rs.allocs, rs.extra)
-	}, func(c bench.Case, st bench.LoadStats) {
-		loads[key{c.P, c.Impl, c.Op}] = st
-	})
+	}
+	if r != nil {
+		r.Each(runCase, func(c bench.Case, st bench.LoadStats) {
+			loads[key{c.P, c.Impl, c.Op}] = st
+		})
+	}
+	if rel != nil {
+		rel.Each(runCase)
+	}
 
 	res := map[key]result{}
 	for k, rs := range all {
@@ -166,7 +203,22 @@ func main() {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	report(w, r, res, all, skipped, time.Since(start))
+	report(w, r, rel, res, all, skipped, time.Since(start))
+}
+
+// splitOps divides an -ops list into the main workload's names and the
+// relations workload's (nil: none named).
+func splitOps(names []string) (main, rel []string) {
+	relOps := append(bench.RelOpNames(), bench.RelFamily)
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if slices.Contains(relOps, n) {
+			rel = append(rel, n)
+		} else {
+			main = append(main, n)
+		}
+	}
+	return main, rel
 }
 
 // median is the round with the median time (the lower middle one of an
@@ -177,10 +229,28 @@ func median(rs []result) result {
 	return rs[(len(rs)-1)/2]
 }
 
-func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]result, skipped map[string]string, took time.Duration) {
+// report prints the main workload's tables (r; nil when it did not run),
+// the relations workload's section (rel; nil when it did not run), and
+// last the main workload's geomean line.
+func report(w io.Writer, r *bench.Runner, rel *bench.RelRunner, res map[key]result, all map[key][]result, skipped map[string]string, took time.Duration) {
 	fmt.Fprintf(w, "# memrel benchmarks\n\n")
 	fmt.Fprintf(w, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s %s/%s. Run took %s.\n\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, took.Round(time.Second))
+	var geo []string
+	if r != nil {
+		geo = mainReport(w, r, res, all, skipped)
+	}
+	if rel != nil {
+		relReport(w, rel, res, all)
+	}
+	for _, line := range geo {
+		fmt.Fprint(w, line)
+	}
+}
+
+// mainReport prints the main workload's tables and returns its geomean
+// lines, which the report prints last.
+func mainReport(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]result, skipped map[string]string) []string {
 	fmt.Fprintf(w, "Workload: Post hasMany Comment, P posts with %d comments each; one transaction per op. "+
 		"Load is per stored row (post or comment); Eager100 loads %d posts with their comments; "+
 		"GetParallel is Get from GOMAXPROCS readers while one writer commits moves.\n"+
@@ -198,42 +268,11 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 			fmt.Fprintf(w, "Note: %s.\n\n", why)
 		}
 	}
-	ratioNames := make([]string, len(ratios))
-	for i, rt := range ratios {
-		ratioNames[i] = rt.num + "/" + rt.den
-	}
-	// Each ratio's geomean is over the (size, op) pairs its two ran.
-	var logs [len(ratios)]float64
-	var n [len(ratios)]int
+	geo := newGeomeans(ratios...)
 	for _, p := range r.Sizes {
 		fmt.Fprintf(w, "## P = %d (%d rows)\n\n", p, p*(bench.K+1))
-		fmt.Fprintf(w, "| op | %s | %s |\n", strings.Join(names, " | "), strings.Join(ratioNames, " | "))
-		fmt.Fprintf(w, "|---%s|\n", strings.Repeat("|---:", len(names)+len(ratios)))
-		for _, op := range bench.OpNames() {
-			row, ok := rowOf(res, p, op, names, func(rs result) string { return dur(rs.ns) })
-			if !ok {
-				continue
-			}
-			ratio := func(num, den string) (float64, string) {
-				a, okA := res[key{p, num, op}]
-				b, okB := res[key{p, den, op}]
-				if !okA || !okB || b.ns == 0 {
-					return 0, "–"
-				}
-				return a.ns / b.ns, fmt.Sprintf("%.2f", a.ns/b.ns)
-			}
-			cells := make([]string, len(ratios))
-			for i, rt := range ratios {
-				v, s := ratio(rt.num, rt.den)
-				cells[i] = s
-				if v > 0 {
-					logs[i] += math.Log(v)
-					n[i]++
-				}
-			}
-			fmt.Fprintf(w, "| %s | %s | %s |\n", op, strings.Join(row, " | "), strings.Join(cells, " | "))
-		}
-		spread(w, all, p)
+		geo.table(w, res, p, bench.OpNames(), names)
+		spread(w, all, p, bench.OpNames())
 		fmt.Fprintf(w, "\nAllocation per op (Load: per row), B/op / allocs/op:\n\n")
 		fmt.Fprintf(w, "| op | %s |\n|---%s|\n", strings.Join(names, " | "), strings.Repeat("|---:", len(names)))
 		for _, op := range bench.OpNames() {
@@ -274,25 +313,19 @@ func report(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]resu
 		extraTables(w, r, res, p, names)
 		fmt.Fprintln(w)
 	}
-	pairs := make([]string, len(ratios))
-	means := make([]string, len(ratios))
-	for i, name := range ratioNames {
-		pairs[i] = fmt.Sprintf("%s %d", name, n[i])
-		means[i] = name + "=NaN"
-		if n[i] > 0 {
-			means[i] = fmt.Sprintf("%s=%.2f", name, math.Exp(logs[i]/float64(n[i])))
-		}
+	pairs, means := geo.summary()
+	return []string{
+		fmt.Sprintf("Geometric means, each over the (size, op) pairs its two contenders both ran (%s).\n\n", pairs),
+		fmt.Sprintf("geomean %s\n", means),
 	}
-	fmt.Fprintf(w, "Geometric means, each over the (size, op) pairs its two contenders both ran (%s).\n\n", strings.Join(pairs, ", "))
-	fmt.Fprintf(w, "geomean %s\n", strings.Join(means, " "))
 }
 
-// spread prints memrel/memdb in each round, where ops ran more than once:
-// the two ran side by side within a round, so the spread of their ratio
-// shows how far one figure of the table can be trusted.
-func spread(w io.Writer, all map[key][]result, p int64) {
+// spread prints memrel/memdb in each round of ops, where they ran more
+// than once: the two ran side by side within a round, so the spread of
+// their ratio shows how far one figure of the table can be trusted.
+func spread(w io.Writer, all map[key][]result, p int64, ops []string) {
 	var lines []string
-	for _, op := range bench.OpNames() {
+	for _, op := range ops {
 		a, b := all[key{p, "memrel", op}], all[key{p, "memdb", op}]
 		n := min(len(a), len(b))
 		if n < 2 {

@@ -32,7 +32,7 @@ func TestReport_Ratios_EachGeomeanOverItsOwnPairs(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	report(&out, r, res, nil, map[string]string{"gorm": "gorm skipped", "sqlitego": "sqlitego skipped"}, 0)
+	report(&out, r, nil, res, nil, map[string]string{"gorm": "gorm skipped", "sqlitego": "sqlitego skipped"}, 0)
 	text := out.String()
 	for _, want := range []string{
 		"| op | memrel | memdb | sqlitec | sqlitego | gorm | map | memrel/memdb | sqlitec/memrel | sqlitego/memrel | gorm/memrel | map/memrel |\n",
