@@ -419,3 +419,65 @@ func TestBelongsToMany_Schema_AliasesShareTheNamespace(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.Contains(t, se.Error(), `alias "tags" already used by belongsToMany Post.tags`)
 }
+
+// The join model's natural key makes a pair one seek; every kind of join
+// model finds its pairs alike: a composite primary key over the pair, a
+// key of its own with Unique over the pair in either order, or no
+// constraint on the pair at all (a walk over the source's join rows).
+func TestBelongsToMany_PairsAlikeWhateverTheJoinModelsKey(t *testing.T) {
+	type ownKey struct {
+		ID     int64
+		PostID int64
+		TagID  int64
+	}
+	for name, unique := range map[string][]string{
+		"own key, unique pair":          {"postId", "tagId"},
+		"own key, unique pair reversed": {"tagId", "postId"},
+		"own key, no constraint":        nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := memrel.NewSchema()
+			posts, tags := memrel.Define[btPost](s, "Post"), memrel.Define[btTag](s, "Tag")
+			var opts []memrel.ModelOption
+			if unique != nil {
+				opts = append(opts, memrel.Unique(unique...))
+			}
+			pt := memrel.Define[ownKey](s, "PostTag", opts...)
+			b := memrel.NewBelongsToMany(posts, tags, pt, memrel.BelongsToManyOptions{})
+			db := fixture.MustOpen(t, s)
+			require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+				for _, p := range []string{"p1", "p2"} {
+					_, err := posts.Create(tx, btPost{Title: p})
+					require.NoError(t, err)
+				}
+				for _, n := range []string{"go", "db", "web"} {
+					_, err := tags.Create(tx, btTag{Name: n})
+					require.NoError(t, err)
+				}
+				p1, p2 := btPost{ID: 1}, btPost{ID: 2}
+				require.NoError(t, b.AddKeys(tx, p1, []any{1, 2, 2, 1}, nil))
+				require.NoError(t, b.AddKeys(tx, p2, []any{2}, nil))
+				require.NoError(t, b.AddKeys(tx, p1, []any{2, 3}, nil), "a held pair is kept")
+				joins, err := pt.FindAll(tx, nil)
+				require.NoError(t, err)
+				require.Equal(t, []ownKey{{1, 1, 1}, {2, 1, 2}, {3, 2, 2}, {4, 1, 3}}, joins)
+				for _, c := range []struct {
+					src  btPost
+					keys []any
+					want bool
+				}{{p1, []any{1, 2, 3}, true}, {p2, []any{2}, true}, {p2, []any{1}, false}, {p1, []any{2, 4}, false}} {
+					ok, err := b.HasKeys(tx, c.src, c.keys...)
+					require.NoError(t, err)
+					require.Equal(t, c.want, ok, "Has(%d, %v)", c.src.ID, c.keys)
+				}
+				require.NoError(t, b.RemoveKeys(tx, p1, 2, 2, 9))
+				n, err := b.Count(tx, p1, nil)
+				require.NoError(t, err)
+				require.Equal(t, 2, n)
+				joins, err = pt.FindAll(tx, nil)
+				require.Equal(t, []ownKey{{1, 1, 1}, {3, 2, 2}, {4, 1, 3}}, joins, "Remove deletes p1's pair with tag 2 only")
+				return err
+			}))
+		})
+	}
+}

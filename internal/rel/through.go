@@ -73,6 +73,11 @@ func (tx *Txn) ThroughRows(th *Through, sk []byte, o *Read, joinWhere query.Cond
 
 // ThroughCount counts what ThroughRows would return.
 func (tx *Txn) ThroughCount(th *Through, sk []byte, o *Read, joinWhere query.Cond) (int, error) {
+	if joinWhere.IsZero() && (o == nil || o.Where.IsZero() && len(o.Include) == 0) {
+		// Every join row has its target (its NOT NULL, CASCADE foreign
+		// key), so counting the join rows counts the targets.
+		return tx.AssocCount(th.Src, sk, nil)
+	}
 	f, err := filter.Compile(cols(th.Join()), joinWhere)
 	if err != nil {
 		return 0, err
@@ -103,8 +108,23 @@ func (tx *Txn) JoinsOf(th *Through, sk []byte, targets []any) ([]any, error) {
 }
 
 // Pair returns the join row of the source with key sk and the target with
-// key tk, or nil.
+// key tk, or nil: one seek when the join model has a primary key or
+// unique constraint over the pair (its natural key), else a walk over the
+// source's join rows.
 func (tx *Txn) Pair(th *Through, sk, tk []byte) any {
+	if ix, srcFirst := th.pairIndex(); ix != nil {
+		var kb [64]byte
+		k := kb[:0]
+		if srcFirst {
+			k = append(append(k, sk...), tk...)
+		} else {
+			k = append(append(k, tk...), sk...)
+		}
+		if ix.IsPK() {
+			return tx.ByKey(th.Join(), k)
+		}
+		return tx.First(ix, k)
+	}
 	var kb [32]byte
 	for j := range tx.joinRows(th, sk) {
 		if k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0]); ok && bytes.Equal(k, tk) {
@@ -195,6 +215,26 @@ func (tx *Txn) ThroughAdd(th *Through, sk []byte, skv any, targets []any, throug
 	return nil
 }
 
+// pairIndex is the join table's primary key or unique constraint over
+// exactly the two foreign keys, and whether the source's comes first; nil
+// when there is none.
+func (th *Through) pairIndex() (ix *meta.Index, srcFirst bool) {
+	j := th.Join()
+	for _, ix := range append(j.Indexes[:1:1], j.UniqueKeys...) {
+		if len(ix.Cols) != 2 {
+			continue
+		}
+		a, b := ix.Cols[0], ix.Cols[1]
+		switch {
+		case a == th.Src.FK && b == th.Dst.FK:
+			return ix, true
+		case a == th.Dst.FK && b == th.Src.FK:
+			return ix, false
+		}
+	}
+	return nil, false
+}
+
 // pairKeys points the join row at p at the source of key value skv and
 // the stored target t.
 func (th *Through) pairKeys(p unsafe.Pointer, skv, t any) {
@@ -218,11 +258,19 @@ func (th *Through) targetKeys(targets []any) ([][]byte, error) {
 // target key is in keys, or with keep, those whose key is not.
 func (tx *Txn) deleteJoins(th *Through, sk []byte, keys [][]byte, keep bool) error {
 	var doomed []any
-	var kb [32]byte
-	for j := range tx.joinRows(th, sk) {
-		k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0])
-		if (ok && containsKey(keys, k)) != keep {
-			doomed = append(doomed, j)
+	if ix, _ := th.pairIndex(); ix != nil && !keep {
+		for _, k := range keys { // a seek per pair, not a walk of them all
+			if j := tx.Pair(th, sk, k); j != nil {
+				doomed = append(doomed, j)
+			}
+		}
+	} else {
+		var kb [32]byte
+		for j := range tx.joinRows(th, sk) {
+			k, ok := th.Dst.FK.Key(th.Join().Ptr(j), kb[:0])
+			if (ok && containsKey(keys, k)) != keep {
+				doomed = append(doomed, j)
+			}
 		}
 	}
 	for _, j := range doomed {
