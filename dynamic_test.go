@@ -465,3 +465,65 @@ func (d *dynAssoc) setParent(tx *Txn, child, parent any) error {
 	_, err := tx.r.SetParent(a, a.Target.Ptr(child), key)
 	return err
 }
+
+// bulkCreate is Model.BulkCreate.
+func (m *dynModel) bulkCreate(tx *Txn, vs []any) ([]any, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	rows := make([]any, len(vs))
+	for i, v := range vs {
+		rows[i] = m.in(v)
+	}
+	if err := tx.r.BulkCreate(m.t, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// upsert is Model.Upsert with UpsertOptions.Fields the fields given.
+func (m *dynModel) upsert(tx *Txn, v any, given []string) (any, bool, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	fs, err := rel.FieldsNamed(m.t, given)
+	if err != nil {
+		return nil, false, err
+	}
+	row, created, err := tx.r.Upsert(m.t, m.in(v), fs, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	return m.t.Clone(row), created, nil
+}
+
+// findOrCreate is Model.FindOrCreate.
+func (m *dynModel) findOrCreate(tx *Txn, where query.Cond, defaults any) (any, bool, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	row, created, err := tx.r.FindOrCreate(m.t, where, m.in(defaults))
+	if err != nil {
+		return nil, false, err
+	}
+	return m.t.Clone(row), created, nil
+}
+
+// increment is Model.Increment (key nil) and Model.IncrementKey.
+func (m *dynModel) increment(tx *Txn, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
+	if err := tx.use(m.t, true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	if key == nil {
+		return tx.r.Increment(m.t, where, by, sign)
+	}
+	k, err := m.t.KeyOf(key, nil)
+	if err != nil {
+		return 0, err
+	}
+	return tx.r.IncrementKey(m.t, k, by, sign)
+}

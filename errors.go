@@ -80,6 +80,17 @@ var (
 	// Order is no error, as selecting or ordering by a column twice is
 	// none in SQL.
 	ErrDuplicateField = errs.ErrDuplicateField
+
+	// ErrNotNumeric is returned, in a *FieldError, when Increment,
+	// Decrement or a numeric aggregate (Sum, Avg) names a field that is
+	// not a number.
+	ErrNotNumeric = errs.ErrNotNumeric
+
+	// ErrConflictKey is returned, in a *FieldError, when an Upsert cannot
+	// tell which row it conflicts with: its OnConflict fields are no
+	// unique constraint of the model, or its values hold the fields of
+	// several unique constraints and no OnConflict chooses one.
+	ErrConflictKey = errs.ErrConflictKey
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and

@@ -85,3 +85,21 @@ type BulkTx interface {
 	// matched (not counting rows cascades deleted).
 	DestroyWhere(model string, where *Where) (int, error)
 }
+
+// WritesTx is the optional part of a Tx for the writes beyond create,
+// update and destroy. A Tx without it fails those steps.
+type WritesTx interface {
+	// BulkCreate inserts rows, all or none, and returns their keys in
+	// input order.
+	BulkCreate(model string, rows []Values) ([]Key, error)
+	// Upsert inserts values or updates the row they conflict with, and
+	// returns the stored row and whether it was inserted.
+	Upsert(model string, values Values) (Row, bool, error)
+	// FindOrCreate returns the first row where selects and false, or
+	// creates defaults with where's fields and returns it and true.
+	FindOrCreate(model string, where *Where, defaults Values) (Row, bool, error)
+	// Increment adds by's amounts (sign -1: subtracts them) to the row
+	// with key pk (hasPK) or to every row where selects, and returns how
+	// many rows it changed.
+	Increment(model string, pk Key, hasPK bool, where *Where, by Values, sign int) (int, error)
+}

@@ -259,7 +259,7 @@ func writes(op string) bool {
 
 // expectKeys are the expectations the runner compares.
 var expectKeys = map[string]bool{"ok": true, "pk": true, "pks": true, "count": true, "bool": true,
-	"row": true, "tree": true, "rows": true}
+	"row": true, "tree": true, "rows": true, "created": true}
 
 func (r *runner) expect(where string, st *Step, err error, res map[string]any) {
 	if name, ok := st.Expect["error"]; ok {
@@ -380,6 +380,29 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		return map[string]any{"row": r.row(row)}, err
 	case OpInverseSet:
 		return nil, tx.InverseSet(st.Assoc, st.Target, st.Source)
+	case OpBulkCreate:
+		ks, err := r.writes(where, tx).BulkCreate(st.Model, st.Rows)
+		pks := make([]any, len(ks))
+		for i, k := range ks {
+			pks[i] = r.key(st.Model, k)
+		}
+		return map[string]any{"pks": pks}, err
+	case OpUpsert:
+		row, created, err := r.writes(where, tx).Upsert(st.Model, st.Values)
+		return map[string]any{"row": r.row(row), "created": created}, err
+	case OpFindOrCreate:
+		row, created, err := r.writes(where, tx).FindOrCreate(st.Model, o.Where, o.Defaults)
+		return map[string]any{"row": r.row(row), "created": created}, err
+	case OpIncrement, OpDecrement:
+		sign := 1
+		if st.Op == OpDecrement {
+			sign = -1
+		}
+		if !st.HasPK {
+			r.bulkWhere(where, o)
+		}
+		n, err := r.writes(where, tx).Increment(st.Model, st.PK, st.HasPK, o.Where, st.By, sign)
+		return map[string]any{"count": JSON(n)}, err
 	}
 	r.unsupported(where, "op "+st.Op)
 	return nil, nil
@@ -392,6 +415,15 @@ func (r *runner) bulk(where string, tx Tx) BulkTx {
 		r.unsupported(where, "update and destroy by where (BulkTx)")
 	}
 	return b
+}
+
+// writes returns tx's WritesTx, or fails the step when it has none.
+func (r *runner) writes(where string, tx Tx) WritesTx {
+	w, ok := tx.(WritesTx)
+	if !ok {
+		r.unsupported(where, "bulkCreate, upsert, findOrCreate and increment (WritesTx)")
+	}
+	return w
 }
 
 // bulkWhere is the where of a bulk step, which must have one.

@@ -79,6 +79,17 @@ var (
 	// Order is no error, as selecting or ordering by a column twice is
 	// none in SQL.
 	ErrDuplicateField = errors.New("memrel: field named twice")
+
+	// ErrNotNumeric is returned, in a *FieldError, when Increment,
+	// Decrement or a numeric aggregate (Sum, Avg) names a field that is
+	// not a number.
+	ErrNotNumeric = errors.New("memrel: field is not numeric")
+
+	// ErrConflictKey is returned, in a *FieldError, when an Upsert cannot
+	// tell which row it conflicts with: its OnConflict fields are no
+	// unique constraint of the model, or its values hold the fields of
+	// several unique constraints and no OnConflict chooses one.
+	ErrConflictKey = errors.New("memrel: no single conflict key")
 )
 
 // FieldError says which model, field, operator and value a query rejected.

@@ -1,0 +1,145 @@
+package memrel
+
+import (
+	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/internal/rel"
+	"github.com/memrel/memrel/query"
+)
+
+// BulkCreate inserts vs in order and returns them as stored (keys,
+// defaults and timestamps filled in), in input order. It is all or
+// nothing: one row that fails (a NOT NULL, unique or foreign key
+// violation, also between two rows of vs) fails the call with that row's
+// error, and nothing is inserted and no id is taken. The rows share one
+// timestamp.
+func (m *Model[T]) BulkCreate(tx *Txn, vs []T) ([]T, error) {
+	if err := tx.use(m.table(), true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	rows := make([]any, len(vs))
+	for i := range vs {
+		rows[i] = m.in(&vs[i])
+	}
+	if err := tx.r.BulkCreate(m.t, rows); err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = m.out(r)
+	}
+	return out, nil
+}
+
+// UpsertOptions are the options of [Model.Upsert].
+type UpsertOptions struct {
+	// OnConflict names the unique constraint (or the primary key) whose
+	// collision makes the upsert an update, by its fields in any order.
+	// Without it the conflict key is the primary key when v holds it (a
+	// zero auto-increment key does not), else the one unique constraint
+	// whose fields v holds non-NULL; several such constraints are an
+	// ambiguity Upsert refuses (ErrConflictKey) rather than guess.
+	OnConflict []string
+	// Fields are the fields an update writes (column or Go names); nil
+	// writes every field but the primary key, CreatedAt and DeletedAt.
+	// UpdatedAt is stamped either way.
+	Fields []string
+}
+
+// Upsert inserts v, or updates the stored row it conflicts with (see
+// UpsertOptions), and returns the stored row and whether it was inserted
+// (Sequelize on PostgreSQL cannot say; see the README's deviations). v is
+// checked as a whole new row first, even when it updates, as PostgreSQL
+// checks the candidate row before resolving the conflict: a NULL in a NOT
+// NULL field is a ValidationError either way. A soft-deleted row still
+// conflicts, and stays soft-deleted. An update takes no auto-increment id.
+// On error nothing changes.
+func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
+	var zero T
+	if err := tx.use(m.table(), true); err != nil {
+		return zero, false, err
+	}
+	defer tx.leave()
+	var given []*meta.Field
+	var conflict *meta.Index
+	if o != nil {
+		var err error
+		if given, err = rel.FieldsNamed(m.t, o.Fields); err != nil {
+			return zero, false, err
+		}
+		if o.OnConflict != nil {
+			if conflict, err = rel.UniqueOver(m.t, o.OnConflict); err != nil {
+				return zero, false, err
+			}
+		}
+	}
+	row, created, err := tx.r.Upsert(m.t, m.in(&v), given, conflict)
+	if err != nil {
+		return zero, false, err
+	}
+	return m.out(row), created, nil
+}
+
+// FindOrCreate returns the first row matching where (in ascending primary
+// key order) and false, or, when none matches, creates defaults with the
+// fields where sets by equality (query.Eq, joined by query.And) and returns
+// it and true. A where with other operators finds as usual but cannot say
+// what to create: when nothing matches it fails with *ValidationError, as
+// Sequelize does. It runs atomically.
+func (m *Model[T]) FindOrCreate(tx *Txn, where query.Cond, defaults T) (T, bool, error) {
+	var zero T
+	if err := tx.use(m.table(), true); err != nil {
+		return zero, false, err
+	}
+	defer tx.leave()
+	row, created, err := tx.r.FindOrCreate(m.t, where, m.in(&defaults))
+	if err != nil {
+		return zero, false, err
+	}
+	return m.out(row), created, nil
+}
+
+// Increment adds by's amounts (field, column or Go name, to a number) to
+// those fields of every row matching where (the zero Cond: every row) in
+// one statement, and returns how many rows it changed. Amounts may be
+// negative; an integer field takes whole amounts. NULL stays NULL; a
+// result beyond the field's range is ErrBadValue; a field that is not a
+// number is ErrNotNumeric (both in a *FieldError). Each row is updated
+// through the model: constraints are checked (a unique field pushed onto
+// another row's value is a *UniqueConstraintError) and UpdatedAt is
+// stamped. All rows change or, on error, none.
+func (m *Model[T]) Increment(tx *Txn, where query.Cond, by map[string]any) (int, error) {
+	return m.increment(tx, where, nil, by, 1)
+}
+
+// Decrement is Increment subtracting the amounts.
+func (m *Model[T]) Decrement(tx *Txn, where query.Cond, by map[string]any) (int, error) {
+	return m.increment(tx, where, nil, by, -1)
+}
+
+// IncrementKey is Increment of the row with primary key key: it returns 1,
+// or 0 (and no error) when there is no such row.
+func (m *Model[T]) IncrementKey(tx *Txn, key any, by map[string]any) (int, error) {
+	return m.increment(tx, query.Cond{}, key, by, 1)
+}
+
+// DecrementKey is IncrementKey subtracting the amounts.
+func (m *Model[T]) DecrementKey(tx *Txn, key any, by map[string]any) (int, error) {
+	return m.increment(tx, query.Cond{}, key, by, -1)
+}
+
+// increment runs Increment (key nil) or IncrementKey.
+func (m *Model[T]) increment(tx *Txn, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
+	if err := tx.use(m.table(), true); err != nil {
+		return 0, err
+	}
+	defer tx.leave()
+	if key == nil {
+		return tx.r.Increment(m.t, where, by, sign)
+	}
+	k, err := m.t.KeyOf(key, nil)
+	if err != nil {
+		return 0, err
+	}
+	return tx.r.IncrementKey(m.t, k, by, sign)
+}
