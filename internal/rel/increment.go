@@ -2,8 +2,8 @@ package rel
 
 import (
 	"math"
-	"unsafe"
 	"slices"
+	"unsafe"
 
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/errs"
