@@ -488,11 +488,7 @@ func (m *dynModel) upsert(tx *Txn, v any, given []string) (any, bool, error) {
 		return nil, false, err
 	}
 	defer tx.leave()
-	fs, err := rel.FieldsNamed(m.t, given)
-	if err != nil {
-		return nil, false, err
-	}
-	row, created, err := tx.r.Upsert(m.t, m.in(v), fs, nil)
+	row, created, err := upsert(tx, m.t, m.in(v), given, nil)
 	if err != nil {
 		return nil, false, err
 	}
@@ -514,16 +510,5 @@ func (m *dynModel) findOrCreate(tx *Txn, where query.Cond, defaults any) (any, b
 
 // increment is Model.Increment (key nil) and Model.IncrementKey.
 func (m *dynModel) increment(tx *Txn, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
-	if err := tx.use(m.t, true); err != nil {
-		return 0, err
-	}
-	defer tx.leave()
-	if key == nil {
-		return tx.r.Increment(m.t, where, by, sign)
-	}
-	k, err := m.t.KeyOf(key, nil)
-	if err != nil {
-		return 0, err
-	}
-	return tx.r.IncrementKey(m.t, k, by, sign)
+	return increment(tx, m.t, where, key, by, sign)
 }

@@ -56,28 +56,33 @@ type UpsertOptions struct {
 // On error nothing changes.
 func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
 	var zero T
+	if o == nil {
+		o = &UpsertOptions{}
+	}
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, false, err
 	}
 	defer tx.leave()
-	var given []*meta.Field
-	var conflict *meta.Index
-	if o != nil {
-		var err error
-		if given, err = rel.FieldsNamed(m.t, o.Fields); err != nil {
-			return zero, false, err
-		}
-		if o.OnConflict != nil {
-			if conflict, err = rel.UniqueOver(m.t, o.OnConflict); err != nil {
-				return zero, false, err
-			}
-		}
-	}
-	row, created, err := tx.r.Upsert(m.t, m.in(&v), given, conflict)
+	row, created, err := upsert(tx, m.t, m.in(&v), o.Fields, o.OnConflict)
 	if err != nil {
 		return zero, false, err
 	}
 	return m.out(row), created, nil
+}
+
+// upsert is Upsert of row, a row the store owns, on an entered call.
+func upsert(tx *Txn, t *meta.Table, row any, fields, onConflict []string) (any, bool, error) {
+	given, err := rel.FieldsNamed(t, fields)
+	if err != nil {
+		return nil, false, err
+	}
+	var conflict *meta.Index
+	if onConflict != nil {
+		if conflict, err = rel.UniqueOver(t, onConflict); err != nil {
+			return nil, false, err
+		}
+	}
+	return tx.r.Upsert(t, row, given, conflict)
 }
 
 // FindOrCreate returns the first row matching where (in ascending primary
@@ -130,16 +135,21 @@ func (m *Model[T]) DecrementKey(tx *Txn, key any, by map[string]any) (int, error
 
 // increment runs Increment (key nil) or IncrementKey.
 func (m *Model[T]) increment(tx *Txn, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
-	if err := tx.use(m.table(), true); err != nil {
+	return increment(tx, m.table(), where, key, by, sign)
+}
+
+// increment is Increment (key nil) or IncrementKey of t.
+func increment(tx *Txn, t *meta.Table, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
+	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
 	defer tx.leave()
 	if key == nil {
-		return tx.r.Increment(m.t, where, by, sign)
+		return tx.r.Increment(t, where, by, sign)
 	}
-	k, err := m.t.KeyOf(key, nil)
+	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return 0, err
 	}
-	return tx.r.IncrementKey(m.t, k, by, sign)
+	return tx.r.IncrementKey(t, k, by, sign)
 }

@@ -1,6 +1,8 @@
 package rel
 
 import (
+	"slices"
+
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/meta"
@@ -17,14 +19,12 @@ func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (i
 	}
 	sets := make([]assign, 0, len(set))
 	for name, v := range set {
-		f, ok := t.ByName[name]
-		if !ok {
-			return 0, &errs.FieldError{Model: t.Name, Field: name, Err: errs.ErrUnknownField}
-		}
-		for _, s := range sets {
-			if s.f == f { // "slug" and "Slug": which value wins?
-				return 0, &errs.FieldError{Model: t.Name, Field: f.Name, Err: errs.ErrDuplicateField}
-			}
+		// "slug" and "Slug": which value would win?
+		f, err := assigned(t, name, func(f *meta.Field) bool {
+			return slices.ContainsFunc(sets, func(s assign) bool { return s.f == f })
+		})
+		if err != nil {
+			return 0, err
 		}
 		cv, err := f.Conv(v)
 		if err != nil {

@@ -374,12 +374,12 @@ func selection(t *meta.Table, names []string) ([]bool, error) {
 	if names == nil {
 		return nil, nil
 	}
+	fs, err := FieldsNamed(t, names)
+	if err != nil {
+		return nil, err
+	}
 	keep := make([]bool, len(t.Fields))
-	for _, n := range names {
-		f, ok := t.ByName[n]
-		if !ok {
-			return nil, &errs.FieldError{Model: t.Name, Field: n, Err: errs.ErrUnknownField}
-		}
+	for _, f := range fs {
 		keep[slices.Index(t.Fields, f)] = true
 	}
 	return keep, nil

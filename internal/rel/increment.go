@@ -23,12 +23,11 @@ type delta struct {
 func deltas(t *meta.Table, by map[string]any, sign int64) ([]delta, error) {
 	ds := make([]delta, 0, len(by))
 	for name, v := range by {
-		f, ok := t.ByName[name]
-		if !ok {
-			return nil, &errs.FieldError{Model: t.Name, Field: name, Err: errs.ErrUnknownField}
-		}
-		if slices.ContainsFunc(ds, func(d delta) bool { return d.f == f }) {
-			return nil, &errs.FieldError{Model: t.Name, Field: f.Name, Err: errs.ErrDuplicateField}
+		f, err := assigned(t, name, func(f *meta.Field) bool {
+			return slices.ContainsFunc(ds, func(d delta) bool { return d.f == f })
+		})
+		if err != nil {
+			return nil, err
 		}
 		var n any
 		var conv bool

@@ -1,6 +1,7 @@
 package rel
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/errs"
@@ -57,7 +58,7 @@ func (tx *Txn) Upsert(t *meta.Table, row any, given []*meta.Field, conflict *met
 		for _, f := range t.Fields {
 			switch {
 			case given == nil && (f.PK || f == t.Stamps.Created || f == t.Stamps.Deleted),
-				given != nil && !containsField(given, f):
+				given != nil && !slices.Contains(given, f):
 				continue
 			}
 			f.Set(np, f.Get(p))
@@ -86,15 +87,6 @@ func (tx *Txn) conflicting(ix *meta.Index, p unsafe.Pointer) any {
 	return tx.First(ix, k)
 }
 
-func containsField(fs []*meta.Field, f *meta.Field) bool {
-	for _, x := range fs {
-		if x == f {
-			return true
-		}
-	}
-	return false
-}
-
 // ConflictKey chooses an upsert's conflict key for the row at p: the
 // primary key when the row holds it (a zero auto-increment key is not
 // held); otherwise the one unique constraint whose fields the row holds
@@ -103,7 +95,7 @@ func containsField(fs []*meta.Field, f *meta.Field) bool {
 func ConflictKey(t *meta.Table, p unsafe.Pointer, given []*meta.Field) (*meta.Index, error) {
 	holds := func(ix *meta.Index) bool {
 		for _, f := range ix.Cols {
-			if given != nil && !containsField(given, f) || f.IsNull(p) || f.AutoInc && f.IsZero(p) {
+			if given != nil && !slices.Contains(given, f) || f.IsNull(p) || f.AutoInc && f.IsZero(p) {
 				return false
 			}
 		}
@@ -144,7 +136,7 @@ func UniqueOver(t *meta.Table, names []string) (*meta.Index, error) {
 
 func subset(a, b []*meta.Field) bool {
 	for _, f := range a {
-		if !containsField(b, f) {
+		if !slices.Contains(b, f) {
 			return false
 		}
 	}
@@ -173,11 +165,32 @@ func FieldsNamed(t *meta.Table, names []string) ([]*meta.Field, error) {
 	}
 	fs := make([]*meta.Field, 0, len(names))
 	for _, n := range names {
-		f, ok := t.ByName[n]
-		if !ok {
-			return nil, &errs.FieldError{Model: t.Name, Field: n, Err: errs.ErrUnknownField}
+		f, err := fieldNamed(t, n)
+		if err != nil {
+			return nil, err
 		}
 		fs = append(fs, f)
 	}
 	return fs, nil
+}
+
+// fieldNamed is t's field of that column or Go name, or a *FieldError
+// wrapping ErrUnknownField.
+func fieldNamed(t *meta.Table, name string) (*meta.Field, error) {
+	f, ok := t.ByName[name]
+	if !ok {
+		return nil, &errs.FieldError{Model: t.Name, Field: name, Err: errs.ErrUnknownField}
+	}
+	return f, nil
+}
+
+// assigned is fieldNamed for a field a call assigns: one assigned already
+// (under its other name) is ErrDuplicateField, as PostgreSQL's "multiple
+// assignments to same column".
+func assigned(t *meta.Table, name string, taken func(*meta.Field) bool) (*meta.Field, error) {
+	f, err := fieldNamed(t, name)
+	if err == nil && taken(f) {
+		return nil, &errs.FieldError{Model: t.Name, Field: f.Name, Err: errs.ErrDuplicateField}
+	}
+	return f, err
 }
