@@ -1,6 +1,7 @@
 package memrel
 
 import (
+	"errors"
 	"reflect"
 	"unsafe"
 
@@ -250,6 +251,35 @@ func (b *BelongsToMany[S, T, J]) Count(tx *Txn, src S, o *ThroughOptions) (int, 
 	}
 	opts, jw := o.split()
 	return tx.r.ThroughCount(b.th, sk, opts.read(b.dst.t, new(rel.Read)), jw)
+}
+
+// CountMany returns, for each source in srcs and in their order, what
+// Count would, in one call: one range of join rows per source. A source
+// that is not stored is no error and counts 0, as for [HasMany.CountMany].
+func (b *BelongsToMany[S, T, J]) CountMany(tx *Txn, srcs []S, o *ThroughOptions) ([]int, error) {
+	if err := tx.use(b.table(), false); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	opts, jw := o.split()
+	r := opts.read(b.dst.t, new(rel.Read))
+	if err := rel.CheckRead(b.dst.t, r); err != nil {
+		return nil, err
+	}
+	if err := rel.CheckRead(b.th.Join(), &rel.Read{Where: jw}); err != nil {
+		return nil, err
+	}
+	out := make([]int, len(srcs))
+	for i := range srcs {
+		sk, _, err := b.source(tx, &srcs[i])
+		if err == nil {
+			out[i], err = tx.r.ThroughCount(b.th, sk, r, jw)
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func (o *ThroughOptions) split() (*Options, query.Cond) {

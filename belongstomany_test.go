@@ -70,6 +70,25 @@ func btIDs(ts []btTag) []int64 {
 	return out
 }
 
+func TestBelongsToMany_CountMany(t *testing.T) {
+	b := btOpen(t)
+	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
+		ns, err := b.ptags.CountMany(tx, []btPost{{ID: 2}, {ID: 99}, {ID: 1}, {ID: 3}}, nil)
+		require.NoError(t, err)
+		require.Equal(t, []int{1, 0, 2, 0}, ns, "an unknown post counts 0")
+		ns, err = b.ptags.CountMany(tx, []btPost{{ID: 1}, {ID: 2}}, &memrel.ThroughOptions{Options: memrel.Options{
+			Where: query.Eq("name", "go")}})
+		require.NoError(t, err)
+		require.Equal(t, []int{1, 0}, ns)
+		ns, err = b.ptags.Inverse().CountMany(tx, []btTag{{ID: 1}, {ID: 2}, {ID: 3}}, nil)
+		require.NoError(t, err)
+		require.Equal(t, []int{1, 2, 0}, ns)
+		_, err = b.ptags.CountMany(tx, []btPost{{ID: 99}}, &memrel.ThroughOptions{ThroughWhere: query.Eq("nope", 1)})
+		require.ErrorIs(t, err, memrel.ErrUnknownField, "a bad through where fails even when no source is stored")
+		return nil
+	}))
+}
+
 func TestBelongsToMany_GetCountHas(t *testing.T) {
 	b := btOpen(t)
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {

@@ -126,21 +126,21 @@ func TestConformance_Next(t *testing.T) {
 // nextPassing are the next scenarios the store passes today: the bulk
 // update and destroy by where (Model.UpdateAll, Model.DestroyAll),
 // hasOne, composite keys, belongsToMany, timestamps, bulk create,
-// upsert, findOrCreate and increment (the rest use issue 16's other ops:
-// grouped counts, aggregates, separate includes, nested create, soft
+// upsert, findOrCreate, increment, grouped counts and aggregates (the rest
+// use issue 16's other ops: separate includes, nested create, soft
 // delete).
 var nextPassing = []string{
-	"n-btm-add-duplicates", "n-btm-add-through-notnull", "n-btm-add-through-values", "n-btm-count",
-	"n-btm-destroy-source-cascades", "n-btm-destroy-target-cascades", "n-btm-get-through-where", "n-btm-has",
-	"n-btm-include-nested", "n-btm-include-not-associated", "n-btm-include", "n-btm-inverse-side",
-	"n-btm-join-direct", "n-btm-join-findall", "n-btm-remove", "n-btm-set-clear", "n-btm-set-duplicates",
-	"n-btm-set-unknown-from-tag", "n-btm-set-unknown-target", "n-btm-set", "n-btm-tx-commit",
-	"n-btm-update-keys-cascade", "n-btm-with-hasmany-cascade", "n-bulk-composite", "n-bulk-create",
-	"n-bulk-fk-all-or-nothing", "n-bulk-notnull-all-or-nothing", "n-bulk-null-default", "n-bulk-then-cascade",
-	"n-bulk-timestamps", "n-bulk-tx-rollback", "n-bulk-unique-existing", "n-bulkwhere-destroy",
-	"n-bulkwhere-tx-rollback", "n-bulkwhere-update-timestamps", "n-bulkwhere-update-unique",
-	"n-bulkwhere-update", "n-ck-room-findall", "n-ck-room-notnull", "n-ck-unique-group",
-	"n-ck-unique-single-nullable", "n-foc-errors", "n-foc-multi-field", "n-foc-null-default",
+	"n-agg-booking", "n-agg-dates", "n-agg-sum-min-max", "n-btm-add-duplicates", "n-btm-add-through-notnull",
+	"n-btm-add-through-values", "n-btm-count", "n-btm-destroy-source-cascades", "n-btm-destroy-target-cascades",
+	"n-btm-get-through-where", "n-btm-has", "n-btm-include-nested", "n-btm-include-not-associated",
+	"n-btm-include", "n-btm-inverse-side", "n-btm-join-direct", "n-btm-join-findall", "n-btm-remove",
+	"n-btm-set-clear", "n-btm-set-duplicates", "n-btm-set-unknown-from-tag", "n-btm-set-unknown-target",
+	"n-btm-set", "n-btm-tx-commit", "n-btm-update-keys-cascade", "n-btm-with-hasmany-cascade", "n-bulk-composite",
+	"n-bulk-create", "n-bulk-fk-all-or-nothing", "n-bulk-notnull-all-or-nothing", "n-bulk-null-default",
+	"n-bulk-then-cascade", "n-bulk-timestamps", "n-bulk-tx-rollback", "n-bulk-unique-existing",
+	"n-bulkwhere-destroy", "n-bulkwhere-tx-rollback", "n-bulkwhere-update-timestamps",
+	"n-bulkwhere-update-unique", "n-bulkwhere-update", "n-ck-room-findall", "n-ck-room-notnull",
+	"n-ck-unique-group", "n-ck-unique-single-nullable", "n-foc-errors", "n-foc-multi-field", "n-foc-null-default",
 	"n-foc-timestamps", "n-hasone-create-errors", "n-hasone-create-keeps-previous", "n-hasone-create",
 	"n-hasone-destroy-source-defaults", "n-hasone-get", "n-hasone-include-not-associated",
 	"n-hasone-inverse-set-notnull-null", "n-hasone-inverse", "n-hasone-keyed-sourcekey",
@@ -152,10 +152,17 @@ var nextPassing = []string{
 	"n-ts-assoc-create-inverse", "n-ts-cascade-does-not-stamp", "n-ts-tx-clock", "n-ts-validation",
 	"n-upsert-composite-pk", "n-upsert-fk", "n-upsert-missing-notnull", "n-upsert-pk", "n-upsert-timestamps",
 	"n-upsert-tx-rollback", "n-upsert-update-takes-no-id", "n-x-authors-findorcreate",
-	"n-x-booking-findorcreate-unique", "n-x-bsk-upsert-cascade", "n-x-profile-explicit-pk",
-	"n-x-tags-has-duplicates", "nrnd-blog-ts-20270022", "nrnd-blog-ts-20270064", "nrnd-blog-ts-20270082",
-	"nrnd-booking-20270003", "nrnd-profile-20270042", "nrnd-profile-20270072", "nrnd-profile-keyed-20270001",
-	"nrnd-profile-keyed-20270067", "nrnd-tags-20270008", "nrnd-tags-20270020",
+	"n-x-booking-findorcreate-unique", "n-x-bsk-upsert-cascade", "n-x-profile-bulk", "n-x-profile-explicit-pk",
+	"n-x-tags-has-duplicates", "n-x-tree-aggregates", "nrnd-blog-ts-20270022", "nrnd-blog-ts-20270064",
+	"nrnd-blog-ts-20270070", "nrnd-blog-ts-20270076", "nrnd-blog-ts-20270082", "nrnd-booking-20270003",
+	"nrnd-booking-20270015", "nrnd-booking-20270021", "nrnd-booking-20270027", "nrnd-booking-20270033",
+	"nrnd-booking-20270039", "nrnd-booking-20270057", "nrnd-booking-20270063", "nrnd-booking-20270075",
+	"nrnd-booking-20270081", "nrnd-profile-20270000", "nrnd-profile-20270042", "nrnd-profile-20270066",
+	"nrnd-profile-20270072", "nrnd-profile-keyed-20270001", "nrnd-profile-keyed-20270007",
+	"nrnd-profile-keyed-20270019", "nrnd-profile-keyed-20270025", "nrnd-profile-keyed-20270031",
+	"nrnd-profile-keyed-20270055", "nrnd-profile-keyed-20270067", "nrnd-profile-keyed-20270073",
+	"nrnd-tags-20270002", "nrnd-tags-20270008", "nrnd-tags-20270020", "nrnd-tags-20270056", "nrnd-tags-20270062",
+	"nrnd-tags-20270068",
 }
 
 // TestConformance_CopyIsVerbatim fails when testdata/conformance drifts from

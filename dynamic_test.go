@@ -512,3 +512,19 @@ func (m *dynModel) findOrCreate(tx *Txn, where query.Cond, defaults any) (any, b
 func (m *dynModel) increment(tx *Txn, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
 	return increment(tx, m.t, where, key, by, sign)
 }
+
+// countGroups is Model.CountGroups on a dynamic model: rows hold the group
+// fields.
+func (m *dynModel) countGroups(tx *Txn, o *Options, fields []string) ([]rel.Group, error) {
+	return countGroups(tx, m.t, o, fields)
+}
+
+// aggregate is Sum, Min, Max or Avg (by Sequelize's name) on a dynamic
+// model, before the typed conversion.
+func (m *dynModel) aggregate(tx *Txn, fn, field string, o *Options) (any, error) {
+	agg, ok := map[string]rel.Agg{"sum": rel.Sum, "min": rel.Min, "max": rel.Max, "avg": rel.Avg}[fn]
+	if !ok {
+		return nil, &errs.FieldError{Model: m.t.Name, Field: field, Value: fn, Err: errs.ErrBadOperator}
+	}
+	return aggregateValue(tx, m.t, agg, field, o)
+}

@@ -103,3 +103,15 @@ type WritesTx interface {
 	// many rows it changed.
 	Increment(model string, pk Key, hasPK bool, where *Where, by Values, sign int) (int, error)
 }
+
+// AggregateTx is the optional part of a Tx for grouped counts and
+// aggregates. A Tx without it fails those steps.
+type AggregateTx interface {
+	// CountGroups counts the rows o selects per distinct value of
+	// o.Group's fields: one Row per group, holding the group fields and
+	// "count", sorted by the group fields ascending, NULL last.
+	CountGroups(model string, o *Options) ([]Row, error)
+	// Aggregate computes fn (sum, min, max or avg) of field over the rows
+	// o selects; nil over none.
+	Aggregate(model, fn, field string, o *Options) (any, error)
+}

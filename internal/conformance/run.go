@@ -259,7 +259,7 @@ func writes(op string) bool {
 
 // expectKeys are the expectations the runner compares.
 var expectKeys = map[string]bool{"ok": true, "pk": true, "pks": true, "count": true, "bool": true,
-	"row": true, "tree": true, "rows": true, "created": true}
+	"row": true, "tree": true, "rows": true, "created": true, "groups": true}
 
 func (r *runner) expect(where string, st *Step, err error, res map[string]any) {
 	if name, ok := st.Expect["error"]; ok {
@@ -274,6 +274,22 @@ func (r *runner) expect(where string, st *Step, err error, res map[string]any) {
 		switch {
 		case k == "ok":
 			require.Equal(r.t, true, v, "%s: ok", where)
+		case k == "value":
+			got, ok := res[k]
+			require.True(r.t, ok, "%s: the step gives no value to compare", where)
+			want := JSON(v)
+			if w, isNum := want.(float64); isNum {
+				g, gotNum := got.(float64)
+				require.True(r.t, gotNum, "%s: value: want %v, got %v (%T)", where, w, got, got)
+				// avg is compared with a relative tolerance (the format's rule).
+				if w == 0 {
+					require.Equal(r.t, w, g, "%s: value", where)
+				} else {
+					require.InEpsilon(r.t, w, g, 1e-9, "%s: value", where)
+				}
+				continue
+			}
+			require.Equal(r.t, want, got, "%s: value", where)
 		case expectKeys[k]:
 			got, ok := res[k]
 			require.True(r.t, ok, "%s: the step gives no %q to compare", where, k)
@@ -333,7 +349,12 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 			"rows": rows}, nil
 	case OpCount:
 		if len(o.Group) > 0 {
-			r.unsupported(where, "count with group")
+			rows, err := r.aggregates(where, tx).CountGroups(st.Model, o)
+			groups := make([]any, len(rows))
+			for i, row := range rows {
+				groups[i] = r.row(row)
+			}
+			return map[string]any{"groups": groups}, err
 		}
 		n, err := tx.Count(st.Model, o)
 		return map[string]any{"count": JSON(n)}, err
@@ -403,9 +424,21 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		}
 		n, err := r.writes(where, tx).Increment(st.Model, st.PK, st.HasPK, o.Where, st.By, sign)
 		return map[string]any{"count": JSON(n)}, err
+	case OpAggregate:
+		v, err := r.aggregates(where, tx).Aggregate(st.Model, st.Fn, st.Field, o)
+		return map[string]any{"value": JSON(v)}, err
 	}
 	r.unsupported(where, "op "+st.Op)
 	return nil, nil
+}
+
+// aggregates returns tx's AggregateTx, or fails the step when it has none.
+func (r *runner) aggregates(where string, tx Tx) AggregateTx {
+	a, ok := tx.(AggregateTx)
+	if !ok {
+		r.unsupported(where, "grouped count and aggregates (AggregateTx)")
+	}
+	return a
 }
 
 // bulk returns tx's bulk ops, or fails the step when it has none.

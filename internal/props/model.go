@@ -524,8 +524,9 @@ func (m *prModel) parent(rel *prRel, child int64) (prRow, bool, prErr) {
 	return p.clone(), true, prOK
 }
 
-// pointAt sets child's foreign key to key (nil clears it; a key also writes
-// the scope) and returns the child. byParent is belongsTo's Set, given a
+// pointAt sets child's foreign key to key (nil clears it) and returns the
+// child; a belongsTo writes no scope, as Sequelize's set assigns only the
+// key. byParent is belongsTo's Set, given a
 // parent instance: a parent that is not stored is a foreign key violation
 // (checked before the child) unless the association has no constraints.
 func (m *prModel) pointAt(rel *prRel, child int64, key any, byParent bool) (prRow, prErr) {
@@ -544,10 +545,8 @@ func (m *prModel) pointAt(rel *prRel, child int64, key any, byParent bool) (prRo
 			if !rel.nullable {
 				return prValidation
 			}
-			c[rel.fk] = nil
-		} else {
-			x.attach(rel, child, key.(int64))
 		}
+		c[rel.fk] = key
 		out = c.clone()
 		return prOK
 	})
@@ -564,7 +563,7 @@ func (m *prModel) createParent(rel *prRel, child int64, r prRow) (prRow, prErr) 
 		if out, e = x.insert(rel.src, r); e != prOK {
 			return e
 		}
-		x.attach(rel, child, out.id())
+		x.s[rel.dst][child][rel.fk] = out.id()
 		return prOK
 	})
 	return prResult(out, e)

@@ -289,23 +289,17 @@ func (tx *Txn) ParentOf(a *meta.Relation, child any) any {
 }
 
 // PointAt sets the foreign key of the stored child identified by the
-// instance at p to skv (nil: NULL) and returns the new stored row. A
-// non-NULL key also writes the association's scope.
+// instance at p to skv (nil: NULL) and returns the new stored row.
 func (tx *Txn) PointAt(a *meta.Relation, p unsafe.Pointer, skv any) (any, error) {
 	cur, err := tx.Stored(a.Target, p)
 	if err != nil {
 		return nil, err
 	}
-	if skv == nil {
-		if err := tx.SetFK(a, cur, nil); err != nil {
-			return nil, err
-		}
-	} else {
-		row := a.Target.Clone(cur)
-		a.Attach(a.Target.Ptr(row), skv)
-		if err := tx.UpdateRow(a.Target, cur, row); err != nil {
-			return nil, err
-		}
+	// Only the foreign key: a belongsTo writes no scope (Sequelize's
+	// set assigns the key and saves), so a scoped hasOne's inverse can
+	// point a row outside the scope at a parent.
+	if err := tx.SetFK(a, cur, skv); err != nil {
+		return nil, err
 	}
 	return tx.ByKey(a.Target, a.Target.PKKey(cur, nil)), nil
 }

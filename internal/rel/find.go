@@ -130,9 +130,21 @@ func (tx *Txn) CountRows(t *meta.Table, o *Read) (int, error) {
 // count is read's counterpart: without includes it counts the rows of the
 // access path that pass the filter, copying nothing.
 func (tx *Txn) count(t *meta.Table, o *Read, choose func(*filter.Filter, []query.Order) plan) (int, error) {
-	if o != nil && len(o.Include) > 0 {
-		f, err := tx.read(t, &Read{Where: o.Where, Include: o.Include}, choose)
-		return len(f.Rows), err
+	n := 0
+	err := tx.each(t, o, choose, func(any) { n++ })
+	return n, err
+}
+
+// each calls fn with every row matching o's Where and required includes,
+// in no particular order: the walk behind counts and aggregates. Without
+// includes it copies nothing.
+func (tx *Txn) each(t *meta.Table, o *Read, choose func(*filter.Filter, []query.Order) plan, fn func(row any)) error {
+	if o != nil && (len(o.Include) > 0 || o.IncludeErr != nil) {
+		f, err := tx.read(t, &Read{Where: o.Where, Include: o.Include, IncludeErr: o.IncludeErr}, choose)
+		for _, row := range f.Rows {
+			fn(row)
+		}
+		return err
 	}
 	var where query.Cond
 	if o != nil {
@@ -140,16 +152,15 @@ func (tx *Txn) count(t *meta.Table, o *Read, choose func(*filter.Filter, []query
 	}
 	flt, err := filter.Compile(cols(t), where)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n := 0
 	choose(flt, nil).src(func(row any) bool {
 		if flt.Match(row) {
-			n++
+			fn(row)
 		}
 		return true
 	})
-	return n, nil
+	return nil
 }
 
 // window applies offset and limit.
@@ -424,4 +435,18 @@ func groupSeek(t *meta.Table, terms []filter.Term) ([]byte, *meta.Index) {
 		}
 	}
 	return nil, nil
+}
+
+// CheckRead reports the error a read of t with o's Where and includes
+// would fail with, reading nothing: for the batch reads, whose sources may
+// all be skipped before any of them compiles o.
+func CheckRead(t *meta.Table, o *Read) error {
+	if o == nil {
+		return nil
+	}
+	if o.IncludeErr != nil {
+		return o.IncludeErr
+	}
+	_, err := filter.Compile(cols(t), o.Where)
+	return err
 }
