@@ -44,22 +44,36 @@ func (b *BelongsTo[C, P]) table(parent bool) *meta.Table {
 }
 
 // Get returns child's parent; false when the foreign key is NULL (or, with
-// constraints off, points at no row).
+// constraints off, points at no row), or when the parent is soft-deleted
+// (SPEC N13: the child still points at it).
 func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 	var zero P
-	if err := tx.use(b.table(true), false); err != nil {
+	if b.table(true) == nil {
+		return zero, false, tx.use(nil, false)
+	}
+	parent, err := parentOf(tx, b.a, unsafe.Pointer(&child))
+	if parent == nil {
 		return zero, false, err
+	}
+	return b.parent.out(parent), true, nil // stored rows never change
+}
+
+// parentOf is Get as one read call: the stored parent of the child
+// instance at child, or nil.
+func parentOf(tx *Txn, a *meta.Relation, child unsafe.Pointer) (any, error) {
+	if err := tx.use(a.Source, false); err != nil {
+		return nil, err
 	}
 	defer tx.leave()
-	cur, err := tx.r.Stored(b.a.Target, unsafe.Pointer(&child))
+	cur, err := tx.r.Stored(a.Target, child)
 	if err != nil {
-		return zero, false, err
+		return nil, err
 	}
-	parent := tx.r.ParentOf(b.a, cur)
-	if parent == nil {
-		return zero, false, nil
+	parent := tx.r.ParentOf(a, cur)
+	if parent == nil || !a.Source.Live(a.Source.Ptr(parent)) {
+		return nil, nil
 	}
-	return b.parent.out(parent), true, nil
+	return parent, nil
 }
 
 // Set points child at parent and returns the updated child. The parent is

@@ -47,12 +47,6 @@ type dynSpecAssoc struct {
 
 // unsupported says what of a schema memrel cannot do yet, or nil.
 func (dynDriver) unsupported(s *conformance.Schema) error {
-	for _, m := range s.Models {
-		switch {
-		case m.Paranoid:
-			return fmt.Errorf("memrel: model %s: paranoid (soft delete) is not supported yet", m.Name)
-		}
-	}
 	for _, a := range s.Associations {
 		if a.Type != conformance.HasMany && a.Type != conformance.HasOne && a.Type != conformance.BelongsToMany {
 			return fmt.Errorf("memrel: association %s: %s is not supported yet", a.Name, a.Type)
@@ -125,6 +119,9 @@ func (d dynDriver) Open(s *conformance.Schema, now func() time.Time) (conformanc
 		}
 		if m.Timestamps {
 			sm.m.t.AddTimestamps()
+		}
+		if m.Paranoid {
+			sm.m.t.AddParanoid()
 		}
 		st.models[m.Name] = sm
 	}
@@ -360,7 +357,7 @@ func (x *dynTx) Update(model string, pk conformance.Key, values conformance.Valu
 	if err != nil {
 		return err
 	}
-	cur, ok, err := m.m.findByPK(x.tx, pk)
+	cur, ok, err := m.m.findByPK(x.tx, pk, false)
 	if err != nil {
 		return err
 	}
@@ -386,7 +383,7 @@ func (x *dynTx) DestroyWhere(model string, where *conformance.Where) (int, error
 	if err != nil {
 		return 0, err
 	}
-	return m.m.destroyAll(x.tx, dynWhere(where))
+	return m.m.destroyAll(x.tx, dynWhere(where), false)
 }
 
 func (x *dynTx) Destroy(model string, pk conformance.Key) error {
@@ -394,7 +391,7 @@ func (x *dynTx) Destroy(model string, pk conformance.Key) error {
 	if err != nil {
 		return err
 	}
-	return m.m.destroyKey(x.tx, pk)
+	return m.m.destroyKey(x.tx, pk, false)
 }
 
 func (x *dynTx) FindByPk(model string, pk conformance.Key) (conformance.Row, error) {
@@ -402,7 +399,7 @@ func (x *dynTx) FindByPk(model string, pk conformance.Key) (conformance.Row, err
 	if err != nil {
 		return nil, err
 	}
-	v, ok, err := m.m.findByPK(x.tx, pk)
+	v, ok, err := m.m.findByPK(x.tx, pk, false)
 	if !ok || err != nil {
 		return nil, err
 	}
@@ -652,7 +649,7 @@ func (x *dynTx) Dump() (map[string][]conformance.Row, error) {
 	out := map[string][]conformance.Row{}
 	for _, spec := range x.st.spec.Models {
 		m := x.st.models[spec.Name]
-		rows, err := m.m.findAll(x.tx, nil)
+		rows, err := m.m.findAll(x.tx, &Options{WithDeleted: true})
 		if err != nil {
 			return nil, err
 		}
@@ -671,10 +668,11 @@ func (x *dynTx) options(o *conformance.Options) (*Options, error) {
 		return nil, nil
 	}
 	switch {
-	case len(o.Group) > 0, o.Paranoid != nil, o.Force, o.Defaults != nil, o.Through != nil:
-		return nil, fmt.Errorf("memrel: options group, paranoid, force, defaults and through are not supported yet")
+	case len(o.Group) > 0, o.Force, o.Defaults != nil, o.Through != nil:
+		return nil, fmt.Errorf("memrel: options group, force, defaults and through are not supported yet")
 	}
-	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset, Fields: o.Attributes}
+	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset, Fields: o.Attributes,
+		WithDeleted: dynWithDeleted(o.Paranoid)}
 	for _, ord := range o.Order {
 		out.Order = append(out.Order, query.Order{Field: ord.Field, Desc: ord.Desc})
 	}
@@ -687,11 +685,12 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 	var out []Include
 	for _, in := range incs {
 		b, isBTM := x.st.btms[in.Assoc]
-		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Paranoid != nil || in.Through != nil && !isBTM {
-			return nil, fmt.Errorf("memrel: include %s: separate, order, limit, attributes, paranoid and through are not supported yet", in.Assoc)
+		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Through != nil && !isBTM {
+			return nil, fmt.Errorf("memrel: include %s: separate, order, limit, attributes and through are not supported yet", in.Assoc)
 		}
 		if isBTM {
-			inc := Include{Assoc: b, Where: dynWhere(in.Where), Required: dynRequired(in.Required)}
+			inc := Include{Assoc: b, Where: dynWhere(in.Where), Required: dynRequired(in.Required),
+				WithDeleted: dynWithDeleted(in.Paranoid)}
 			if in.Through != nil {
 				inc.ThroughWhere = dynWhere(in.Through.Where)
 			}
@@ -710,7 +709,8 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 		if inverse {
 			assoc = assoc.inverseOf()
 		}
-		inc := Include{Assoc: assoc, Where: dynWhere(in.Where), Required: dynRequired(in.Required)}
+		inc := Include{Assoc: assoc, Where: dynWhere(in.Where), Required: dynRequired(in.Required),
+			WithDeleted: dynWithDeleted(in.Paranoid)}
 		var err error
 		if inc.Include, err = x.includes(in.Include); err != nil {
 			return nil, err

@@ -92,18 +92,10 @@ func (m *dynModel) key(row any) any {
 }
 
 // findByPK is Model.FindByPK.
-func (m *dynModel) findByPK(tx *Txn, key any) (any, bool, error) {
-	if err := tx.use(m.t, false); err != nil {
-		return nil, false, err
-	}
-	defer tx.leave()
-	k, err := m.t.KeyOf(key, nil)
-	if err != nil {
-		return nil, false, err
-	}
-	row := tx.r.ByKey(m.t, k)
+func (m *dynModel) findByPK(tx *Txn, key any, withDeleted bool) (any, bool, error) {
+	row, err := findByKey(tx, m.t, key, withDeleted)
 	if row == nil {
-		return nil, false, nil
+		return nil, false, err
 	}
 	return m.t.Clone(row), true, nil
 }
@@ -145,16 +137,8 @@ func (m *dynModel) updateKey(tx *Txn, key, v any) error {
 }
 
 // destroyKey is Model.DestroyKey.
-func (m *dynModel) destroyKey(tx *Txn, key any) error {
-	if err := tx.use(m.t, true); err != nil {
-		return err
-	}
-	defer tx.leave()
-	k, err := m.t.KeyOf(key, nil)
-	if err != nil {
-		return err
-	}
-	return tx.r.DestroyByKey(m.t, k, key)
+func (m *dynModel) destroyKey(tx *Txn, key any, force bool) error {
+	return destroyKey(tx, m.t, key, force)
 }
 
 // updateAll is Model.UpdateAll.
@@ -167,12 +151,20 @@ func (m *dynModel) updateAll(tx *Txn, where query.Cond, set map[string]any) (int
 }
 
 // destroyAll is Model.DestroyAll.
-func (m *dynModel) destroyAll(tx *Txn, where query.Cond) (int, error) {
-	if err := tx.use(m.t, true); err != nil {
-		return 0, err
+func (m *dynModel) destroyAll(tx *Txn, where query.Cond, force bool) (int, error) {
+	return destroyAll(tx, m.t, where, force)
+}
+
+// restore is Model.Restore, and Model.RestoreKey (0 or 1) when hasKey.
+func (m *dynModel) restore(tx *Txn, key any, hasKey bool, where query.Cond) (int, error) {
+	if !hasKey {
+		return restore(tx, m.t, where)
 	}
-	defer tx.leave()
-	return tx.r.DestroyAll(m.t, where)
+	ok, err := restoreKey(tx, m.t, key)
+	if ok {
+		return 1, err
+	}
+	return 0, err
 }
 
 // dynAssoc is a hasMany between two dynModels, or its inverse belongsTo:
@@ -433,17 +425,9 @@ func (d *dynAssoc) create(tx *Txn, src, v any) (any, error) {
 // parent is BelongsTo.Get.
 func (d *dynAssoc) parent(tx *Txn, child any) (any, bool, error) {
 	a := d.a
-	if err := tx.use(a.Source, false); err != nil {
-		return nil, false, err
-	}
-	defer tx.leave()
-	cur, err := tx.r.Stored(a.Target, a.Target.Ptr(child))
-	if err != nil {
-		return nil, false, err
-	}
-	parent := tx.r.ParentOf(a, cur)
+	parent, err := parentOf(tx, a, a.Target.Ptr(child))
 	if parent == nil {
-		return nil, false, nil
+		return nil, false, err
 	}
 	return a.Source.Clone(parent), true, nil
 }

@@ -91,6 +91,10 @@ var (
 	// unique constraint of the model, or its values hold the fields of
 	// several unique constraints and no OnConflict chooses one.
 	ErrConflictKey = errs.ErrConflictKey
+
+	// ErrNotParanoid is returned, in a *FieldError, when Restore is called
+	// on a model that does not soft-delete (no Paranoid option).
+	ErrNotParanoid = errs.ErrNotParanoid
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and

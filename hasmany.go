@@ -206,9 +206,13 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 	// exact size.
 	var buf [16]any
 	rows := buf[:0]
+	t := h.a.Target
+	all := !t.Paranoid()
 	it := tx.r.Prefix(h.a.Lookup, h.a.ChildKey(sk))
 	for row := it.Next(); row != nil; row = it.Next() {
-		rows = append(rows, row)
+		if all || t.Live(t.Ptr(row)) {
+			rows = append(rows, row)
+		}
 	}
 	if len(rows) == 0 {
 		return nil

@@ -56,6 +56,24 @@ func Timestamps() ModelOption {
 	return ModelOption{apply: func(t *meta.Table) { t.AddTimestamps() }}
 }
 
+// Paranoid makes the model soft-delete, as Sequelize's paranoid option
+// does (SPEC N13); it needs [Timestamps] and a DeletedAt field, a
+// *time.Time or sql.Null[time.Time] (column deletedAt, or a field tagged
+// memrel:"deletedAt"). Destroying a row sets DeletedAt to the call's
+// instant and runs no referential action: its children keep their foreign
+// key and the row keeps its unique values. Every read skips soft-deleted
+// rows (reads by key, FindAll, Count, aggregates, association reads,
+// includes, belongsTo Get) unless it asks for them with
+// [Options.WithDeleted], [Include.WithDeleted] or [WithDeleted]; writes
+// that find their rows by key or where (Update, UpdateAll, Increment,
+// association Add and Set) skip them too, and un-associating a NOT NULL
+// child soft-deletes it. [Force] destroys for real, with the referential
+// actions; [Model.Restore] brings rows back. Soft delete and restore leave
+// UpdatedAt alone.
+func Paranoid() ModelOption {
+	return ModelOption{apply: func(t *meta.Table) { t.AddParanoid() }}
+}
+
 // Define declares the model T on s under name ("" means the type's name),
 // with opts. Field metadata is resolved here, once; mistakes are reported
 // by [Schema.Open]. On a nil Schema it returns a zero Model, whose methods
@@ -212,22 +230,33 @@ func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 }
 
 // FindByPK returns the row with the given primary key; false when there is
-// none. A key of the wrong type fails with ErrBadKey.
-func (m *Model[T]) FindByPK(tx *Txn, key any) (T, bool, error) {
+// none, or when it is soft-deleted and opts do not include [WithDeleted].
+// A key of the wrong type fails with ErrBadKey.
+func (m *Model[T]) FindByPK(tx *Txn, key any, opts ...FindOption) (T, bool, error) {
 	var zero T
-	if err := tx.use(m.table(), false); err != nil {
+	row, err := findByKey(tx, m.table(), key, withDeleted(opts))
+	if row == nil {
 		return zero, false, err
+	}
+	// Stored rows never change, so the copy may follow the call's end.
+	return m.out(row), true, nil
+}
+
+// findByKey is FindByPK as one read call on t: the stored row, or nil.
+func findByKey(tx *Txn, t *meta.Table, key any, withDeleted bool) (any, error) {
+	if err := tx.use(t, false); err != nil {
+		return nil, err
 	}
 	defer tx.leave()
-	k, err := m.t.KeyOf(key, nil)
+	k, err := t.KeyOf(key, nil)
 	if err != nil {
-		return zero, false, err
+		return nil, err
 	}
-	row := tx.r.ByKey(m.t, k)
-	if row == nil {
-		return zero, false, nil
+	row := tx.r.ByKey(t, k)
+	if row == nil || !t.Live(t.Ptr(row)) && !withDeleted {
+		return nil, nil
 	}
-	return m.out(row), true, nil
+	return row, nil
 }
 
 // FindAll returns the rows matching o (nil: all rows, by primary key),
@@ -298,7 +327,9 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 }
 
 // Destroy deletes the row that has v's primary key; see DestroyKey.
-func (m *Model[T]) Destroy(tx *Txn, v T) error { return m.DestroyKey(tx, m.Key(v)) }
+func (m *Model[T]) Destroy(tx *Txn, v T, opts ...DestroyOption) error {
+	return m.DestroyKey(tx, m.Key(v), opts...)
+}
 
 // DestroyKey deletes the row with primary key key and applies the onDelete
 // rule of every association whose source it is: CASCADE deletes children
@@ -308,16 +339,25 @@ func (m *Model[T]) Destroy(tx *Txn, v T) error { return m.DestroyKey(tx, m.Key(v
 // cascade deletes or rewrites (see Big writes in the package overview): a
 // million children or a chain a million levels deep take seconds to tens
 // of seconds and one to two GiB of garbage, and no stack.
-func (m *Model[T]) DestroyKey(tx *Txn, key any) error {
-	if err := tx.use(m.table(), true); err != nil {
+//
+// On a [Paranoid] model it soft-deletes the row instead (no rule runs), and
+// a row soft-deleted already is ErrNotFound; with [Force] it deletes the
+// row for real, soft-deleted or not, with the onDelete rules.
+func (m *Model[T]) DestroyKey(tx *Txn, key any, opts ...DestroyOption) error {
+	return destroyKey(tx, m.table(), key, forced(opts))
+}
+
+// destroyKey is DestroyKey as one write call on t.
+func destroyKey(tx *Txn, t *meta.Table, key any, force bool) error {
+	if err := tx.use(t, true); err != nil {
 		return err
 	}
 	defer tx.leave()
-	k, err := m.t.KeyOf(key, nil)
+	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return err
 	}
-	return tx.r.DestroyByKey(m.t, k, key)
+	return tx.r.DestroyByKey(t, k, key, force)
 }
 
 // UpdateAll sets the given fields (column or Go names) of every row
@@ -338,11 +378,19 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 
 // DestroyAll deletes every row matching where, with the onDelete rules of
 // DestroyKey, and returns how many rows matched (including those a cascade
-// from an earlier one removed). All go or, on error, none.
-func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond) (int, error) {
-	if err := tx.use(m.table(), true); err != nil {
+// from an earlier one removed). All go or, on error, none. On a [Paranoid]
+// model it soft-deletes the live rows matching where and counts them;
+// with [Force] it deletes every matching row for real, soft-deleted ones
+// included.
+func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond, opts ...DestroyOption) (int, error) {
+	return destroyAll(tx, m.table(), where, forced(opts))
+}
+
+// destroyAll is DestroyAll as one write call on t.
+func destroyAll(tx *Txn, t *meta.Table, where query.Cond, force bool) (int, error) {
+	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
 	defer tx.leave()
-	return tx.r.DestroyAll(m.t, where)
+	return tx.r.DestroyAll(t, where, force)
 }

@@ -26,6 +26,10 @@ type Options struct {
 	// association twice, or two told to fill one field) are
 	// ErrDuplicateField.
 	Include []Include
+	// WithDeleted keeps the soft-deleted rows of a [Paranoid] model
+	// (Sequelize's paranoid: false). It applies to this level only: each
+	// Include decides for its own rows.
+	WithDeleted bool
 }
 
 // Include asks a read to load an association's rows with each row, into
@@ -46,6 +50,8 @@ type Include struct {
 	// ThroughWhere filters the join rows of a belongsToMany include; unlike
 	// Where, it does not make the include required.
 	ThroughWhere query.Cond
+	// WithDeleted keeps the included model's soft-deleted rows.
+	WithDeleted bool
 }
 
 // Requirement is an include's choice of keeping or dropping the rows it
@@ -77,7 +83,7 @@ func (in *Include) required() bool {
 // order, which lets reads skip compiling and sorting.
 func (o *Options) plain() bool {
 	return o == nil || (o.Where.IsZero() && len(o.Order) == 0 && o.Limit == 0 && o.Offset == 0 &&
-		o.Fields == nil && len(o.Include) == 0)
+		o.Fields == nil && len(o.Include) == 0 && !o.WithDeleted)
 }
 
 // read converts o, a read of t, for the rules into r, which it returns
@@ -87,7 +93,8 @@ func (o *Options) read(t *meta.Table, r *rel.Read) *rel.Read {
 	if o == nil {
 		return nil
 	}
-	*r = rel.Read{Where: o.Where, Order: o.Order, Limit: o.Limit, Offset: o.Offset, Fields: o.Fields}
+	*r = rel.Read{Where: o.Where, Order: o.Order, Limit: o.Limit, Offset: o.Offset, Fields: o.Fields,
+		WithDeleted: o.WithDeleted}
 	r.Include, r.IncludeErr = compileIncludes(t, o.Include)
 	return r
 }
@@ -100,7 +107,7 @@ func compileIncludes(t *meta.Table, incs []Include) (rel.IncPlan, error) {
 	plan := make(rel.IncPlan, 0, len(incs))
 	for i := range incs {
 		in := &incs[i]
-		r := rel.Include{Where: in.Where, Required: in.required()}
+		r := rel.Include{Where: in.Where, Required: in.required(), WithDeleted: in.WithDeleted}
 		tp, isThrough := in.Assoc.(interface{ throughSide() *rel.Through })
 		switch {
 		case in.Assoc == nil:

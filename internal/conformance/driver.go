@@ -115,3 +115,18 @@ type AggregateTx interface {
 	// o selects; nil over none.
 	Aggregate(model, fn, field string, o *Options) (any, error)
 }
+
+// ParanoidTx is the optional part of a Tx for soft delete: destroying for
+// real, reading soft-deleted rows by key, and restoring. (Reads that take
+// Options see Options.Paranoid.) A Tx without it fails those steps.
+type ParanoidTx interface {
+	// ForceDestroy deletes for real the row with key pk (hasPK) or every
+	// row where selects, soft-deleted ones included, and returns how many
+	// matched (not counting rows cascades deleted).
+	ForceDestroy(model string, pk Key, hasPK bool, where *Where) (int, error)
+	// FindDeleted is FindByPk that also finds a soft-deleted row.
+	FindDeleted(model string, pk Key) (Row, error)
+	// Restore restores the row with key pk (hasPK) or the rows where
+	// selects and returns how many it restored.
+	Restore(model string, pk Key, hasPK bool, where *Where) (int, error)
+}

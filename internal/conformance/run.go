@@ -326,7 +326,14 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		return map[string]any{"count": JSON(n)}, err
 	case OpDestroy:
 		if o.Force {
-			r.unsupported(where, "destroy with force")
+			if !st.HasPK {
+				r.bulkWhere(where, o)
+			}
+			n, err := r.paranoid(where, tx).ForceDestroy(st.Model, st.PK, st.HasPK, o.Where)
+			if st.HasPK {
+				return nil, err
+			}
+			return map[string]any{"count": JSON(n)}, err
 		}
 		if st.HasPK {
 			return nil, tx.Destroy(st.Model, st.PK)
@@ -334,6 +341,10 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		n, err := r.bulk(where, tx).DestroyWhere(st.Model, r.bulkWhere(where, o))
 		return map[string]any{"count": JSON(n)}, err
 	case OpFindByPk:
+		if o.Paranoid != nil && !*o.Paranoid {
+			row, err := r.paranoid(where, tx).FindDeleted(st.Model, st.PK)
+			return map[string]any{"row": r.row(row)}, err
+		}
 		row, err := tx.FindByPk(st.Model, st.PK)
 		return map[string]any{"row": r.row(row)}, err
 	case OpFindAll:
@@ -427,9 +438,24 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	case OpAggregate:
 		v, err := r.aggregates(where, tx).Aggregate(st.Model, st.Fn, st.Field, o)
 		return map[string]any{"value": JSON(v)}, err
+	case OpRestore:
+		if !st.HasPK {
+			r.bulkWhere(where, o)
+		}
+		n, err := r.paranoid(where, tx).Restore(st.Model, st.PK, st.HasPK, o.Where)
+		return map[string]any{"count": JSON(n)}, err
 	}
 	r.unsupported(where, "op "+st.Op)
 	return nil, nil
+}
+
+// paranoid returns tx's ParanoidTx, or fails the step when it has none.
+func (r *runner) paranoid(where string, tx Tx) ParanoidTx {
+	p, ok := tx.(ParanoidTx)
+	if !ok {
+		r.unsupported(where, "soft delete (ParanoidTx)")
+	}
+	return p
 }
 
 // aggregates returns tx's AggregateTx, or fails the step when it has none.

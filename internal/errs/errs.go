@@ -90,6 +90,10 @@ var (
 	// unique constraint of the model, or its values hold the fields of
 	// several unique constraints and no OnConflict chooses one.
 	ErrConflictKey = errors.New("memrel: no single conflict key")
+
+	// ErrNotParanoid is returned, in a *FieldError, when Restore is called
+	// on a model that does not soft-delete (no Paranoid option).
+	ErrNotParanoid = errors.New("memrel: model is not paranoid")
 )
 
 // FieldError says which model, field, operator and value a query rejected.

@@ -1,5 +1,7 @@
 package meta
 
+import "unsafe"
+
 // Stamps are the fields of a table whose values the store keeps rather
 // than the caller (SPEC N1, N13); a nil field is one the table does not
 // keep.
@@ -54,4 +56,14 @@ func (t *Table) checkStamps() {
 	if t.paranoid && (t.Stamps.Created == nil || t.Stamps.Updated == nil) {
 		t.Schema.Problem(t.Name, "", "Paranoid needs Timestamps")
 	}
+}
+
+// Paranoid reports whether destroying a row of t soft-deletes it.
+func (t *Table) Paranoid() bool { return t.Stamps.Deleted != nil }
+
+// Live reports whether the row at p is visible to reads that skip
+// soft-deleted rows: always, unless t is paranoid and the row's deletedAt
+// is set.
+func (t *Table) Live(p unsafe.Pointer) bool {
+	return t.Stamps.Deleted == nil || t.Stamps.Deleted.IsNull(p)
 }

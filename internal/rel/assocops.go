@@ -94,7 +94,7 @@ func (tx *Txn) ConfirmSource(a *meta.Relation, p unsafe.Pointer, looked bool) er
 func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error) {
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
-		row := tx.ByKey(a.Target, k)
+		row := live(a.Target, tx.ByKey(a.Target, k))
 		if row == nil {
 			if must {
 				return nil, &errs.NotFoundError{Model: a.Target.Name, Key: clone.Value(a.Target.DecodeKey(k))}
@@ -107,12 +107,14 @@ func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error
 }
 
 // children yields a's targets of the source whose key encodes to sk, in
-// primary key order, scope applied by the index.
-func (tx *Txn) children(a *meta.Relation, sk []byte) rowSource {
+// primary key order, scope applied by the index; soft-deleted ones only
+// when all is set.
+func (tx *Txn) children(a *meta.Relation, sk []byte, all bool) rowSource {
+	all = all || !a.Target.Paranoid()
 	return func(yield func(any) bool) {
 		it := tx.Prefix(a.Lookup, a.ChildKey(sk))
 		for row := it.Next(); row != nil; row = it.Next() {
-			if !yield(row) {
+			if (all || a.Target.Live(a.Target.Ptr(row))) && !yield(row) {
 				return
 			}
 		}
@@ -131,10 +133,9 @@ func (tx *Txn) AssocRows(a *meta.Relation, sk []byte, o *Read) (Found, error) {
 // copies nothing. As in Sequelize, Order, Limit, Offset and Fields do not
 // apply.
 func (tx *Txn) AssocCount(a *meta.Relation, sk []byte, o *Read) (int, error) {
-	if o == nil || (o.Where.IsZero() && len(o.Include) == 0) {
+	if o == nil || (o.Where.IsZero() && len(o.Include) == 0 && o.IncludeErr == nil) {
 		n := 0
-		it := tx.Prefix(a.Lookup, a.ChildKey(sk))
-		for it.Next() != nil {
+		for range tx.children(a, sk, o != nil && o.WithDeleted) {
 			n++
 		}
 		return n, nil
@@ -145,7 +146,7 @@ func (tx *Txn) AssocCount(a *meta.Relation, sk []byte, o *Read) (int, error) {
 // AssocHas answers Has with one primary key lookup per target.
 func (tx *Txn) AssocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
 	for _, k := range keys {
-		row := tx.ByKey(a.Target, k)
+		row := live(a.Target, tx.ByKey(a.Target, k))
 		if row == nil || !a.Holds(a.Target.Ptr(row), sk) {
 			return false
 		}
@@ -182,7 +183,7 @@ func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destro
 		listed[r] = true
 	}
 	var previous []any
-	tx.children(a, sk)(func(row any) bool {
+	tx.children(a, sk, false)(func(row any) bool {
 		if !listed[row] {
 			previous = append(previous, row)
 		}
@@ -201,7 +202,7 @@ func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destro
 // Sequelize's findOne ordered by primary key; nil when there is none.
 func (tx *Txn) OneTarget(a *meta.Relation, sk []byte) any {
 	var first any
-	tx.children(a, sk)(func(row any) bool {
+	tx.children(a, sk, false)(func(row any) bool {
 		first = row
 		return false
 	})
@@ -245,7 +246,7 @@ func (tx *Txn) Unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool
 		}
 		var err error
 		if del {
-			err = tx.DeleteRow(a.Target, cur)
+			err = tx.Destroy(a.Target, cur, false)
 		} else {
 			err = tx.SetFK(a, cur, nil)
 		}
@@ -260,7 +261,7 @@ func (tx *Txn) Unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool
 // index, in primary key order.
 func (tx *Txn) childPlan(a *meta.Relation, sk []byte) func(*filter.Filter, []query.Order) plan {
 	return func(_ *filter.Filter, order []query.Order) plan {
-		return plan{src: tx.children(a, sk), inOrder: len(order) == 0}
+		return plan{src: tx.children(a, sk, true), inOrder: len(order) == 0}
 	}
 }
 

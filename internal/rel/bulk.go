@@ -35,7 +35,7 @@ func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (i
 		}
 		sets = append(sets, assign{f, cv})
 	}
-	_, n, err := tx.eachMatch(t, where, func(cur any) error {
+	_, n, err := tx.eachMatch(t, where, false, func(cur any) error {
 		row := t.Clone(cur)
 		for _, s := range sets {
 			s.f.Set(t.Ptr(row), s.v)
@@ -45,23 +45,24 @@ func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (i
 	return n, err
 }
 
-// DestroyAll deletes every row of t matching where, with the onDelete
-// rules, and returns how many rows matched (including those a cascade from
-// an earlier one removed): all go or, on error, none.
-func (tx *Txn) DestroyAll(t *meta.Table, where query.Cond) (int, error) {
+// DestroyAll destroys every row of t matching where, as Destroy does (a
+// soft delete of the live rows of a paranoid table unless force), and
+// returns how many rows matched (including those a cascade from an earlier
+// one removed): all go or, on error, none.
+func (tx *Txn) DestroyAll(t *meta.Table, where query.Cond, force bool) (int, error) {
 	// Every matching row is gone, by this statement or its cascades, and
 	// PostgreSQL's DELETE reports them all.
-	matched, _, err := tx.eachMatch(t, where, func(cur any) error { return tx.DeleteRow(t, cur) })
+	matched, _, err := tx.eachMatch(t, where, force, func(cur any) error { return tx.Destroy(t, cur, force) })
 	return matched, err
 }
 
 // eachMatch runs fn, atomically, on the current version of every row of t
-// that matches where, skipping the rows a cascade from an earlier one
-// deleted. It returns how many rows matched and how many fn ran on; on
-// error, nothing fn did remains.
-func (tx *Txn) eachMatch(t *meta.Table, where query.Cond, fn func(cur any) error) (matched, visited int, err error) {
+// that matches where (soft-deleted ones only when all is set), skipping
+// the rows a cascade from an earlier one deleted. It returns how many rows
+// matched and how many fn ran on; on error, nothing fn did remains.
+func (tx *Txn) eachMatch(t *meta.Table, where query.Cond, all bool, fn func(cur any) error) (matched, visited int, err error) {
 	err = tx.Atomic(func() error {
-		f, err := tx.FindRows(t, &Read{Where: where})
+		f, err := tx.FindRows(t, &Read{Where: where, WithDeleted: all})
 		if err != nil {
 			return err
 		}

@@ -478,10 +478,10 @@ func restricted(a *meta.Relation, tx *Txn, kid any, update bool) error {
 
 // UpdateByKey replaces, atomically, the row of t whose primary key encodes
 // to k by row (which may re-key it); key is the caller's form of k, for
-// the NotFoundError when there is no such row.
+// the NotFoundError when there is no such row (or it is soft-deleted).
 func (tx *Txn) UpdateByKey(t *meta.Table, k []byte, key, row any) error {
 	return tx.Atomic(func() error {
-		old := tx.ByKey(t, k)
+		old := live(t, tx.ByKey(t, k))
 		if old == nil {
 			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(key)}
 		}
@@ -489,15 +489,19 @@ func (tx *Txn) UpdateByKey(t *meta.Table, k []byte, key, row any) error {
 	})
 }
 
-// DestroyByKey deletes, atomically, the row of t whose primary key encodes
-// to k, with the onDelete rules; key is the caller's form of k, for the
-// NotFoundError when there is no such row.
-func (tx *Txn) DestroyByKey(t *meta.Table, k []byte, key any) error {
+// DestroyByKey destroys, atomically, the row of t whose primary key
+// encodes to k, as Destroy does; key is the caller's form of k, for the
+// NotFoundError when there is no such row (or, without force, it is
+// soft-deleted already).
+func (tx *Txn) DestroyByKey(t *meta.Table, k []byte, key any, force bool) error {
 	return tx.Atomic(func() error {
 		old := tx.ByKey(t, k)
+		if !force {
+			old = live(t, old)
+		}
 		if old == nil {
 			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(key)}
 		}
-		return tx.DeleteRow(t, old)
+		return tx.Destroy(t, old, force)
 	})
 }

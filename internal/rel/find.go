@@ -60,7 +60,7 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if o.Limit < 0 || o.Offset < 0 {
 		return Found{}, &errs.FieldError{Model: t.Name, Field: "limit/offset", Value: o.Limit, Err: errs.ErrBadValue}
 	}
-	flt, err := filter.Compile(cols(t), o.Where)
+	flt, err := filter.Compile(cols(t), visible(t, o.Where, o.WithDeleted))
 	if err != nil {
 		return Found{}, err
 	}
@@ -140,17 +140,18 @@ func (tx *Txn) count(t *meta.Table, o *Read, choose func(*filter.Filter, []query
 // includes it copies nothing.
 func (tx *Txn) each(t *meta.Table, o *Read, choose func(*filter.Filter, []query.Order) plan, fn func(row any)) error {
 	if o != nil && (len(o.Include) > 0 || o.IncludeErr != nil) {
-		f, err := tx.read(t, &Read{Where: o.Where, Include: o.Include, IncludeErr: o.IncludeErr}, choose)
+		f, err := tx.read(t, &Read{Where: o.Where, Include: o.Include, IncludeErr: o.IncludeErr, WithDeleted: o.WithDeleted}, choose)
 		for _, row := range f.Rows {
 			fn(row)
 		}
 		return err
 	}
 	var where query.Cond
+	all := false
 	if o != nil {
-		where = o.Where
+		where, all = o.Where, o.WithDeleted
 	}
-	flt, err := filter.Compile(cols(t), where)
+	flt, err := filter.Compile(cols(t), visible(t, where, all))
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if err := fillsOnce(t, prev, into); err != nil {
 		return nil, err
 	}
-	filter, err := filter.Compile(cols(to), in.Where)
+	filter, err := filter.Compile(cols(to), visible(to, in.Where, in.WithDeleted))
 	if err != nil {
 		return nil, err
 	}
@@ -104,11 +104,11 @@ func compileThrough(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 		return nil, err
 	}
 	to := th.Dst.Source
-	f, err := filter.Compile(cols(to), in.Where)
+	f, err := filter.Compile(cols(to), visible(to, in.Where, in.WithDeleted))
 	if err != nil {
 		return nil, err
 	}
-	jf, err := filter.Compile(cols(th.Join()), in.ThroughWhere)
+	jf, err := filter.Compile(cols(th.Join()), visible(th.Join(), in.ThroughWhere, false))
 	if err != nil {
 		return nil, err
 	}

@@ -98,12 +98,12 @@ func (tx *Txn) Increment(t *meta.Table, where query.Cond, by map[string]any, sig
 	if err != nil {
 		return 0, err
 	}
-	_, n, err := tx.eachMatch(t, where, func(cur any) error { return tx.increment(t, cur, ds) })
+	_, n, err := tx.eachMatch(t, where, false, func(cur any) error { return tx.increment(t, cur, ds) })
 	return n, err
 }
 
 // IncrementKey is Increment of the row whose primary key encodes to k: 1,
-// or 0 when there is none.
+// or 0 when there is none (or it is soft-deleted).
 func (tx *Txn) IncrementKey(t *meta.Table, k []byte, by map[string]any, sign int64) (int, error) {
 	ds, err := deltas(t, by, sign)
 	if err != nil {
@@ -111,7 +111,7 @@ func (tx *Txn) IncrementKey(t *meta.Table, k []byte, by map[string]any, sign int
 	}
 	n := 0
 	err = tx.Atomic(func() error {
-		cur := tx.ByKey(t, k)
+		cur := live(t, tx.ByKey(t, k))
 		if cur == nil {
 			return nil
 		}

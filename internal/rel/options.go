@@ -17,6 +17,9 @@ type Read struct {
 	// IncludeErr is the typed layer's error compiling Include, reported
 	// where a read checks its includes: after Where and Order.
 	IncludeErr error
+	// WithDeleted keeps soft-deleted rows (Sequelize's paranoid: false);
+	// includes decide for their own rows.
+	WithDeleted bool
 }
 
 // Include is a resolved memrel.Include: the relation, the side it is read
@@ -33,11 +36,13 @@ type Include struct {
 	// ThroughWhere filters its join rows (and does not make it required).
 	Through      *Through
 	ThroughWhere query.Cond
+	// WithDeleted keeps the included model's soft-deleted rows.
+	WithDeleted bool
 }
 
 // Plain reports whether o asks for nothing but every row in primary key
 // order, which lets reads skip compiling and sorting.
 func (o *Read) Plain() bool {
 	return o == nil || (o.Where.IsZero() && len(o.Order) == 0 && o.Limit == 0 && o.Offset == 0 &&
-		o.Fields == nil && len(o.Include) == 0)
+		o.Fields == nil && len(o.Include) == 0 && !o.WithDeleted)
 }

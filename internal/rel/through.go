@@ -28,7 +28,7 @@ type Through struct {
 func (th *Through) Join() *meta.Table { return th.Src.Target }
 
 // joinRows yields the join rows of the source whose key encodes to sk.
-func (tx *Txn) joinRows(th *Through, sk []byte) rowSource { return tx.children(th.Src, sk) }
+func (tx *Txn) joinRows(th *Through, sk []byte) rowSource { return tx.children(th.Src, sk, true) }
 
 // targetOf returns the stored target a join row points at, or nil.
 func (tx *Txn) targetOf(th *Through, join any) any {
@@ -73,7 +73,7 @@ func (tx *Txn) ThroughRows(th *Through, sk []byte, o *Read, joinWhere query.Cond
 
 // ThroughCount counts what ThroughRows would return.
 func (tx *Txn) ThroughCount(th *Through, sk []byte, o *Read, joinWhere query.Cond) (int, error) {
-	if joinWhere.IsZero() && (o == nil || o.Where.IsZero() && len(o.Include) == 0) {
+	if joinWhere.IsZero() && !th.Dst.Source.Paranoid() && (o == nil || o.Where.IsZero() && len(o.Include) == 0 && o.IncludeErr == nil) {
 		// Every join row has its target (its NOT NULL, CASCADE foreign
 		// key), so counting the join rows counts the targets.
 		return tx.AssocCount(th.Src, sk, nil)
@@ -138,7 +138,7 @@ func (tx *Txn) Pair(th *Through, sk, tk []byte) any {
 // with the source of key sk; an unknown target is false.
 func (tx *Txn) ThroughHas(th *Through, sk []byte, keys [][]byte) (bool, error) {
 	for _, k := range keys {
-		t := tx.ByKey(th.Dst.Source, k)
+		t := live(th.Dst.Source, tx.ByKey(th.Dst.Source, k))
 		if t == nil {
 			return false, nil
 		}
@@ -158,6 +158,15 @@ func (tx *Txn) ThroughTargets(th *Through, keys [][]byte, must bool) ([]any, err
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
 		row := tx.ByKey(t, k)
+		if row != nil && live(t, row) == nil {
+			// A soft-deleted target is invisible, as for hasMany (SPEC
+			// N13): not found, where a missing one is the join row's
+			// foreign key violation.
+			if !must {
+				continue
+			}
+			return nil, &errs.NotFoundError{Model: t.Name, Key: clone.Value(t.DecodeKey(k))}
+		}
 		if row == nil && !must {
 			continue
 		}
