@@ -61,6 +61,7 @@ func (tx *Txn) beginNested(ctx context.Context, write bool) (*Txn, error) {
 	h := &hd.tx
 	h.store, h.write, h.chain = tx.store, true, &hd.u
 	tx.r.Share(&h.r)
+	h.r.Owner = h
 	hd.u.parent, hd.u.view = tx, !write
 	hd.u.start = h.r.Units()
 	if write {

@@ -62,6 +62,7 @@ func (s *Store) begin(ctx context.Context, write bool) (*Txn, error) {
 	}
 	tx := &Txn{store: s, write: write}
 	d.Begin(&tx.r, write) // the write lock, held, keeps the engine's free
+	tx.r.Owner = tx
 	return tx, nil
 }
 

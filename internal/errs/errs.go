@@ -165,6 +165,9 @@ type ValidationErrorItem struct {
 	Field   string
 	Message string
 	Value   any
+	// Err is a field validator's own error (nil for the store's checks),
+	// which errors.Is and errors.As find through the ValidationError.
+	Err error
 }
 
 // ValidationError is returned when a write would store NULL in a NOT NULL
@@ -181,6 +184,17 @@ func (e *ValidationError) Error() string {
 		parts[i] = fmt.Sprintf("%s.%s %s", e.Model, it.Field, it.Message)
 	}
 	return "memrel: validation failed: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the validators' own errors, so errors.Is finds them.
+func (e *ValidationError) Unwrap() []error {
+	var out []error
+	for _, it := range e.Items {
+		if it.Err != nil {
+			out = append(out, it.Err)
+		}
+	}
+	return out
 }
 
 // UniqueConstraintError is returned when a write would duplicate a primary

@@ -34,6 +34,8 @@ type Table struct {
 	// Stamps are the fields the store keeps (Timestamps, Paranoid).
 	Stamps   Stamps
 	paranoid bool // AddParanoid ran, whether or not it found its field
+	// Hooks run around the writes through the model (see Hooks).
+	Hooks Hooks
 
 	// Typed operations, supplied by Define[T].
 	Ptr    func(row any) unsafe.Pointer

@@ -59,7 +59,17 @@ func (tx *Txn) InsertUnchecked(t *meta.Table, row any, fresh bool) error {
 // cascade's own rewrites of children do not pass here).
 func (tx *Txn) UpdateRow(t *meta.Table, old, row any) error {
 	tx.stampChange(t, old, row)
-	return tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row})
+	if err := tx.before(t, meta.OnUpdate, row); err != nil {
+		return err
+	}
+	if err := tx.cascade(step{kind: stepUpdate, t: t, old: old, row: row}); err != nil {
+		return err
+	}
+	if len(t.Hooks.After[meta.OnUpdate]) == 0 {
+		return nil
+	}
+	var kb [32]byte
+	return tx.after(t, meta.OnUpdate, tx.ByKey(t, t.PKKey(row, kb[:0])))
 }
 
 // DeleteRow removes a stored row and applies the onDelete rule of every

@@ -33,6 +33,9 @@ func Defaults(t *meta.Table, p unsafe.Pointer) {
 func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error {
 	p := t.Ptr(row)
 	tx.stampNew(t, p)
+	if err := tx.before(t, meta.OnCreate, row); err != nil {
+		return err
+	}
 	// fresh: the key can collide with no row the table has held, so the
 	// duplicate check is skipped. The sequence is past every stored key
 	// (every explicit key moves it, Load moves it past the loaded ones),
@@ -60,7 +63,7 @@ func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error 
 	if t.PK.AutoInc {
 		tx.advance(t, p)
 	}
-	return nil
+	return tx.after(t, meta.OnCreate, row)
 }
 
 // advance moves t's sequence past the key of row p, if it is beyond it,

@@ -53,10 +53,26 @@ func (tx *Txn) softDelete(t *meta.Table, cur any) error {
 // does: soft-deletes it when t is paranoid and force is not set, else
 // deletes it with its onDelete rules.
 func (tx *Txn) Destroy(t *meta.Table, cur any, force bool) error {
-	if t.Paranoid() && !force {
-		return tx.softDelete(t, cur)
+	if err := tx.before(t, meta.OnDestroy, cur); err != nil {
+		return err
 	}
-	return tx.DeleteRow(t, cur)
+	if len(t.Hooks.Before[meta.OnDestroy]) > 0 {
+		// The hooks' own calls may have changed or deleted the row.
+		var kb [32]byte
+		if cur = tx.ByKey(t, t.PKKey(cur, kb[:0])); cur == nil {
+			return nil
+		}
+	}
+	var err error
+	if t.Paranoid() && !force {
+		err = tx.softDelete(t, cur)
+	} else {
+		err = tx.DeleteRow(t, cur)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.after(t, meta.OnDestroy, cur)
 }
 
 // Restore clears deletedAt on the soft-deleted rows of the paranoid table

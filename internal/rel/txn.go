@@ -41,9 +41,12 @@ func (d *DB) Fork() (*DB, bool) {
 // Txn is one transaction as the rules see it. The typed layer embeds it
 // by value, so beginning a transaction allocates once.
 type Txn struct {
-	db *DB
-	r  engine.Reader
-	wk *work // the write state; nil in a read transaction
+	// Owner is the typed layer's handle on this transaction, given to
+	// hooks so that they can call back into it.
+	Owner any
+	db    *DB
+	r     engine.Reader
+	wk    *work // the write state; nil in a read transaction
 	// arg carries keys into engine lookups without an allocation each;
 	// argBuf holds them while they are short. argLent marks them lent to
 	// a lookup, so concurrent reads of a shared read transaction never
