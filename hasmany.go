@@ -8,6 +8,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 
@@ -317,6 +318,9 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 			keys = [][]byte{h.a.Target.PKKey(&x, tb[:0])}
 		case *C: // below, with the nil check
 		default: // a key: encode it on the stack
+			if clone.IsList(x) {
+				break // a typed slice of keys: below
+			}
 			k, err := h.a.Target.KeyOf(x, tb[:0])
 			if err != nil {
 				return false, &errs.TargetError{Err: err, Assoc: h.a.Name}
@@ -473,6 +477,7 @@ func (h *HasMany[P, C]) targetKeys(targets []any) ([][]byte, error) {
 // keys, dropping duplicates, for the association named assoc. The keys
 // share one buffer.
 func targetKeys[C any](t *meta.Table, assoc string, targets []any) ([][]byte, error) {
+	targets = clone.Spread(targets)
 	keys := make([][]byte, 0, len(targets))
 	// Room for every key at once, so the buffer never grows (a key of
 	// variable width gets 16 bytes to start with).

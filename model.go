@@ -5,6 +5,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 
@@ -240,6 +241,18 @@ func (m *Model[T]) FindByPK(tx *Txn, key any, opts ...FindOption) (T, bool, erro
 	}
 	// Stored rows never change, so the copy may follow the call's end.
 	return m.out(row), true, nil
+}
+
+// Get returns the row with the given primary key, for code that expects
+// it: where FindByPK reports a miss with false, Get fails with a
+// *NotFoundError naming the model and key (errors.Is ErrNotFound). A
+// soft-deleted row is a miss unless opts include [WithDeleted].
+func (m *Model[T]) Get(tx *Txn, key any, opts ...FindOption) (T, error) {
+	v, ok, err := m.FindByPK(tx, key, opts...)
+	if err == nil && !ok {
+		err = &NotFoundError{Model: m.t.Name, Key: clone.Value(key)}
+	}
+	return v, err
 }
 
 // findByKey is FindByPK as one read call on t: the stored row, or nil.

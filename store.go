@@ -102,6 +102,35 @@ func (s *Store) View(fn func(tx *Txn) error) error {
 	return s.managed(false, fn)
 }
 
+// ViewValue runs fn in a read transaction, as [Store.View] does, and
+// returns what fn returns: a read that gives a value without an
+// out-variable filled from the closure.
+//
+//	posts, err := memrel.ViewValue(db, func(tx *memrel.Txn) ([]Post, error) {
+//		return Posts.FindAll(tx, nil)
+//	})
+func ViewValue[T any](s *Store, fn func(tx *Txn) (T, error)) (T, error) {
+	var v T
+	err := s.View(func(tx *Txn) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// UpdateValue runs fn in a write transaction, as [Store.Update] does
+// (committed when fn's error is nil, rolled back otherwise), and returns
+// what fn returns. On error the value is fn's, which the rollback made
+// stale: callers should not use it.
+func UpdateValue[T any](s *Store, fn func(tx *Txn) (T, error)) (T, error) {
+	var v T
+	err := s.Update(func(tx *Txn) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
 func (s *Store) managed(write bool, fn func(tx *Txn) error) error {
 	tx, err := s.begin(context.Background(), write)
 	if err != nil {

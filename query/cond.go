@@ -97,6 +97,9 @@ func (c Cond) Sub(i int) Cond { return c.conds[i] }
 func (c Cond) IsZero() bool { return c.op == OpAll }
 
 func cmp(op Op, field string, values ...any) Cond {
+	if op == OpIn || op == OpNotIn {
+		values = clone.Spread(values)
+	}
 	// A copy: In(f, list...) must not change the caller's list.
 	vs := make([]any, len(values))
 	for i, v := range values {
@@ -160,12 +163,14 @@ func Lte(field string, v any) Cond { return cmp(OpLte, field, v) }
 
 // In matches rows whose field equals one of vs. Nil elements never match,
 // and an empty list matches nothing, not even under Not (Sequelize sends it
-// as IN (NULL)).
+// as IN (NULL)). A typed slice may stand for the list: In("id", ids) with
+// ids a []int64 is In("id", ids...) (a []byte stays one value).
 func In(field string, vs ...any) Cond { return cmp(OpIn, field, vs...) }
 
 // NotIn matches rows whose field is not NULL and equals none of vs. As in
 // SQL, a list holding nil matches nothing. An empty list matches every row,
-// NULLs included, because Sequelize drops the condition.
+// NULLs included, because Sequelize drops the condition. A typed slice may
+// stand for the list, as for In.
 func NotIn(field string, vs ...any) Cond { return cmp(OpNotIn, field, vs...) }
 
 // Between matches rows whose field lies in [lo, hi], both ends included.

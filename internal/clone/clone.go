@@ -53,3 +53,34 @@ func Value(v any) any {
 	}
 	return v
 }
+
+// IsList reports whether Spread spreads v, a lone element.
+func IsList(v any) bool {
+	switch v.(type) {
+	case nil, []any, []byte, int, int64, string:
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return false
+	}
+	k := rv.Type().Elem().Kind()
+	return k != reflect.Interface && k != reflect.Uint8
+}
+
+// Spread returns vs, or the elements of its one element when that is a
+// typed slice ([]int64, []string, a slice of a key type): what lets a
+// variadic list of values or keys take a caller's typed slice as it is.
+// A []byte is a value, not a list, and a []any may be a composite key, so
+// neither is spread; nor is a slice of interfaces.
+func Spread(vs []any) []any {
+	if len(vs) != 1 || !IsList(vs[0]) {
+		return vs
+	}
+	rv := reflect.ValueOf(vs[0])
+	out := make([]any, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out
+}
