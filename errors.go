@@ -91,6 +91,15 @@ var (
 	// unique constraint of the model, or its values hold the fields of
 	// several unique constraints and no OnConflict chooses one.
 	ErrConflictKey = errs.ErrConflictKey
+
+	// ErrAssociationField is returned, in a *FieldError naming the struct
+	// field, when a write is given rows in an association field it does
+	// not store: Create (or an association's Create) without an Include
+	// for that association, Update, UpdateKey, BulkCreate, Upsert,
+	// FindOrCreate. Dropping them silently would lose the caller's data,
+	// so the write fails and changes nothing. An empty slice or a nil
+	// pointer holds no rows and is no error.
+	ErrAssociationField = errs.ErrAssociationField
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and

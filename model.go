@@ -136,8 +136,13 @@ func (m *Model[T]) table() *meta.Table {
 }
 
 // in copies a caller's value into a new row the store will own: pointers
-// are duplicated and fields that are not columns cleared.
-func (m *Model[T]) in(v *T) *T {
+// are duplicated and fields that are not columns cleared. A value with
+// rows in an association field is refused (ErrAssociationField): the
+// write would drop them. The check reads one word per association field.
+func (m *Model[T]) in(v *T) (*T, error) {
+	if err := m.t.Unstored(unsafe.Pointer(v), m.t.Assocs); err != nil {
+		return nil, err
+	}
 	n := new(T)
 	if m.t.Columnwise {
 		for _, f := range m.t.Fields {
@@ -150,7 +155,7 @@ func (m *Model[T]) in(v *T) *T {
 		}
 	}
 	m.t.Own(unsafe.Pointer(n))
-	return n
+	return n, nil
 }
 
 // out copies a stored row for a caller.
@@ -198,13 +203,18 @@ func inBlock[T any](blk []T, at int, rows []any) bool {
 // non-pointer fields, zero) values. An explicit key is kept and moves the
 // sequence past it. It fails with *ValidationError, *UniqueConstraintError
 // or *ForeignKeyConstraintError and then changes nothing.
+// An association field holding rows fails the call with
+// ErrAssociationField.
 func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 	var zero T
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
 	defer tx.leave()
-	row := m.in(&v)
+	row, err := m.in(&v)
+	if err != nil {
+		return zero, err
+	}
 	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
 		return zero, err
 	}
@@ -289,9 +299,11 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	row := m.in(&v)
-	err = tx.r.UpdateByKey(m.t, k, key, row)
+	row, err := m.in(&v)
 	if err != nil {
+		return zero, err
+	}
+	if err := tx.r.UpdateByKey(m.t, k, key, row); err != nil {
 		return zero, err
 	}
 	return m.out(row), nil

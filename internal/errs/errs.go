@@ -90,6 +90,13 @@ var (
 	// unique constraint of the model, or its values hold the fields of
 	// several unique constraints and no OnConflict chooses one.
 	ErrConflictKey = errors.New("memrel: no single conflict key")
+
+	// ErrAssociationField is returned, in a *FieldError naming the struct
+	// field, when a write is given rows in an association field it does
+	// not store: a Create without an Include for that association, an
+	// Update, a BulkCreate. Dropping them silently would lose the
+	// caller's data; nothing is written.
+	ErrAssociationField = errors.New("memrel: rows in an association field the write does not store")
 )
 
 // FieldError says which model, field, operator and value a query rejected.
