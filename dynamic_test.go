@@ -68,12 +68,15 @@ func (m *dynModel) out(f rel.Found) []any {
 	return res
 }
 
-// create is Model.Create.
-func (m *dynModel) create(tx *Txn, v any) (any, error) {
+// create is Model.Create, nested with incs.
+func (m *dynModel) create(tx *Txn, v any, incs []Include) (any, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
+	if len(incs) > 0 {
+		return createNested(tx, m.t, v, incs)
+	}
 	row, err := m.in(v)
 	if err != nil {
 		return nil, err

@@ -203,14 +203,21 @@ func inBlock[T any](blk []T, at int, rows []any) bool {
 // non-pointer fields, zero) values. An explicit key is kept and moves the
 // sequence past it. It fails with *ValidationError, *UniqueConstraintError
 // or *ForeignKeyConstraintError and then changes nothing.
-// An association field holding rows fails the call with
-// ErrAssociationField.
-func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
+//
+// With incs it is a nested create: each Include names an association of
+// T whose struct field in v holds rows to create with v (see the package
+// overview, Nested create), to the depth of the includes' own Include.
+// Without an Include for it, an association field holding rows fails the
+// call with ErrAssociationField.
+func (m *Model[T]) Create(tx *Txn, v T, incs ...Include) (T, error) {
 	var zero T
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
 	defer tx.leave()
+	if len(incs) > 0 {
+		return m.createNested(tx, v, incs)
+	}
 	row, err := m.in(&v)
 	if err != nil {
 		return zero, err
@@ -219,6 +226,16 @@ func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
 		return zero, err
 	}
 	return m.out(row), nil
+}
+
+// createNested is Create with includes, on an entered call. v is its own
+// copy, so that only this path pays for boxing it.
+func (m *Model[T]) createNested(tx *Txn, v T, incs []Include) (T, error) {
+	out, err := createNested(tx, m.t, &v, incs)
+	if err != nil {
+		return *new(T), err
+	}
+	return *out.(*T), nil
 }
 
 // FindByPK returns the row with the given primary key; false when there is
