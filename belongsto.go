@@ -122,8 +122,11 @@ func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
 		return zero, err
 	}
 	defer tx.leave()
-	row := b.parent.in(&v)
-	err := tx.r.Atomic(func() error {
+	row, err := b.parent.in(&v)
+	if err != nil {
+		return zero, err
+	}
+	err = tx.r.Atomic(func() error {
 		if _, err := tx.r.Stored(b.a.Target, unsafe.Pointer(&child)); err != nil {
 			return err
 		}

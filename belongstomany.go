@@ -93,7 +93,7 @@ func claimThroughField[C any](t, target *meta.Table, name string) func(unsafe.Po
 	off := sf.Offset
 	switch sf.Type {
 	case reflect.TypeFor[[]C]():
-		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+		claimField[C](t, sf)
 		return func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]C, len(kids))
 			for i, k := range kids {
@@ -105,7 +105,7 @@ func claimThroughField[C any](t, target *meta.Table, name string) func(unsafe.Po
 			*(*[]C)(unsafe.Add(parent, off)) = cs
 		}
 	case reflect.TypeFor[[]*C]():
-		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+		claimField[C](t, sf)
 		return func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]*C, len(kids))
 			for i, k := range kids {
@@ -367,8 +367,11 @@ func (b *BelongsToMany[S, T, J]) Create(tx *Txn, src S, v T, through func(*J)) (
 		return zero, err
 	}
 	defer tx.leave()
-	row := b.dst.in(&v)
-	err := tx.r.Atomic(func() error {
+	row, err := b.dst.in(&v)
+	if err != nil {
+		return zero, err
+	}
+	err = tx.r.Atomic(func() error {
 		sk, skv, err := b.source(tx, &src)
 		if err != nil {
 			return err

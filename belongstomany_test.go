@@ -308,8 +308,10 @@ func TestBelongsToMany_FieldsOfBothSidesAreNotColumns(t *testing.T) {
 	memrel.NewBelongsToMany(posts2, tags2, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
 	db := fixture.MustOpen(t, s)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
-		p, err := posts2.Create(tx, post{Tags: []btTag{{Name: "x"}}})
-		require.NoError(t, err)
+		_, err := posts2.Create(tx, post{Tags: []btTag{{Name: "x"}}})
+		require.ErrorIs(t, err, memrel.ErrAssociationField, "the field is not stored: without an include, its rows are refused")
+		p, err := posts2.Create(tx, post{Tags: []btTag{}})
+		require.NoError(t, err, "an empty field holds no rows")
 		require.Nil(t, p.Tags, "the field is not stored")
 		return nil
 	}))
@@ -327,12 +329,29 @@ type biTag struct {
 	Posts []*biPost
 }
 
-func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
+// biBlog is the tags schema with association fields on both sides, on an
+// empty store.
+type biBlog struct {
+	db    *memrel.Store
+	posts *memrel.Model[biPost]
+	tags  *memrel.Model[biTag]
+	joins *memrel.Model[btPostTag]
+	pt    *memrel.BelongsToMany[biPost, biTag, btPostTag]
+}
+
+func biOpen(t *testing.T) *biBlog {
+	t.Helper()
 	s := memrel.NewSchema()
-	posts := memrel.Define[biPost](s, "Post")
-	tags := memrel.Define[biTag](s, "Tag")
-	pt := memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
-	db := fixture.MustOpen(t, s)
+	b := &biBlog{posts: memrel.Define[biPost](s, "Post"), tags: memrel.Define[biTag](s, "Tag"),
+		joins: memrel.Define[btPostTag](s, "PostTag")}
+	b.pt = memrel.NewBelongsToMany(b.posts, b.tags, b.joins, memrel.BelongsToManyOptions{})
+	b.db = fixture.MustOpen(t, s)
+	return b
+}
+
+func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
+	b := biOpen(t)
+	posts, tags, pt, db := b.posts, b.tags, b.pt, b.db
 	require.Equal(t, "BelongsToMany", pt.Info().Type)
 	require.Equal(t, "tags", pt.Info().As)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {

@@ -43,7 +43,7 @@ func (st *dynStore) dynThrough(s *Schema, a *conformance.Association, field, bac
 func dynFill(t, target *meta.Table, field string) func(unsafe.Pointer, []any, bool) {
 	sf, _ := t.Type.FieldByName(field)
 	off := sf.Offset
-	t.Zeroers[field] = func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, off)) = nil }
+	dynClaim(t, field)
 	return func(parent unsafe.Pointer, kids []any, owned bool) {
 		cs := make([]any, len(kids))
 		for i, k := range kids {
@@ -203,7 +203,10 @@ func (x *dynTx) btmCreate(b *dynBTM, source conformance.Key, values conformance.
 	if err != nil {
 		return nil, err
 	}
-	row := (&dynModel{t: b.dst.m.t}).in(v)
+	row, err := (&dynModel{t: b.dst.m.t}).in(v)
+	if err != nil {
+		return nil, err
+	}
 	err = x.btmWrite(b, source, nil, true, func(sk []byte, skv any, _ []any) error {
 		if err := x.tx.r.Create(b.dst.m.t, row, nil); err != nil {
 			return err

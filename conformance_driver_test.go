@@ -218,8 +218,9 @@ type dynTx struct {
 }
 
 var (
-	_ conformance.Tx     = (*dynTx)(nil)
-	_ conformance.BulkTx = (*dynTx)(nil)
+	_ conformance.Tx       = (*dynTx)(nil)
+	_ conformance.BulkTx   = (*dynTx)(nil)
+	_ conformance.NestedTx = (*dynTx)(nil)
 )
 
 func (x *dynTx) model(name string) (*dynSpecModel, error) {
@@ -345,11 +346,78 @@ func (x *dynTx) Create(model string, values conformance.Values) (conformance.Key
 	if err != nil {
 		return nil, err
 	}
-	got, err := m.m.create(x.tx, v)
+	got, err := m.m.create(x.tx, v, nil)
 	if err != nil {
 		return nil, err
 	}
 	return m.m.key(got), nil
+}
+
+// CreateNested implements conformance.NestedTx: the rows to create are
+// built into the association fields of the new row, which Create reads
+// through incs.
+func (x *dynTx) CreateNested(model string, values conformance.Values, incs []*conformance.Include) (*conformance.Node, error) {
+	m, err := x.model(model)
+	if err != nil {
+		return nil, err
+	}
+	v, err := x.buildNested(m, values, incs)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := x.includes(incs)
+	if err != nil {
+		return nil, err
+	}
+	got, err := m.m.create(x.tx, v, opts)
+	if err != nil {
+		return nil, err
+	}
+	return x.nodes(m, []any{got}, incs)[0], nil
+}
+
+// buildNested returns a new struct of m holding values, with the rows
+// they hold under the aliases of incs, built likewise, in the fields
+// those includes fill.
+func (x *dynTx) buildNested(m *dynSpecModel, values conformance.Values, incs []*conformance.Include) (any, error) {
+	own := conformance.Values{}
+	for k, v := range values {
+		own[k] = v
+	}
+	var kids [][]any
+	for _, in := range incs {
+		alias, _, _, _ := x.st.spec.Reach(in.Assoc)
+		_, to := x.reach(in.Assoc)
+		var list []any
+		rows, _ := own[alias].([]conformance.Values)
+		if one, ok := own[alias].(conformance.Values); ok {
+			rows = []conformance.Values{one}
+		}
+		for _, r := range rows {
+			kid, err := x.buildNested(to, r, in.Include)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, kid)
+		}
+		delete(own, alias)
+		kids = append(kids, list)
+	}
+	row, err := m.build(own)
+	if err != nil {
+		return nil, err
+	}
+	rv := reflect.ValueOf(row).Elem()
+	for i, in := range incs {
+		field, _ := x.reach(in.Assoc)
+		switch fv := rv.FieldByName(field); {
+		case fv.Kind() == reflect.Slice:
+			fv.Set(reflect.ValueOf(kids[i]))
+		case len(kids[i]) > 0:
+			fv.Set(reflect.ValueOf(kids[i][0]))
+		}
+	}
+	return row, nil
 }
 
 func (x *dynTx) Update(model string, pk conformance.Key, values conformance.Values) error {
@@ -447,27 +515,31 @@ func (x *dynTx) nodes(m *dynSpecModel, rows []any, incs []*conformance.Include) 
 			if n.Included == nil {
 				n.Included = map[string][]*conformance.Node{}
 			}
-			if b, ok := x.st.btms[in.Assoc]; ok {
-				kids := rv.FieldByName(b.th.Field).Interface().([]any)
-				n.Included[in.Assoc] = x.nodes(b.dst, kids, in.Include)
-				continue
-			}
-			a, inverse := x.include(in.Assoc)
+			field, to := x.reach(in.Assoc)
 			var kids []any
-			to := a.dst
-			if inverse {
-				to = a.src
-				if p := rv.FieldByName(a.one).Interface(); p != nil {
-					kids = []any{p}
-				}
-			} else {
-				kids = rv.FieldByName(a.many).Interface().([]any)
+			if fv := rv.FieldByName(field); fv.Kind() == reflect.Slice {
+				kids = fv.Interface().([]any)
+			} else if p := fv.Interface(); p != nil {
+				kids = []any{p}
 			}
 			n.Included[in.Assoc] = x.nodes(to, kids, in.Include)
 		}
 		out[i] = n
 	}
 	return out
+}
+
+// reach resolves an include's association name to the struct field its
+// rows fill ([]any, or any for a belongsTo) and the model of those rows.
+func (x *dynTx) reach(name string) (field string, to *dynSpecModel) {
+	if b, ok := x.st.btms[name]; ok {
+		return b.th.Field, b.dst
+	}
+	a, inverse := x.include(name)
+	if inverse {
+		return a.one, a.src
+	}
+	return a.many, a.dst
 }
 
 // include resolves an include's association name: an entry, or the

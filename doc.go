@@ -99,6 +99,33 @@
 // and through either side; each loaded row costs one index seek, never a
 // scan.
 //
+// # Nested create
+//
+// [Model.Create] given includes creates a row with the rows its
+// association fields hold, as Sequelize's create with include does: a
+// hasMany's []C or []*C, a hasOne's *C, a belongsTo's *P (the parent is
+// created first and the row points at it), a belongsToMany's []T (the
+// targets, then one join row each from the join model's defaults), and
+// through each [Include.Include] their own, to any depth. The store writes
+// every foreign key, and a hasMany's or hasOne's scope, whatever the rows
+// held; a belongsTo writes only its foreign key, as [BelongsTo.Set] does.
+// Rows are created a level at a time, parents before children, each level
+// in input order, so a parent failing its own checks fails before any
+// child is tried. The returned row holds the included rows as stored
+// (keys, defaults, timestamps: one instant for the whole graph), as a read
+// with the same includes would return them.
+//
+// Unlike Sequelize, a nested create is atomic: a row failing anywhere
+// fails the call and leaves nothing of the graph, and takes no id. An
+// Include given to Create may set only Assoc and Include: the read options
+// (Where, Required, ThroughWhere) are an [*AssociationError], not
+// ignored. Rows in an association field no Include names fail the call
+// with [ErrAssociationField], as they fail every other write (Update,
+// BulkCreate, Upsert, FindOrCreate, an association's Create), which would
+// otherwise drop them: clear the field of a row read with includes before
+// passing it back to Update. The check reads one word per association
+// field, at no allocation.
+//
 // # Transactions
 //
 // All work happens in a [Txn]. [Store.Update] runs a function in a write
@@ -218,8 +245,10 @@
 // The flip side is that a result is a snapshot, not a live object: it does
 // not change when the store does, and writing to it changes nothing until
 // it is passed back to Update. Association fields (Post.Comments) and
-// fields tagged "-" are never stored: they are cleared on the way in, so
-// reads return them empty unless an Include fills the association.
+// fields tagged "-" are never stored, so reads return them empty unless
+// an Include fills the association. Fields tagged "-" are cleared on the
+// way in; an association field holding rows fails the write (see Nested
+// create) unless a Create includes it.
 //
 // # Snapshots
 //

@@ -47,13 +47,13 @@ func dynDefine(s *Schema, name string, typ reflect.Type) *dynModel {
 	return &dynModel{t: t}
 }
 
-// in is Model.in: a copy the store may own, association fields cleared.
-func (m *dynModel) in(row any) any {
-	n := m.t.Clone(row)
-	for _, z := range m.t.Zero {
-		z(m.t.Ptr(n))
+// in is Model.in: a copy the store may own, association fields cleared;
+// rows in one fail it.
+func (m *dynModel) in(row any) (any, error) {
+	if err := m.t.Unstored(m.t.Ptr(row), m.t.Assocs); err != nil {
+		return nil, err
 	}
-	return n
+	return m.t.In(row), nil
 }
 
 // out copies rows a read found for the caller.
@@ -68,13 +68,19 @@ func (m *dynModel) out(f rel.Found) []any {
 	return res
 }
 
-// create is Model.Create.
-func (m *dynModel) create(tx *Txn, v any) (any, error) {
+// create is Model.Create, nested with incs.
+func (m *dynModel) create(tx *Txn, v any, incs []Include) (any, error) {
 	if err := tx.use(m.t, true); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
-	row := m.in(v)
+	if len(incs) > 0 {
+		return createNested(tx, m.t, v, incs)
+	}
+	row, err := m.in(v)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
 		return nil, err
 	}
@@ -132,7 +138,10 @@ func (m *dynModel) updateKey(tx *Txn, key, v any) error {
 	if err != nil {
 		return err
 	}
-	row := m.in(v)
+	row, err := m.in(v)
+	if err != nil {
+		return err
+	}
 	return tx.r.UpdateByKey(m.t, k, key, row)
 }
 
@@ -219,15 +228,35 @@ func dynAssocOf(a *meta.Relation, src, dst *dynModel, o HasManyOptions) *dynAsso
 		}
 		*(*[]any)(unsafe.Add(parent, mo)) = cs
 	}
-	src.t.Zeroers[o.Field] = func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, mo)) = nil }
+	dynClaim(src.t, o.Field)
 	a.FillOne = func(child unsafe.Pointer, parent any, owned bool) {
 		if !owned {
 			parent = a.Source.Clone(parent)
 		}
 		*(*any)(unsafe.Add(child, oo)) = parent
 	}
-	dst.t.Zeroers[o.InverseField] = func(p unsafe.Pointer) { *(*any)(unsafe.Add(p, oo)) = nil }
+	dynClaim(dst.t, o.InverseField)
 	return &dynAssoc{a: a}
+}
+
+// dynClaim makes the []any or any field name of t an association field,
+// as claimField does for the typed forms: a nested create reads the rows
+// to create from it, and every other write refuses rows in it.
+func dynClaim(t *meta.Table, name string) {
+	sf, _ := t.Type.FieldByName(name)
+	off := sf.Offset
+	if sf.Type.Kind() == reflect.Slice {
+		t.Claim(sf, func(p unsafe.Pointer) { *(*[]any)(unsafe.Add(p, off)) = nil },
+			func(p unsafe.Pointer, dst []any) []any { return append(dst, *(*[]any)(unsafe.Add(p, off))...) })
+		return
+	}
+	t.Claim(sf, func(p unsafe.Pointer) { *(*any)(unsafe.Add(p, off)) = nil },
+		func(p unsafe.Pointer, dst []any) []any {
+			if v := *(*any)(unsafe.Add(p, off)); v != nil {
+				dst = append(dst, v)
+			}
+			return dst
+		})
 }
 
 // inverseOf returns the belongsTo side, as HasMany.Inverse does.
@@ -412,7 +441,10 @@ func (d *dynAssoc) create(tx *Txn, src, v any) (any, error) {
 	var row any
 	dst := &dynModel{t: d.a.Target}
 	err := d.write(tx, src, nil, func(_ []byte, skv any, _ [][]byte) error {
-		row = dst.in(v)
+		var err error
+		if row, err = dst.in(v); err != nil {
+			return err
+		}
 		d.a.Attach(d.a.Target.Ptr(row), skv)
 		return tx.r.Create(d.a.Target, row, d.a)
 	})
@@ -458,7 +490,10 @@ func (m *dynModel) bulkCreate(tx *Txn, vs []any) ([]any, error) {
 	defer tx.leave()
 	rows := make([]any, len(vs))
 	for i, v := range vs {
-		rows[i] = m.in(v)
+		var err error
+		if rows[i], err = m.in(v); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.r.BulkCreate(m.t, rows); err != nil {
 		return nil, err
@@ -472,7 +507,11 @@ func (m *dynModel) upsert(tx *Txn, v any, given []string) (any, bool, error) {
 		return nil, false, err
 	}
 	defer tx.leave()
-	row, created, err := upsert(tx, m.t, m.in(v), given, nil)
+	row, err := m.in(v)
+	if err != nil {
+		return nil, false, err
+	}
+	row, created, err := upsert(tx, m.t, row, given, nil)
 	if err != nil {
 		return nil, false, err
 	}
@@ -485,7 +524,11 @@ func (m *dynModel) findOrCreate(tx *Txn, where query.Cond, defaults any) (any, b
 		return nil, false, err
 	}
 	defer tx.leave()
-	row, created, err := tx.r.FindOrCreate(m.t, where, m.in(defaults))
+	row, err := m.in(defaults)
+	if err != nil {
+		return nil, false, err
+	}
+	row, created, err := tx.r.FindOrCreate(m.t, where, row)
 	if err != nil {
 		return nil, false, err
 	}

@@ -95,6 +95,15 @@ var (
 	// ErrNotParanoid is returned, in a *FieldError, when Restore is called
 	// on a model that does not soft-delete (no Paranoid option).
 	ErrNotParanoid = errs.ErrNotParanoid
+
+	// ErrAssociationField is returned, in a *FieldError naming the struct
+	// field, when a write is given rows in an association field it does
+	// not store: Create (or an association's Create) without an Include
+	// for that association, Update, UpdateKey, BulkCreate, Upsert,
+	// FindOrCreate. Dropping them silently would lose the caller's data,
+	// so the write fails and changes nothing. An empty slice or a nil
+	// pointer holds no rows and is no error.
+	ErrAssociationField = errs.ErrAssociationField
 )
 
 // FieldError is the typed form of ErrUnknownField, ErrBadValue and

@@ -90,7 +90,7 @@ func claimMany[P, C any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 			}
 			*(*[]C)(unsafe.Add(parent, off)) = cs
 		}
-		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]C)(unsafe.Add(p, off)) = nil }
+		claimField[C](t, sf)
 	case reflect.TypeFor[[]*C]():
 		a.FillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 			cs := make([]*C, len(kids))
@@ -102,7 +102,7 @@ func claimMany[P, C any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 			}
 			*(*[]*C)(unsafe.Add(parent, off)) = cs
 		}
-		t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(*[]*C)(unsafe.Add(p, off)) = nil }
+		claimField[C](t, sf)
 	default:
 		wrongField(s, t, sf, a, true, fmt.Sprintf("[]%s or []*%s", reflect.TypeFor[C](), reflect.TypeFor[C]()))
 	}
@@ -125,7 +125,7 @@ func claimOne[C, P any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 		}
 		*(**P)(unsafe.Add(child, off)) = parent.(*P)
 	}
-	t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(**P)(unsafe.Add(p, off)) = nil }
+	claimField[P](t, sf)
 }
 
 // Info describes the association.
@@ -431,8 +431,11 @@ func createTarget[P, C any](tx *Txn, a *meta.Relation, dst *Model[C], src *P, v 
 		return zero, err
 	}
 	defer tx.leave()
-	row := dst.in(&v)
-	err := tx.r.Atomic(func() error {
+	row, err := dst.in(&v)
+	if err != nil {
+		return zero, err
+	}
+	err = tx.r.Atomic(func() error {
 		// Only the source key's value is needed, not its encoding, and the
 		// reference it makes is known good: the lookup just found it.
 		skv, err := tx.r.SourceValue(a, unsafe.Pointer(src))

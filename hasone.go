@@ -97,7 +97,7 @@ func claimTarget[P, C any](s *meta.Schema, a *meta.Relation, t *meta.Table) {
 		}
 		*(**C)(unsafe.Add(parent, off)) = c
 	}
-	t.Zeroers[sf.Name] = func(p unsafe.Pointer) { *(**C)(unsafe.Add(p, off)) = nil }
+	claimField[C](t, sf)
 }
 
 // Info describes the association.

@@ -76,7 +76,11 @@ func (m *Model[T]) hook(fn func(*Txn, *T) error, changes bool) meta.Hook {
 			return err
 		}
 		if changes {
-			*row.(*T) = *m.in(&v)
+			n, err := m.in(&v) // a hook that fills an association field fails
+			if err != nil {
+				return err
+			}
+			*row.(*T) = *n
 		}
 		return nil
 	}

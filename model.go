@@ -155,8 +155,13 @@ func (m *Model[T]) table() *meta.Table {
 }
 
 // in copies a caller's value into a new row the store will own: pointers
-// are duplicated and fields that are not columns cleared.
-func (m *Model[T]) in(v *T) *T {
+// are duplicated and fields that are not columns cleared. A value with
+// rows in an association field is refused (ErrAssociationField): the
+// write would drop them. The check reads one word per association field.
+func (m *Model[T]) in(v *T) (*T, error) {
+	if err := m.t.Unstored(unsafe.Pointer(v), m.t.Assocs); err != nil {
+		return nil, err
+	}
 	n := new(T)
 	if m.t.Columnwise {
 		for _, f := range m.t.Fields {
@@ -169,7 +174,7 @@ func (m *Model[T]) in(v *T) *T {
 		}
 	}
 	m.t.Own(unsafe.Pointer(n))
-	return n
+	return n, nil
 }
 
 // out copies a stored row for a caller.
@@ -217,17 +222,39 @@ func inBlock[T any](blk []T, at int, rows []any) bool {
 // non-pointer fields, zero) values. An explicit key is kept and moves the
 // sequence past it. It fails with *ValidationError, *UniqueConstraintError
 // or *ForeignKeyConstraintError and then changes nothing.
-func (m *Model[T]) Create(tx *Txn, v T) (T, error) {
+//
+// With incs it is a nested create: each Include names an association of
+// T whose struct field in v holds rows to create with v (see the package
+// overview, Nested create), to the depth of the includes' own Include.
+// Without an Include for it, an association field holding rows fails the
+// call with ErrAssociationField.
+func (m *Model[T]) Create(tx *Txn, v T, incs ...Include) (T, error) {
 	var zero T
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
 	defer tx.leave()
-	row := m.in(&v)
+	if len(incs) > 0 {
+		return m.createNested(tx, v, incs)
+	}
+	row, err := m.in(&v)
+	if err != nil {
+		return zero, err
+	}
 	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
 		return zero, err
 	}
 	return m.out(row), nil
+}
+
+// createNested is Create with includes, on an entered call. v is its own
+// copy, so that only this path pays for boxing it.
+func (m *Model[T]) createNested(tx *Txn, v T, incs []Include) (T, error) {
+	out, err := createNested(tx, m.t, &v, incs)
+	if err != nil {
+		return *new(T), err
+	}
+	return *out.(*T), nil
 }
 
 // FindByPK returns the row with the given primary key; false when there is
@@ -331,9 +358,11 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	row := m.in(&v)
-	err = tx.r.UpdateByKey(m.t, k, key, row)
+	row, err := m.in(&v)
 	if err != nil {
+		return zero, err
+	}
+	if err := tx.r.UpdateByKey(m.t, k, key, row); err != nil {
 		return zero, err
 	}
 	return m.out(row), nil

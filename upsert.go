@@ -19,7 +19,10 @@ func (m *Model[T]) BulkCreate(tx *Txn, vs []T) ([]T, error) {
 	defer tx.leave()
 	rows := make([]any, len(vs))
 	for i := range vs {
-		rows[i] = m.in(&vs[i])
+		var err error
+		if rows[i], err = m.in(&vs[i]); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.r.BulkCreate(m.t, rows); err != nil {
 		return nil, err
@@ -63,11 +66,15 @@ func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
 		return zero, false, err
 	}
 	defer tx.leave()
-	row, created, err := upsert(tx, m.t, m.in(&v), o.Fields, o.OnConflict)
+	row, err := m.in(&v)
 	if err != nil {
 		return zero, false, err
 	}
-	return m.out(row), created, nil
+	stored, created, err := upsert(tx, m.t, row, o.Fields, o.OnConflict)
+	if err != nil {
+		return zero, false, err
+	}
+	return m.out(stored), created, nil
 }
 
 // upsert is Upsert of row, a row the store owns, on an entered call.
@@ -97,11 +104,15 @@ func (m *Model[T]) FindOrCreate(tx *Txn, where query.Cond, defaults T) (T, bool,
 		return zero, false, err
 	}
 	defer tx.leave()
-	row, created, err := tx.r.FindOrCreate(m.t, where, m.in(&defaults))
+	row, err := m.in(&defaults)
 	if err != nil {
 		return zero, false, err
 	}
-	return m.out(row), created, nil
+	stored, created, err := tx.r.FindOrCreate(m.t, where, row)
+	if err != nil {
+		return zero, false, err
+	}
+	return m.out(stored), created, nil
 }
 
 // Increment adds by's amounts (field, column or Go name, to a number) to

@@ -71,6 +71,21 @@ func (s *Schema) Association(name string) (a *Association, inverse bool, ok bool
 	return nil, false, false
 }
 
+// Reach says where the association an include names leads: the alias
+// its rows appear under (in a tree node, and in the values of a nested
+// create), the model of those rows, and whether it is to-one (a hasOne
+// or a belongsTo: a node or null, one object) rather than a list.
+func (s *Schema) Reach(name string) (alias, model string, one, ok bool) {
+	a, inverse, ok := s.Association(name)
+	if !ok {
+		return "", "", false, false
+	}
+	if inverse {
+		return a.Inverse, a.Source, a.Type != BelongsToMany, true
+	}
+	return a.As, a.Target, a.Type == HasOne, true
+}
+
 // Model is one model (table) of a schema.
 type Model struct {
 	Name   string

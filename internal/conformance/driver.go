@@ -104,6 +104,18 @@ type WritesTx interface {
 	Increment(model string, pk Key, hasPK bool, where *Where, by Values, sign int) (int, error)
 }
 
+// NestedTx is the optional part of a Tx for nested create (a create with
+// options.include). A Tx without it fails those steps.
+type NestedTx interface {
+	// CreateNested inserts a row of model with the rows values holds
+	// under the aliases of incs, to their depth, all or none, and returns
+	// what it created as FindAll returns a row with its includes. In
+	// values, the alias of a to-many include holds a []Values, that of a
+	// to-one include (hasOne, belongsTo) one Values or nil, each converted
+	// by its model's fields and holding the aliases of its own includes.
+	CreateNested(model string, values Values, incs []*Include) (*Node, error)
+}
+
 // AggregateTx is the optional part of a Tx for grouped counts and
 // aggregates. A Tx without it fails those steps.
 type AggregateTx interface {

@@ -25,3 +25,21 @@ func TestLoad_SharedSetsParse(t *testing.T) {
 		t.Logf("%s: %d scenarios, %d steps", dir, len(scs), n)
 	}
 }
+
+// TestParse_NestedCreateValues: the rows a nested create holds under an
+// include's alias are converted by their own model, to the includes'
+// depth: a list for a hasMany, one object for a belongsTo.
+func TestParse_NestedCreateValues(t *testing.T) {
+	scs, err := Load(filepath.Join(shared, "next", "scenarios"))
+	if err != nil && !exists(shared) {
+		t.Skipf("no %s beside this checkout", shared)
+	}
+	require.NoError(t, err)
+	steps := map[string]*Step{}
+	for _, sc := range scs {
+		steps[sc.File] = sc.Steps[0]
+	}
+	require.Equal(t, Values{"title": "p", "comments": []Values{{"body": "a"}, {"body": "b", "likes": int64(2)}}},
+		steps["n-nested-create-hasmany"].Values)
+	require.Equal(t, Values{"body": "c", "post": Values{"title": "parent"}}, steps["n-nested-create-belongsto"].Values)
+}

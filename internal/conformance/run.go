@@ -314,7 +314,11 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	switch st.Op {
 	case OpCreate:
 		if len(o.Include) > 0 {
-			r.unsupported(where, "create with include (nested create)")
+			n, err := r.nested(where, tx).CreateNested(st.Model, st.Values, o.Include)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"tree": r.tree(st.Model, []*Node{n}, o.Include, false)}, nil
 		}
 		k, err := tx.Create(st.Model, st.Values)
 		return map[string]any{"pk": r.key(st.Model, k)}, err
@@ -467,6 +471,15 @@ func (r *runner) aggregates(where string, tx Tx) AggregateTx {
 	return a
 }
 
+// nested returns tx's NestedTx, or fails the step when it has none.
+func (r *runner) nested(where string, tx Tx) NestedTx {
+	n, ok := tx.(NestedTx)
+	if !ok {
+		r.unsupported(where, "create with include (nested create, NestedTx)")
+	}
+	return n
+}
+
 // bulk returns tx's bulk ops, or fails the step when it has none.
 func (r *runner) bulk(where string, tx Tx) BulkTx {
 	b, ok := tx.(BulkTx)
@@ -571,12 +584,8 @@ func (r *runner) node(model string, n *Node, incs []*Include, projected bool) ma
 		node["pk"] = r.pkOf(model, n.Row)
 	}
 	for _, in := range incs {
-		a, inverse, ok := r.s.Association(in.Assoc)
+		alias, to, one, ok := r.s.Reach(in.Assoc)
 		require.True(r.t, ok, "unknown association %q", in.Assoc)
-		alias, to, one := a.As, a.Target, a.Type == HasOne
-		if inverse {
-			alias, to, one = a.Inverse, a.Source, a.Type != BelongsToMany
-		}
 		kids := r.tree(to, n.Included[in.Assoc], in.Include, len(in.Attributes) > 0)
 		if !one {
 			node[alias] = kids

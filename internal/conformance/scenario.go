@@ -13,7 +13,8 @@ import (
 // Values are field values of one model: int64, string, time.Time or nil,
 // converted from JSON by the field types of the schema (a value for a
 // field the model lacks stays as JSON decoded it, for the driver to
-// refuse).
+// refuse). In a nested create, an include's alias holds the rows to
+// create with it (see [NestedTx]).
 type Values map[string]any
 
 // Row is a stored row as a driver returns it: every field, with values of
@@ -288,6 +289,11 @@ func (p *parser) step(raw json.RawMessage, inTx bool) (*Step, error) {
 		if st.Options, err = p.options(m, r.Options); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Op, err)
 		}
+		if r.Op == OpCreate && len(st.Options.Include) > 0 {
+			if err := p.nested(st.Values, st.Options.Include); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.Op, err)
+			}
+		}
 	case OpAssocGet, OpAssocCount, OpAssocHas, OpAssocAdd, OpAssocSet, OpAssocRemove, OpAssocCreate,
 		OpInverseGet, OpInverseSet:
 		a, inverse, ok := p.s.Association(r.Assoc)
@@ -371,6 +377,50 @@ func keyOf(m *Model, raw json.RawMessage) (any, error) {
 		key[i] = conv(f, x)
 	}
 	return key, nil
+}
+
+// nested converts, in place, the rows a nested create's values hold under
+// the aliases of incs (see NestedTx): a list of objects, or for a to-one
+// include one object or null, each converted by its model and holding the
+// aliases of the include's own includes.
+func (p *parser) nested(vals Values, incs []*Include) error {
+	for _, in := range incs {
+		alias, to, one, _ := p.s.Reach(in.Assoc)
+		x := vals[alias]
+		if x == nil {
+			continue
+		}
+		m, _ := p.s.Model(to)
+		row := func(x any) (Values, error) {
+			obj, ok := x.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("values.%s: want an object of %s, got %v", alias, to, x)
+			}
+			v := convValues(m, obj)
+			return v, p.nested(v, in.Include)
+		}
+		if one {
+			v, err := row(x)
+			if err != nil {
+				return err
+			}
+			vals[alias] = v
+			continue
+		}
+		list, ok := x.([]any)
+		if !ok {
+			return fmt.Errorf("values.%s: want a list of %s, got %v", alias, to, x)
+		}
+		rows := make([]Values, len(list))
+		for i, e := range list {
+			var err error
+			if rows[i], err = row(e); err != nil {
+				return err
+			}
+		}
+		vals[alias] = rows
+	}
+	return nil
 }
 
 func convValues(m *Model, in map[string]any) Values {

@@ -94,6 +94,12 @@ var (
 	// ErrNotParanoid is returned, in a *FieldError, when Restore is called
 	// on a model that does not soft-delete (no Paranoid option).
 	ErrNotParanoid = errors.New("memrel: model is not paranoid")
+	// ErrAssociationField is returned, in a *FieldError naming the struct
+	// field, when a write is given rows in an association field it does
+	// not store: a Create without an Include for that association, an
+	// Update, a BulkCreate. Dropping them silently would lose the
+	// caller's data; nothing is written.
+	ErrAssociationField = errors.New("memrel: rows in an association field the write does not store")
 )
 
 // FieldError says which model, field, operator and value a query rejected.

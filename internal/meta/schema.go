@@ -139,6 +139,7 @@ func (s *Schema) Seal() error {
 	s.Sealed = true
 	for _, t := range s.Tables {
 		t.checkStamps()
+		t.sealAssocs()
 		for name, z := range t.Zeroers {
 			if z != nil {
 				t.Zero = append(t.Zero, z)

@@ -48,6 +48,10 @@ type Table struct {
 	// fields, fields tagged "-") so they are never stored.
 	Zeroers map[string]func(unsafe.Pointer)
 	Zero    []func(unsafe.Pointer) // the zeroers, as a slice for the hot path
+	// Assocs are the association fields (see Claim), in struct order;
+	// claims holds them by Go name.
+	Assocs []*AssocField
+	claims map[string]*AssocField
 	// Columnwise: the struct has fields no typed zeroer clears (tagged
 	// "-", unexported), so rows are built column by column.
 	Columnwise bool
