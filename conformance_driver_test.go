@@ -425,17 +425,8 @@ func (x *dynTx) Update(model string, pk conformance.Key, values conformance.Valu
 	if err != nil {
 		return err
 	}
-	cur, ok, err := m.m.findByPK(x.tx, pk, false)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return ErrNotFound
-	}
-	if err := m.set(reflect.ValueOf(cur).Elem(), values); err != nil {
-		return err
-	}
-	return m.m.updateKey(x.tx, pk, cur)
+	// Sequelize's update by key writes the values given: Model.Patch.
+	return m.m.patch(x.tx, pk, values)
 }
 
 func (x *dynTx) UpdateWhere(model string, where *conformance.Where, values conformance.Values) (int, error) {

@@ -555,3 +555,9 @@ func (m *dynModel) aggregate(tx *Txn, fn, field string, o *Options) (any, error)
 	}
 	return aggregateValue(tx, m.t, agg, field, o)
 }
+
+// patch is Model.Patch.
+func (m *dynModel) patch(tx *Txn, key any, set map[string]any) error {
+	_, err := patch(tx, m.t, key, set)
+	return err
+}

@@ -339,8 +339,10 @@ func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
 	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
 }
 
-// Update replaces the stored row that has v's primary key by v. It fails
-// with ErrNotFound when there is none.
+// Update replaces the stored row that has v's primary key by v, every
+// field of it: a field v leaves zero is written as zero (NULL for a nil
+// pointer). To write only some fields, use [Model.Patch]. It fails with
+// ErrNotFound when there is none.
 func (m *Model[T]) Update(tx *Txn, v T) (T, error) {
 	return m.UpdateKey(tx, m.Key(v), v)
 }
@@ -366,6 +368,37 @@ func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
 		return zero, err
 	}
 	return m.out(row), nil
+}
+
+// Patch writes only the fields set names (column or Go names) of the row
+// with primary key key, leaving the others as stored, and returns the row
+// as stored: the partial update that Update, which replaces the whole
+// row, is not. Values convert as for UpdateAll; a primary key among them
+// re-keys the row. The values are checked before the row is looked up (a
+// NULL for a NOT NULL field is a ValidationError even for a missing row,
+// as Sequelize validates first); then a missing or soft-deleted row is
+// ErrNotFound. An update through the model: timestamps, hooks and
+// validators run.
+func (m *Model[T]) Patch(tx *Txn, key any, set map[string]any) (T, error) {
+	var zero T
+	row, err := patch(tx, m.table(), key, set)
+	if err != nil {
+		return zero, err
+	}
+	return m.out(row), nil
+}
+
+// patch is Patch as one write call on t: the stored row.
+func patch(tx *Txn, t *meta.Table, key any, set map[string]any) (any, error) {
+	if err := tx.use(t, true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	k, err := t.KeyOf(key, nil)
+	if err != nil {
+		return nil, err
+	}
+	return tx.r.Patch(t, k, key, set)
 }
 
 // Destroy deletes the row that has v's primary key; see DestroyKey.

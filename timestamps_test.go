@@ -191,6 +191,24 @@ func TestTimestamps_AssociationWritesStampButReferentialActionsDoNot(t *testing.
 	require.Equal(t, at(7), got.UpdatedAt, "onDelete SET NULL does not stamp")
 }
 
+// TestTimestamps_SetStampsOnlyTheNewTargets: Sequelize's set updates the
+// targets it associates anew, not those it keeps (recorded:
+// nrnd-blog-paranoid-20270041), where add rewrites every listed target.
+func TestTimestamps_SetStampsOnlyTheNewTargets(t *testing.T) {
+	b := tsOpen(t)
+	var p tsPost
+	var kept, added tsComment
+	b.update(t, func(tx *memrel.Txn) (err error) {
+		p, _ = b.posts.Create(tx, tsPost{Title: "1"})            // at(1)
+		kept, _ = b.pc.Create(tx, p, tsComment{Body: "kept"})    // at(2)
+		added, err = b.comments.Create(tx, tsComment{Body: "n"}) // at(3)
+		return err
+	})
+	b.update(t, func(tx *memrel.Txn) error { return b.pc.Set(tx, p, []tsComment{kept, added}, nil) }) // at(4)
+	require.Equal(t, at(2), b.comment(t, kept.ID).UpdatedAt, "kept: not rewritten")
+	require.Equal(t, at(4), b.comment(t, added.ID).UpdatedAt, "added: its foreign key rewritten")
+}
+
 func TestTimestamps_RolledBackCallsLeaveNoStamp(t *testing.T) {
 	b := tsOpen(t)
 	var p tsPost

@@ -629,6 +629,13 @@ func (m *prModel) destroyAll(table, col string, v any) (int, prErr) {
 }
 
 func (m *prModel) updateAll(table, col string, v any, setCol string, setV any) (int, prErr) {
+	// The values are validated before any row is looked at, as Sequelize
+	// does: a NULL for a NOT NULL column fails even when nothing matches.
+	for _, c := range m.spec.byName[table].cols {
+		if c.name == setCol && !c.nullable && setV == nil {
+			return 0, prValidation
+		}
+	}
 	n := 0
 	e := m.run(func(x *prMTx) prErr {
 		for _, k := range m.matching(table, col, v) {

@@ -158,10 +158,15 @@ func (tx *Txn) AssocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
 // their values, and get a new updatedAt when the target keeps timestamps
 // (Sequelize's add updates every listed row).
 func (tx *Txn) AssocAdd(a *meta.Relation, sk []byte, skv any, rows []any) error {
-	stamped := a.Target.Stamps.Updated != nil
+	return tx.attach(a, sk, skv, rows, a.Target.Stamps.Updated != nil)
+}
+
+// attach points rows at the source; restamp rewrites the rows already
+// associated too, for their updatedAt.
+func (tx *Txn) attach(a *meta.Relation, sk []byte, skv any, rows []any, restamp bool) error {
 	for _, r := range rows {
 		cur := tx.Current(a.Target, r)
-		if cur == nil || !stamped && a.Holds(a.Target.Ptr(cur), sk) {
+		if cur == nil || !restamp && a.Holds(a.Target.Ptr(cur), sk) {
 			continue
 		}
 		row := a.Target.Clone(cur)
@@ -192,7 +197,10 @@ func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destro
 	if err := tx.Unassociate(a, sk, previous, destroy); err != nil {
 		return err
 	}
-	return tx.AssocAdd(a, sk, skv, rows)
+	// Only the rows not associated yet are written: Sequelize's set
+	// updates the new associations alone, so the others keep their
+	// updatedAt (where its add rewrites every listed row).
+	return tx.attach(a, sk, skv, rows, false)
 }
 
 // Unassociate nulls the foreign key of each row still associated with the

@@ -2,6 +2,7 @@ package rel
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/errs"
@@ -13,36 +14,93 @@ import (
 // matching where and returns how many rows matched (see memrels
 // Model.UpdateAll): all change or, on error, none.
 func (tx *Txn) UpdateAll(t *meta.Table, where query.Cond, set map[string]any) (int, error) {
-	type assign struct {
-		f *meta.Field
-		v any
+	sets, err := assignments(t, set)
+	if err != nil {
+		return 0, err
 	}
-	sets := make([]assign, 0, len(set))
+	_, n, err := tx.eachMatch(t, where, false, func(cur any) error {
+		_, err := tx.assign(t, cur, sets)
+		return err
+	})
+	return n, err
+}
+
+// Patch sets the given fields of the row of t whose primary key encodes
+// to k and returns the stored row; key is the caller's form of k, for the
+// NotFoundError when there is none (or it is soft-deleted). The values are
+// checked first, as Sequelize validates before it queries: a NULL for a
+// NOT NULL field is a ValidationError even when the row is missing.
+func (tx *Txn) Patch(t *meta.Table, k []byte, key any, set map[string]any) (any, error) {
+	sets, err := assignments(t, set)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = tx.Atomic(func() error {
+		cur := live(t, tx.ByKey(t, k))
+		if cur == nil {
+			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(key)}
+		}
+		row, err := tx.assign(t, cur, sets)
+		if err != nil {
+			return err
+		}
+		// The stored row, under its new key when the patch re-keyed it, as
+		// onUpdate actions and hooks left it.
+		var kb [32]byte
+		out = tx.ByKey(t, t.PKKey(row, kb[:0]))
+		return nil
+	})
+	return out, err
+}
+
+// assignment is one field an update sets, and its converted value.
+type assignment struct {
+	f *meta.Field
+	v any
+}
+
+// assignments checks and converts an update's values (column or Go
+// names): an unknown field, a field named twice, a value of the wrong type
+// or a NULL for a NOT NULL field fails.
+func assignments(t *meta.Table, set map[string]any) ([]assignment, error) {
+	sets := make([]assignment, 0, len(set))
+	var nulls []errs.ValidationErrorItem
 	for name, v := range set {
 		// "slug" and "Slug": which value would win?
 		f, err := assigned(t, name, func(f *meta.Field) bool {
-			return slices.ContainsFunc(sets, func(s assign) bool { return s.f == f })
+			return slices.ContainsFunc(sets, func(s assignment) bool { return s.f == f })
 		})
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		cv, err := f.Conv(v)
 		if err != nil {
-			return 0, &errs.FieldError{Model: t.Name, Field: name, Value: clone.Value(v), Err: errs.ErrBadValue}
+			return nil, &errs.FieldError{Model: t.Name, Field: name, Value: clone.Value(v), Err: errs.ErrBadValue}
 		}
-		if cv == nil && f.Null == meta.NullNone {
-			return 0, &errs.ValidationError{Model: t.Name, Items: []errs.ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}}
+		if cv == nil && !f.Nullable() {
+			nulls = append(nulls, errs.ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
 		}
-		sets = append(sets, assign{f, cv})
+		sets = append(sets, assignment{f, cv})
 	}
-	_, n, err := tx.eachMatch(t, where, false, func(cur any) error {
-		row := t.Clone(cur)
-		for _, s := range sets {
-			s.f.Set(t.Ptr(row), s.v)
-		}
-		return tx.UpdateRow(t, cur, row)
-	})
-	return n, err
+	if nulls != nil {
+		slices.SortFunc(nulls, func(a, b errs.ValidationErrorItem) int { return strings.Compare(a.Field, b.Field) })
+		return nil, &errs.ValidationError{Model: t.Name, Items: nulls}
+	}
+	// Field order, so that which error a write meets does not depend on
+	// the map's order.
+	slices.SortFunc(sets, func(a, b assignment) int { return int(a.f.Off) - int(b.f.Off) })
+	return sets, nil
+}
+
+// assign writes sets onto a copy of the stored row cur, as an update
+// through the model, and returns the copy.
+func (tx *Txn) assign(t *meta.Table, cur any, sets []assignment) (any, error) {
+	row := t.Clone(cur)
+	for _, s := range sets {
+		s.f.Set(t.Ptr(row), s.v)
+	}
+	return row, tx.UpdateRow(t, cur, row)
 }
 
 // DestroyAll destroys every row of t matching where, as Destroy does (a
