@@ -511,7 +511,9 @@ func (m *dynModel) upsert(tx *Txn, v any, given []string) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	row, created, err := upsert(tx, m.t, row, given, nil)
+	// Sequelize's upsert writes, and picks its conflict key among, the
+	// fields its values name.
+	row, created, err := upsert(tx, m.t, row, given, given, nil)
 	if err != nil {
 		return nil, false, err
 	}

@@ -70,16 +70,22 @@ func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
 	if err != nil {
 		return zero, false, err
 	}
-	stored, created, err := upsert(tx, m.t, row, o.Fields, o.OnConflict)
+	stored, created, err := upsert(tx, m.t, row, o.Fields, nil, o.OnConflict)
 	if err != nil {
 		return zero, false, err
 	}
 	return m.out(stored), created, nil
 }
 
-// upsert is Upsert of row, a row the store owns, on an entered call.
-func upsert(tx *Txn, t *meta.Table, row any, fields, onConflict []string) (any, bool, error) {
+// upsert is Upsert of row, a row the store owns, on an entered call:
+// fields are those an update writes, held those the conflict key is
+// chosen among (nil: every field), onConflict the key to use instead.
+func upsert(tx *Txn, t *meta.Table, row any, fields, held, onConflict []string) (any, bool, error) {
 	given, err := rel.FieldsNamed(t, fields)
+	if err != nil {
+		return nil, false, err
+	}
+	in, err := rel.FieldsNamed(t, held)
 	if err != nil {
 		return nil, false, err
 	}
@@ -89,7 +95,7 @@ func upsert(tx *Txn, t *meta.Table, row any, fields, onConflict []string) (any, 
 			return nil, false, err
 		}
 	}
-	return tx.r.Upsert(t, row, given, conflict)
+	return tx.r.Upsert(t, row, given, in, conflict)
 }
 
 // FindOrCreate returns the first row matching where (in ascending primary

@@ -29,7 +29,11 @@ func (tx *Txn) BulkCreate(t *meta.Table, rows []any) error {
 // checked as a whole insert row first, as PostgreSQL checks it before it
 // resolves the conflict; an update takes no id. It returns the stored row
 // and whether it was inserted.
-func (tx *Txn) Upsert(t *meta.Table, row any, given []*meta.Field, conflict *meta.Index) (stored any, created bool, err error) {
+//
+// given are the fields an update writes (nil: all but the primary key,
+// createdAt and deletedAt); held are the fields the values hold, among
+// which the conflict key is chosen when conflict is nil (nil: all).
+func (tx *Txn) Upsert(t *meta.Table, row any, given, held []*meta.Field, conflict *meta.Index) (stored any, created bool, err error) {
 	err = tx.Atomic(func() error {
 		p := t.Ptr(row)
 		Defaults(t, p)
@@ -40,7 +44,7 @@ func (tx *Txn) Upsert(t *meta.Table, row any, given []*meta.Field, conflict *met
 		ix := conflict
 		if ix == nil {
 			var err error
-			if ix, err = ConflictKey(t, p, given); err != nil {
+			if ix, err = ConflictKey(t, p, held); err != nil {
 				return err
 			}
 		}
