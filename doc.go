@@ -126,6 +126,29 @@
 // passing it back to Update. The check reads one word per association
 // field, at no allocation.
 //
+// # Writes and reads beyond one row
+//
+// [Model.BulkCreate] inserts rows all or none; [Model.Upsert] inserts or
+// updates the row a value conflicts with and says which it did;
+// [Model.FindOrCreate] is atomic; [Model.Increment] and its kin add to
+// fields without reading the row; [Model.Patch] writes only the fields
+// named, where [Model.Update] replaces the whole row; [Model.UpdateAll]
+// and [Model.DestroyAll] work by where and count. [Model.CountGroups],
+// [Sum], [Min], [Max] and [Avg] aggregate, and [HasMany.CountMany] counts
+// the children of many parents at once, one index range each.
+//
+// # Timestamps, soft delete, hooks
+//
+// [Timestamps] keeps CreatedAt and UpdatedAt from the store's clock
+// ([WithClock]), one reading per call. [Paranoid] makes Destroy set
+// DeletedAt instead: every read then skips soft-deleted rows unless it
+// asks for them ([Options.WithDeleted], [Include.WithDeleted],
+// [WithDeleted]); [Force] deletes for real and [Model.Restore] brings
+// rows back. [WithHooks] runs functions around each create, update and
+// destroy through the model, inside the call, and [Check] validates
+// fields; see [Hooks] for the order they run in relative to defaults,
+// timestamps and the store's own checks.
+//
 // # Transactions
 //
 // All work happens in a [Txn]. [Store.Update] runs a function in a write
