@@ -37,11 +37,10 @@ type aggDB struct {
 	of     *memrel.HasMany[aggGuest, aggStay]
 }
 
-func aggStr(s string) *string    { return &s }
-func aggF64(f float64) *float64  { return &f }
-func aggI64(i int64) *int64      { return &i }
-func aggDay(d int) time.Time     { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
-func aggPrice(s aggStay) float64 { return *s.Price }
+func aggStr(s string) *string   { return &s }
+func aggF64(f float64) *float64 { return &f }
+func aggI64(i int64) *int64     { return &i }
+func aggDay(d int) time.Time    { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
 
 // newAggDB holds guests 1 and 2 and five stays; stay 5 has no guest,
 // stays 3 and 5 no status, stay 4 no price.

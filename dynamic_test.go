@@ -128,23 +128,6 @@ func (m *dynModel) count(tx *Txn, o *Options) (int, error) {
 	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
 }
 
-// updateKey is Model.UpdateKey.
-func (m *dynModel) updateKey(tx *Txn, key, v any) error {
-	if err := tx.use(m.t, true); err != nil {
-		return err
-	}
-	defer tx.leave()
-	k, err := m.t.KeyOf(key, nil)
-	if err != nil {
-		return err
-	}
-	row, err := m.in(v)
-	if err != nil {
-		return err
-	}
-	return tx.r.UpdateByKey(m.t, k, key, row)
-}
-
 // destroyKey is Model.DestroyKey.
 func (m *dynModel) destroyKey(tx *Txn, key any, force bool) error {
 	return destroyKey(tx, m.t, key, force)
