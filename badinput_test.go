@@ -219,6 +219,29 @@ func rlWriteOps() []rlOp {
 		{"BelongsTo.Create", func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.CommentPost.Create(tx, c1, fixture.StrictPost{Slug: "new", Title: "N"}))
 		}},
+		{"Model.BulkCreate", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.BulkCreate(tx, []fixture.StrictPost{{Slug: "z", Title: "Z"}}))
+		}},
+		{"Model.Upsert", func(e *rlEnv, tx *memrel.Txn) error {
+			_, _, err := e.Post.Upsert(tx, fixture.StrictPost{Slug: "a", Title: "A2"}, nil)
+			return err
+		}},
+		{"Model.FindOrCreate", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.Post.FindOrCreate(tx, query.Eq("slug", "zz"), fixture.StrictPost{Title: "Z"}))
+		}},
+		{"Model.Increment", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Increment(tx, query.Cond{}, map[string]any{"rank": 1}))
+		}},
+		{"Model.IncrementKey", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.IncrementKey(tx, 1, map[string]any{"rank": 1}))
+		}},
+		{"Model.Patch", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Patch(tx, 1, map[string]any{"title": "p"}))
+		}},
+		{"Model.Create nested", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "n", Title: "N",
+				Comments: []fixture.StrictComment{{Body: fixture.Str("c")}}}, memrel.Include{Assoc: e.Comments}))
+		}},
 	}
 }
 
@@ -228,6 +251,15 @@ func rlReadOps() []rlOp {
 	c1 := fixture.StrictComment{ID: 1}
 	return []rlOp{
 		{"Model.FindByPK", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.Post.FindByPK(tx, 1)) }},
+		{"Model.Get", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Post.Get(tx, 1)) }},
+		{"Model.CountGroups", func(e *rlEnv, tx *memrel.Txn) error { return rlErr(e.Post.CountGroups(tx, nil, "rank")) }},
+		{"Sum", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(memrel.Sum[int64](tx, e.Post, "rank", nil)) }},
+		{"Avg", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(memrel.Avg(tx, e.Post, "rank", nil)) }},
+		{"Min", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(memrel.Min[string](tx, e.Post, "slug", nil)) }},
+		{"Max", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(memrel.Max[string](tx, e.Post, "slug", nil)) }},
+		{"HasMany.CountMany", func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Comments.CountMany(tx, []fixture.StrictPost{p1}, nil))
+		}},
 		{"Model.FindOne", func(e *rlEnv, tx *memrel.Txn) error { return rlErr3(e.Post.FindOne(tx, nil)) }},
 		{"Model.FindAll", func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: e.Comments}}}))
@@ -394,6 +426,57 @@ func rlInputCases(t *testing.T) []rlCase {
 		return keys
 	}
 	return []rlCase{
+		// The read and write surface of issue 16.
+		{name: "Patch unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Patch(tx, 1, map[string]any{"nope": 1}))
+		}, is: memrel.ErrUnknownField, as: fieldErr(), msg: []string{"Post", "nope"}},
+		{name: "Patch NULL into NOT NULL", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Comment.Patch(tx, 1, map[string]any{"body": nil}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+		{name: "Patch missing row", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Patch(tx, 999, map[string]any{"title": "x"}))
+		}, is: memrel.ErrNotFound, as: nfErr(), msg: []string{"Post", "999"}},
+		{name: "Patch duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Patch(tx, 2, map[string]any{"slug": "a"}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "a"}},
+		{name: "CountGroups unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.CountGroups(tx, nil, "nope"))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "CountGroups no field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.CountGroups(tx, nil))
+		}, as: fieldErr(), msg: []string{"Post", "group"}},
+		{name: "Sum of text", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(memrel.Sum[int64](tx, e.Post, "slug", nil))
+		}, is: memrel.ErrNotNumeric, msg: []string{"Post", "slug"}},
+		{name: "Avg unknown field", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(memrel.Avg(tx, e.Post, "nope", nil))
+		}, is: memrel.ErrUnknownField, msg: []string{"Post", "nope"}},
+		{name: "Max into the wrong type", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(memrel.Max[int64](tx, e.Post, "slug", nil))
+		}, is: memrel.ErrBadValue, msg: []string{"Post", "slug"}},
+		{name: "Upsert unusable conflict key", op: func(e *rlEnv, tx *memrel.Txn) error {
+			_, _, err := e.Post.Upsert(tx, fixture.StrictPost{Slug: "a", Title: "x"}, &memrel.UpsertOptions{OnConflict: []string{"title"}})
+			return err
+		}, is: memrel.ErrConflictKey, msg: []string{"Post", "title"}},
+		{name: "Increment text", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Increment(tx, query.Cond{}, map[string]any{"slug": 1}))
+		}, is: memrel.ErrNotNumeric, msg: []string{"Post", "slug"}},
+		{name: "BulkCreate duplicate in the batch", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.BulkCreate(tx, []fixture.StrictPost{{Slug: "q", Title: "1"}, {Slug: "q", Title: "2"}}))
+		}, as: uniqErr(), msg: []string{"Post", "slug", "q"}},
+		{name: "FindOrCreate operator where", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr3(e.Post.FindOrCreate(tx, query.Gt("rank", 1000), fixture.StrictPost{Slug: "g", Title: "G"}))
+		}, as: valErr(), msg: []string{"Post"}},
+		{name: "Create with rows no include names", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "n", Title: "N", Comments: []fixture.StrictComment{{Body: fixture.Str("c")}}}))
+		}, is: memrel.ErrAssociationField, as: fieldErr(), msg: []string{"Post", "Comments"}},
+		{name: "Nested create failing child", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "n", Title: "N", Comments: []fixture.StrictComment{{}}},
+				memrel.Include{Assoc: e.Comments}))
+		}, as: valErr(), msg: []string{"Comment", "body"}},
+		{name: "Restore on a model that is not paranoid", op: func(e *rlEnv, tx *memrel.Txn) error {
+			return rlErr(e.Post.Restore(tx, query.Cond{}))
+		}, is: memrel.ErrNotParanoid, msg: []string{"Post"}},
 		// Model.Create
 		{name: "Create duplicate unique", op: func(e *rlEnv, tx *memrel.Txn) error {
 			return rlErr(e.Post.Create(tx, fixture.StrictPost{Slug: "a", Title: "dup"}))
