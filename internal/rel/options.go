@@ -33,6 +33,11 @@ type Include struct {
 	// ThroughWhere filters its join rows (and does not make it required).
 	Through      *Through
 	ThroughWhere query.Cond
+	// Order, Limit and Offset shape each source row's list of included
+	// rows; Fields selects their columns (see memrel.Include).
+	Order         []query.Order
+	Limit, Offset int
+	Fields        []string
 }
 
 // Plain reports whether o asks for nothing but every row in primary key
