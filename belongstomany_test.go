@@ -327,12 +327,18 @@ type biTag struct {
 	Posts []*biPost
 }
 
-func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
+// biOpen opens an empty store of biPost belongsToMany biTag.
+func biOpen(t *testing.T) (*memrel.Store, *memrel.Model[biPost], *memrel.Model[biTag], *memrel.BelongsToMany[biPost, biTag, btPostTag]) {
+	t.Helper()
 	s := memrel.NewSchema()
 	posts := memrel.Define[biPost](s, "Post")
 	tags := memrel.Define[biTag](s, "Tag")
 	pt := memrel.NewBelongsToMany(posts, tags, memrel.Define[btPostTag](s, "PostTag"), memrel.BelongsToManyOptions{})
-	db := fixture.MustOpen(t, s)
+	return fixture.MustOpen(t, s), posts, tags, pt
+}
+
+func TestBelongsToMany_Include_BothSidesWhereAndThroughWhere(t *testing.T) {
+	db, posts, tags, pt := biOpen(t)
 	require.Equal(t, "BelongsToMany", pt.Info().Type)
 	require.Equal(t, "tags", pt.Info().As)
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
