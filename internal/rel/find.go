@@ -83,11 +83,11 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if o.Limit > 0 && !inc.anyRequired() {
 		k = o.Offset + o.Limit
 	}
-	var ord *rowOrder // only a path out of order needs one
+	seq, ord := ordered, (*rowOrder)(nil) // only a path out of order needs one
 	if !p.inOrder {
-		ord = &rowOrder{t: t, s: sorter}
+		seq, ord = unordered, &rowOrder{t: t, s: sorter}
 	}
-	rows := gather(p.src, p.inOrder, flt, ord, k, nil, nil)
+	rows := gather(p.src, seq, flt, ord, k, nil, nil)
 	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit)
 	if err != nil {
 		return Found{}, err
@@ -140,12 +140,26 @@ func (tx *Txn) each(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	return nil
 }
 
+// sequence says how the order a row source yields rows in relates to the
+// order a read asks for.
+type sequence uint8
+
+const (
+	unordered sequence = iota // unrelated: sort, or keep a top-k
+	ordered                   // the same: the source's order is the answer
+	reversed                  // the answer is the source's order backwards
+)
+
 // gather appends to rows the rows src yields that f matches, in the order
-// o gives (src's own when inOrder, and then o may be nil): all of them, or only the first k when
-// k > 0, which stops an ordered walk early and otherwise keeps them in top
-// (reset here; nil: a new one) instead of sorting every match.
-func gather(src rowSource, inOrder bool, f *filter.Filter, o *rowOrder, k int, top *topK, rows []any) []any {
-	if !inOrder && k > 0 {
+// o gives (src's own when ordered, and o may then be nil; reversed, its
+// own backwards): all of them, or only the first k when k > 0. Then an
+// ordered walk stops after k matches, a reversed one keeps its last k in
+// a ring, and an unordered one keeps them in top (reset here; nil: a new
+// one): none sorts every match.
+func gather(src rowSource, seq sequence, f *filter.Filter, o *rowOrder, k int, top *topK, rows []any) []any {
+	start := len(rows)
+	switch {
+	case seq == unordered && k > 0:
 		if top == nil {
 			top = new(topK)
 		}
@@ -157,15 +171,37 @@ func gather(src rowSource, inOrder bool, f *filter.Filter, o *rowOrder, k int, t
 			return true
 		})
 		return top.appendTo(rows)
+	case seq == reversed:
+		n := 0
+		src(func(row any) bool {
+			if f.Match(row) {
+				if k == 0 || n < k {
+					rows = append(rows, row)
+				} else {
+					rows[start+n%k] = row // over the oldest
+				}
+				n++
+			}
+			return true
+		})
+		// The newest match sits just before the ring's wrap point r:
+		// reversing both sides of it puts the newest first.
+		kept := rows[start:]
+		r := len(kept)
+		if k > 0 && n > k {
+			r = n % k
+		}
+		slices.Reverse(kept[:r])
+		slices.Reverse(kept[r:])
+		return rows
 	}
-	start := len(rows)
 	src(func(row any) bool {
 		if f.Match(row) {
 			rows = append(rows, row)
 		}
 		return k == 0 || len(rows)-start < k
 	})
-	if !inOrder {
+	if seq == unordered {
 		slices.SortFunc(rows[start:], o.compare)
 	}
 	return rows

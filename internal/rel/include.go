@@ -4,6 +4,7 @@ import (
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/filter"
 	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/query"
 )
 
 // IncNode is a compiled Include.
@@ -22,6 +23,7 @@ type IncNode struct {
 	// key), offset rows skipped, at most limit kept (a to-one include
 	// keeps one); sel is the Fields selection (nil: all).
 	ord           rowOrder
+	seq           sequence // ord against the primary key order of a hasMany's children
 	limit, offset int
 	sel           []bool
 	top           topK // reused by every source row
@@ -104,6 +106,7 @@ func (n *IncNode) shape(in Include, one bool) error {
 		return err
 	}
 	n.limit, n.offset = in.Limit, in.Offset
+	n.seq = pkSequence(n.to, in.Order)
 	if one {
 		n.limit = 1
 	}
@@ -202,6 +205,21 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 	return out, block, nil
 }
 
+// pkSequence relates order, an order of rows of t, to t's primary key
+// order: none or the key ascending is that order, the key descending its
+// reverse (the latest rows first).
+func pkSequence(t *meta.Table, order []query.Order) sequence {
+	switch {
+	case len(order) == 0:
+		return ordered
+	case len(order) > 1 || t.Composite() || t.ByName[order[0].Field] != t.PK:
+		return unordered
+	case order[0].Desc:
+		return reversed
+	}
+	return ordered
+}
+
 // included appends to kids the rows n includes for the row r of t that
 // match n's filter, in n's order: all of them, or, when n has a Limit and
 // no required include of its own could drop one, the first Offset+Limit.
@@ -219,12 +237,12 @@ func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any) []any {
 	case n.th != nil:
 		// Targets come in join row order: sorted, or kept in a top-k.
 		if sk, ok := n.th.Src.SK.Key(t.Ptr(r), kb[:0]); ok {
-			kids = gather(tx.targets(n.th, sk, n.join), false, n.filter, &n.ord, k, &n.top, kids)
+			kids = gather(tx.targets(n.th, sk, n.join), unordered, n.filter, &n.ord, k, &n.top, kids)
 		}
 	default:
 		// The association's index yields the children in primary key order.
 		if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
-			kids = gather(tx.children(n.a, sk), n.ord.s == nil, n.filter, &n.ord, k, &n.top, kids)
+			kids = gather(tx.children(n.a, sk), n.seq, n.filter, &n.ord, k, &n.top, kids)
 		}
 	}
 	return kids
