@@ -65,14 +65,16 @@ type Include struct {
 	// Order names that the model lacks ErrUnknownField (both in a
 	// *FieldError), and the read returns nothing.
 	//
-	// Cost: without an Order, each row's walk of the association's index
-	// stops after Offset+Limit matches, so it does not grow with the
-	// number of children; with one, each row's K children are read once
-	// and a bounded top-k keeps Offset+Limit of them (O(K log(Offset+Limit)),
-	// no sort of all K). When the included rows have a required include of
-	// their own, every match is read, since that include decides which
-	// ones count. The includes of the included rows load for the kept rows
-	// only.
+	// Cost: without an Order (or ordered by the primary key), each row's
+	// walk of the association's index stops after Offset+Limit matches,
+	// so it does not grow with the number of children. Ordered by the
+	// primary key descending (the latest first), the walk reads each
+	// row's K children and keeps the last Offset+Limit in a ring; by any
+	// other order, a bounded top-k keeps them (O(K log(Offset+Limit)),
+	// each child's sort key encoded once, no sort of all K). When the
+	// included rows have a required include of their own, every match is
+	// read, since that include decides which ones count. The includes of
+	// the included rows load for the kept rows only.
 	Order         []query.Order
 	Limit, Offset int
 	// Fields selects the included rows' columns (column or Go names), as
