@@ -478,22 +478,7 @@ func (x *dynTx) FindAll(model string, o *conformance.Options) ([]*conformance.No
 	if err != nil {
 		return nil, err
 	}
-	nodes := x.nodes(m, rows, o.Include)
-	if o != nil && len(o.Attributes) > 0 {
-		for _, n := range nodes {
-			n.Row = project(n.Row, o.Attributes)
-		}
-	}
-	return nodes, nil
-}
-
-// project keeps the fields of row that attrs lists.
-func project(row conformance.Row, attrs []string) conformance.Row {
-	out := make(conformance.Row, len(attrs))
-	for _, a := range attrs {
-		out[a] = row[a]
-	}
-	return out
+	return x.nodes(m, rows, o.Include), nil
 }
 
 // nodes converts found rows and the associations their includes loaded.
@@ -734,11 +719,8 @@ func (x *dynTx) options(o *conformance.Options) (*Options, error) {
 	case len(o.Group) > 0, o.Force, o.Defaults != nil, o.Through != nil:
 		return nil, fmt.Errorf("memrel: options group, force, defaults and through are not supported yet")
 	}
-	out := &Options{Where: dynWhere(o.Where), Limit: o.Limit, Offset: o.Offset, Fields: o.Attributes,
+	out := &Options{Where: dynWhere(o.Where), Order: dynOrder(o.Order), Limit: o.Limit, Offset: o.Offset, Fields: o.Attributes,
 		WithDeleted: dynWithDeleted(o.Paranoid)}
-	for _, ord := range o.Order {
-		out.Order = append(out.Order, query.Order{Field: ord.Field, Desc: ord.Desc})
-	}
 	var err error
 	out.Include, err = x.includes(o.Include)
 	return out, err
@@ -748,12 +730,11 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 	var out []Include
 	for _, in := range incs {
 		b, isBTM := x.st.btms[in.Assoc]
-		if in.Separate || len(in.Order) > 0 || in.Limit != 0 || len(in.Attributes) > 0 || in.Through != nil && !isBTM {
-			return nil, fmt.Errorf("memrel: include %s: separate, order, limit, attributes and through are not supported yet", in.Assoc)
+		if in.Through != nil && !isBTM {
+			return nil, fmt.Errorf("memrel: include %s: through on an association that is no belongsToMany", in.Assoc)
 		}
 		if isBTM {
-			inc := Include{Assoc: b, Where: dynWhere(in.Where), Required: dynRequired(in.Required),
-				WithDeleted: dynWithDeleted(in.Paranoid)}
+			inc := dynInclude(b, in)
 			if in.Through != nil {
 				inc.ThroughWhere = dynWhere(in.Through.Where)
 			}
@@ -772,8 +753,7 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 		if inverse {
 			assoc = assoc.inverseOf()
 		}
-		inc := Include{Assoc: assoc, Where: dynWhere(in.Where), Required: dynRequired(in.Required),
-			WithDeleted: dynWithDeleted(in.Paranoid)}
+		inc := dynInclude(assoc, in)
 		var err error
 		if inc.Include, err = x.includes(in.Include); err != nil {
 			return nil, err
@@ -781,6 +761,28 @@ func (x *dynTx) includes(incs []*conformance.Include) ([]Include, error) {
 		out = append(out, inc)
 	}
 	return out, nil
+}
+
+// dynInclude converts an include's own options. memrel's Order, Limit and
+// Offset always apply per parent, which is what separate asks for; a
+// separate include ignores required (its where filters without dropping
+// parents), so it maps to Optional.
+func dynInclude(a Association, in *conformance.Include) Include {
+	inc := Include{Assoc: a, Where: dynWhere(in.Where), Required: dynRequired(in.Required),
+		Order: dynOrder(in.Order), Limit: in.Limit, Fields: in.Attributes, WithDeleted: dynWithDeleted(in.Paranoid)}
+	if in.Separate {
+		inc.Required = Optional
+	}
+	return inc
+}
+
+// dynOrder converts a scenario order.
+func dynOrder(order []conformance.Order) []query.Order {
+	var out []query.Order
+	for _, ord := range order {
+		out = append(out, query.Order{Field: ord.Field, Desc: ord.Desc})
+	}
+	return out
 }
 
 // dynWhere converts a scenario where clause.

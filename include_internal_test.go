@@ -17,10 +17,18 @@ func TestModel_FindAll_IncludeResultIsTheBlock(t *testing.T) {
 	ip := openIP(t, 4)
 	include := []Include{{Assoc: ip.pc}}
 	require.NoError(t, ip.db.View(func(tx *Txn) error {
+		// Without a required include only the window is copied; with one,
+		// the window starts At the offset.
 		f, err := tx.r.FindRows(ip.posts.t, (&Options{Offset: 1, Include: include}).read(ip.posts.t, new(rel.Read)))
 		require.NoError(t, err)
 		require.NotNil(t, f.Block)
+		require.Equal(t, 0, f.At)
+		require.Len(t, f.Block, 3)
+		f, err = tx.r.FindRows(ip.posts.t, (&Options{Offset: 1, Include: []Include{{Assoc: ip.pc, Required: Required}}}).read(ip.posts.t, new(rel.Read)))
+		require.NoError(t, err)
+		require.NotNil(t, f.Block)
 		require.Equal(t, 1, f.At)
+		require.Len(t, f.Block, 4)
 		got := ip.posts.outAll(f)
 		require.Len(t, got, 3)
 		require.Same(t, f.Rows[0].(*ipPost), &got[0], "the block itself")

@@ -54,6 +54,14 @@ func (in *Include) readOption() string {
 		return "ThroughWhere"
 	case in.WithDeleted:
 		return "WithDeleted"
+	case len(in.Order) > 0:
+		return "Order"
+	case in.Limit != 0:
+		return "Limit"
+	case in.Offset != 0:
+		return "Offset"
+	case in.Fields != nil:
+		return "Fields"
 	}
 	return ""
 }

@@ -52,6 +52,43 @@ type Include struct {
 	ThroughWhere query.Cond
 	// WithDeleted keeps the included model's soft-deleted rows.
 	WithDeleted bool
+	// Order sorts each row's included rows by these fields of the included
+	// model (column or Go names) in turn, ties by ascending primary key;
+	// empty: primary key order. Limit caps (0: no cap) and Offset skips
+	// the included rows of each row separately. That is Sequelize's
+	// separate include, for which memrel needs no flag: Order, Limit and
+	// Offset on an Include always apply per row. Unlike Sequelize's
+	// separate, which ignores required, the Required rule still holds
+	// (give Optional to keep every row); it looks at the matches before
+	// the window, so a row whose matches all fall before Offset is kept
+	// with an empty list.
+	//
+	// On a hasOne include, Order picks the target that fills the field
+	// when a source has several (default: the lowest primary key) and
+	// Offset skips targets; a belongsTo include has one row at most, so
+	// Order and Limit change nothing there and an Offset above 0 leaves
+	// the field nil. A negative Limit or Offset is ErrBadValue, a field
+	// Order names that the model lacks ErrUnknownField (both in a
+	// *FieldError), and the read returns nothing.
+	//
+	// Cost: without an Order (or ordered by the primary key), each row's
+	// walk of the association's index stops after Offset+Limit matches,
+	// so it does not grow with the number of children. Ordered by the
+	// primary key descending (the latest first), the walk reads each
+	// row's K children and keeps the last Offset+Limit in a ring; by any
+	// other order, a bounded top-k keeps them (O(K log(Offset+Limit)),
+	// each child's sort key encoded once, no sort of all K). When the
+	// included rows have a required include of their own, every match is
+	// read, since that include decides which ones count. The includes of
+	// the included rows load for the kept rows only.
+	Order         []query.Order
+	Limit, Offset int
+	// Fields selects the included rows' columns (column or Go names), as
+	// Options.Fields does: the others come back as NULL or zero; nil
+	// selects all, an unknown name is ErrUnknownField. Includes of the
+	// included rows load all the same: the keys they need are read
+	// whatever Fields leaves out.
+	Fields []string
 }
 
 // Requirement is an include's choice of keeping or dropping the rows it
@@ -107,7 +144,8 @@ func compileIncludes(t *meta.Table, incs []Include) (rel.IncPlan, error) {
 	plan := make(rel.IncPlan, 0, len(incs))
 	for i := range incs {
 		in := &incs[i]
-		r := rel.Include{Where: in.Where, Required: in.required(), WithDeleted: in.WithDeleted}
+		r := rel.Include{Where: in.Where, Required: in.required(), WithDeleted: in.WithDeleted,
+			Order: in.Order, Limit: in.Limit, Offset: in.Offset, Fields: in.Fields}
 		tp, isThrough := in.Assoc.(interface{ throughSide() *rel.Through })
 		switch {
 		case in.Assoc == nil:

@@ -10,6 +10,11 @@ import (
 
 // obStore opens the benchmarks' store: posts posts with ten comments each.
 func obStore(b *testing.B, posts int64) (*memrel.Store, *memrel.Model[obPost], *memrel.HasMany[obPost, obComment]) {
+	return obStoreKids(b, int(posts), 10)
+}
+
+// obStoreKids opens a store of posts posts with kids comments each.
+func obStoreKids(b *testing.B, posts, kids int) (*memrel.Store, *memrel.Model[obPost], *memrel.HasMany[obPost, obComment]) {
 	b.Helper()
 	s := memrel.NewSchema()
 	pm := memrel.Define[obPost](s, "Post")
@@ -19,16 +24,17 @@ func obStore(b *testing.B, posts int64) (*memrel.Store, *memrel.Model[obPost], *
 	if err != nil {
 		b.Fatal(err)
 	}
-	// A transaction per thousand posts keeps a big load's write state
+	// A transaction per ten thousand rows keeps a big load's write state
 	// small.
-	for first := int64(0); first < posts; first += 1000 {
+	step := max(1, 10000/max(kids, 1))
+	for first := 0; first < posts; first += step {
 		err = db.Update(func(tx *memrel.Txn) error {
-			for i := first; i < min(first+1000, posts); i++ {
-				p, err := pm.Create(tx, obPost{Title: "t" + strconv.FormatInt(i, 10)})
+			for i := first; i < min(first+step, posts); i++ {
+				p, err := pm.Create(tx, obPost{Title: "t" + strconv.Itoa(i)})
 				if err != nil {
 					return err
 				}
-				for range 10 {
+				for range kids {
 					if _, err := cm.Create(tx, obComment{Body: "c", PostID: &p.ID}); err != nil {
 						return err
 					}
@@ -96,6 +102,43 @@ func BenchmarkRead(b *testing.B) {
 						b.Fatal(err)
 					}
 					i++
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkRead_IncludeLimitPerParent reads 100 posts, each with three of
+// its comments, at 100 and 1000 comments a post: the first three (each
+// post's index walk stops after three, so the cost should not grow with
+// the comments), the latest three (the walk goes on, keeping the last
+// three in a ring), the top three by another field (a bounded top-k:
+// every comment read and encoded once, none sorted). "all" loads every
+// comment, for scale.
+func BenchmarkRead_IncludeLimitPerParent(b *testing.B) {
+	for _, kids := range []int{100, 1000} {
+		db, pm, pc := obStoreKids(b, 100, kids)
+		cases := []struct {
+			name string
+			inc  memrel.Include
+		}{
+			{"first3", memrel.Include{Assoc: pc, Limit: 3}},
+			{"latest3", memrel.Include{Assoc: pc, Limit: 3, Order: []query.Order{query.Desc("id")}}},
+			{"top3-by-body", memrel.Include{Assoc: pc, Limit: 3, Order: []query.Order{query.Desc("body")}}},
+			{"first3-fields", memrel.Include{Assoc: pc, Limit: 3, Fields: []string{"id"}}},
+			{"all", memrel.Include{Assoc: pc}},
+		}
+		for _, c := range cases {
+			b.Run(c.name+"/children="+strconv.Itoa(kids), func(b *testing.B) {
+				tx := db.Begin(false)
+				defer tx.Abort()
+				o := &memrel.Options{Include: []memrel.Include{c.inc}}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					if _, err := pm.FindAll(tx, o); err != nil {
+						b.Fatal(err)
+					}
 				}
 			})
 		}

@@ -318,7 +318,7 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"tree": r.tree(st.Model, []*Node{n}, o.Include, false)}, nil
+			return map[string]any{"tree": r.tree(st.Model, []*Node{n}, o.Include, nil)}, nil
 		}
 		k, err := tx.Create(st.Model, st.Values)
 		return map[string]any{"pk": r.key(st.Model, k)}, err
@@ -358,9 +358,9 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		}
 		rows := make([]any, len(nodes))
 		for i, n := range nodes {
-			rows[i] = r.row(n.Row)
+			rows[i] = r.row(project(n.Row, o.Attributes))
 		}
-		return map[string]any{"pks": r.pks(st.Model, nodes), "tree": r.tree(st.Model, nodes, o.Include, len(o.Attributes) > 0),
+		return map[string]any{"pks": r.pks(st.Model, nodes), "tree": r.tree(st.Model, nodes, o.Include, o.Attributes),
 			"rows": rows}, nil
 	case OpCount:
 		if len(o.Group) > 0 {
@@ -558,6 +558,18 @@ func (r *runner) pks(model string, nodes []*Node) []any {
 	return out
 }
 
+// project keeps the fields of row that attrs lists (nil: all of them).
+func project(row Row, attrs []string) Row {
+	if row == nil || attrs == nil {
+		return row
+	}
+	out := make(Row, len(attrs))
+	for _, a := range attrs {
+		out[a] = row[a]
+	}
+	return out
+}
+
 func (r *runner) row(row Row) any {
 	if row == nil {
 		return nil
@@ -565,28 +577,29 @@ func (r *runner) row(row Row) any {
 	return JSON(map[string]any(row))
 }
 
-// tree renders nodes as a tree expectation: {"pk": …} (or {"row": …} when
-// the rows are a projection), and per include its alias with a list of
-// nodes (a node or null for a to-one association).
-func (r *runner) tree(model string, nodes []*Node, incs []*Include, projected bool) []any {
+// tree renders nodes as a tree expectation: {"pk": …} (or, when the rows
+// are a projection, {"row": …} with exactly the attrs fields), and per
+// include its alias with a list of nodes (a node or null for a to-one
+// association), each include projected by its own attributes.
+func (r *runner) tree(model string, nodes []*Node, incs []*Include, attrs []string) []any {
 	out := make([]any, len(nodes))
 	for i, n := range nodes {
-		out[i] = r.node(model, n, incs, projected)
+		out[i] = r.node(model, n, incs, attrs)
 	}
 	return out
 }
 
-func (r *runner) node(model string, n *Node, incs []*Include, projected bool) map[string]any {
+func (r *runner) node(model string, n *Node, incs []*Include, attrs []string) map[string]any {
 	node := map[string]any{}
-	if projected {
-		node["row"] = r.row(n.Row)
+	if len(attrs) > 0 {
+		node["row"] = r.row(project(n.Row, attrs))
 	} else {
 		node["pk"] = r.pkOf(model, n.Row)
 	}
 	for _, in := range incs {
 		alias, to, one, ok := r.s.Reach(in.Assoc)
 		require.True(r.t, ok, "unknown association %q", in.Assoc)
-		kids := r.tree(to, n.Included[in.Assoc], in.Include, len(in.Attributes) > 0)
+		kids := r.tree(to, n.Included[in.Assoc], in.Include, in.Attributes)
 		if !one {
 			node[alias] = kids
 			continue

@@ -66,6 +66,32 @@ func (s *Sorter) Compare(x, y any) int {
 	return 0
 }
 
+// AppendKey appends to buf the sort key of row: its order keys in turn,
+// each inverted when descending, so that rows whose sort keys compare
+// (bytes.Compare) lower are those Compare puts first. Inverting is exact
+// because no key encoding is a prefix of another: two keys first differ
+// at a byte inside both. A row's key costs one encoding, where sorting by
+// Compare encodes both rows at every comparison.
+func (s *Sorter) AppendKey(row any, buf []byte) []byte {
+	if s == nil {
+		return buf
+	}
+	for i, col := range s.cols {
+		start := len(buf)
+		k, ok := col.Key(row, buf)
+		if !ok {
+			k = append(k[:start], keys.TagNull)
+		}
+		if s.desc[i] {
+			for j := start; j < len(k); j++ {
+				k[j] = ^k[j]
+			}
+		}
+		buf = k
+	}
+	return buf
+}
+
 func nullableKey(col Column, row any, buf []byte) []byte {
 	k, ok := col.Key(row, buf)
 	if !ok {

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	stdcmp "cmp"
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/query"
@@ -163,5 +164,34 @@ func TestCompileOrder_MatchesReference(t *testing.T) {
 		require.Equal(t, want, s.Compare(x, y), "%v vs %v", x, y)
 		require.Equal(t, -want, s.Compare(y, x))
 		require.Equal(t, 0, s.Compare(x, x))
+		// Sort keys compare as the rows do, after any prefix.
+		kx, ky := s.AppendKey(x, []byte("p")), s.AppendKey(y, []byte("p"))
+		require.Equal(t, want, bytes.Compare(kx, ky), "keys of %v vs %v", x, y)
 	})
+}
+
+// TestSorter_AppendKey_SortsAsCompare: sorting by the keys gives Compare's
+// order for every column kind, ascending and descending, NULLs included.
+func TestSorter_AppendKey_SortsAsCompare(t *testing.T) {
+	for _, f := range []string{"n", "s", "f", "u", "data", "at", "b"} {
+		for _, desc := range []bool{false, true} {
+			order := []query.Order{{Field: "b", Desc: !desc}, {Field: f, Desc: desc}}
+			s, err := CompileOrder(fakePosts, order)
+			require.NoError(t, err)
+			byKey := slices.Clone(fakeRows)
+			slices.SortStableFunc(byKey, func(x, y fakeRow) int {
+				if c := bytes.Compare(s.AppendKey(x, nil), s.AppendKey(y, nil)); c != 0 {
+					return c
+				}
+				return stdcmp.Compare(x["id"].(int64), y["id"].(int64))
+			})
+			ids := make([]int64, len(byKey))
+			for i, r := range byKey {
+				ids[i] = r["id"].(int64)
+			}
+			require.Equal(t, sortIDs(s, fakeRows), ids, "%v", order)
+		}
+	}
+	var nilSorter *Sorter
+	require.Equal(t, []byte("x"), nilSorter.AppendKey(fakeRows[0], []byte("x")))
 }

@@ -57,8 +57,8 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if o == nil {
 		o = &Read{}
 	}
-	if o.Limit < 0 || o.Offset < 0 {
-		return Found{}, &errs.FieldError{Model: t.Name, Field: "limit/offset", Value: o.Limit, Err: errs.ErrBadValue}
+	if err := checkWindow(t, o.Limit, o.Offset); err != nil {
+		return Found{}, err
 	}
 	flt, err := filter.Compile(cols(t), visible(t, o.Where, o.WithDeleted))
 	if err != nil {
@@ -76,47 +76,24 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if err != nil {
 		return Found{}, err
 	}
-	var rows []any
 	p := choose(flt, o.Order)
-	// Without sorting or required includes, the first Offset+Limit matches
-	// are the answer and the walk can stop there.
-	stopAt := -1
-	if p.inOrder && o.Limit > 0 && !inc.anyRequired() {
-		stopAt = o.Offset + o.Limit
+	// Without required includes, the first Offset+Limit matches are the
+	// answer: the walk stops there, or a top-k keeps them.
+	k := 0
+	if o.Limit > 0 && !inc.anyRequired() {
+		k = o.Offset + o.Limit
 	}
-	switch {
-	case !p.inOrder && o.Limit > 0 && !inc.anyRequired():
-		top := newTopK(o.Offset+o.Limit, rowCompare(t, sorter))
-		p.src(func(row any) bool {
-			if flt.Match(row) {
-				top.add(row)
-			}
-			return true
-		})
-		rows = top.rows()
-	default:
-		p.src(func(row any) bool {
-			if flt.Match(row) {
-				rows = append(rows, row)
-			}
-			return stopAt < 0 || len(rows) < stopAt
-		})
-		if !p.inOrder {
-			slices.SortFunc(rows, rowCompare(t, sorter))
-		}
+	seq, ord := ordered, (*rowOrder)(nil) // only a path out of order needs one
+	if !p.inOrder {
+		seq, ord = unordered, &rowOrder{t: t, s: sorter}
 	}
-	var block any
-	if len(inc) > 0 {
-		if rows, block, err = tx.loadIncludes(t, rows, inc); err != nil {
-			return Found{}, err
-		}
+	rows := gather(p.src, seq, flt, ord, k, nil, nil)
+	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit)
+	if err != nil {
+		return Found{}, err
 	}
-	at := min(o.Offset, len(rows))
-	rows = window(rows, o.Offset, o.Limit)
 	if sel != nil {
-		for i, r := range rows {
-			rows[i] = project(t, r, sel, len(inc) > 0)
-		}
+		rows = projectAll(t, rows, sel, len(inc) > 0)
 	}
 	return Found{Rows: rows, Owned: len(inc) > 0 || sel != nil, Block: block, At: at}, nil
 }
@@ -164,6 +141,83 @@ func (tx *Txn) each(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	return nil
 }
 
+// sequence says how the order a row source yields rows in relates to the
+// order a read asks for.
+type sequence uint8
+
+const (
+	unordered sequence = iota // unrelated: sort, or keep a top-k
+	ordered                   // the same: the source's order is the answer
+	reversed                  // the answer is the source's order backwards
+)
+
+// gather appends to rows the rows src yields that f matches, in the order
+// o gives (src's own when ordered, and o may then be nil; reversed, its
+// own backwards): all of them, or only the first k when k > 0. Then an
+// ordered walk stops after k matches, a reversed one keeps its last k in
+// a ring, and an unordered one keeps them in top (reset here; nil: a new
+// one): none sorts every match.
+func gather(src rowSource, seq sequence, f *filter.Filter, o *rowOrder, k int, top *topK, rows []any) []any {
+	start := len(rows)
+	switch {
+	case seq == unordered && k > 0:
+		if top == nil {
+			top = new(topK)
+		}
+		top.reset(k)
+		src(func(row any) bool {
+			if f.Match(row) {
+				top.add(row, o)
+			}
+			return true
+		})
+		return top.appendTo(rows)
+	case seq == reversed:
+		n := 0
+		src(func(row any) bool {
+			if f.Match(row) {
+				if k == 0 || n < k {
+					rows = append(rows, row)
+				} else {
+					rows[start+n%k] = row // over the oldest
+				}
+				n++
+			}
+			return true
+		})
+		// The newest match sits just before the ring's wrap point r:
+		// reversing both sides of it puts the newest first.
+		kept := rows[start:]
+		r := len(kept)
+		if k > 0 && n > k {
+			r = n % k
+		}
+		slices.Reverse(kept[:r])
+		slices.Reverse(kept[r:])
+		return rows
+	}
+	src(func(row any) bool {
+		if f.Match(row) {
+			rows = append(rows, row)
+		}
+		return k == 0 || len(rows)-start < k
+	})
+	if seq == unordered {
+		slices.SortFunc(rows[start:], o.compare)
+	}
+	return rows
+}
+
+// checkWindow refuses a negative limit or offset of a read of t.
+func checkWindow(t *meta.Table, limit, offset int) error {
+	for _, v := range [2]int{limit, offset} {
+		if v < 0 {
+			return &errs.FieldError{Model: t.Name, Field: "limit/offset", Value: v, Err: errs.ErrBadValue}
+		}
+	}
+	return nil
+}
+
 // window applies offset and limit.
 func window(rows []any, offset, limit int) []any {
 	if offset >= len(rows) {
@@ -176,20 +230,28 @@ func window(rows []any, offset, limit int) []any {
 	return rows
 }
 
-// rowCompare orders rows by the order, ties (and everything, without an
-// order) by ascending primary key, which makes the order total.
-func rowCompare(t *meta.Table, s *filter.Sorter) func(x, y any) int {
-	var ka, kb []byte
-	return func(x, y any) int {
-		if s.Len() > 0 {
-			if c := s.Compare(x, y); c != 0 {
-				return c
-			}
-		}
-		ka, kb = t.PKKey(x, ka[:0]), t.PKKey(y, kb[:0])
-		return bytes.Compare(ka, kb)
-	}
+// rowOrder orders rows of t by the order, ties (and everything, without an
+// order) by ascending primary key, which makes the order total. It reuses
+// its buffers, so one serves one read at a time.
+type rowOrder struct {
+	t      *meta.Table
+	s      *filter.Sorter
+	ka, kb []byte
 }
+
+// compare returns -1, 0 or +1 as row x sorts before, with or after row y.
+func (o *rowOrder) compare(x, y any) int {
+	if o.s.Len() > 0 {
+		if c := o.s.Compare(x, y); c != 0 {
+			return c
+		}
+	}
+	o.ka, o.kb = o.t.PKKey(x, o.ka[:0]), o.t.PKKey(y, o.kb[:0])
+	return bytes.Compare(o.ka, o.kb)
+}
+
+// key appends row's sort key to buf: keys compare as compare orders rows.
+func (o *rowOrder) key(row any, buf []byte) []byte { return o.t.PKKey(row, o.s.AppendKey(row, buf)) }
 
 // plan chooses the access path for a compiled filter and an order.
 func (tx *Txn) plan(t *meta.Table, f *filter.Filter, order []query.Order) plan {
@@ -397,19 +459,21 @@ func selection(t *meta.Table, names []string) ([]bool, error) {
 	return keep, nil
 }
 
-// project returns a copy of row with the unselected columns cleared; owned
-// rows (already clones) are changed in place.
-func project(t *meta.Table, row any, keep []bool, owned bool) any {
+// projectAll clears the columns keep leaves out in rows, which it copies
+// first (in one batch) unless they are owned copies already.
+func projectAll(t *meta.Table, rows []any, keep []bool, owned bool) []any {
 	if !owned {
-		row = t.Clone(row)
+		rows, _ = t.CloneAll(rows)
 	}
-	p := t.Ptr(row)
-	for i, f := range t.Fields {
-		if !keep[i] {
-			f.Set(p, nil)
+	for _, row := range rows {
+		p := t.Ptr(row)
+		for i, f := range t.Fields {
+			if !keep[i] {
+				f.Set(p, nil)
+			}
 		}
 	}
-	return row
+	return rows
 }
 
 // groupSeek returns the key and index of the first composite unique

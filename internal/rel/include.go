@@ -1,12 +1,10 @@
 package rel
 
 import (
-	"slices"
-	"unsafe"
-
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/filter"
 	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/query"
 )
 
 // IncNode is a compiled Include.
@@ -21,6 +19,14 @@ type IncNode struct {
 	required bool
 	// Sub are the includes of the included rows, compiled against To.
 	Sub IncPlan
+	// Each source row's list: in ord's order (Order, then the primary
+	// key), offset rows skipped, at most limit kept (a to-one include
+	// keeps one); sel is the Fields selection (nil: all).
+	ord           rowOrder
+	seq           sequence // ord against the primary key order of a hasMany's children
+	limit, offset int
+	sel           []bool
+	top           topK // reused by every source row
 }
 
 // To is the model the include loads.
@@ -74,11 +80,37 @@ func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if err := fillsOnce(t, prev, into); err != nil {
 		return nil, err
 	}
-	filter, err := filter.Compile(cols(to), visible(to, in.Where, in.WithDeleted))
-	if err != nil {
+	n := &IncNode{a: a, inverse: inverse, into: into, to: to, required: in.Required}
+	if err := n.shape(in, inverse || a.Arity == meta.One); err != nil {
 		return nil, err
 	}
-	return &IncNode{a: a, inverse: inverse, into: into, to: to, filter: filter, required: in.Required}, nil
+	return n, nil
+}
+
+// shape compiles what in asks of the included rows, in the order a read
+// checks its options: Where, Order, Limit and Offset, Fields. A to-one
+// include (one keeps its first row) keeps one row whatever its Limit.
+func (n *IncNode) shape(in Include, one bool) error {
+	var err error
+	if n.filter, err = filter.Compile(cols(n.to), visible(n.to, in.Where, in.WithDeleted)); err != nil {
+		return err
+	}
+	n.ord.t = n.to
+	if n.ord.s, err = filter.CompileOrder(cols(n.to), in.Order); err != nil {
+		return err
+	}
+	if err = checkWindow(n.to, in.Limit, in.Offset); err != nil {
+		return err
+	}
+	if n.sel, err = selection(n.to, in.Fields); err != nil {
+		return err
+	}
+	n.limit, n.offset = in.Limit, in.Offset
+	n.seq = pkSequence(n.to, in.Order)
+	if one {
+		n.limit = 1
+	}
+	return nil
 }
 
 // fillsOnce refuses a second include at one level filling the field into.
@@ -103,21 +135,22 @@ func compileThrough(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if err := fillsOnce(t, prev, th.Field); err != nil {
 		return nil, err
 	}
-	to := th.Dst.Source
-	f, err := filter.Compile(cols(to), visible(to, in.Where, in.WithDeleted))
-	if err != nil {
+	n := &IncNode{th: th, into: th.Field, to: th.Dst.Source, required: in.Required}
+	if err := n.shape(in, false); err != nil {
 		return nil, err
 	}
-	jf, err := filter.Compile(cols(th.Join()), visible(th.Join(), in.ThroughWhere, false))
-	if err != nil {
+	var err error
+	if n.join, err = filter.Compile(cols(th.Join()), visible(th.Join(), in.ThroughWhere, false)); err != nil {
 		return nil, err
 	}
-	return &IncNode{th: th, join: jf, into: th.Field, to: to, filter: f, required: in.Required}, nil
+	return n, nil
 }
 
 // loadIncludes returns copies of rows with every included association
 // loaded, dropping the rows a required include finds nothing for. Each
-// row costs one index seek per include: no scans, no N+1 round trips.
+// row costs one index seek per include: no scans, no N+1 round trips; an
+// include with a Limit and no Order stops each row's walk after its
+// Offset+Limit matches, one with an Order keeps them in a bounded top-k.
 // When it drops none, the copies are the elements of block, a []T.
 func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any, block any, err error) {
 	// The includes are filled into copies of the rows, made in one batch.
@@ -126,40 +159,22 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 	// scratch collects each row's children; the fill copies them out, so
 	// one buffer serves every row.
 	var scratch []any
-	var kb [32]byte
 	for ri, r := range rows {
 		row := copies[ri]
 		keep := true
 		for _, n := range plan {
-			kids := scratch[:0]
-			if n.th != nil {
-				kids = tx.throughKids(n, t.Ptr(r), kids)
-			} else if n.inverse {
-				if parent := tx.ParentOf(n.a, r); parent != nil && n.filter.Match(parent) {
-					kids = append(kids, parent)
-				}
-			} else if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
-				// A hasOne loads its first match, the lowest primary key.
-				one := n.a.Arity == meta.One
-				it := tx.Prefix(n.a.Lookup, n.a.ChildKey(sk))
-				for kid := it.Next(); kid != nil; kid = it.Next() {
-					if n.filter.Match(kid) {
-						kids = append(kids, kid)
-						if one {
-							break
-						}
-					}
-				}
-			}
+			kids := tx.included(n, t, r, scratch[:0])
 			scratch = kids[:0]
 			to := n.to
-			owned := len(n.Sub) > 0
-			if owned {
-				if kids, _, err = tx.loadIncludes(to, kids, n.Sub); err != nil {
-					return nil, nil, err
-				}
+			var hit bool
+			if kids, hit, _, _, err = tx.loadWindow(to, kids, n.Sub, n.offset, n.limit); err != nil {
+				return nil, nil, err
 			}
-			if n.required && len(kids) == 0 {
+			owned := len(n.Sub) > 0
+			if n.sel != nil {
+				kids, owned = projectAll(to, kids, n.sel, owned), true
+			}
+			if n.required && !hit {
 				keep = false
 				break
 			}
@@ -190,20 +205,65 @@ func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any,
 	return out, block, nil
 }
 
-// throughKids appends to kids the targets of the row at p through n's
-// join rows that match n's filters, in ascending target primary key order.
-func (tx *Txn) throughKids(n *IncNode, p unsafe.Pointer, kids []any) []any {
-	var kb [32]byte
-	sk, ok := n.th.Src.SK.Key(p, kb[:0])
-	if !ok {
-		return kids
+// pkSequence relates order, an order of rows of t, to t's primary key
+// order: none or the key ascending is that order, the key descending its
+// reverse (the latest rows first).
+func pkSequence(t *meta.Table, order []query.Order) sequence {
+	switch {
+	case len(order) == 0:
+		return ordered
+	case len(order) > 1 || t.Composite() || t.ByName[order[0].Field] != t.PK:
+		return unordered
+	case order[0].Desc:
+		return reversed
 	}
-	start := len(kids)
-	for t := range tx.targets(n.th, sk, n.join) {
-		if n.filter.Match(t) {
-			kids = append(kids, t)
+	return ordered
+}
+
+// included appends to kids the rows n includes for the row r of t that
+// match n's filter, in n's order: all of them, or, when n has a Limit and
+// no required include of its own could drop one, the first Offset+Limit.
+func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any) []any {
+	k := 0
+	if n.limit > 0 && !n.Sub.anyRequired() {
+		k = n.offset + n.limit
+	}
+	var kb [32]byte
+	switch {
+	case n.inverse:
+		if parent := tx.ParentOf(n.a, r); parent != nil && n.filter.Match(parent) {
+			kids = append(kids, parent)
+		}
+	case n.th != nil:
+		// Targets come in join row order: sorted, or kept in a top-k.
+		if sk, ok := n.th.Src.SK.Key(t.Ptr(r), kb[:0]); ok {
+			kids = gather(tx.targets(n.th, sk, n.join), unordered, n.filter, &n.ord, k, &n.top, kids)
+		}
+	default:
+		// The association's index yields the children in primary key order.
+		if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
+			kids = gather(tx.children(n.a, sk, true), n.seq, n.filter, &n.ord, k, &n.top, kids)
 		}
 	}
-	slices.SortFunc(kids[start:], rowCompare(n.to, nil))
 	return kids
+}
+
+// loadWindow returns the window [offset, offset+limit) of rows (limit 0:
+// no cap) with plan's includes loaded into copies, whether any row
+// survived plan's required includes before the window, and the block and
+// position of the copies (see loadIncludes). Without a required include
+// the window is cut first, so only the rows kept load their includes.
+func (tx *Txn) loadWindow(t *meta.Table, rows []any, plan incPlan, offset, limit int) (out []any, hit bool, block any, at int, err error) {
+	if !plan.anyRequired() {
+		hit = len(rows) > 0
+		if rows = window(rows, offset, limit); len(plan) == 0 || len(rows) == 0 {
+			return rows, hit, nil, 0, nil
+		}
+		rows, block, err = tx.loadIncludes(t, rows, plan)
+		return rows, hit, block, 0, err
+	}
+	if rows, block, err = tx.loadIncludes(t, rows, plan); err != nil {
+		return nil, false, nil, 0, err
+	}
+	return window(rows, offset, limit), len(rows) > 0, block, min(offset, len(rows)), nil
 }

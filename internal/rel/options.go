@@ -38,6 +38,11 @@ type Include struct {
 	ThroughWhere query.Cond
 	// WithDeleted keeps the included model's soft-deleted rows.
 	WithDeleted bool
+	// Order, Limit and Offset shape each source row's list of included
+	// rows; Fields selects their columns (see memrel.Include).
+	Order         []query.Order
+	Limit, Offset int
+	Fields        []string
 }
 
 // Plain reports whether o asks for nothing but every row in primary key
