@@ -8,9 +8,12 @@ package memrel_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/internal/fixture"
 	"github.com/memrel/memrel/internal/props"
+	"github.com/stretchr/testify/require"
 )
 
 func TestProps_StateMachine(t *testing.T) {
@@ -23,4 +26,12 @@ func TestProps_ConcurrentReaders(t *testing.T) {
 
 func TestProps_Regression_RekeyOntoOwnOldKey(t *testing.T) {
 	props.RekeyOntoOwnOldKey(t, fixture.MustOpen)
+}
+
+func TestProps_WritesMachine(t *testing.T) {
+	props.WritesMachine(t, func(t testing.TB, s *memrel.Schema, now func() time.Time) *memrel.Store {
+		db, err := s.Open(memrel.WithClock(now))
+		require.NoError(t, err)
+		return db
+	})
 }

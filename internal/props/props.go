@@ -25,6 +25,17 @@
 // checks. RekeyOntoOwnOldKey is a case the machine found, kept as a test
 // of its own.
 //
+// WritesMachine (writes.go, its model in writes_model.go) is a second
+// machine for the writes beyond one row and soft delete: BulkCreate,
+// Upsert, FindOrCreate, Increment/Decrement (by where and by key),
+// UpdateAll, Patch, Update, Destroy (soft and Force), DestroyAll,
+// Restore, RestoreKey and the hasMany writes on paranoid models with
+// timestamps, on stores opened by a ClockOpener with the machine's
+// deterministic clock, so that rows, stamps included, compare exactly.
+// After each step the full contents, soft-deleted rows included, equal
+// the model's, and every read path (with and without WithDeleted) agrees
+// with a scan of them.
+//
 // An engine's tests call each entry point from a test of their own, with
 // the function that opens a store on that engine:
 //

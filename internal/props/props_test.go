@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/internal/fixture"
@@ -93,5 +94,22 @@ func TestOpener_Store_ClosedWhenItsCheckEnds(t *testing.T) {
 				require.ErrorIs(t, db.View(func(*memrel.Txn) error { return nil }), memrel.ErrClosed)
 			}
 		})
+	}
+}
+
+// TestClockOpener_Store_ClosedWhenItsCheckEnds: the same for the writes
+// machine, whose stores come from a ClockOpener.
+func TestClockOpener_Store_ClosedWhenItsCheckEnds(t *testing.T) {
+	setFlag(t, "rapid.checks", "5")
+	var stores []*memrel.Store
+	WritesMachine(t, func(t testing.TB, s *memrel.Schema, now func() time.Time) *memrel.Store {
+		db, err := s.Open(memrel.WithClock(now))
+		require.NoError(t, err)
+		stores = append(stores, db)
+		return db
+	})
+	require.NotEmpty(t, stores)
+	for _, db := range stores {
+		require.ErrorIs(t, db.View(func(*memrel.Txn) error { return nil }), memrel.ErrClosed)
 	}
 }
