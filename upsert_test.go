@@ -153,3 +153,29 @@ func TestBulkCreate_AllOrNothing(t *testing.T) {
 		return err
 	}))
 }
+
+// TestUpsert_FieldsDoNotNarrowTheConflictKey: the conflict key comes from
+// the fields the value holds (its primary key here), Fields only limit
+// what the update writes (found by the writes machine).
+func TestUpsert_FieldsDoNotNarrowTheConflictKey(t *testing.T) {
+	s := memrel.NewSchema()
+	type row struct {
+		ID    int64
+		Slug  string `memrel:"slug,unique"`
+		Views int64
+		Note  string
+	}
+	rows := memrel.Define[row](s, "Row")
+	db, err := s.Open()
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		if _, err := rows.Create(tx, row{Slug: "a", Views: 1, Note: "kept"}); err != nil {
+			return err
+		}
+		got, created, err := rows.Upsert(tx, row{ID: 1, Slug: "a", Views: 5, Note: "new"}, &memrel.UpsertOptions{Fields: []string{"views"}})
+		require.NoError(t, err)
+		require.False(t, created)
+		require.Equal(t, row{ID: 1, Slug: "a", Views: 5, Note: "kept"}, got)
+		return nil
+	}))
+}
