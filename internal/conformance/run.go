@@ -301,6 +301,16 @@ func (r *runner) expect(where string, st *Step, err error, res map[string]any) {
 	}
 }
 
+// need returns tx's optional part X, or fails the step, a form of the
+// format the driver does not implement, naming it.
+func need[X any](r *runner, where string, tx Tx, form string) X {
+	x, ok := tx.(X)
+	if !ok {
+		r.unsupported(where, form)
+	}
+	return x
+}
+
 // unsupported fails a step form the Driver interface has no method for.
 func (r *runner) unsupported(where, form string) {
 	r.t.Errorf("%s: %s is not in the Driver interface yet", where, form)
@@ -314,7 +324,7 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	switch st.Op {
 	case OpCreate:
 		if len(o.Include) > 0 {
-			n, err := r.nested(where, tx).CreateNested(st.Model, st.Values, o.Include)
+			n, err := need[NestedTx](r, where, tx, "create with include (nested create, NestedTx)").CreateNested(st.Model, st.Values, o.Include)
 			if err != nil {
 				return nil, err
 			}
@@ -326,14 +336,14 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		if st.HasPK {
 			return nil, tx.Update(st.Model, st.PK, st.Values)
 		}
-		n, err := r.bulk(where, tx).UpdateWhere(st.Model, r.bulkWhere(where, o), st.Values)
+		n, err := need[BulkTx](r, where, tx, "update and destroy by where (BulkTx)").UpdateWhere(st.Model, r.bulkWhere(where, o), st.Values)
 		return map[string]any{"count": JSON(n)}, err
 	case OpDestroy:
 		if o.Force {
 			if !st.HasPK {
 				r.bulkWhere(where, o)
 			}
-			n, err := r.paranoid(where, tx).ForceDestroy(st.Model, st.PK, st.HasPK, o.Where)
+			n, err := need[ParanoidTx](r, where, tx, "soft delete (ParanoidTx)").ForceDestroy(st.Model, st.PK, st.HasPK, o.Where)
 			if st.HasPK {
 				return nil, err
 			}
@@ -342,11 +352,11 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		if st.HasPK {
 			return nil, tx.Destroy(st.Model, st.PK)
 		}
-		n, err := r.bulk(where, tx).DestroyWhere(st.Model, r.bulkWhere(where, o))
+		n, err := need[BulkTx](r, where, tx, "update and destroy by where (BulkTx)").DestroyWhere(st.Model, r.bulkWhere(where, o))
 		return map[string]any{"count": JSON(n)}, err
 	case OpFindByPk:
 		if o.Paranoid != nil && !*o.Paranoid {
-			row, err := r.paranoid(where, tx).FindDeleted(st.Model, st.PK)
+			row, err := need[ParanoidTx](r, where, tx, "soft delete (ParanoidTx)").FindDeleted(st.Model, st.PK)
 			return map[string]any{"row": r.row(row)}, err
 		}
 		row, err := tx.FindByPk(st.Model, st.PK)
@@ -364,7 +374,7 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 			"rows": rows}, nil
 	case OpCount:
 		if len(o.Group) > 0 {
-			rows, err := r.aggregates(where, tx).CountGroups(st.Model, o)
+			rows, err := need[AggregateTx](r, where, tx, "grouped count and aggregates (AggregateTx)").CountGroups(st.Model, o)
 			groups := make([]any, len(rows))
 			for i, row := range rows {
 				groups[i] = r.row(row)
@@ -417,17 +427,17 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 	case OpInverseSet:
 		return nil, tx.InverseSet(st.Assoc, st.Target, st.Source)
 	case OpBulkCreate:
-		ks, err := r.writes(where, tx).BulkCreate(st.Model, st.Rows)
+		ks, err := need[WritesTx](r, where, tx, "bulkCreate, upsert, findOrCreate and increment (WritesTx)").BulkCreate(st.Model, st.Rows)
 		pks := make([]any, len(ks))
 		for i, k := range ks {
 			pks[i] = r.key(st.Model, k)
 		}
 		return map[string]any{"pks": pks}, err
 	case OpUpsert:
-		row, created, err := r.writes(where, tx).Upsert(st.Model, st.Values)
+		row, created, err := need[WritesTx](r, where, tx, "bulkCreate, upsert, findOrCreate and increment (WritesTx)").Upsert(st.Model, st.Values)
 		return map[string]any{"row": r.row(row), "created": created}, err
 	case OpFindOrCreate:
-		row, created, err := r.writes(where, tx).FindOrCreate(st.Model, o.Where, o.Defaults)
+		row, created, err := need[WritesTx](r, where, tx, "bulkCreate, upsert, findOrCreate and increment (WritesTx)").FindOrCreate(st.Model, o.Where, o.Defaults)
 		return map[string]any{"row": r.row(row), "created": created}, err
 	case OpIncrement, OpDecrement:
 		sign := 1
@@ -437,65 +447,20 @@ func (r *runner) exec(where string, st *Step, tx Tx) (map[string]any, error) {
 		if !st.HasPK {
 			r.bulkWhere(where, o)
 		}
-		n, err := r.writes(where, tx).Increment(st.Model, st.PK, st.HasPK, o.Where, st.By, sign)
+		n, err := need[WritesTx](r, where, tx, "bulkCreate, upsert, findOrCreate and increment (WritesTx)").Increment(st.Model, st.PK, st.HasPK, o.Where, st.By, sign)
 		return map[string]any{"count": JSON(n)}, err
 	case OpAggregate:
-		v, err := r.aggregates(where, tx).Aggregate(st.Model, st.Fn, st.Field, o)
+		v, err := need[AggregateTx](r, where, tx, "grouped count and aggregates (AggregateTx)").Aggregate(st.Model, st.Fn, st.Field, o)
 		return map[string]any{"value": JSON(v)}, err
 	case OpRestore:
 		if !st.HasPK {
 			r.bulkWhere(where, o)
 		}
-		n, err := r.paranoid(where, tx).Restore(st.Model, st.PK, st.HasPK, o.Where)
+		n, err := need[ParanoidTx](r, where, tx, "soft delete (ParanoidTx)").Restore(st.Model, st.PK, st.HasPK, o.Where)
 		return map[string]any{"count": JSON(n)}, err
 	}
 	r.unsupported(where, "op "+st.Op)
 	return nil, nil
-}
-
-// paranoid returns tx's ParanoidTx, or fails the step when it has none.
-func (r *runner) paranoid(where string, tx Tx) ParanoidTx {
-	p, ok := tx.(ParanoidTx)
-	if !ok {
-		r.unsupported(where, "soft delete (ParanoidTx)")
-	}
-	return p
-}
-
-// aggregates returns tx's AggregateTx, or fails the step when it has none.
-func (r *runner) aggregates(where string, tx Tx) AggregateTx {
-	a, ok := tx.(AggregateTx)
-	if !ok {
-		r.unsupported(where, "grouped count and aggregates (AggregateTx)")
-	}
-	return a
-}
-
-// nested returns tx's NestedTx, or fails the step when it has none.
-func (r *runner) nested(where string, tx Tx) NestedTx {
-	n, ok := tx.(NestedTx)
-	if !ok {
-		r.unsupported(where, "create with include (nested create, NestedTx)")
-	}
-	return n
-}
-
-// bulk returns tx's bulk ops, or fails the step when it has none.
-func (r *runner) bulk(where string, tx Tx) BulkTx {
-	b, ok := tx.(BulkTx)
-	if !ok {
-		r.unsupported(where, "update and destroy by where (BulkTx)")
-	}
-	return b
-}
-
-// writes returns tx's WritesTx, or fails the step when it has none.
-func (r *runner) writes(where string, tx Tx) WritesTx {
-	w, ok := tx.(WritesTx)
-	if !ok {
-		r.unsupported(where, "bulkCreate, upsert, findOrCreate and increment (WritesTx)")
-	}
-	return w
 }
 
 // bulkWhere is the where of a bulk step, which must have one.
