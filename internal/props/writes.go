@@ -1090,7 +1090,7 @@ func (m *wrMachine) checkInclude(tx *memrel.Txn, all prState) error {
 					got[i] = m.ws.tables["Book"].(*wrTbl[wrBook]).toRow(b)
 				}
 				if !prRowsEqual(got, want) {
-					return fmt.Errorf("Author %d include books (WithDeleted %v/%v) = %v; a scan finds %v", a.ID, top, inc, got, want)
+					return fmt.Errorf("author %d: include books (WithDeleted %v/%v) = %v; a scan finds %v", a.ID, top, inc, got, want)
 				}
 			}
 			var wantIDs []int64

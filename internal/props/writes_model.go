@@ -510,15 +510,6 @@ func (m *wrModel) restoreKey(now int64, table string, k int64) (bool, prErr) {
 
 // Reads.
 
-// findByPK is the row with key k: a soft-deleted one only with all.
-func (m *wrModel) findByPK(table string, k int64, all bool) (prRow, bool) {
-	r, ok := m.rows[table][k]
-	if !ok || !all && !wrLive(r) {
-		return nil, false
-	}
-	return r, true
-}
-
 // findAll is the rows matching eqs in key order (soft-deleted ones only
 // with all).
 func (m *wrModel) findAll(table string, eqs []wrEq, all bool) []prRow {
@@ -528,31 +519,6 @@ func (m *wrModel) findAll(table string, eqs []wrEq, all bool) []prRow {
 		rows = append(rows, m.rows[table][k])
 	}
 	return rows
-}
-
-// children is what a hasMany Get of source src returns: the rows of
-// rel.dst whose foreign key is src, in key order, soft-deleted ones only
-// with all. The source must exist; a soft-deleted source still does.
-func (m *wrModel) children(rel *wrRel, src int64, all bool) ([]prRow, prErr) {
-	if _, ok := m.rows[rel.src][src]; !ok {
-		return nil, prNotFound
-	}
-	return m.findAll(rel.dst, []wrEq{{rel.fk, src}}, all), prOK
-}
-
-// parent is belongsTo Get: the live parent of the child with key k (soft-
-// deleted or not); none when the foreign key is NULL or the parent is
-// soft-deleted (SPEC N13).
-func (m *wrModel) parent(rel *wrRel, k int64) (prRow, bool, prErr) {
-	c, ok := m.rows[rel.dst][k]
-	if !ok {
-		return nil, false, prNotFound
-	}
-	if c[rel.fk] == nil {
-		return nil, false, prOK
-	}
-	p, ok := m.findByPK(rel.src, c[rel.fk].(int64), false)
-	return p, ok, prOK
 }
 
 // Association writes (SPEC §4 with N13): the source must exist, soft-
