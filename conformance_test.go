@@ -174,10 +174,10 @@ var nextPassing = []string{
 	"nrnd-profile-20270042", "nrnd-profile-20270048", "nrnd-profile-20270054", "nrnd-profile-20270066",
 	"nrnd-profile-20270072", "nrnd-profile-keyed-20270001", "nrnd-profile-keyed-20270007",
 	"nrnd-profile-keyed-20270019", "nrnd-profile-keyed-20270025", "nrnd-profile-keyed-20270031",
-	"nrnd-profile-keyed-20270037", "nrnd-profile-keyed-20270055", "nrnd-profile-keyed-20270061",
-	"nrnd-profile-keyed-20270067", "nrnd-profile-keyed-20270073", "nrnd-profile-keyed-20270079",
-	"nrnd-tags-20270002", "nrnd-tags-20270008", "nrnd-tags-20270020", "nrnd-tags-20270026", "nrnd-tags-20270032",
-	"nrnd-tags-20270056", "nrnd-tags-20270062", "nrnd-tags-20270068",
+	"nrnd-profile-keyed-20270037", "nrnd-profile-keyed-20270043", "nrnd-profile-keyed-20270055",
+	"nrnd-profile-keyed-20270061", "nrnd-profile-keyed-20270067", "nrnd-profile-keyed-20270073",
+	"nrnd-profile-keyed-20270079", "nrnd-tags-20270002", "nrnd-tags-20270008", "nrnd-tags-20270020",
+	"nrnd-tags-20270026", "nrnd-tags-20270032", "nrnd-tags-20270056", "nrnd-tags-20270062", "nrnd-tags-20270068",
 }
 
 // TestConformance_CopyIsVerbatim fails when testdata/conformance drifts from

@@ -336,8 +336,9 @@ func TestHasOne_Scope_GetSetCreate(t *testing.T) {
 
 		withAvatar, err := accounts.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: avatar}}})
 		require.NoError(t, err)
-		require.Len(t, withAvatar, 1)
-		require.Equal(t, &got, withAvatar[0].Avatar, "the lowest key among the scoped")
+		require.Len(t, withAvatar, 2, "Create kept the previous avatar: the account comes once per avatar")
+		require.Equal(t, &got, withAvatar[0].Avatar, "in key order among the scoped")
+		require.Equal(t, &c, withAvatar[1].Avatar)
 		return nil
 	}))
 }
@@ -345,9 +346,7 @@ func TestHasOne_Scope_GetSetCreate(t *testing.T) {
 func TestHasOne_Include_OneNodeOrNil(t *testing.T) {
 	b := hoOpen(t, memrel.HasOneOptions{})
 	b.seed(t)
-	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
-		_, err := b.profile.Create(tx, hoU2, hoProfile{Bio: "second"})
-		require.NoError(t, err)
+	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
 		users, err := b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.profile}, {Assoc: b.passport}}})
 		require.NoError(t, err)
 		require.Equal(t, []hoUser{
@@ -356,12 +355,11 @@ func TestHasOne_Include_OneNodeOrNil(t *testing.T) {
 			{ID: 3, Name: "u3"},
 		}, users)
 
-		// A where makes it required, unless Optional; it picks among the
-		// matching targets.
-		users, err = b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.profile, Where: query.Eq("bio", "second")}}})
+		// A where makes it required, unless Optional.
+		users, err = b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.profile, Where: query.Eq("bio", "b2")}}})
 		require.NoError(t, err)
-		require.Equal(t, []hoUser{{ID: 2, Name: "u2", Profile: &hoProfile{ID: 4, Bio: "second", UserID: fixture.I64(2)}}}, users)
-		users, err = b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.profile, Where: query.Eq("bio", "second"), Required: memrel.Optional}}})
+		require.Equal(t, []hoUser{{ID: 2, Name: "u2", Profile: &hoProfile{ID: 2, Bio: "b2", UserID: fixture.I64(2)}}}, users)
+		users, err = b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.profile, Where: query.Eq("bio", "b2"), Required: memrel.Optional}}})
 		require.NoError(t, err)
 		require.Len(t, users, 3)
 		require.Nil(t, users[0].Profile)
@@ -372,6 +370,134 @@ func TestHasOne_Include_OneNodeOrNil(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []hoProfile{{ID: 1, Bio: "b1", UserID: fixture.I64(1),
 			User: &hoUser{ID: 1, Name: "u1", Passport: &hoPassport{ID: 1, Number: "A1", UserID: 1}}}}, ps)
+		return nil
+	}))
+}
+
+// A source with several targets of a hasOne (Create keeps the previous
+// one) comes once per target, as the rows of Sequelize's JOIN do
+// (nrnd-profile-keyed-20270043); with several such includes, once per
+// combination.
+func TestHasOne_Include_RepeatsSourcePerTarget(t *testing.T) {
+	b := hoOpen(t, memrel.HasOneOptions{})
+	b.seed(t)
+	require.NoError(t, b.db.Update(func(tx *memrel.Txn) error {
+		_, err := b.profile.Create(tx, hoU2, hoProfile{Bio: "second"})
+		require.NoError(t, err)
+		_, err = b.passport.Create(tx, hoU2, hoPassport{Number: "C2"})
+		require.NoError(t, err)
+		return nil
+	}))
+	p2 := func(id int64, bio string) *hoProfile { return &hoProfile{ID: id, Bio: bio, UserID: fixture.I64(2)} }
+	pp2 := func(id int64, n string) *hoPassport { return &hoPassport{ID: id, Number: n, UserID: 2} }
+	u1 := hoUser{ID: 1, Name: "u1", Profile: &hoProfile{ID: 1, Bio: "b1", UserID: fixture.I64(1)}, Passport: &hoPassport{ID: 1, Number: "A1", UserID: 1}}
+	both := []memrel.Include{{Assoc: b.profile}, {Assoc: b.passport}}
+	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
+		users, err := b.users.FindAll(tx, &memrel.Options{Include: both})
+		require.NoError(t, err)
+		require.Equal(t, []hoUser{u1,
+			{ID: 2, Name: "u2", Profile: p2(2, "b2"), Passport: pp2(2, "B2")},
+			{ID: 2, Name: "u2", Profile: p2(2, "b2"), Passport: pp2(3, "C2")},
+			{ID: 2, Name: "u2", Profile: p2(4, "second"), Passport: pp2(2, "B2")},
+			{ID: 2, Name: "u2", Profile: p2(4, "second"), Passport: pp2(3, "C2")},
+			{ID: 3, Name: "u3"},
+		}, users, "the first include varies slowest, each in key order")
+		users[1].Profile.Bio = "changed"
+		users[1].Passport.Number = "changed"
+		require.Equal(t, "b2", users[2].Profile.Bio, "no two copies share a target")
+		require.Equal(t, "B2", users[3].Passport.Number)
+		// Nor when the targets are copies already (Fields, nested includes).
+		users, err = b.users.FindAll(tx, &memrel.Options{Where: query.Eq("id", 2), Include: []memrel.Include{
+			{Assoc: b.profile, Fields: []string{"id", "bio"}}, {Assoc: b.passport, Fields: []string{"id"}}}})
+		require.NoError(t, err)
+		require.Len(t, users, 4)
+		require.Equal(t, &hoProfile{ID: 2, Bio: "b2"}, users[1].Profile)
+		users[0].Profile.Bio, users[0].Passport.ID = "changed", 9
+		require.Equal(t, &hoProfile{ID: 2, Bio: "b2"}, users[1].Profile, "no two copies share a target")
+		require.Equal(t, &hoPassport{ID: 2}, users[2].Passport)
+
+		// Limit and Offset count the rows the repeat makes, as SQL's
+		// LIMIT does on the joined rows; a required include drops first.
+		users, err = b.users.FindAll(tx, &memrel.Options{Include: both, Offset: 1, Limit: 2})
+		require.NoError(t, err)
+		require.Equal(t, []hoUser{
+			{ID: 2, Name: "u2", Profile: p2(2, "b2"), Passport: pp2(2, "B2")},
+			{ID: 2, Name: "u2", Profile: p2(2, "b2"), Passport: pp2(3, "C2")},
+		}, users)
+		users, err = b.users.FindAll(tx, &memrel.Options{Limit: 2, Include: []memrel.Include{
+			{Assoc: b.profile, Where: query.Gt("id", 1)}}})
+		require.NoError(t, err)
+		require.Equal(t, []hoUser{{ID: 2, Name: "u2", Profile: p2(2, "b2")}, {ID: 2, Name: "u2", Profile: p2(4, "second")}}, users)
+
+		// The include's own Order orders the copies; its Limit caps them.
+		users, err = b.users.FindAll(tx, &memrel.Options{Where: query.Eq("id", 2), Include: []memrel.Include{
+			{Assoc: b.profile, Order: []query.Order{query.Desc("id")}}}})
+		require.NoError(t, err)
+		require.Equal(t, []hoUser{{ID: 2, Name: "u2", Profile: p2(4, "second")}, {ID: 2, Name: "u2", Profile: p2(2, "b2")}}, users)
+		users, err = b.users.FindAll(tx, &memrel.Options{Where: query.Eq("id", 2), Include: []memrel.Include{
+			{Assoc: b.profile, Order: []query.Order{query.Desc("id")}, Limit: 1}}})
+		require.NoError(t, err)
+		require.Equal(t, []hoUser{{ID: 2, Name: "u2", Profile: p2(4, "second")}}, users)
+
+		// Through a belongsTo: the child comes once per target of its parent.
+		ps, err := b.profiles.FindAll(tx, &memrel.Options{Where: query.Eq("id", 2),
+			Include: []memrel.Include{{Assoc: b.profile.Inverse(), Include: []memrel.Include{{Assoc: b.passport}}}}})
+		require.NoError(t, err)
+		require.Equal(t, []hoProfile{
+			{ID: 2, Bio: "b2", UserID: fixture.I64(2), User: &hoUser{ID: 2, Name: "u2", Passport: pp2(2, "B2")}},
+			{ID: 2, Bio: "b2", UserID: fixture.I64(2), User: &hoUser{ID: 2, Name: "u2", Passport: pp2(3, "C2")}},
+		}, ps)
+
+		// Count counts the rows of the join, as Sequelize's COUNT does.
+		n, err := b.users.Count(tx, &memrel.Options{Include: both})
+		require.NoError(t, err)
+		require.Equal(t, 6, n)
+		return nil
+	}))
+}
+
+// With an include that loads a list anywhere in the read, Sequelize
+// gathers the joined rows per source: one row each, and a hasOne include
+// keeps its lowest-key target.
+func TestHasOne_Include_WithListIncludeOneRowPerSource(t *testing.T) {
+	type note struct {
+		ID     int64
+		Text   string
+		UserID int64
+	}
+	type profile struct {
+		ID     int64
+		Bio    string
+		UserID *int64
+	}
+	type user struct {
+		ID      int64
+		Profile *profile
+		Notes   []note
+	}
+	s := memrel.NewSchema()
+	users := memrel.Define[user](s, "User")
+	profiles := memrel.Define[profile](s, "Profile")
+	notes := memrel.Define[note](s, "Note")
+	prof := memrel.NewHasOne(users, profiles, memrel.HasOneOptions{})
+	ns := memrel.NewHasMany(users, notes, memrel.HasManyOptions{})
+	db := fixture.MustOpen(t, s)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		u, err := users.Create(tx, user{})
+		require.NoError(t, err)
+		for _, bio := range []string{"a", "b"} {
+			_, err = prof.Create(tx, u, profile{Bio: bio})
+			require.NoError(t, err)
+		}
+		_, err = ns.Create(tx, u, note{Text: "n"})
+		require.NoError(t, err)
+		got, err := users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: prof}, {Assoc: ns}}})
+		require.NoError(t, err)
+		require.Equal(t, []user{{ID: 1, Profile: &profile{ID: 1, Bio: "a", UserID: fixture.I64(1)},
+			Notes: []note{{ID: 1, Text: "n", UserID: 1}}}}, got)
+		got, err = users.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: prof}}})
+		require.NoError(t, err)
+		require.Len(t, got, 2, "without the list include the read is joined")
 		return nil
 	}))
 }

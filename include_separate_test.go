@@ -186,9 +186,10 @@ func TestModel_FindAll_IncludeFields(t *testing.T) {
 	})
 }
 
-// TestModel_FindAll_IncludeToOneOrderOffset: on a hasOne, Order picks the
-// target among several and Offset skips; Limit changes nothing. A
-// belongsTo's one parent is dropped by an Offset only.
+// TestModel_FindAll_IncludeToOneOrderOffset: a source with several
+// targets of a hasOne comes once per target (a joined read); the
+// include's Order orders the copies, Offset skips targets and Limit caps
+// them. A belongsTo's one parent is dropped by an Offset only.
 func TestModel_FindAll_IncludeToOneOrderOffset(t *testing.T) {
 	b := hoOpen(t, memrel.HasOneOptions{})
 	b.seed(t)
@@ -202,14 +203,16 @@ func TestModel_FindAll_IncludeToOneOrderOffset(t *testing.T) {
 	cases := []struct {
 		name string
 		inc  memrel.Include
-		want []*hoProfile // users 1, 2, 3
+		ids  []int64      // the users, in the order they come
+		want []*hoProfile // each one's profile
 	}{
-		{"default: the lowest key", memrel.Include{}, []*hoProfile{p1, p2, nil}},
-		{"order picks", memrel.Include{Order: []query.Order{query.Asc("bio")}}, []*hoProfile{p1, p4, nil}},
-		{"offset skips", memrel.Include{Offset: 1}, []*hoProfile{nil, p4, nil}},
-		{"limit changes nothing", memrel.Include{Limit: 5}, []*hoProfile{p1, p2, nil}},
+		{"default: key order", memrel.Include{}, []int64{1, 2, 2, 3}, []*hoProfile{p1, p2, p4, nil}},
+		{"order orders", memrel.Include{Order: []query.Order{query.Asc("bio")}}, []int64{1, 2, 2, 3}, []*hoProfile{p1, p4, p2, nil}},
+		{"offset skips", memrel.Include{Offset: 1}, []int64{1, 2, 3}, []*hoProfile{nil, p4, nil}},
+		{"limit caps", memrel.Include{Limit: 1}, []int64{1, 2, 3}, []*hoProfile{p1, p2, nil}},
+		{"limit past the targets", memrel.Include{Limit: 5}, []int64{1, 2, 2, 3}, []*hoProfile{p1, p2, p4, nil}},
 		{"fields", memrel.Include{Fields: []string{"bio"}, Order: []query.Order{query.Desc("id")}},
-			[]*hoProfile{{Bio: "b1"}, {Bio: "another"}, nil}},
+			[]int64{1, 2, 2, 3}, []*hoProfile{{Bio: "b1"}, {Bio: "another"}, {Bio: "b2"}, nil}},
 	}
 	require.NoError(t, b.db.View(func(tx *memrel.Txn) error {
 		for _, tc := range cases {
@@ -217,8 +220,9 @@ func TestModel_FindAll_IncludeToOneOrderOffset(t *testing.T) {
 				tc.inc.Assoc = b.profile
 				users, err := b.users.FindAll(tx, &memrel.Options{Include: []memrel.Include{tc.inc}})
 				require.NoError(t, err)
-				require.Len(t, users, 3)
+				require.Len(t, users, len(tc.ids))
 				for i, u := range users {
+					require.Equal(t, tc.ids[i], u.ID)
 					require.Equal(t, tc.want[i], u.Profile, "user %d", u.ID)
 				}
 			})

@@ -63,11 +63,19 @@ type Include struct {
 	// the window, so a row whose matches all fall before Offset is kept
 	// with an empty list.
 	//
-	// On a hasOne include, Order picks the target that fills the field
-	// when a source has several (default: the lowest primary key) and
-	// Offset skips targets; a belongsTo include has one row at most, so
-	// Order and Limit change nothing there and an Offset above 0 leaves
-	// the field nil. A negative Limit or Offset is ErrBadValue, a field
+	// A hasOne source with several targets (hasOne puts no unique index
+	// on its foreign key, and Create keeps the previous target) comes
+	// back as Sequelize's JOIN gives it: once per target, in the
+	// include's Order (default: primary key order), Offset skipping
+	// targets and Limit capping the copies (Limit 1: one row, the first
+	// target); with several such includes, once per combination, the
+	// first include varying slowest. The read's own Limit and Offset
+	// count those rows, as Count does. A read with an include that loads
+	// a list anywhere in its tree (hasMany, belongsToMany) is gathered
+	// per source instead, as Sequelize does then: one row each, and a
+	// hasOne include holds its first target. A belongsTo include has one
+	// row at most, so Order and Limit change nothing there and an Offset
+	// above 0 leaves the field nil. A negative Limit or Offset is ErrBadValue, a field
 	// Order names that the model lacks ErrUnknownField (both in a
 	// *FieldError), and the read returns nothing.
 	//

@@ -79,8 +79,9 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	p := choose(flt, o.Order)
 	// Without required includes, the first Offset+Limit matches are the
 	// answer: the walk stops there, or a top-k keeps them.
+	x := inc.joined()
 	k := 0
-	if o.Limit > 0 && !inc.anyRequired() {
+	if o.Limit > 0 && !inc.resizes(x) {
 		k = o.Offset + o.Limit
 	}
 	seq, ord := ordered, (*rowOrder)(nil) // only a path out of order needs one
@@ -88,7 +89,7 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 		seq, ord = unordered, &rowOrder{t: t, s: sorter}
 	}
 	rows := gather(p.src, seq, flt, ord, k, nil, nil)
-	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit)
+	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit, x)
 	if err != nil {
 		return Found{}, err
 	}

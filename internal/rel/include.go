@@ -17,11 +17,13 @@ type IncNode struct {
 	to       *meta.Table
 	filter   *filter.Filter
 	required bool
+	one      bool // a to-one include (belongsTo, hasOne)
 	// Sub are the includes of the included rows, compiled against To.
 	Sub IncPlan
 	// Each source row's list: in ord's order (Order, then the primary
 	// key), offset rows skipped, at most limit kept (a to-one include
-	// keeps one); sel is the Fields selection (nil: all).
+	// keeps one unless its read repeats rows: see joined); sel is the
+	// Fields selection (nil: all).
 	ord           rowOrder
 	seq           sequence // ord against the primary key order of a hasMany's children
 	limit, offset int
@@ -45,6 +47,42 @@ func (p incPlan) anyRequired() bool {
 		}
 	}
 	return false
+}
+
+// anyNode reports whether pred holds for a node of p, at any depth (the
+// depth of the caller's include tree, not of its data).
+func (p incPlan) anyNode(pred func(*IncNode) bool) bool {
+	for _, n := range p {
+		if pred(n) || n.Sub.anyNode(pred) {
+			return true
+		}
+	}
+	return false
+}
+
+// many reports whether n loads a list (hasMany, belongsToMany).
+func (n *IncNode) many() bool { return !n.one }
+
+// hasOne reports whether n is a hasOne include, the one whose rows can
+// repeat their source.
+func (n *IncNode) hasOne() bool { return n.one && !n.inverse }
+
+// joined reports whether a read with the includes p repeats a source row
+// once per target of each of its hasOne includes, as Sequelize's JOIN
+// does when no include of the tree loads a list; with one that does, it
+// keeps one row per source and a hasOne include its first target.
+func (p incPlan) joined() bool { return !p.anyNode((*IncNode).many) }
+
+// resizes reports whether loading p can change how many rows there are
+// (x: the read is joined), so that a window waits for the loads.
+func (p incPlan) resizes(x bool) bool { return p.anyRequired() || x && p.anyNode((*IncNode).hasOne) }
+
+// cap is the most rows n keeps per source (0: no cap).
+func (n *IncNode) cap(x bool) int {
+	if n.one && !x {
+		return 1
+	}
+	return n.limit
 }
 
 // CompileInclude checks one include against the model t it loads from and
@@ -80,17 +118,17 @@ func CompileInclude(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 	if err := fillsOnce(t, prev, into); err != nil {
 		return nil, err
 	}
-	n := &IncNode{a: a, inverse: inverse, into: into, to: to, required: in.Required}
-	if err := n.shape(in, inverse || a.Arity == meta.One); err != nil {
+	n := &IncNode{a: a, inverse: inverse, into: into, to: to, required: in.Required,
+		one: inverse || a.Arity == meta.One}
+	if err := n.shape(in); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
 
 // shape compiles what in asks of the included rows, in the order a read
-// checks its options: Where, Order, Limit and Offset, Fields. A to-one
-// include (one keeps its first row) keeps one row whatever its Limit.
-func (n *IncNode) shape(in Include, one bool) error {
+// checks its options: Where, Order, Limit and Offset, Fields.
+func (n *IncNode) shape(in Include) error {
 	var err error
 	if n.filter, err = filter.Compile(cols(n.to), visible(n.to, in.Where, in.WithDeleted)); err != nil {
 		return err
@@ -107,9 +145,6 @@ func (n *IncNode) shape(in Include, one bool) error {
 	}
 	n.limit, n.offset = in.Limit, in.Offset
 	n.seq = pkSequence(n.to, in.Order)
-	if one {
-		n.limit = 1
-	}
 	return nil
 }
 
@@ -136,7 +171,7 @@ func compileThrough(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 		return nil, err
 	}
 	n := &IncNode{th: th, into: th.Field, to: th.Dst.Source, required: in.Required}
-	if err := n.shape(in, false); err != nil {
+	if err := n.shape(in); err != nil {
 		return nil, err
 	}
 	var err error
@@ -147,62 +182,168 @@ func compileThrough(t *meta.Table, prev IncPlan, in Include) (*IncNode, error) {
 }
 
 // loadIncludes returns copies of rows with every included association
-// loaded, dropping the rows a required include finds nothing for. Each
-// row costs one index seek per include: no scans, no N+1 round trips; an
-// include with a Limit and no Order stops each row's walk after its
-// Offset+Limit matches, one with an Order keeps them in a bounded top-k.
-// When it drops none, the copies are the elements of block, a []T.
-func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan) (out []any, block any, err error) {
-	// The includes are filled into copies of the rows, made in one batch.
-	copies, block := t.CloneAll(rows)
+// loaded, dropping the rows a required include finds nothing for and, in
+// a joined read (x, see joined), repeating a row once per combination of
+// its to-one includes' rows. Each row costs one index seek per include:
+// no scans, no N+1 round trips; an include with a Limit and no Order
+// stops each row's walk after its Offset+Limit matches, one with an Order
+// keeps them in a bounded top-k. With need > 0 it stops once it has need
+// rows. When it drops and repeats none, the copies are the elements of
+// block, a []T.
+func (tx *Txn) loadIncludes(t *meta.Table, rows []any, plan incPlan, x bool, need int) (out []any, block any, err error) {
+	// The includes are filled into copies of the rows, made in one batch
+	// (of the first need: more are copied one by one if some drop).
+	first := rows
+	if need > 0 && need < len(rows) {
+		first = rows[:need]
+	}
+	copies, block := t.CloneAll(first)
 	out = copies[:0] // kept rows move down over dropped ones
+	grown := false   // out has its own array: a repeated row overtook it
 	// scratch collects each row's children; the fill copies them out, so
 	// one buffer serves every row.
 	var scratch []any
 	for ri, r := range rows {
-		row := copies[ri]
-		keep := true
+		if need > 0 && len(out) >= need {
+			break
+		}
+		var row any
+		if ri < len(copies) {
+			row = copies[ri]
+		} else {
+			row, block = t.Clone(r), nil
+		}
+		keep, wide := true, false
 		for _, n := range plan {
-			kids := tx.included(n, t, r, scratch[:0])
-			scratch = kids[:0]
-			to := n.to
-			var hit bool
-			if kids, hit, _, _, err = tx.loadWindow(to, kids, n.Sub, n.offset, n.limit); err != nil {
+			var kids []any
+			var owned, hit bool
+			if kids, scratch, owned, hit, err = tx.loadNode(n, t, r, scratch[:0], x); err != nil {
 				return nil, nil, err
-			}
-			owned := len(n.Sub) > 0
-			if n.sel != nil {
-				kids, owned = projectAll(to, kids, n.sel, owned), true
 			}
 			if n.required && !hit {
 				keep = false
 				break
 			}
-			switch {
-			case n.th != nil:
-				n.th.Fill(t.Ptr(row), kids, owned)
-			case n.inverse:
-				if len(kids) > 0 {
-					n.a.FillOne(t.Ptr(row), kids[0], owned)
-				}
-			case n.a.Arity == meta.One:
-				var kid any
-				if len(kids) > 0 {
-					kid = kids[0]
-				}
-				n.a.FillTarget(t.Ptr(row), kid, owned)
-			default:
-				n.a.FillMany(t.Ptr(row), kids, owned)
+			if n.one && len(kids) > 1 { // only in a joined read
+				wide = true
+				break
 			}
+			n.fill(t, row, kids, owned)
 		}
-		if keep {
+		switch {
+		case !keep:
+		case wide:
+			if !grown {
+				out, grown = append(make([]any, 0, len(rows)+1), out...), true
+			}
+			if out, err = tx.repeat(t, r, row, plan, x, out); err != nil {
+				return nil, nil, err
+			}
+		default:
 			out = append(out, row)
 		}
 	}
-	if len(out) < len(copies) {
+	if len(out) != len(copies) || grown {
 		block = nil
 	}
 	return out, block, nil
+}
+
+// loadNode returns the rows n includes for the row r of t, windowed, with
+// n's own includes loaded and its Fields applied; owned says they are
+// copies already. It collects them in buf, whose array it returns for
+// reuse, and reports whether any matched before the window.
+func (tx *Txn) loadNode(n *IncNode, t *meta.Table, r any, buf []any, x bool) (kids, scratch []any, owned, hit bool, err error) {
+	kids = tx.included(n, t, r, buf, x)
+	scratch = kids[:0]
+	if kids, hit, _, _, err = tx.loadWindow(n.to, kids, n.Sub, n.offset, n.cap(x), x); err != nil {
+		return nil, scratch, false, false, err
+	}
+	owned = len(n.Sub) > 0
+	if n.sel != nil {
+		kids, owned = projectAll(n.to, kids, n.sel, owned), true
+	}
+	return kids, scratch, owned, hit, nil
+}
+
+// fill stores kids, what n loaded for a source row, into row's field.
+func (n *IncNode) fill(t *meta.Table, row any, kids []any, owned bool) {
+	if n.many() {
+		if n.th != nil {
+			n.th.Fill(t.Ptr(row), kids, owned)
+		} else {
+			n.a.FillMany(t.Ptr(row), kids, owned)
+		}
+		return
+	}
+	var kid any
+	if len(kids) > 0 {
+		kid = kids[0]
+	}
+	n.fillOne(t, row, kid, owned)
+}
+
+// fillOne stores kid (nil: none) into row's to-one field.
+func (n *IncNode) fillOne(t *meta.Table, row, kid any, owned bool) {
+	switch {
+	case n.inverse:
+		if kid != nil {
+			n.a.FillOne(t.Ptr(row), kid, owned)
+		}
+	default:
+		n.a.FillTarget(t.Ptr(row), kid, owned)
+	}
+}
+
+// repeat appends to out the rows a joined read makes of the source row r
+// of t (row is its first copy): one per combination of its includes'
+// rows, the first include varying slowest, each in its include's order;
+// none when a required include matches nothing. A loaded row (owned)
+// fills one copy only: the next copy that needs it loads it again, so
+// that no two results share memory. Only a source with several targets
+// of a hasOne comes here.
+func (tx *Txn) repeat(t *meta.Table, r, row any, plan incPlan, x bool, out []any) ([]any, error) {
+	lists := make([][]any, len(plan))
+	owned := make([]bool, len(plan))
+	used := make([][]bool, len(plan))
+	total := 1
+	for i, n := range plan {
+		kids, _, own, hit, err := tx.loadNode(n, t, r, nil, x)
+		if err != nil {
+			return out, err
+		}
+		if n.required && !hit {
+			return out, nil
+		}
+		lists[i], owned[i], used[i] = kids, own, make([]bool, len(kids))
+		total *= max(1, len(kids))
+	}
+	for v := range total {
+		if v > 0 {
+			row = t.Clone(r)
+		}
+		rem := v
+		for i := len(plan) - 1; i >= 0; i-- { // the last include varies fastest
+			n, m := plan[i], max(1, len(lists[i]))
+			j := rem % m
+			rem /= m
+			var kid any
+			if len(lists[i]) > 0 {
+				kid = lists[i][j]
+				if owned[i] && used[i][j] {
+					again, _, _, _, err := tx.loadNode(n, t, r, nil, x)
+					if err != nil {
+						return out, err
+					}
+					kid = again[j]
+				}
+				used[i][j] = true
+			}
+			n.fillOne(t, row, kid, owned[i])
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }
 
 // pkSequence relates order, an order of rows of t, to t's primary key
@@ -221,12 +362,12 @@ func pkSequence(t *meta.Table, order []query.Order) sequence {
 }
 
 // included appends to kids the rows n includes for the row r of t that
-// match n's filter, in n's order: all of them, or, when n has a Limit and
-// no required include of its own could drop one, the first Offset+Limit.
-func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any) []any {
+// match n's filter, in n's order: all of them, or, when n has a cap and no
+// include of its own could drop or repeat one, the first Offset+cap.
+func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any, x bool) []any {
 	k := 0
-	if n.limit > 0 && !n.Sub.anyRequired() {
-		k = n.offset + n.limit
+	if c := n.cap(x); c > 0 && !n.Sub.resizes(x) {
+		k = n.offset + c
 	}
 	var kb [32]byte
 	switch {
@@ -251,18 +392,23 @@ func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any) []any {
 // loadWindow returns the window [offset, offset+limit) of rows (limit 0:
 // no cap) with plan's includes loaded into copies, whether any row
 // survived plan's required includes before the window, and the block and
-// position of the copies (see loadIncludes). Without a required include
-// the window is cut first, so only the rows kept load their includes.
-func (tx *Txn) loadWindow(t *meta.Table, rows []any, plan incPlan, offset, limit int) (out []any, hit bool, block any, at int, err error) {
-	if !plan.anyRequired() {
+// position of the copies (see loadIncludes); x: the read is joined. When
+// the loads can neither drop nor repeat rows, the window is cut first,
+// so only the rows kept load their includes.
+func (tx *Txn) loadWindow(t *meta.Table, rows []any, plan incPlan, offset, limit int, x bool) (out []any, hit bool, block any, at int, err error) {
+	if !plan.resizes(x) {
 		hit = len(rows) > 0
 		if rows = window(rows, offset, limit); len(plan) == 0 || len(rows) == 0 {
 			return rows, hit, nil, 0, nil
 		}
-		rows, block, err = tx.loadIncludes(t, rows, plan)
+		rows, block, err = tx.loadIncludes(t, rows, plan, x, 0)
 		return rows, hit, block, 0, err
 	}
-	if rows, block, err = tx.loadIncludes(t, rows, plan); err != nil {
+	need := 0
+	if limit > 0 {
+		need = offset + limit
+	}
+	if rows, block, err = tx.loadIncludes(t, rows, plan, x, need); err != nil {
 		return nil, false, nil, 0, err
 	}
 	return window(rows, offset, limit), len(rows) > 0, block, min(offset, len(rows)), nil
