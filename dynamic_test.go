@@ -108,11 +108,7 @@ func (m *dynModel) findByPK(tx *Txn, key any, withDeleted bool) (any, bool, erro
 
 // findAll is Model.FindAll.
 func (m *dynModel) findAll(tx *Txn, o *Options) ([]any, error) {
-	if err := tx.use(m.t, false); err != nil {
-		return nil, err
-	}
-	defer tx.leave()
-	f, err := tx.r.FindRows(m.t, o.read(m.t, new(rel.Read)))
+	f, err := findRows(tx, m.t, o)
 	if err != nil {
 		return nil, err
 	}
@@ -120,13 +116,7 @@ func (m *dynModel) findAll(tx *Txn, o *Options) ([]any, error) {
 }
 
 // count is Model.Count.
-func (m *dynModel) count(tx *Txn, o *Options) (int, error) {
-	if err := tx.use(m.t, false); err != nil {
-		return 0, err
-	}
-	defer tx.leave()
-	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
-}
+func (m *dynModel) count(tx *Txn, o *Options) (int, error) { return countRows(tx, m.t, o) }
 
 // destroyKey is Model.DestroyKey.
 func (m *dynModel) destroyKey(tx *Txn, key any, force bool) error {

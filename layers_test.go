@@ -31,6 +31,7 @@ var layers = map[string][]string{
 	"internal/conformance":  {},
 	"internal/props":        {".", "internal/fixture", "query"},
 	"examples/blog":         {".", "query"},
+	"memreltest":            {".", "query"},
 }
 
 const (

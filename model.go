@@ -302,15 +302,20 @@ func findByKey(tx *Txn, t *meta.Table, key any, withDeleted bool) (any, error) {
 // FindAll returns the rows matching o (nil: all rows, by primary key),
 // with the associations o includes filled in.
 func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
-	if err := tx.use(m.table(), false); err != nil {
-		return nil, err
-	}
-	defer tx.leave()
-	f, err := tx.r.FindRows(m.t, o.read(m.t, new(rel.Read)))
+	f, err := findRows(tx, m.table(), o)
 	if err != nil {
 		return nil, err
 	}
 	return m.outAll(f), nil
+}
+
+// findRows is FindAll as one read call on t: the rows, not yet copied out.
+func findRows(tx *Txn, t *meta.Table, o *Options) (rel.Found, error) {
+	if err := tx.use(t, false); err != nil {
+		return rel.Found{}, err
+	}
+	defer tx.leave()
+	return tx.r.FindRows(t, o.read(t, new(rel.Read)))
 }
 
 // FindOne returns the first row FindAll would return; false when none.
@@ -331,12 +336,15 @@ func (m *Model[T]) FindOne(tx *Txn, o *Options) (T, bool, error) {
 // Count returns the number of rows matching o's Where (and required
 // includes), without copying them. As in Sequelize, o's Order, Limit,
 // Offset and Fields do not apply.
-func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) {
-	if err := tx.use(m.table(), false); err != nil {
+func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) { return countRows(tx, m.table(), o) }
+
+// countRows is Count as one read call on t.
+func countRows(tx *Txn, t *meta.Table, o *Options) (int, error) {
+	if err := tx.use(t, false); err != nil {
 		return 0, err
 	}
 	defer tx.leave()
-	return tx.r.CountRows(m.t, o.read(m.t, new(rel.Read)))
+	return tx.r.CountRows(t, o.read(t, new(rel.Read)))
 }
 
 // Update replaces the stored row that has v's primary key by v, every

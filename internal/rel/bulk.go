@@ -93,6 +93,21 @@ func assignments(t *meta.Table, set map[string]any) ([]assignment, error) {
 	return sets, nil
 }
 
+// RowOf returns a new row of t holding the values of set (column or Go
+// names, converted as an update's values are; a field set leaves out
+// stays zero), or the error assignments gives.
+func RowOf(t *meta.Table, set map[string]any) (any, error) {
+	sets, err := assignments(t, set)
+	if err != nil {
+		return nil, err
+	}
+	row := t.NewRow()
+	for _, s := range sets {
+		s.f.Set(t.Ptr(row), s.v)
+	}
+	return row, nil
+}
+
 // assign writes sets onto a copy of the stored row cur, as an update
 // through the model, and returns the copy.
 func (tx *Txn) assign(t *meta.Table, cur any, sets []assignment) (any, error) {

@@ -1,0 +1,139 @@
+package memrel
+
+import (
+	"bytes"
+
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/meta"
+	"github.com/memrel/memrel/internal/rel"
+)
+
+// Row is a row seen without its model's Go type: column name to value.
+// Values are canonical: int64, uint64, float64, string, bool, time.Time
+// or []byte, and nil for NULL; writes accept what [Model.Patch] accepts.
+type Row map[string]any
+
+// AnyModel is a model seen without its Go type, as tools see it: a
+// fixture loader, a dump, a snapshot inspector. Its rows are [Row] values;
+// the checks, defaults, timestamps, hooks and errors are the typed
+// model's. It copies every row it hands out or takes in, so it costs more
+// per row than [Model]; code that knows the type should use that.
+type AnyModel struct{ t *meta.Table }
+
+// Models returns every model of s in definition order, as AnyModels; nil
+// for a nil Schema.
+func (s *Schema) Models() []*AnyModel {
+	if s == nil {
+		return nil
+	}
+	out := make([]*AnyModel, len(s.m.Tables))
+	for i, t := range s.m.Tables {
+		out[i] = &AnyModel{t: t}
+	}
+	return out
+}
+
+// Model returns the model named name as an AnyModel; false when s has
+// none.
+func (s *Schema) Model(name string) (*AnyModel, bool) {
+	if s == nil {
+		return nil, false
+	}
+	t, ok := s.m.ByName[name]
+	if !ok {
+		return nil, false
+	}
+	return &AnyModel{t: t}, true
+}
+
+// Schema returns the schema s was opened from; nil for a nil Store.
+func (s *Store) Schema() *Schema {
+	if s == nil {
+		return nil
+	}
+	return s.schema
+}
+
+// table is the model's table, nil for a nil or zero AnyModel (which
+// Txn.use refuses with ErrWrongStore).
+func (m *AnyModel) table() *meta.Table {
+	if m == nil {
+		return nil
+	}
+	return m.t
+}
+
+// Name returns the model's name; "" for a nil or zero AnyModel.
+func (m *AnyModel) Name() string {
+	if m.table() == nil {
+		return ""
+	}
+	return m.t.Name
+}
+
+// Columns describes the model's columns in struct order.
+func (m *AnyModel) Columns() []Column {
+	if m.table() == nil {
+		return nil
+	}
+	out := make([]Column, len(m.t.Fields))
+	for i, f := range m.t.Fields {
+		out[i] = columnOf(f)
+	}
+	return out
+}
+
+// Create inserts a row holding r's values (a column r leaves out is zero,
+// or NULL when it is nullable; defaults apply as for [Model.Create]) and
+// returns it as stored. An unknown column or a value of the wrong type
+// fails with *FieldError, as [Model.Patch] does.
+func (m *AnyModel) Create(tx *Txn, r Row) (Row, error) {
+	if err := tx.use(m.table(), true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	row, err := rel.RowOf(m.t, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.r.Atomic(func() error { return tx.r.Create(m.t, row, nil) }); err != nil {
+		return nil, err
+	}
+	return m.rowOf(row), nil
+}
+
+// FindAll returns the rows matching o, as [Model.FindAll] does, but for
+// includes: a Row holds columns only, so o.Include fails with
+// *AssociationError.
+func (m *AnyModel) FindAll(tx *Txn, o *Options) ([]Row, error) {
+	if o != nil && len(o.Include) > 0 {
+		return nil, &errs.AssociationError{Association: m.Name() + " include",
+			Reason: "an AnyModel read returns columns only"}
+	}
+	f, err := findRows(tx, m.table(), o)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, len(f.Rows))
+	for i, row := range f.Rows {
+		out[i] = m.rowOf(row)
+	}
+	return out, nil
+}
+
+// Count returns the number of rows matching o, as [Model.Count] does.
+func (m *AnyModel) Count(tx *Txn, o *Options) (int, error) { return countRows(tx, m.table(), o) }
+
+// rowOf copies a stored row's columns into a Row.
+func (m *AnyModel) rowOf(row any) Row {
+	p := m.t.Ptr(row)
+	r := make(Row, len(m.t.Fields))
+	for _, f := range m.t.Fields {
+		v := f.Get(p)
+		if b, ok := v.([]byte); ok {
+			v = bytes.Clone(b)
+		}
+		r[f.Name] = v
+	}
+	return r
+}
