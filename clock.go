@@ -6,7 +6,8 @@ import (
 	"github.com/memrel/memrel/internal/rel"
 )
 
-// StoreOption is an option of [Schema.Open]: [WithClock].
+// StoreOption is an option of [Schema.Open], [Schema.Load] and
+// [Store.Fork]: [WithClock], [WithShuffle].
 type StoreOption struct {
 	apply func(*rel.DB)
 }

@@ -16,9 +16,11 @@ import (
 // Fork is safe while other goroutines use the store, writers included:
 // the fork holds the last commit that finished before the call, never a
 // transaction under way. A test suite can load its fixtures once and
-// fork a store per test. On a nil or zero Store it returns an error
-// wrapping ErrWrongStore, on a closed one ErrClosed.
-func (s *Store) Fork() (*Store, error) {
+// fork a store per test. The fork keeps the store's options; opts change
+// them for the fork (a clock, or a shuffle seed, of its own). On a nil or
+// zero Store it returns an error wrapping ErrWrongStore, on a closed one
+// ErrClosed.
+func (s *Store) Fork(opts ...StoreOption) (*Store, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -29,6 +31,9 @@ func (s *Store) Fork() (*Store, error) {
 	f, ok := d.Fork()
 	if !ok {
 		return nil, fmt.Errorf("memrel: the store's engine cannot fork: %w", errors.ErrUnsupported)
+	}
+	for _, o := range opts {
+		o.apply(f)
 	}
 	return s.schema.store(f), nil
 }

@@ -183,7 +183,7 @@ func (h *HasMany[P, C]) get(tx *Txn, src *P, o *Options) ([]C, error) {
 		return nil, err
 	}
 	var out []C
-	if o.plain() {
+	if o.plain() && !tx.r.Shuffles() {
 		out = h.children(tx, sk)
 	} else {
 		f, err := tx.r.AssocRows(h.a, sk, o.read(h.a.Target, new(rel.Read)))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -31,7 +32,7 @@ func dump(db *memrel.Store, max int) (string, error) {
 	var b strings.Builder
 	err := db.View(func(tx *memrel.Txn) error {
 		for _, m := range db.Schema().Models() {
-			rows, err := m.FindAll(tx, &memrel.Options{WithDeleted: true})
+			rows, err := m.FindAll(tx, &memrel.Options{WithDeleted: true, Order: keyOrder(m)})
 			if err != nil {
 				return err
 			}
@@ -126,4 +127,16 @@ func same(a, b *memrel.Store) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(x.Bytes(), y.Bytes()), nil
+}
+
+// keyOrder orders m's rows by its primary key, as a dump lists them
+// whether or not the store shuffles.
+func keyOrder(m *memrel.AnyModel) []query.Order {
+	var o []query.Order
+	for _, c := range m.Columns() {
+		if c.PK {
+			o = append(o, query.Asc(c.Name))
+		}
+	}
+	return o
 }

@@ -13,6 +13,7 @@ import (
 // format. Fixtures load in the order given, each in its own order, so
 // parents go before the children that point at them.
 type Fixture interface {
+	Option
 	load(s *memrel.Schema, tx *memrel.Txn) error
 }
 
@@ -66,6 +67,8 @@ type typed[T any] struct {
 	rows []T
 }
 
+func (f typed[T]) apply(c *config) { c.fixtures = append(c.fixtures, f) }
+
 func (f typed[T]) load(_ *memrel.Schema, tx *memrel.Txn) error {
 	for i, r := range f.rows {
 		if _, err := f.m.Create(tx, r); err != nil {
@@ -101,6 +104,8 @@ func Insert[T any](t testing.TB, db *memrel.Store, m *memrel.Model[T], rows ...T
 func JSONFile(path string) Fixture { return jsonFile(path) }
 
 type jsonFile string
+
+func (f jsonFile) apply(c *config) { c.fixtures = append(c.fixtures, f) }
 
 func (f jsonFile) load(s *memrel.Schema, tx *memrel.Txn) error {
 	data, err := os.ReadFile(string(f))

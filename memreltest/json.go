@@ -31,6 +31,8 @@ func JSON(data []byte) Fixture { return jsonRows(bytes.Clone(data)) }
 
 type jsonRows []byte
 
+func (f jsonRows) apply(c *config) { c.fixtures = append(c.fixtures, f) }
+
 func (f jsonRows) load(s *memrel.Schema, tx *memrel.Txn) error {
 	models, err := parseJSON(f)
 	if err != nil {

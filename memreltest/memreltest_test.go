@@ -272,3 +272,44 @@ func TestDump_ShowsSoftDeletedRows(t *testing.T) {
   2   "gone"  2026-01-01T00:00:00Z  2026-01-01T00:00:00Z  2026-01-01T00:00:00Z
 `, got)
 }
+
+func manyUsers(b *blog, n int) memreltest.Fixture {
+	us := make([]user, n)
+	for i := range us {
+		us[i].Name = "u" + strings.Repeat("x", i)
+	}
+	return memreltest.Rows(b.users, us...)
+}
+
+func userIDs(t *testing.T, db *memrel.Store, b *blog) []int64 {
+	us, err := memrel.ViewValue(db, func(tx *memrel.Txn) ([]user, error) { return b.users.FindAll(tx, nil) })
+	require.NoError(t, err)
+	ids := make([]int64, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
+func TestShuffled_ReadsWithoutOrderAreShuffledAndTheSeedReported(t *testing.T) {
+	b := newBlog()
+	plain := userIDs(t, memreltest.New(t, b.s, manyUsers(b, 30)), b)
+	got := userIDs(t, memreltest.New(t, b.s, memreltest.Shuffled(), manyUsers(b, 30)), b)
+	require.NotEqual(t, plain, got)
+	require.ElementsMatch(t, plain, got)
+	memreltest.AssertGolden(t, memreltest.New(t, b.s, memreltest.Shuffled(), manyUsers(b, 2)), "testdata/two-users.txt")
+
+	f := (&fakeT{}).run(func(ft testing.TB) {
+		db := memreltest.New(ft, b.s, memreltest.Shuffled(), manyUsers(b, 3))
+		memreltest.AssertCount(ft, db, b.users, query.Cond{}, 4)
+	})
+	require.Regexp(t, `shuffled with seed (\d+) \(MEMRELTEST_SHUFFLE=\d+ reproduces it\)`, f.output())
+
+	t.Setenv(memreltest.ShuffleEnv, "12345")
+	a := userIDs(t, memreltest.New(t, b.s, manyUsers(b, 30)), b)
+	seed := memreltest.NewSeed(b.s, manyUsers(b, 30))
+	require.Equal(t, a, userIDs(t, seed.Fork(t), b), "the variable's seed, for every store the kit makes")
+	require.NotEqual(t, plain, a)
+	t.Setenv(memreltest.ShuffleEnv, "on")
+	require.NotEqual(t, plain, userIDs(t, seed.Fork(t), b))
+}

@@ -12,17 +12,18 @@ import (
 // included) in constant time, whatever they hold. A Seed is safe for
 // concurrent use; the seed store itself is never written after loading.
 type Seed struct {
-	schema   *memrel.Schema
-	fixtures []Fixture
-	once     sync.Once
-	db       *memrel.Store
-	err      error
+	schema *memrel.Schema
+	c      config
+	once   sync.Once
+	db     *memrel.Store
+	err    error
 }
 
-// NewSeed returns a Seed of s holding fixtures. It does nothing until the
-// first Fork, so it can be a package-level variable.
-func NewSeed(s *memrel.Schema, fixtures ...Fixture) *Seed {
-	return &Seed{schema: s, fixtures: fixtures}
+// NewSeed returns a Seed of s holding the fixtures among opts; with
+// [Shuffled], each fork shuffles with a seed of its own. It does nothing
+// until the first Fork, so it can be a package-level variable.
+func NewSeed(s *memrel.Schema, opts ...Option) *Seed {
+	return &Seed{schema: s, c: configure(opts)}
 }
 
 // Fork returns a store of t's own that starts from the seed's rows, and
@@ -34,11 +35,12 @@ func (sd *Seed) Fork(t testing.TB) *memrel.Store {
 	if sd.err != nil {
 		t.Fatalf("memreltest: seed: %v", sd.err)
 	}
-	db, err := sd.db.Fork()
+	so, seed := sd.c.storeOptions()
+	db, err := sd.db.Fork(so...)
 	if err != nil {
 		t.Fatalf("memreltest: fork: %v", err)
 	}
-	watch(t, db)
+	watch(t, db, seed)
 	return db
 }
 
@@ -49,7 +51,7 @@ func (sd *Seed) build() {
 		sd.err = err
 		return
 	}
-	if err := db.Update(func(tx *memrel.Txn) error { return loadAll(sd.schema, tx, sd.fixtures) }); err != nil {
+	if err := db.Update(func(tx *memrel.Txn) error { return loadAll(sd.schema, tx, sd.c.fixtures) }); err != nil {
 		sd.err = err
 		return
 	}

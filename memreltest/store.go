@@ -17,25 +17,32 @@ const SnapshotsEnv = "MEMRELTEST_SNAPSHOTS"
 // dumpRows is how many rows of each model a failure's dump shows.
 const dumpRows = 50
 
-// New opens a fresh, empty store of s for t, with fixtures loaded, and
-// closes it when t ends; a schema that does not open, or a fixture that
-// does not load, fails t at once. When t fails, the store's tables are
-// dumped into its output (see [SnapshotsEnv] for keeping the store).
-func New(t testing.TB, s *memrel.Schema, fixtures ...Fixture) *memrel.Store {
+// New opens a fresh store of s for t, with the fixtures among opts
+// loaded, and closes it when t ends; a schema that does not open, or a
+// fixture that does not load, fails t at once. When t fails, the store's
+// tables are dumped into its output (see [SnapshotsEnv] for keeping the
+// store), with the seed of a [Shuffled] store.
+func New(t testing.TB, s *memrel.Schema, opts ...Option) *memrel.Store {
 	t.Helper()
-	db, err := s.Open()
+	c := configure(opts)
+	so, seed := c.storeOptions()
+	db, err := s.Open(so...)
 	if err != nil {
 		t.Fatalf("memreltest: open: %v", err)
 	}
-	watch(t, db)
-	Load(t, db, fixtures...)
+	watch(t, db, seed)
+	Load(t, db, c.fixtures...)
 	return db
 }
 
-// watch closes db when t ends, reporting it first if t failed.
-func watch(t testing.TB, db *memrel.Store) {
+// watch closes db when t ends, reporting it first if t failed; seed is
+// the one it shuffles with, if it does.
+func watch(t testing.TB, db *memrel.Store, seed *uint64) {
 	t.Cleanup(func() {
 		if t.Failed() {
+			if seed != nil {
+				t.Logf("memreltest: reads without an Order were shuffled with seed %d (%s=%d reproduces it)", *seed, ShuffleEnv, *seed)
+			}
 			report(t, db)
 		}
 		_ = db.Close() // a closed store only refuses new transactions

@@ -80,8 +80,9 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	// Without required includes, the first Offset+Limit matches are the
 	// answer: the walk stops there, or a top-k keeps them.
 	x := inc.joined()
+	free := tx.free(len(o.Order))
 	k := 0
-	if o.Limit > 0 && !inc.resizes(x) {
+	if o.Limit > 0 && !inc.resizes(x) && !free {
 		k = o.Offset + o.Limit
 	}
 	seq, ord := ordered, (*rowOrder)(nil) // only a path out of order needs one
@@ -89,6 +90,9 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 		seq, ord = unordered, &rowOrder{t: t, s: sorter}
 	}
 	rows := gather(p.src, seq, flt, ord, k, nil, nil)
+	if free {
+		tx.db.Shuffle.shuffle(t, rows)
+	}
 	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit, x)
 	if err != nil {
 		return Found{}, err

@@ -28,6 +28,7 @@ type IncNode struct {
 	seq           sequence // ord against the primary key order of a hasMany's children
 	limit, offset int
 	sel           []bool
+	free          bool // no Order: any order is right (see Shuffler)
 	top           topK // reused by every source row
 }
 
@@ -145,6 +146,7 @@ func (n *IncNode) shape(in Include) error {
 	}
 	n.limit, n.offset = in.Limit, in.Offset
 	n.seq = pkSequence(n.to, in.Order)
+	n.free = len(in.Order) == 0
 	return nil
 }
 
@@ -365,8 +367,11 @@ func pkSequence(t *meta.Table, order []query.Order) sequence {
 // match n's filter, in n's order: all of them, or, when n has a cap and no
 // include of its own could drop or repeat one, the first Offset+cap.
 func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any, x bool) []any {
+	// A list in any order is shuffled whole before its window; a to-one
+	// include's one target (the first) is not.
+	free := n.free && tx.db.Shuffle != nil && (!n.one || x)
 	k := 0
-	if c := n.cap(x); c > 0 && !n.Sub.resizes(x) {
+	if c := n.cap(x); c > 0 && !n.Sub.resizes(x) && !free {
 		k = n.offset + c
 	}
 	var kb [32]byte
@@ -385,6 +390,9 @@ func (tx *Txn) included(n *IncNode, t *meta.Table, r any, kids []any, x bool) []
 		if sk, ok := n.a.SK.Key(t.Ptr(r), kb[:0]); ok {
 			kids = gather(tx.children(n.a, sk, true), n.seq, n.filter, &n.ord, k, &n.top, kids)
 		}
+	}
+	if free {
+		tx.db.Shuffle.shuffle(n.to, kids)
 	}
 	return kids
 }

@@ -22,6 +22,8 @@ type DB struct {
 	// Clock is the store's clock, read once per write call that stamps a
 	// row (see Now); nil is the wall clock in UTC.
 	Clock func() time.Time
+	// Shuffle, when set, shuffles the rows of reads without an order.
+	Shuffle *Shuffler
 	// spare is the work state of the last write transaction, emptied for
 	// the next: its logs keep their room. Writers are serialized by the
 	// caller, which guards it.
@@ -35,7 +37,7 @@ func (d *DB) Fork() (*DB, bool) {
 	if !ok {
 		return nil, false
 	}
-	return &DB{E: f.Fork(), Clock: d.Clock}, true
+	return &DB{E: f.Fork(), Clock: d.Clock, Shuffle: d.Shuffle}, true
 }
 
 // Txn is one transaction as the rules see it. The typed layer embeds it
