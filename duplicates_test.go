@@ -5,6 +5,7 @@ import (
 
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/internal/fixture"
+	"github.com/memrel/memrel/memreltest"
 	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +20,7 @@ import (
 // value picked by map order.
 func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
 	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
-	before := rlDump(t, e.db)
+	before := memreltest.MarkState(t, e.db)
 	for _, set := range []map[string]any{
 		{"slug": "x", "Slug": "y"},
 		{"slug": "x", "Slug": "x"},
@@ -38,7 +39,7 @@ func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
 			}))
 		}
 	}
-	rlSameDump(t, before, e.db, "a refused UpdateAll changed the store")
+	require.True(t, before.AssertUnchanged(t), "a refused UpdateAll changed the store")
 }
 
 // TestModel_FindAll_IncludeFillingOneFieldTwiceRefused includes one association
