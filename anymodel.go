@@ -6,6 +6,7 @@ import (
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
+	"github.com/memrel/memrel/query"
 )
 
 // Row is a row seen without its model's Go type: column name to value.
@@ -123,6 +124,43 @@ func (m *AnyModel) FindAll(tx *Txn, o *Options) ([]Row, error) {
 
 // Count returns the number of rows matching o, as [Model.Count] does.
 func (m *AnyModel) Count(tx *Txn, o *Options) (int, error) { return countRows(tx, m.table(), o) }
+
+// FindByPK returns the row with the given primary key, as
+// [Model.FindByPK] does; false when there is none.
+func (m *AnyModel) FindByPK(tx *Txn, key any, opts ...FindOption) (Row, bool, error) {
+	row, err := findByKey(tx, m.table(), key, withDeleted(opts))
+	if row == nil {
+		return nil, false, err
+	}
+	return m.rowOf(row), true, nil
+}
+
+// Patch writes the values of set into the row with primary key key and
+// returns the row as stored, as [Model.Patch] does (a Row, unlike a Go
+// value, names the columns it changes).
+func (m *AnyModel) Patch(tx *Txn, key any, set Row) (Row, error) {
+	row, err := patch(tx, m.table(), key, set)
+	if err != nil {
+		return nil, err
+	}
+	return m.rowOf(row), nil
+}
+
+// DestroyKey deletes the row with primary key key, as [Model.DestroyKey]
+// does.
+func (m *AnyModel) DestroyKey(tx *Txn, key any, opts ...DestroyOption) error {
+	return destroyKey(tx, m.table(), key, forced(opts))
+}
+
+// UpdateAll is [Model.UpdateAll].
+func (m *AnyModel) UpdateAll(tx *Txn, where query.Cond, set Row) (int, error) {
+	return updateAll(tx, m.table(), where, set)
+}
+
+// DestroyAll is [Model.DestroyAll].
+func (m *AnyModel) DestroyAll(tx *Txn, where query.Cond, opts ...DestroyOption) (int, error) {
+	return destroyAll(tx, m.table(), where, forced(opts))
+}
 
 // rowOf copies a stored row's columns into a Row.
 func (m *AnyModel) rowOf(row any) Row {

@@ -23,28 +23,7 @@ type dynModel struct{ t *meta.Table }
 
 // dynDefine is Define for a struct type known at run time.
 func dynDefine(s *Schema, name string, typ reflect.Type) *dynModel {
-	t := s.m.AddTable(name, typ)
-	slice := reflect.SliceOf(typ)
-	t.Ptr = func(row any) unsafe.Pointer { return reflect.ValueOf(row).UnsafePointer() }
-	t.NewRow = func() any { return reflect.New(typ).Interface() }
-	t.Clone = func(row any) any {
-		n := reflect.New(typ)
-		n.Elem().Set(reflect.ValueOf(row).Elem())
-		t.Own(n.UnsafePointer())
-		return n.Interface()
-	}
-	t.CloneAll = func(rows []any) ([]any, any) {
-		arr := reflect.MakeSlice(slice, len(rows), len(rows))
-		out := make([]any, len(rows))
-		for i, r := range rows {
-			e := arr.Index(i)
-			e.Set(reflect.ValueOf(r).Elem())
-			t.Own(e.Addr().UnsafePointer())
-			out[i] = e.Addr().Interface()
-		}
-		return out, arr.Interface()
-	}
-	return &dynModel{t: t}
+	return &dynModel{t: defineType(s, name, typ)}
 }
 
 // in is Model.in: a copy the store may own, association fields cleared;
@@ -125,11 +104,7 @@ func (m *dynModel) destroyKey(tx *Txn, key any, force bool) error {
 
 // updateAll is Model.UpdateAll.
 func (m *dynModel) updateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
-	if err := tx.use(m.t, true); err != nil {
-		return 0, err
-	}
-	defer tx.leave()
-	return tx.r.UpdateAll(m.t, where, set)
+	return updateAll(tx, m.t, where, set)
 }
 
 // destroyAll is Model.DestroyAll.

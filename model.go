@@ -452,11 +452,16 @@ func destroyKey(tx *Txn, t *meta.Table, key any, force bool) error {
 // ErrBadValue); a field named twice, under its column and its Go name, is
 // ErrDuplicateField.
 func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int, error) {
-	if err := tx.use(m.table(), true); err != nil {
+	return updateAll(tx, m.table(), where, set)
+}
+
+// updateAll is UpdateAll as one write call on t.
+func updateAll(tx *Txn, t *meta.Table, where query.Cond, set map[string]any) (int, error) {
+	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
 	defer tx.leave()
-	return tx.r.UpdateAll(m.t, where, set)
+	return tx.r.UpdateAll(t, where, set)
 }
 
 // DestroyAll deletes every row matching where, with the onDelete rules of
