@@ -95,6 +95,7 @@ func rowType(cols []Column) (reflect.Type, [][2]string) {
 		fields = append(fields, reflect.StructField{Name: "F" + strconv.Itoa(i), Type: ft,
 			Tag: reflect.StructTag(`memrel:` + strconv.Quote(strings.Join(tag, ",")))})
 	}
+	fields = append(fields, reflect.StructField{Name: loadedName, Type: loadedType, Tag: `memrel:"-"`})
 	return reflect.StructOf(fields), problems
 }
 

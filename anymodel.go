@@ -1,8 +1,6 @@
 package memrel
 
 import (
-	"bytes"
-
 	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
@@ -107,19 +105,15 @@ func (m *AnyModel) Create(tx *Txn, r Row) (Row, error) {
 // includes: a Row holds columns only, so o.Include fails with
 // *AssociationError.
 func (m *AnyModel) FindAll(tx *Txn, o *Options) ([]Row, error) {
-	if o != nil && len(o.Include) > 0 {
+	if o != nil && len(o.Include) > 0 && m.table() != nil && loadedField(m.t) == nil {
 		return nil, &errs.AssociationError{Association: m.Name() + " include",
-			Reason: "an AnyModel read returns columns only"}
+			Reason: "a Row of a typed model holds columns only"}
 	}
 	f, err := findRows(tx, m.table(), o)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Row, len(f.Rows))
-	for i, row := range f.Rows {
-		out[i] = m.rowOf(row)
-	}
-	return out, nil
+	return rowsOf(m.t, f.Rows), nil
 }
 
 // Count returns the number of rows matching o, as [Model.Count] does.
@@ -162,16 +156,5 @@ func (m *AnyModel) DestroyAll(tx *Txn, where query.Cond, opts ...DestroyOption) 
 	return destroyAll(tx, m.table(), where, forced(opts))
 }
 
-// rowOf copies a stored row's columns into a Row.
-func (m *AnyModel) rowOf(row any) Row {
-	p := m.t.Ptr(row)
-	r := make(Row, len(m.t.Fields))
-	for _, f := range m.t.Fields {
-		v := f.Get(p)
-		if b, ok := v.([]byte); ok {
-			v = bytes.Clone(b)
-		}
-		r[f.Name] = v
-	}
-	return r
-}
+// rowOf copies a stored row for the caller.
+func (m *AnyModel) rowOf(row any) Row { return rowOf(m.t, row) }

@@ -249,21 +249,11 @@ func (d *dynAssoc) get(tx *Txn, src any, o *Options) ([]any, error) {
 		}
 		return []any{row}, nil
 	}
-	sk, looked, err := tx.r.SourceKey(a, p, nil)
+	f, err := tx.r.SourceRows(a, p, o.read(a.Target, new(rel.Read)))
 	if err != nil {
 		return nil, err
 	}
-	f, err := tx.r.AssocRows(a, sk, o.read(a.Target, new(rel.Read)))
-	if err != nil {
-		return nil, err
-	}
-	out := (&dynModel{t: a.Target}).out(f)
-	if len(out) == 0 {
-		if err := tx.r.ConfirmSource(a, p, looked); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return (&dynModel{t: a.Target}).out(f), nil
 }
 
 // count is HasMany.Count.
@@ -274,18 +264,7 @@ func (d *dynAssoc) count(tx *Txn, src any, o *Options) (int, error) {
 	}
 	defer tx.leave()
 	p := a.Source.Ptr(src)
-	sk, looked, err := tx.r.SourceKey(a, p, nil)
-	if err != nil {
-		return 0, err
-	}
-	n, err := tx.r.AssocCount(a, sk, o.read(a.Target, new(rel.Read)))
-	if err == nil && n == 0 {
-		err = tx.r.ConfirmSource(a, p, looked)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return tx.r.SourceCount(a, p, o.read(a.Target, new(rel.Read)))
 }
 
 // has is HasMany.HasKeys.
@@ -299,18 +278,7 @@ func (d *dynAssoc) has(tx *Txn, src any, targets []any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	p := a.Source.Ptr(src)
-	sk, looked, err := tx.r.SourceKey(a, p, nil)
-	if err != nil {
-		return false, err
-	}
-	ok := tx.r.AssocHas(a, sk, keys)
-	if !ok || len(keys) == 0 {
-		if err := tx.r.ConfirmSource(a, p, looked); err != nil {
-			return false, err
-		}
-	}
-	return ok, nil
+	return tx.r.SourceHas(a, a.Source.Ptr(src), keys)
 }
 
 // write is HasMany.write: one atomic association write for src.

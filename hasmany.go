@@ -246,19 +246,7 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
-	var kb [32]byte
-	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(&src), kb[:0])
-	if err != nil {
-		return 0, err
-	}
-	n, err := tx.r.AssocCount(h.a, sk, o.read(h.a.Target, new(rel.Read)))
-	if err == nil && n == 0 {
-		err = tx.r.ConfirmSource(h.a, unsafe.Pointer(&src), looked)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return tx.r.SourceCount(h.a, unsafe.Pointer(&src), o.read(h.a.Target, new(rel.Read)))
 }
 
 // CountMany returns, for each source in srcs and in their order, what
@@ -339,18 +327,7 @@ func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
 
 // has reports whether every target key is associated with src.
 func (h *HasMany[P, C]) has(tx *Txn, src *P, keys [][]byte) (bool, error) {
-	var sb [32]byte
-	sk, looked, err := tx.r.SourceKey(h.a, unsafe.Pointer(src), sb[:0])
-	if err != nil {
-		return false, err
-	}
-	ok := tx.r.AssocHas(h.a, sk, keys)
-	if !ok || len(keys) == 0 {
-		if err := tx.r.ConfirmSource(h.a, unsafe.Pointer(src), looked); err != nil {
-			return false, err
-		}
-	}
-	return ok, nil
+	return tx.r.SourceHas(h.a, unsafe.Pointer(src), keys)
 }
 
 // Add associates the targets with src: it sets their foreign key to src's

@@ -88,6 +88,59 @@ func (tx *Txn) ConfirmSource(a *meta.Relation, p unsafe.Pointer, looked bool) er
 	return err
 }
 
+// SourceRows is Get for the source row at p: its targets as AssocRows
+// reads them, and ErrNotFound when there are none and the source is not
+// stored.
+func (tx *Txn) SourceRows(a *meta.Relation, p unsafe.Pointer, o *Read) (Found, error) {
+	var kb [32]byte
+	sk, looked, err := tx.SourceKey(a, p, kb[:0])
+	if err != nil {
+		return Found{}, err
+	}
+	f, err := tx.AssocRows(a, sk, o)
+	if err == nil && len(f.Rows) == 0 {
+		err = tx.ConfirmSource(a, p, looked)
+	}
+	if err != nil {
+		return Found{}, err
+	}
+	return f, nil
+}
+
+// SourceCount is Count for the source row at p, as SourceRows is Get.
+func (tx *Txn) SourceCount(a *meta.Relation, p unsafe.Pointer, o *Read) (int, error) {
+	var kb [32]byte
+	sk, looked, err := tx.SourceKey(a, p, kb[:0])
+	if err != nil {
+		return 0, err
+	}
+	n, err := tx.AssocCount(a, sk, o)
+	if err == nil && n == 0 {
+		err = tx.ConfirmSource(a, p, looked)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// SourceHas is Has for the source row at p, as SourceRows is Get: the
+// source is confirmed when the answer does not prove it stored.
+func (tx *Txn) SourceHas(a *meta.Relation, p unsafe.Pointer, keys [][]byte) (bool, error) {
+	var kb [32]byte
+	sk, looked, err := tx.SourceKey(a, p, kb[:0])
+	if err != nil {
+		return false, err
+	}
+	ok := tx.AssocHas(a, sk, keys)
+	if !ok || len(keys) == 0 {
+		if err := tx.ConfirmSource(a, p, looked); err != nil {
+			return false, err
+		}
+	}
+	return ok, nil
+}
+
 // Targets returns the stored target rows for keys. With must set, a
 // missing key is ErrNotFound (where Sequelize would skip it silently);
 // otherwise it is skipped.
