@@ -1,9 +1,11 @@
 package meta
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +16,9 @@ import (
 // left for associations to claim).
 func NewField(sf reflect.StructField) (*Field, error) {
 	tag, tagged := sf.Tag.Lookup("memrel")
+	if !tagged {
+		tag = foreignTag(sf)
+	}
 	if tag == "-" || !sf.IsExported() {
 		return nil, nil
 	}
@@ -23,11 +28,10 @@ func NewField(sf reflect.StructField) (*Field, error) {
 	case t.Kind() == reflect.Pointer:
 		f.Null = NullPtr
 		t = t.Elem()
-	case t.Kind() == reflect.Struct && t.PkgPath() == "database/sql" && strings.HasPrefix(t.Name(), "Null["):
+	case nullShape(t):
 		f.Null = NullSQL
-		v, _ := t.FieldByName("V")
-		valid, _ := t.FieldByName("Valid")
-		f.ValidOff = valid.Offset
+		v, valid := t.Field(0), t.Field(1)
+		f.ValidOff = valid.Offset - v.Offset
 		f.Off += v.Offset
 		t = v.Type
 	}
@@ -91,6 +95,101 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		}
 	}
 	return f, nil
+}
+
+// foreignTag is the memrel tag a field without one means by its gorm tag
+// (column, primaryKey, autoIncrement, not null, unique, uniqueIndex
+// without a name, index, default, and "-"; other options, such as
+// foreignKey or type, are left to GORM) or its json tag (the name only).
+// A named uniqueIndex becomes a composite unique constraint in
+// uniqueIndexes, since it may span several fields.
+func foreignTag(sf reflect.StructField) string {
+	name := ""
+	if j, ok := sf.Tag.Lookup("json"); ok {
+		if n, _, _ := strings.Cut(j, ","); n != "-" {
+			name = n
+		}
+	}
+	g, ok := sf.Tag.Lookup("gorm")
+	if !ok {
+		return name
+	}
+	var opts []string
+	for _, part := range strings.Split(g, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), ":")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "-":
+			return "-"
+		case "column":
+			name = v
+		case "primarykey", "primary_key":
+			opts = append(opts, "pk")
+			if k := sf.Type.Kind(); k >= reflect.Int && k <= reflect.Uint64 && !strings.Contains(strings.ToLower(g), "autoincrement:false") {
+				opts = append(opts, "autoinc") // GORM's integer keys count up
+			}
+		case "autoincrement":
+			if (v == "" || strings.EqualFold(v, "true")) && !slices.Contains(opts, "autoinc") {
+				opts = append(opts, "autoinc")
+			}
+		case "not null":
+			opts = append(opts, "notnull")
+		case "unique":
+			opts = append(opts, "unique")
+		case "uniqueindex":
+			if v == "" {
+				opts = append(opts, "unique")
+			} else {
+				opts = append(opts, "index")
+			}
+		case "index":
+			opts = append(opts, "index")
+		case "default":
+			opts = append(opts, "default="+strings.Trim(v, "'"))
+		}
+	}
+	return strings.Join(append([]string{name}, opts...), ",")
+}
+
+// uniqueIndexes maps the names of a struct's gorm uniqueIndex:name tags to
+// the Go names of the fields that share each, in struct order.
+func uniqueIndexes(fields []reflect.StructField) map[string][]string {
+	var m map[string][]string
+	for _, sf := range fields {
+		if _, tagged := sf.Tag.Lookup("memrel"); tagged {
+			continue
+		}
+		for _, part := range strings.Split(sf.Tag.Get("gorm"), ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(part), ":")
+			if strings.EqualFold(strings.TrimSpace(k), "uniqueIndex") && v != "" {
+				if m == nil {
+					m = map[string][]string{}
+				}
+				m[v] = append(m[v], sf.Name)
+			}
+		}
+	}
+	return m
+}
+
+var scannerType = reflect.TypeFor[sql.Scanner]()
+
+// nullShape reports whether t is a nullable value in database/sql's
+// shape: a struct of a value of a base kind and then Valid bool, from
+// database/sql (Null[T], NullString, NullInt64, NullTime, ...) or a
+// sql.Scanner of its own, as gorm.DeletedAt is. Such a field is NULL when
+// Valid is false and stored without calling its methods.
+func nullShape(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct || t.NumField() != 2 || t == timeType {
+		return false
+	}
+	v, valid := t.Field(0), t.Field(1)
+	if !v.IsExported() || valid.Name != "Valid" || valid.Type.Kind() != reflect.Bool {
+		return false
+	}
+	if t.PkgPath() != "database/sql" && !reflect.PointerTo(t).Implements(scannerType) {
+		return false
+	}
+	return baseKind(&Field{}, v.Type)
 }
 
 func baseKind(f *Field, t reflect.Type) bool {

@@ -8,6 +8,7 @@ package meta
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -66,8 +67,8 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 		s.Problem(name, "", "model type %s is not a struct", typ)
 		return t
 	}
-	for i := 0; i < typ.NumField(); i++ {
-		sf := typ.Field(i)
+	cols := columnFields(t, typ)
+	for _, sf := range cols {
 		f, err := NewField(sf)
 		if err != nil {
 			s.Problem(name, sf.Name, "%v", err)
@@ -119,6 +120,9 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 	}
 	if len(t.Key) > 1 {
 		for _, f := range t.Key {
+			if sf, _ := typ.FieldByName(f.GoName); f.AutoInc && sf.Tag.Get("memrel") == "" && sf.Tag.Get("gorm") != "" {
+				f.AutoInc = false // GORM counts up single integer keys only
+			}
 			if f.AutoInc {
 				s.Problem(name, f.GoName, "autoinc on a field of a composite primary key: auto-increment needs a single integer key")
 			}
@@ -126,11 +130,68 @@ func (s *Schema) AddTable(name string, typ reflect.Type) *Table {
 	}
 	if t.PK != nil {
 		t.declareKeys()
+		for _, idx := range sortedIndexes(uniqueIndexes(cols)) {
+			t.AddUnique(idx)
+		}
+		t.gormStamps(cols)
 	}
 	t.Pos = len(s.Tables)
 	s.Tables = append(s.Tables, t)
 	s.ByName[name] = t
 	return t
+}
+
+// columnFields lists the struct fields of typ that may be columns, in
+// struct order: its own, and those of the structs it embeds by value,
+// flattened as GORM does (the gorm.Model shape), with offsets from the
+// start of typ. A field shadowed by a shallower one of the same name is
+// left out, as Go's selectors leave it. An embedded struct that is itself
+// a column's type (time.Time, sql.NullString) stays one field; an
+// embedded pointer is a problem, since a row must be one block of memory
+// that a copy duplicates.
+func columnFields(tbl *Table, typ reflect.Type) []reflect.StructField {
+	s, model := tbl.Schema, tbl.Name
+	var out []reflect.StructField
+	// offs maps an embedded field's index path to its offset in typ; a
+	// path absent from it is one whose fields stay inside their field.
+	offs := map[string]uintptr{"": 0}
+	for _, sf := range reflect.VisibleFields(typ) {
+		parent := fmt.Sprint(sf.Index[:len(sf.Index)-1])
+		if len(sf.Index) == 1 {
+			parent = ""
+		}
+		base, ok := offs[parent]
+		if !ok {
+			continue
+		}
+		sf.Offset += base
+		if sf.Anonymous && sf.Tag.Get("memrel") == "" {
+			switch t := sf.Type; {
+			case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
+				s.Problem(model, sf.Name, "embedded %s: embed the struct by value", t)
+				continue
+			case t.Kind() == reflect.Struct && t != timeType && !nullShape(t):
+				offs[fmt.Sprint(sf.Index)] = sf.Offset
+				// A field it holds may be shadowed, so no column: rows
+				// are copied column by column, which leaves it out.
+				tbl.Columnwise = true
+				continue
+			}
+		}
+		out = append(out, sf)
+	}
+	return out
+}
+
+// sortedIndexes lists m's field lists in the order of their names, so a
+// schema's constraints do not depend on map order.
+func sortedIndexes(m map[string][]string) [][]string {
+	names := slices.Sorted(maps.Keys(m))
+	out := make([][]string, len(names))
+	for i, n := range names {
+		out[i] = m[n]
+	}
+	return out
 }
 
 // Seal ends the definitions: it settles how rows are copied and reports
@@ -150,7 +211,7 @@ func (s *Schema) Seal() error {
 			t.Columnwise = true
 			if !s.claimed(t, name) {
 				sf, _ := t.Type.FieldByName(name)
-				if sf.IsExported() && sf.Tag.Get("memrel") != "-" {
+				if sf.IsExported() && sf.Tag.Get("memrel") != "-" && foreignTag(sf) != "-" {
 					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
 				}
 			}

@@ -1,6 +1,9 @@
 package meta
 
-import "unsafe"
+import (
+	"reflect"
+	"unsafe"
+)
 
 // Stamps are the fields of a table whose values the store keeps rather
 // than the caller (SPEC N1, N13); a nil field is one the table does not
@@ -66,4 +69,30 @@ func (t *Table) Paranoid() bool { return t.Stamps.Deleted != nil }
 // is set.
 func (t *Table) Live(p unsafe.Pointer) bool {
 	return t.Stamps.Deleted == nil || t.Stamps.Deleted.IsNull(p)
+}
+
+// gormStamps keeps GORM's conventions for a model written for GORM (one
+// of its fields, embedded ones included, has a gorm tag, as gorm.Model's
+// do): NOT NULL time fields CreatedAt and UpdatedAt are Timestamps, and a
+// nullable time DeletedAt (gorm.DeletedAt) makes it Paranoid.
+func (t *Table) gormStamps(cols []reflect.StructField) {
+	gorm := false
+	for _, sf := range cols {
+		if _, ok := sf.Tag.Lookup("gorm"); ok {
+			gorm = true
+		}
+	}
+	if !gorm {
+		return
+	}
+	is := func(name string, nullable bool) bool {
+		f, ok := t.ByName[name]
+		return ok && f.Kind == Time && f.Nullable() == nullable && !f.PK
+	}
+	if is("createdAt", false) && is("updatedAt", false) {
+		t.AddTimestamps()
+		if is("deletedAt", true) {
+			t.AddParanoid()
+		}
+	}
 }

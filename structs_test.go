@@ -1,0 +1,188 @@
+package memrel_test
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"testing"
+	"time"
+
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/query"
+	"github.com/stretchr/testify/require"
+)
+
+// Structs shaped as GORM's documentation writes them: gorm.Model embedded,
+// database/sql's Null types, gorm and json tags.
+
+// gormModel is gorm.Model's shape (gorm.io/gorm is not a dependency).
+type gormModel struct {
+	ID        uint `gorm:"primarykey"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt gormDeletedAt `gorm:"index"`
+}
+
+// gormDeletedAt is gorm.DeletedAt's shape: sql.NullTime with its own
+// Scanner and Valuer.
+type gormDeletedAt sql.NullTime
+
+func (n *gormDeletedAt) Scan(v any) error { return (*sql.NullTime)(n).Scan(v) }
+
+func (n gormDeletedAt) Value() (driver.Value, error) { return sql.NullTime(n).Value() }
+
+type gormUser struct {
+	gormModel
+	Name     string         `gorm:"column:full_name;not null"`
+	Email    sql.NullString `gorm:"uniqueIndex"`
+	Age      sql.NullInt64  `gorm:"default:18"`
+	Birthday sql.NullTime
+	Score    sql.NullFloat64 `json:"points"`
+	Active   sql.NullBool
+	Org      string `gorm:"uniqueIndex:idx_org_code"`
+	Code     string `gorm:"uniqueIndex:idx_org_code"`
+	Secret   string `gorm:"-"`
+}
+
+func gormOpen(t *testing.T) (*memrel.Store, *memrel.Model[gormUser]) {
+	t.Helper()
+	s := memrel.NewSchema()
+	users := memrel.Define[gormUser](s, "User")
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db, err := s.Open(memrel.WithClock(func() time.Time { clock = clock.Add(time.Second); return clock }))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db, users
+}
+
+func TestStructs_GormModel_EmbeddedFieldsAreColumnsWithGormNames(t *testing.T) {
+	db, _ := gormOpen(t)
+	m, ok := db.Schema().Model("User")
+	require.True(t, ok)
+	var names []string
+	for _, c := range m.Columns() {
+		names = append(names, c.Name)
+	}
+	require.Equal(t, []string{"id", "createdAt", "updatedAt", "deletedAt", "full_name", "email", "age",
+		"birthday", "points", "active", "org", "code"}, names)
+}
+
+func TestStructs_GormModel_KeepsTimestampsAndSoftDeletes(t *testing.T) {
+	db, users := gormOpen(t)
+	var u gormUser
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		var err error
+		u, err = users.Create(tx, gormUser{Name: "Ann", Org: "a", Code: "1"})
+		return err
+	}))
+	require.Equal(t, uint(1), u.ID, "ID is the auto-increment key")
+	require.Equal(t, time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC), u.CreatedAt)
+	require.Equal(t, u.CreatedAt, u.UpdatedAt)
+	require.Equal(t, sql.NullInt64{Int64: 18, Valid: true}, u.Age, "gorm default")
+	require.False(t, u.Email.Valid)
+
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { return users.Destroy(tx, u) }))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		_, found, err := users.FindByPK(tx, u.ID)
+		require.NoError(t, err)
+		require.False(t, found, "a destroyed gorm.Model row is soft-deleted")
+		all, err := users.FindAll(tx, &memrel.Options{WithDeleted: true})
+		require.NoError(t, err)
+		require.Len(t, all, 1)
+		require.True(t, all[0].DeletedAt.Valid)
+		return nil
+	}))
+}
+
+func TestStructs_NullTypes_RoundTripAndFilter(t *testing.T) {
+	db, users := gormOpen(t)
+	when := time.Date(1990, 5, 1, 0, 0, 0, 0, time.UTC)
+	in := gormUser{Name: "Bo", Email: sql.NullString{String: "bo@x", Valid: true}, Age: sql.NullInt64{Int64: 40, Valid: true},
+		Birthday: sql.NullTime{Time: when, Valid: true}, Score: sql.NullFloat64{Float64: 2.5, Valid: true},
+		Active: sql.NullBool{Bool: false, Valid: true}, Org: "a", Code: "2", Secret: "never stored"}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := users.Create(tx, in)
+		return err
+	}))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, err := users.FindAll(tx, &memrel.Options{Where: query.Eq("email", "bo@x")})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, in.Birthday, got[0].Birthday)
+		require.Equal(t, in.Score, got[0].Score)
+		require.Equal(t, in.Active, got[0].Active, "a valid false is not NULL")
+		require.Empty(t, got[0].Secret, `gorm:"-" is no column`)
+		n, err := users.Count(tx, &memrel.Options{Where: query.IsNull("birthday")})
+		require.NoError(t, err)
+		require.Zero(t, n)
+		return nil
+	}))
+}
+
+func TestStructs_GormUniqueIndexes_SingleAndComposite(t *testing.T) {
+	db, users := gormOpen(t)
+	create := func(u gormUser) error {
+		return db.Update(func(tx *memrel.Txn) error { _, err := users.Create(tx, u); return err })
+	}
+	require.NoError(t, create(gormUser{Name: "a", Email: sql.NullString{String: "e", Valid: true}, Org: "o", Code: "1"}))
+	var ue *memrel.UniqueConstraintError
+	require.ErrorAs(t, create(gormUser{Name: "b", Email: sql.NullString{String: "e", Valid: true}, Org: "o", Code: "2"}), &ue)
+	require.NoError(t, create(gormUser{Name: "c", Org: "o", Code: "3"}), "NULL emails never collide")
+	require.NoError(t, create(gormUser{Name: "d", Org: "p", Code: "1"}), "the org/code pair is unique, not each")
+	require.ErrorAs(t, create(gormUser{Name: "e", Org: "o", Code: "1"}), &ue)
+}
+
+// A struct embedded twice deep, with a field shadowed by a shallower one.
+type auditStamp struct {
+	By   string
+	Note string
+}
+
+type auditBase struct {
+	auditStamp
+	Note string `memrel:"baseNote"`
+}
+
+type auditDoc struct {
+	ID int64
+	auditBase
+	Title string
+}
+
+func TestStructs_Embedded_FlattensNestedAndShadowed(t *testing.T) {
+	s := memrel.NewSchema()
+	docs := memrel.Define[auditDoc](s, "Doc")
+	db, err := s.Open()
+	require.NoError(t, err)
+	defer db.Close()
+	m, _ := db.Schema().Model("Doc")
+	var names []string
+	for _, c := range m.Columns() {
+		names = append(names, c.Name)
+	}
+	require.Equal(t, []string{"id", "by", "baseNote", "title"}, names)
+	d := auditDoc{Title: "t"}
+	d.By, d.Note, d.auditStamp.Note = "me", "base", "shadowed"
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { _, err := docs.Create(tx, d); return err }))
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, err := docs.FindAll(tx, &memrel.Options{Where: query.Eq("baseNote", "base")})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, "me", got[0].By)
+		require.Empty(t, got[0].auditStamp.Note, "a shadowed field is no column")
+		return nil
+	}))
+}
+
+type embeddedPtr struct {
+	ID int64
+	*auditStamp
+}
+
+func TestStructs_EmbeddedPointer_IsASchemaProblem(t *testing.T) {
+	s := memrel.NewSchema()
+	memrel.Define[embeddedPtr](s, "E")
+	_, err := s.Open()
+	var se *memrel.SchemaError
+	require.ErrorAs(t, err, &se)
+	require.Contains(t, err.Error(), "embed the struct by value")
+}
