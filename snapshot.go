@@ -637,7 +637,7 @@ func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 	if d.err != nil {
 		return nil, false
 	}
-	if _, ok := meta.Convert(f.Kind, f.Size, v); !ok {
+	if _, err := f.ConvOperand(v); err != nil {
 		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.Name, f.Name), nil)
 		return nil, false
 	}

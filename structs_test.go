@@ -1,6 +1,7 @@
 package memrel_test
 
 import (
+	"bytes"
 	"database/sql"
 	"database/sql/driver"
 	"testing"
@@ -185,4 +186,63 @@ func TestStructs_EmbeddedPointer_IsASchemaProblem(t *testing.T) {
 	var se *memrel.SchemaError
 	require.ErrorAs(t, err, &se)
 	require.Contains(t, err.Error(), "embed the struct by value")
+}
+
+// uuid is a UUID as a fixed-size byte array, as google/uuid's is.
+type uuid [16]byte
+
+type uuidAccount struct {
+	ID    uuid `memrel:"id,pk"`
+	Name  string
+	Owner sql.Null[uuid]
+}
+
+func TestStructs_ByteArrayKey_SeeksCopiesAndChecksLength(t *testing.T) {
+	s := memrel.NewSchema()
+	accounts := memrel.Define[uuidAccount](s, "Account")
+	db, err := s.Open()
+	require.NoError(t, err)
+	defer db.Close()
+	a := uuid{1, 2, 3, 15: 9}
+	b := uuid{1, 2, 4}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		if _, err := accounts.Create(tx, uuidAccount{ID: a, Name: "a", Owner: sql.Null[uuid]{V: b, Valid: true}}); err != nil {
+			return err
+		}
+		_, err := accounts.Create(tx, uuidAccount{ID: b, Name: "b"})
+		return err
+	}))
+	err = db.Update(func(tx *memrel.Txn) error { _, err := accounts.Create(tx, uuidAccount{ID: a}); return err })
+	var ue *memrel.UniqueConstraintError
+	require.ErrorAs(t, err, &ue)
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, ok, err := accounts.FindByPK(tx, a)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, "a", got.Name)
+		require.Equal(t, b, got.Owner.V)
+		got, ok, err = accounts.FindByPK(tx, b[:])
+		require.NoError(t, err)
+		require.True(t, ok, "a key as []byte")
+		require.False(t, got.Owner.Valid)
+		all, err := accounts.FindAll(tx, &memrel.Options{Where: query.Eq("owner", b)})
+		require.NoError(t, err)
+		require.Len(t, all, 1)
+		_, _, err = accounts.FindByPK(tx, []byte{1, 2})
+		require.ErrorIs(t, err, memrel.ErrBadKey, "a key of the wrong length")
+		return nil
+	}))
+	m, _ := db.Schema().Model("Account")
+	var buf bytes.Buffer
+	require.NoError(t, db.Save(&buf))
+	db2, err := s.Load(&buf)
+	require.NoError(t, err)
+	defer db2.Close()
+	require.NoError(t, db2.View(func(tx *memrel.Txn) error {
+		rows, err := m.FindAll(tx, nil)
+		require.NoError(t, err)
+		require.Len(t, rows, 2)
+		require.Equal(t, a[:], rows[0]["id"], "keys sort by their bytes; a Row holds []byte")
+		return nil
+	}))
 }

@@ -1,7 +1,9 @@
 package meta
 
 import (
+	"bytes"
 	"reflect"
+	"slices"
 	"time"
 	"unsafe"
 )
@@ -40,6 +42,7 @@ type Field struct {
 	Off      uintptr
 	Kind     Kind
 	Size     uintptr // of the base value, for integers and floats
+	Fixed    int     // a [Fixed]byte array's length, 0 for a []byte
 	Null     NullRep
 	ValidOff uintptr // offset of Valid inside sql.Null[X]
 	Base     reflect.Type
@@ -99,8 +102,32 @@ func (f *Field) Get(row unsafe.Pointer) any {
 	case Time:
 		return *(*time.Time)(p)
 	default:
+		if f.Fixed > 0 {
+			return bytes.Clone(f.array(p))
+		}
 		return *(*[]byte)(p)
 	}
+}
+
+// array is the bytes of a fixed-size array column's value at p, in place.
+func (f *Field) array(p unsafe.Pointer) []byte { return unsafe.Slice((*byte)(p), f.Fixed) }
+
+// write stores a non-NULL canonical value at p, the base value's address.
+func (f *Field) write(p unsafe.Pointer, v any) {
+	if f.Fixed > 0 {
+		copy(f.array(p), v.([]byte)) // Conv checked the length
+		return
+	}
+	writeBase(p, f.Kind, f.Size, v)
+}
+
+// zero stores the base value's zero at p.
+func (f *Field) zero(p unsafe.Pointer) {
+	if f.Fixed > 0 {
+		clear(f.array(p))
+		return
+	}
+	zeroBase(p, f.Kind, f.Size)
 }
 
 // Set stores a canonical value (nil for NULL) into row. The caller has
@@ -122,7 +149,7 @@ func (f *Field) Set(row unsafe.Pointer, v any) {
 		valid := (*bool)(unsafe.Add(p, f.ValidOff))
 		*valid = v != nil
 		if v == nil {
-			zeroBase(p, f.Kind, f.Size)
+			f.zero(p)
 			return
 		}
 	case NullBytes:
@@ -132,10 +159,10 @@ func (f *Field) Set(row unsafe.Pointer, v any) {
 		}
 	}
 	if v == nil {
-		zeroBase(p, f.Kind, f.Size)
+		f.zero(p)
 		return
 	}
-	writeBase(p, f.Kind, f.Size, v)
+	f.write(p, v)
 }
 
 // Alloc allocates a fresh base value for a pointer field.
@@ -175,6 +202,9 @@ func (f *Field) IsZero(row unsafe.Pointer) bool {
 	case Time:
 		return (*(*time.Time)(p)).IsZero()
 	default:
+		if f.Fixed > 0 {
+			return !slices.ContainsFunc(f.array(p), func(b byte) bool { return b != 0 })
+		}
 		return len(*(*[]byte)(p)) == 0
 	}
 }
@@ -202,13 +232,13 @@ func (f *Field) Own(row unsafe.Pointer) {
 			copyBytes(np, old, f.Size)
 		}
 		*(*unsafe.Pointer)(p) = np
-	case f.Kind == Bytes:
+	case f.Kind == Bytes && f.Fixed == 0:
 		*(*[]byte)(p) = cloneBytes(*(*[]byte)(p))
 	}
 }
 
 // NeedsOwn reports whether own does anything for this field.
-func (f *Field) NeedsOwn() bool { return f.Null == NullPtr || f.Kind == Bytes }
+func (f *Field) NeedsOwn() bool { return f.Null == NullPtr || f.Kind == Bytes && f.Fixed == 0 }
 
 func cloneBytes(b []byte) []byte {
 	if b == nil {
@@ -318,6 +348,10 @@ func (f *Field) Copy(dst, src unsafe.Pointer) {
 	case Time:
 		*(*time.Time)(d) = *(*time.Time)(s)
 	case Bytes:
+		if f.Fixed > 0 {
+			copyBytes(d, s, f.Size)
+			return
+		}
 		*(*[]byte)(d) = *(*[]byte)(s)
 	default:
 		copyBytes(d, s, f.Size) // numbers and bools hold no pointers

@@ -37,8 +37,15 @@ func (f *Field) ConvOperand(v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if f.Fixed > 0 {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Array && rv.Type().Elem().Kind() == reflect.Uint8 {
+			b := make([]byte, rv.Len())
+			reflect.Copy(reflect.ValueOf(b), rv)
+			v = b
+		}
+	}
 	c, ok := Convert(f.Kind, f.Size, v)
-	if !ok {
+	if !ok || f.Fixed > 0 && len(c.([]byte)) != f.Fixed {
 		return nil, fmt.Errorf("%w: %s of type %T does not fit %s", errs.ErrBadValue, f.Name, v, f.Base)
 	}
 	return c, nil

@@ -73,6 +73,9 @@ func (f *Field) Key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
 	case Time:
 		return keys.AppendTime(buf, *(*time.Time)(p)), true
 	default:
+		if f.Fixed > 0 {
+			return keys.AppendBytes(buf, f.array(p)), true
+		}
 		return keys.AppendBytes(buf, *(*[]byte)(p)), true
 	}
 }

@@ -42,6 +42,9 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		}
 		return nil, fmt.Errorf("unsupported type %s", sf.Type)
 	}
+	if f.Null == NullPtr && f.Fixed > 0 {
+		return nil, fmt.Errorf("unsupported type %s: use sql.Null[%s]", sf.Type, t)
+	}
 	if f.Null == NullPtr && f.Kind == Bytes {
 		return nil, fmt.Errorf("unsupported type %s: use []byte tagged null", sf.Type)
 	}
@@ -67,6 +70,9 @@ func NewField(sf reflect.StructField) (*Field, error) {
 			if f.Null == NullNone && f.Kind != Bytes {
 				return nil, fmt.Errorf("tag null on non-nullable type %s: use a pointer or sql.Null", sf.Type)
 			}
+			if f.Fixed > 0 && f.Null == NullNone {
+				return nil, fmt.Errorf("tag null on %s: use sql.Null[%s]", sf.Type, sf.Type)
+			}
 			if f.Kind == Bytes && f.Null == NullNone {
 				f.Null = NullBytes
 			}
@@ -90,8 +96,8 @@ func NewField(sf reflect.StructField) (*Field, error) {
 	}
 	if f.PK {
 		f.NotNull = true
-		if f.Kind != Int && f.Kind != Uint && f.Kind != String {
-			return nil, fmt.Errorf("primary key of type %s: use an integer or a string", sf.Type)
+		if f.Kind != Int && f.Kind != Uint && f.Kind != String && f.Fixed == 0 {
+			return nil, fmt.Errorf("primary key of type %s: use an integer, a string or a byte array", sf.Type)
 		}
 	}
 	return f, nil
@@ -215,6 +221,13 @@ func baseKind(f *Field, t reflect.Type) bool {
 			return false
 		}
 		f.Kind = Bytes
+	case reflect.Array:
+		// A fixed-size byte array (a UUID) is bytes of that length, which
+		// can be a key: it holds no pointer.
+		if t.Elem().Kind() != reflect.Uint8 || t.Len() == 0 {
+			return false
+		}
+		f.Kind, f.Fixed = Bytes, t.Len()
 	default:
 		return false
 	}
@@ -247,6 +260,9 @@ func parseDefault(f *Field, s string) (any, error) {
 		v, err = time.Parse(time.RFC3339Nano, s)
 	default:
 		v = []byte(s)
+		if f.Fixed > 0 && len(s) != f.Fixed {
+			err = fmt.Errorf("%d bytes for a %s", len(s), f.Base)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bad default %q: %v", s, err)
