@@ -150,11 +150,7 @@ type auditDoc struct {
 }
 
 func TestStructs_Embedded_FlattensNestedAndShadowed(t *testing.T) {
-	s := memrel.NewSchema()
-	docs := memrel.Define[auditDoc](s, "Doc")
-	db, err := s.Open()
-	require.NoError(t, err)
-	defer db.Close()
+	db, docs := openOne[auditDoc](t, "Doc")
 	m, _ := db.Schema().Model("Doc")
 	var names []string
 	for _, c := range m.Columns() {
@@ -198,11 +194,7 @@ type uuidAccount struct {
 }
 
 func TestStructs_ByteArrayKey_SeeksCopiesAndChecksLength(t *testing.T) {
-	s := memrel.NewSchema()
-	accounts := memrel.Define[uuidAccount](s, "Account")
-	db, err := s.Open()
-	require.NoError(t, err)
-	defer db.Close()
+	db, accounts := openOne[uuidAccount](t, "Account")
 	a := uuid{1, 2, 3, 15: 9}
 	b := uuid{1, 2, 4}
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
@@ -212,7 +204,7 @@ func TestStructs_ByteArrayKey_SeeksCopiesAndChecksLength(t *testing.T) {
 		_, err := accounts.Create(tx, uuidAccount{ID: b, Name: "b"})
 		return err
 	}))
-	err = db.Update(func(tx *memrel.Txn) error { _, err := accounts.Create(tx, uuidAccount{ID: a}); return err })
+	err := db.Update(func(tx *memrel.Txn) error { _, err := accounts.Create(tx, uuidAccount{ID: a}); return err })
 	var ue *memrel.UniqueConstraintError
 	require.ErrorAs(t, err, &ue)
 	require.NoError(t, db.View(func(tx *memrel.Txn) error {
@@ -235,7 +227,7 @@ func TestStructs_ByteArrayKey_SeeksCopiesAndChecksLength(t *testing.T) {
 	m, _ := db.Schema().Model("Account")
 	var buf bytes.Buffer
 	require.NoError(t, db.Save(&buf))
-	db2, err := s.Load(&buf)
+	db2, err := db.Schema().Load(&buf)
 	require.NoError(t, err)
 	defer db2.Close()
 	require.NoError(t, db2.View(func(tx *memrel.Txn) error {
@@ -245,4 +237,28 @@ func TestStructs_ByteArrayKey_SeeksCopiesAndChecksLength(t *testing.T) {
 		require.Equal(t, a[:], rows[0]["id"], "keys sort by their bytes; a Row holds []byte")
 		return nil
 	}))
+}
+
+type gormCode struct {
+	Code int64 `gorm:"primaryKey;autoIncrement:false"`
+	Name string
+}
+
+func TestStructs_GormAutoIncrementFalse_KeepsTheGivenKey(t *testing.T) {
+	db, codes := openOne[gormCode](t, "Code")
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error { _, err := codes.Create(tx, gormCode{Code: 0, Name: "zero"}); return err }))
+	err := db.Update(func(tx *memrel.Txn) error { _, err := codes.Create(tx, gormCode{Name: "again"}); return err })
+	var ue *memrel.UniqueConstraintError
+	require.ErrorAs(t, err, &ue, "a zero key is a key, not a request for the next one")
+}
+
+// openOne opens a store of one model, closed when the test ends.
+func openOne[T any](t *testing.T, name string) (*memrel.Store, *memrel.Model[T]) {
+	t.Helper()
+	s := memrel.NewSchema()
+	m := memrel.Define[T](s, name)
+	db, err := s.Open()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db, m
 }

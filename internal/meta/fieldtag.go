@@ -120,21 +120,23 @@ func foreignTag(sf reflect.StructField) string {
 	if !ok {
 		return name
 	}
+	gopts := gormOptions(g)
 	var opts []string
-	for _, part := range strings.Split(g, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), ":")
-		switch strings.ToLower(strings.TrimSpace(k)) {
+	for _, o := range gopts {
+		switch o.key {
 		case "-":
 			return "-"
 		case "column":
-			name = v
+			name = o.val
 		case "primarykey", "primary_key":
 			opts = append(opts, "pk")
-			if k := sf.Type.Kind(); k >= reflect.Int && k <= reflect.Uint64 && !strings.Contains(strings.ToLower(g), "autoincrement:false") {
-				opts = append(opts, "autoinc") // GORM's integer keys count up
+			// GORM's integer keys count up unless told otherwise.
+			k := sf.Type.Kind()
+			if k >= reflect.Int && k <= reflect.Uint64 && !slices.Contains(gopts, gormOption{"autoincrement", "false"}) {
+				opts = append(opts, "autoinc")
 			}
 		case "autoincrement":
-			if (v == "" || strings.EqualFold(v, "true")) && !slices.Contains(opts, "autoinc") {
+			if (o.val == "" || o.val == "true") && !slices.Contains(opts, "autoinc") {
 				opts = append(opts, "autoinc")
 			}
 		case "not null":
@@ -142,7 +144,7 @@ func foreignTag(sf reflect.StructField) string {
 		case "unique":
 			opts = append(opts, "unique")
 		case "uniqueindex":
-			if v == "" {
+			if o.val == "" {
 				opts = append(opts, "unique")
 			} else {
 				opts = append(opts, "index")
@@ -150,10 +152,27 @@ func foreignTag(sf reflect.StructField) string {
 		case "index":
 			opts = append(opts, "index")
 		case "default":
-			opts = append(opts, "default="+strings.Trim(v, "'"))
+			opts = append(opts, "default="+strings.Trim(o.val, "'"))
 		}
 	}
 	return strings.Join(append([]string{name}, opts...), ",")
+}
+
+// gormOption is one option of a gorm tag: its key in lower case, its
+// value as written (lower case for true and false).
+type gormOption struct{ key, val string }
+
+// gormOptions splits a gorm tag ("column:name;not null;default:'x'").
+func gormOptions(tag string) []gormOption {
+	var out []gormOption
+	for _, part := range strings.Split(tag, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), ":")
+		if strings.EqualFold(v, "true") || strings.EqualFold(v, "false") {
+			v = strings.ToLower(v)
+		}
+		out = append(out, gormOption{strings.ToLower(strings.TrimSpace(k)), v})
+	}
+	return out
 }
 
 // uniqueIndexes maps the names of a struct's gorm uniqueIndex:name tags to
@@ -164,13 +183,12 @@ func uniqueIndexes(fields []reflect.StructField) map[string][]string {
 		if _, tagged := sf.Tag.Lookup("memrel"); tagged {
 			continue
 		}
-		for _, part := range strings.Split(sf.Tag.Get("gorm"), ";") {
-			k, v, _ := strings.Cut(strings.TrimSpace(part), ":")
-			if strings.EqualFold(strings.TrimSpace(k), "uniqueIndex") && v != "" {
+		for _, o := range gormOptions(sf.Tag.Get("gorm")) {
+			if o.key == "uniqueindex" && o.val != "" {
 				if m == nil {
 					m = map[string][]string{}
 				}
-				m[v] = append(m[v], sf.Name)
+				m[o.val] = append(m[o.val], sf.Name)
 			}
 		}
 	}
