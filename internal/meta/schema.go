@@ -155,6 +155,9 @@ func columnFields(tbl *Table, typ reflect.Type) []reflect.StructField {
 	// offs maps an embedded field's index path to its offset in typ; a
 	// path absent from it is one whose fields stay inside their field.
 	offs := map[string]uintptr{"": 0}
+	// seen counts the visible fields of each flattened struct and fields
+	// the fields it holds: fewer seen means one is shadowed.
+	seen, fields := map[string]int{}, map[string]int{}
 	for _, sf := range reflect.VisibleFields(typ) {
 		parent := fmt.Sprint(sf.Index[:len(sf.Index)-1])
 		if len(sf.Index) == 1 {
@@ -165,6 +168,7 @@ func columnFields(tbl *Table, typ reflect.Type) []reflect.StructField {
 			continue
 		}
 		sf.Offset += base
+		seen[parent]++
 		if sf.Anonymous && sf.Tag.Get("memrel") == "" {
 			switch t := sf.Type; {
 			case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
@@ -172,13 +176,18 @@ func columnFields(tbl *Table, typ reflect.Type) []reflect.StructField {
 				continue
 			case t.Kind() == reflect.Struct && t != timeType && !nullShape(t):
 				offs[fmt.Sprint(sf.Index)] = sf.Offset
-				// A field it holds may be shadowed, so no column: rows
-				// are copied column by column, which leaves it out.
-				tbl.Columnwise = true
+				fields[fmt.Sprint(sf.Index)] = t.NumField()
 				continue
 			}
 		}
 		out = append(out, sf)
+	}
+	for path, n := range fields {
+		if seen[path] < n {
+			// A shadowed field is no column: rows are copied column by
+			// column, which leaves it out.
+			tbl.Columnwise = true
+		}
 	}
 	return out
 }
