@@ -85,14 +85,45 @@ func benchCreateN(rows int64, settle func()) func(b *testing.B, s Store, p, n in
 				made = append(made, ids...)
 			},
 			func(_, _ int64) {
-				for _, id := range made {
-					must(b, s.DeleteComment(id))
-				}
-				made = made[:0]
+				made = deleteMade(b, s, made)
 				if settle != nil {
 					settle()
 				}
 			})
 		reportRows(b, n, rows)
 	}
+}
+
+// manyPosts fills posts with the ManyN posts of step i: distinct within a
+// step when the data set has that many, spread over all of it.
+func manyPosts(posts []int64, i, p int64) {
+	for j := range posts {
+		posts[j] = perm(i*int64(len(posts))+int64(j), p) + 1
+	}
+}
+
+// benchBulk creates ManyN comments of as many different posts per step,
+// in one Bulk; they are deleted outside the timed region after at most
+// chunk(p) rows. Its figures are per row, as CreateN's.
+func benchBulk(b *testing.B, s Store, p, n int64) {
+	posts := make([]int64, ManyN)
+	var made []int64
+	chunked(b, n, max(chunk(p)/ManyN, 1),
+		func(i int64) {
+			manyPosts(posts, i, p)
+			ids, err := s.Bulk(posts)
+			must(b, err)
+			made = append(made, ids...)
+		},
+		func(_, _ int64) { made = deleteMade(b, s, made) })
+	reportRows(b, n, ManyN)
+}
+
+// deleteMade deletes the comments a batch created, untimed, and returns
+// made emptied for the next chunk.
+func deleteMade(b *testing.B, s Store, made []int64) []int64 {
+	for _, id := range made {
+		must(b, s.DeleteComment(id))
+	}
+	return made[:0]
 }

@@ -140,6 +140,12 @@ func TestSameSemantics(t *testing.T) {
 		{"destroy", func(s Store) (string, error) { return "", s.Destroy(5) }},
 		{"eager", func(s Store) (string, error) { return str(s.Eager(1, 4)) }},
 		{"eager past end", func(s Store) (string, error) { return str(s.Eager(4, 100)) }},
+		{"bulk", func(s Store) (string, error) { ids, err := s.Bulk([]int64{6, 1, 6}); return fmt.Sprint(ids), err }},
+		{"bulk missing", func(s Store) (string, error) { _, err := s.Bulk([]int64{2, 5}); return failed(err) }},
+		{"countMany", func(s Store) (string, error) {
+			n, err := s.CountMany([]int64{2, 4, 5, 99, 6, 2})
+			return fmt.Sprint(n), err
+		}},
 	}
 	var ref []string
 	for _, impl := range Impls() {

@@ -205,3 +205,31 @@ func (g *gormStore) Close() error {
 	}
 	return sqlDB.Close()
 }
+
+// Bulk is one Create of a slice: one multi-row INSERT in GORM's own
+// transaction, the foreign key failing it whole when a post is missing.
+func (g *gormStore) Bulk(posts []int64) ([]int64, error) {
+	cs := make([]gComment, len(posts))
+	for i := range cs {
+		cs[i] = gComment{Body: newBody(posts[i]), PostID: &posts[i]}
+	}
+	if err := g.db.Create(&cs).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids, nil
+}
+
+// CountMany is one grouped count over the listed posts.
+func (g *gormStore) CountMany(posts []int64) ([]int, error) {
+	var groups []postCount
+	err := g.db.Model(&gComment{}).Select("post_id, count(*) AS n").
+		Where("post_id IN ?", posts).Group("post_id").Scan(&groups).Error
+	if err != nil {
+		return nil, err
+	}
+	return countsInOrder(posts, groups), nil
+}

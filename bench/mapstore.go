@@ -286,3 +286,31 @@ func (m *mapStore) Children(post int64) ([]int64, error) {
 func (m *mapStore) OffHeapBytes() int64 { return 0 }
 
 func (m *mapStore) Close() error { return nil }
+
+// Bulk checks every post, then links the new comments.
+func (m *mapStore) Bulk(posts []int64) ([]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range posts {
+		if err := m.check(p); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		m.seq++
+		ids[i] = m.seq
+		m.link(mapComment{ID: m.seq, Body: newBody(p)}, p)
+	}
+	return ids, nil
+}
+
+func (m *mapStore) CountMany(posts []int64) ([]int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]int, len(posts))
+	for i, p := range posts {
+		out[i] = len(m.kids[p])
+	}
+	return out, nil
+}

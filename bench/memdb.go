@@ -416,3 +416,40 @@ func (m *memdbStore) Children(post int64) ([]int64, error) {
 func (m *memdbStore) OffHeapBytes() int64 { return 0 }
 
 func (m *memdbStore) Close() error { return nil }
+
+// Bulk checks every post, then inserts the comments with consecutive ids.
+func (m *memdbStore) Bulk(posts []int64) ([]int64, error) {
+	txn := m.db.Txn(true)
+	defer txn.Abort()
+	for _, p := range posts {
+		if err := postExists(txn, p); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		ids[i] = m.seq + 1 + int64(i)
+		if err := txn.Insert("comment", &mdComment{ID: ids[i], Body: newBody(p), PostID: p}); err != nil {
+			return nil, err
+		}
+	}
+	txn.Commit()
+	m.seq += int64(len(posts))
+	return ids, nil
+}
+
+// CountMany walks each post's range of the foreign key index.
+func (m *memdbStore) CountMany(posts []int64) ([]int, error) {
+	txn := m.db.Txn(false)
+	out := make([]int, len(posts))
+	for i, p := range posts {
+		it, err := txn.Get("comment", "post", p)
+		if err != nil {
+			return nil, err
+		}
+		for obj := it.Next(); obj != nil; obj = it.Next() {
+			out[i]++
+		}
+	}
+	return out, nil
+}

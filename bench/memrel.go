@@ -217,3 +217,41 @@ func (m *memrelStore) Fork() (Store, error) {
 }
 
 func (m *memrelStore) Close() error { return m.db.Close() }
+
+// Bulk is one BulkCreate: memrel checks every row, its foreign key
+// included, before the first insert, so a missing post fails it whole.
+func (m *memrelStore) Bulk(posts []int64) ([]int64, error) {
+	cs := make([]mrComment, len(posts))
+	for i, p := range posts {
+		cs[i] = mrComment{Body: newBody(p), PostID: sql.Null[int64]{V: p, Valid: true}}
+	}
+	var made []mrComment
+	err := m.db.Update(func(tx *memrel.Txn) error {
+		var err error
+		made, err = m.comments.BulkCreate(tx, cs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(made))
+	for i, c := range made {
+		ids[i] = c.ID
+	}
+	return ids, nil
+}
+
+// CountMany is HasMany.CountMany: one index range per post, no copies.
+func (m *memrelStore) CountMany(posts []int64) ([]int, error) {
+	srcs := make([]mrPost, len(posts))
+	for i, p := range posts {
+		srcs[i].ID = p
+	}
+	var n []int
+	err := m.db.View(func(tx *memrel.Txn) error {
+		var err error
+		n, err = m.pc.CountMany(tx, srcs, nil)
+		return err
+	})
+	return n, err
+}

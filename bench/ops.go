@@ -27,20 +27,21 @@ const LoadOp = "Load"
 
 // Ops returns the operations after the load, reads first, then the
 // single-row writes, then the batches (AddN and CreateN of 10, 100 and
-// 1000 rows, whose figures are also given per row).
+// 1000 rows, and Bulk100, whose figures are given per row).
 func Ops() []Op {
 	return append([]Op{
 		{Name: "Get", Run: benchGet},
 		{Name: "Count", Run: benchCount},
 		{Name: "Has", Run: benchHas},
 		{Name: "Eager100", Run: benchEager},
+		{Name: "CountMany100", Run: benchCountMany},
 		{Name: "GetParallel", Run: benchGetParallel, Parallel: true},
 		{Name: "Add", Run: benchAdd},
 		{Name: "Create", Run: benchCreate},
 		{Name: "Set", Run: benchSet},
 		{Name: "Remove", Run: benchRemove},
 		{Name: "Destroy", Run: benchDestroy},
-	}, batchOps(batchSizes)...)
+	}, append(batchOps(batchSizes), Op{Name: "Bulk100", Run: benchBulk})...)
 }
 
 // OpNames lists every op in report order, the load first.
@@ -92,6 +93,19 @@ func benchEager(b *testing.B, s Store, p, n int64) {
 	b.ResetTimer()
 	for i := range n {
 		_, err := s.Eager(perm(i, span)+1, EagerN)
+		must(b, err)
+	}
+}
+
+// benchCountMany counts the comments of ManyN posts per step, as a page
+// of posts shows "comments per post"; its figures are per call, as
+// Eager100's.
+func benchCountMany(b *testing.B, s Store, p, n int64) {
+	posts := make([]int64, ManyN)
+	b.ResetTimer()
+	for i := range n {
+		manyPosts(posts, i, p)
+		_, err := s.CountMany(posts)
 		must(b, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	_ "github.com/glebarez/go-sqlite" // driver "sqlite": pure Go, on modernc.org/sqlite
 	_ "github.com/mattn/go-sqlite3"   // driver "sqlite3": cgo, on the SQLite C library
@@ -88,6 +89,19 @@ const (
 	sqliteGoDSN    = ":memory:?_pragma=foreign_keys(1)"
 )
 
+// sqlBulk inserts n comments in one statement and returns their ids
+// (RETURNING's order is unspecified: Bulk sorts them, and SQLite gives
+// the rows of one INSERT ascending rowids in VALUES order).
+func sqlBulk(n int) string {
+	return `INSERT INTO comments (body, post_id) VALUES (?, ?)` + strings.Repeat(", (?, ?)", n-1) + ` RETURNING id`
+}
+
+// sqlCountMany counts the comments of n posts, one group per post that
+// has any.
+func sqlCountMany(n int) string {
+	return `SELECT post_id, count(*) FROM comments WHERE post_id IN (?` + strings.Repeat(", ?", n-1) + `) GROUP BY post_id`
+}
+
 // sqlInsertKids inserts a post's K comments in one statement: the load
 // binds 3K values and steps once per post instead of K times.
 func sqlInsertKids() string {
@@ -117,6 +131,11 @@ type sqliteStore struct {
 	// Prepared at Open, on the one connection.
 	get, count, has, eager, postExists, children, setPost, remove,
 	insertPost, insertComment, insertKids, deletePost, deleteComment, pageBytes *sql.Stmt
+	// Bulk's INSERT and CountMany's SELECT take one placeholder list per
+	// row, so they are prepared per length: ManyN's at Open, others (the
+	// tests') on first use.
+	mu         sync.Mutex
+	bulk, many map[int]*sql.Stmt
 }
 
 // OpenSQLiteC opens the raw SQL contender on cgo SQLite
@@ -151,6 +170,13 @@ func openSQLite(driver, dsn string) (_ Store, err error) {
 		{&s.deletePost, sqlDeletePost}, {&s.deleteComment, sqlDeleteCmt}, {&s.pageBytes, sqlPageBytes},
 	})
 	if err != nil {
+		return nil, err
+	}
+	s.bulk, s.many = map[int]*sql.Stmt{}, map[int]*sql.Stmt{}
+	if _, err := s.stmtFor(s.bulk, ManyN, sqlBulk); err != nil {
+		return nil, err
+	}
+	if _, err := s.stmtFor(s.many, ManyN, sqlCountMany); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -500,4 +526,109 @@ func (s *sqliteStore) OffHeapBytes() int64 {
 	return n
 }
 
-func (s *sqliteStore) Close() error { return closeAll(s.db, s.stmts()) }
+func (s *sqliteStore) Close() error {
+	sts := s.stmts()
+	for _, m := range []map[int]*sql.Stmt{s.bulk, s.many} {
+		for _, st := range m {
+			sts = append(sts, st)
+		}
+	}
+	return closeAll(s.db, sts)
+}
+
+// stmtFor returns the statement of query(n) in cache, preparing it on
+// first use.
+func (s *sqliteStore) stmtFor(cache map[int]*sql.Stmt, n int, query func(int) string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := cache[n]; st != nil {
+		return st, nil
+	}
+	st, err := s.db.Prepare(query(n))
+	if err != nil {
+		return nil, err
+	}
+	cache[n] = st
+	return st, nil
+}
+
+// Bulk is one multi-row INSERT in autocommit mode: SQLite makes the
+// statement atomic, and the foreign key fails it whole when a post is
+// missing.
+func (s *sqliteStore) Bulk(posts []int64) ([]int64, error) {
+	st, err := s.stmtFor(s.bulk, len(posts), sqlBulk)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, 0, 2*len(posts))
+	for _, p := range posts {
+		args = append(args, newBody(p), p)
+	}
+	rows, err := st.Query(args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, len(posts))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// postCount is one group of CountMany's grouped count.
+type postCount struct {
+	PostID int64
+	N      int
+}
+
+// countsInOrder spreads the groups of a grouped count over posts, in
+// their order; a post without a group counts 0.
+func countsInOrder(posts []int64, groups []postCount) []int {
+	by := make(map[int64]int, len(groups))
+	for _, g := range groups {
+		by[g.PostID] = g.N
+	}
+	out := make([]int, len(posts))
+	for i, p := range posts {
+		out[i] = by[p]
+	}
+	return out
+}
+
+// CountMany is one grouped count over the listed posts.
+func (s *sqliteStore) CountMany(posts []int64) ([]int, error) {
+	st, err := s.stmtFor(s.many, len(posts), sqlCountMany)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(posts))
+	for i, p := range posts {
+		args[i] = p
+	}
+	rows, err := st.Query(args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	groups := make([]postCount, 0, len(posts))
+	for rows.Next() {
+		var g postCount
+		if err := rows.Scan(&g.PostID, &g.N); err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return countsInOrder(posts, groups), nil
+}

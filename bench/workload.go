@@ -12,6 +12,10 @@ const K = 10
 // EagerN is the number of posts one eager load reads.
 const EagerN = 100
 
+// ManyN is the number of rows of one Bulk (comments created) and of one
+// CountMany (posts counted).
+const ManyN = 100
+
 // Store is the workload Post hasMany Comment, implemented once per
 // contender. Every method is one transaction: it sees a consistent state
 // and, when it writes, commits before returning (or changes nothing and
@@ -42,6 +46,14 @@ type Store interface {
 	// CreateN inserts n new comments of post in one transaction and
 	// returns their ids in order.
 	CreateN(post int64, n int) ([]int64, error)
+	// Bulk inserts one new comment for each listed post, in one
+	// all-or-nothing call (memrel's BulkCreate, a multi-row INSERT), and
+	// returns their ids in input order; a missing post fails it whole.
+	Bulk(posts []int64) ([]int64, error)
+	// CountMany returns the number of comments of each listed post, in
+	// order, in one read ("comments per post" for a page of posts); a
+	// post that is not stored counts 0, as in a grouped SQL count.
+	CountMany(posts []int64) ([]int, error)
 	// Set makes comments exactly post's comments; the previous ones that
 	// are not listed get a NULL foreign key.
 	Set(post int64, comments []int64) error

@@ -100,8 +100,10 @@ func adjusted(rs result, br testing.BenchmarkResult) result {
 // extraIntro explains the batch rows of the per-op tables.
 func extraIntro(w io.Writer) {
 	fmt.Fprintf(w, "AddN<N> and CreateN<N> move or create N comments (N = 10, 100, 1000; AddN takes them from N different posts) "+
-		"in one transaction; their rows in every table are **per row** (ns, B and allocs divided by N), "+
-		"so they compare with the single-row Add and Create above them.\n\n")
+		"in one transaction, and Bulk100 creates 100 comments of 100 different posts in one all-or-nothing call (BulkCreate; "+
+		"a multi-row INSERT in SQL); their rows in every table are **per row** (ns, B and allocs divided by N), "+
+		"so they compare with the single-row Add and Create above them. "+
+		"CountMany100 counts the comments of 100 posts in one read (HasMany.CountMany; a grouped count in SQL), per call.\n\n")
 }
 
 // extraTables prints the fresh-store, steady-state and cliff tables of
