@@ -32,6 +32,9 @@ var layers = map[string][]string{
 	"internal/props":        {".", "internal/fixture", "query"},
 	"examples/blog":         {".", "query"},
 	"memreltest":            {".", "query"},
+	// The PostgreSQL engine, a module of its own beside the library's
+	// public API, reading the schema's metadata through EngineSchema.
+	"pg": {".", "internal/meta"},
 }
 
 const (

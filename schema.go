@@ -40,6 +40,20 @@ func NewSchema() *Schema {
 // small allocations whatever the schema, so a store per test is cheap
 // (and [Store.Fork] copies a filled one as cheaply).
 func (s *Schema) Open(opts ...StoreOption) (*Store, error) {
+	db, err := s.seal()
+	if err != nil {
+		return nil, err
+	}
+	d := &rel.DB{E: db.Open()}
+	for _, o := range opts {
+		o.apply(d)
+	}
+	return s.store(d), nil
+}
+
+// seal validates the definitions and builds the schema's empty database
+// on the first call; every call returns the first one's verdict.
+func (s *Schema) seal() (*memdb.Schema, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -53,18 +67,11 @@ func (s *Schema) Open(opts ...StoreOption) (*Store, error) {
 	db, err := s.db, s.err
 	s.mu.Unlock()
 	if se, ok := err.(*SchemaError); ok {
-		// Every Open reports the verdict of the first: each caller gets
-		// its own copy, so one changing it cannot change another's.
+		// Every caller gets its own copy of the verdict, so one changing
+		// it cannot change another's.
 		return nil, &SchemaError{Problems: slices.Clone(se.Problems)}
 	}
-	if err != nil {
-		return nil, err
-	}
-	d := &rel.DB{E: db.Open()}
-	for _, o := range opts {
-		o.apply(d)
-	}
-	return s.store(d), nil
+	return db, err
 }
 
 // store returns a new Store of s on d.

@@ -1,0 +1,53 @@
+package pg
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// URLEnv names the PostgreSQL server the tests use, as a pgx connection
+// string (postgres://user@127.0.0.1:port/db). Without it the tests that need
+// a server are skipped, except under CI (CI set), where they fail: .ci/run
+// starts a throwaway server and sets it.
+const URLEnv = "MEMREL_PG_URL"
+
+// database creates an empty database of its own for t on the server,
+// dropped when t ends, and returns a connection to it.
+func database(t testing.TB) *pgx.Conn {
+	t.Helper()
+	url := os.Getenv(URLEnv)
+	if url == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s names no PostgreSQL server, and CI is set: .ci/run starts one", URLEnv)
+		}
+		t.Skipf("%s names no PostgreSQL server", URLEnv)
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, url)
+	require.NoError(t, err, "connect to %s", url)
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	name := "memrel_test_" + hex.EncodeToString(rnd[:])
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+name)
+	require.NoError(t, err)
+	cfg, err := pgx.ParseConfig(url)
+	require.NoError(t, err)
+	cfg.Database = name
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Close(ctx)
+		_, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
+		_ = admin.Close(ctx)
+		if err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	return c
+}
