@@ -12,8 +12,10 @@
 // unique constraint, single and composite; every foreign key of a
 // constrained association with its ON DELETE / ON UPDATE actions; and an
 // index for every access path memrel's reads use. Print them for a
-// migration tool, or run them with [Create]. Names are deterministic (see
-// [DDL]), so errors can be mapped back to model and field.
+// migration tool, run them with [Create], or call [Ensure], which creates
+// the tables when none exists and otherwise verifies that the database
+// matches, naming every difference. Names are deterministic (see [DDL]),
+// so errors can be mapped back to model and field.
 //
 // Types: integers as smallint / integer / bigint by their Go size
 // (unsigned ones one size up, uint64 as numeric(20) — each with a CHECK of

@@ -1,0 +1,274 @@
+package pg
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// Ensure makes db hold s's tables in its current schema: when none of them
+// exists it creates them all, as [Create]; when any does, it creates
+// nothing and verifies that the database matches the schema, returning a
+// *MismatchError (errors.Is ErrSchemaMismatch) that names every
+// difference — a missing table, a column missing, extra or of another
+// type, nullability, collation or default, a constraint or index missing,
+// extra or defined otherwise. Tables of other names are left alone;
+// indexes of the database's own that memrel did not declare are allowed
+// unless they are unique (they would refuse rows memrel accepts).
+//
+// The schema's definitions are compared as PostgreSQL prints them: Ensure
+// runs s's DDL in a scratch schema inside a transaction it rolls back, and
+// compares the catalog entries of both, so what is compared is what the
+// server made of each, not how it was spelled.
+func Ensure(ctx context.Context, db Beginner, s *memrel.Schema) error {
+	m, err := memrel.EngineSchema(s)
+	if err != nil {
+		return err
+	}
+	stmts, err := DDL(s)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(m.Tables))
+	for i, t := range m.Tables {
+		names[i] = t.Name
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	var target string
+	if err := tx.QueryRow(ctx, `SELECT current_schema()`).Scan(&target); err != nil {
+		return err
+	}
+	got, err := describe(ctx, tx, target, names)
+	if err != nil {
+		return err
+	}
+	if len(got.tables) == 0 {
+		for _, st := range stmts {
+			if _, err := tx.Exec(ctx, st); err != nil {
+				return fmt.Errorf("pg: %s: %w", firstLine(st), err)
+			}
+		}
+		return tx.Commit(ctx)
+	}
+	// The schema as the server makes it, in a scratch schema rolled back
+	// with the transaction.
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	scratch := "memrel_ensure_" + hex.EncodeToString(rnd[:])
+	if _, err := tx.Exec(ctx, "CREATE SCHEMA "+scratch); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL search_path = "+scratch); err != nil {
+		return err
+	}
+	for _, st := range stmts {
+		if _, err := tx.Exec(ctx, st); err != nil {
+			return fmt.Errorf("pg: %s: %w", firstLine(st), err)
+		}
+	}
+	want, err := describe(ctx, tx, scratch, names)
+	if err != nil {
+		return err
+	}
+	if d := compare(m, want, got); len(d) > 0 {
+		return &MismatchError{Differences: d}
+	}
+	return nil
+}
+
+// catalog is what describe reads of some tables: per table, its columns,
+// constraints and indexes by name, each as PostgreSQL prints its
+// definition.
+type catalog struct {
+	tables                        map[string]bool
+	columns, constraints, indexes map[string]map[string]string
+	unique                        map[string]map[string]bool // the unique indexes
+}
+
+// describe reads the catalog entries of the tables named in schema ns.
+func describe(ctx context.Context, tx pgx.Tx, ns string, tables []string) (*catalog, error) {
+	// Definitions print names unqualified when their schema is on the
+	// search path, and pg_get_indexdef qualifies the table always.
+	if _, err := tx.Exec(ctx, "SET LOCAL search_path = "+quote(ns)); err != nil {
+		return nil, err
+	}
+	strip := func(def string) string { return strings.ReplaceAll(def, quoteIfNeeded(ns)+".", "") }
+	c := &catalog{tables: map[string]bool{}, columns: map[string]map[string]string{},
+		constraints: map[string]map[string]string{}, indexes: map[string]map[string]string{},
+		unique: map[string]map[string]bool{}}
+	add := func(m map[string]map[string]string, table, name, def string) {
+		if m[table] == nil {
+			m[table] = map[string]string{}
+		}
+		m[table][name] = def
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+			coalesce(co.collname, ''), coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity::text
+		FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+		LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+		LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collname <> 'default'
+		WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p')`, ns, tables)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var table, col, typ, coll, def, ident string
+		var notNull bool
+		if err := rows.Scan(&table, &col, &typ, &notNull, &coll, &def, &ident); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.tables[table] = true
+		spec := typ
+		if coll != "" {
+			spec += ` COLLATE "` + coll + `"`
+		}
+		if notNull {
+			spec += " NOT NULL"
+		}
+		switch ident {
+		case "d":
+			spec += " GENERATED BY DEFAULT AS IDENTITY"
+		case "a":
+			spec += " GENERATED ALWAYS AS IDENTITY"
+		}
+		if def != "" {
+			spec += " DEFAULT " + strip(def)
+		}
+		add(c.columns, table, col, spec)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT c.relname, con.conname, pg_get_constraintdef(con.oid)
+		FROM pg_constraint con
+		JOIN pg_class c ON c.oid = con.conrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relname = ANY($2)`, ns, tables)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var table, name, def string
+		if err := rows.Scan(&table, &name, &def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		add(c.constraints, table, name, strip(def))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Indexes that back no constraint (those are the constraints').
+	rows, err = tx.Query(ctx, `
+		SELECT c.relname, i.relname, pg_get_indexdef(i.oid), x.indisunique
+		FROM pg_index x
+		JOIN pg_class i ON i.oid = x.indexrelid
+		JOIN pg_class c ON c.oid = x.indrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relname = ANY($2)
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.oid)`, ns, tables)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var table, name, def string
+		var unique bool
+		if err := rows.Scan(&table, &name, &def, &unique); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		add(c.indexes, table, name, strip(def))
+		if unique {
+			if c.unique[table] == nil {
+				c.unique[table] = map[string]bool{}
+			}
+			c.unique[table][name] = true
+		}
+	}
+	rows.Close()
+	return c, rows.Err()
+}
+
+// quoteIfNeeded is ns as PostgreSQL prints a schema name: bare when it is
+// lower case letters, digits and underscores, else quoted.
+func quoteIfNeeded(ns string) string {
+	for _, r := range ns {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return quote(ns)
+		}
+	}
+	return ns
+}
+
+// compare lists how got differs from want, table by table in the schema's
+// order, each kind of object sorted by name.
+func compare(m *meta.Schema, want, got *catalog) []Difference {
+	var out []Difference
+	for _, t := range m.Tables {
+		tn := t.Name
+		if !got.tables[tn] {
+			out = append(out, Difference{Table: tn, Kind: "table", Name: tn, Want: "CREATE TABLE " + quote(tn)})
+			continue
+		}
+		out = append(out, diff(tn, "column", want.columns[tn], got.columns[tn], nil)...)
+		out = append(out, diff(tn, "constraint", want.constraints[tn], got.constraints[tn], nil)...)
+		// An index of the database's own is allowed unless it is unique.
+		extraOK := func(name string) bool { return !got.unique[tn][name] }
+		out = append(out, diff(tn, "index", want.indexes[tn], got.indexes[tn], extraOK)...)
+	}
+	return out
+}
+
+// diff compares one kind of object of one table by name; extraOK, if set,
+// says which objects only got has are no difference.
+func diff(table, kind string, want, got map[string]string, extraOK func(string) bool) []Difference {
+	var out []Difference
+	for _, name := range sortedKeys(want, got) {
+		w, inWant := want[name]
+		g, inGot := got[name]
+		switch {
+		case inWant && !inGot:
+			out = append(out, Difference{Table: table, Kind: kind, Name: name, Want: w})
+		case !inWant && inGot:
+			if extraOK == nil || !extraOK(name) {
+				out = append(out, Difference{Table: table, Kind: kind, Name: name, Got: g})
+			}
+		case w != g:
+			out = append(out, Difference{Table: table, Kind: kind, Name: name, Want: w, Got: g})
+		}
+	}
+	return out
+}
+
+// sortedKeys is the union of the keys of a and b, sorted.
+func sortedKeys(a, b map[string]string) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
