@@ -67,3 +67,17 @@ func TestField_Decode_IntegerKeys(t *testing.T) {
 		require.Equal(t, fmt.Sprintf("%x", k[1:3]), tc.f.Decode(k[:3]), tc.f.Name)
 	}
 }
+
+// TestField_Decode_EveryKind: Decode gives back the canonical value of a
+// key of every kind (times as the instant, in UTC), and nil for NULL.
+func TestField_Decode_EveryKind(t *testing.T) {
+	var s Schema
+	tb := s.AddTable("W", reflect.TypeFor[widthRow]())
+	require.Empty(t, s.Problems)
+	at := time.Date(2026, 12, 3, 10, 0, 0, 123, time.FixedZone("X", 3600))
+	row := widthRow{F: -2.5, B: true, T: at, S: "a\x00b", Raw: []byte{0, 1, 0xFF}}
+	for name, want := range map[string]any{"f": -2.5, "b": true, "t": at.UTC(), "s": "a\x00b", "raw": []byte{0, 1, 0xFF}, "p": nil} {
+		f := tb.ByName[name]
+		require.Equal(t, want, f.Decode(NullableKey(f, unsafe.Pointer(&row), nil)), name)
+	}
+}

@@ -102,38 +102,37 @@ func (f *Field) Encode(v any, buf []byte) []byte {
 	}
 }
 
-// Decode turns a primary key encoding back into its canonical value, for
-// messages. Keys are integers or strings.
+// Decode turns a key encoding of f back into its canonical value, for
+// messages; a malformed one comes back as its hex digits.
 func (f *Field) Decode(k []byte) any {
-	if len(k) == 0 || k[0] != keys.TagValue {
+	r := keys.NewReader(k)
+	if r.Null() {
 		return nil
 	}
-	k = k[1:]
+	var v any
 	switch f.Kind {
 	case Int:
-		if v, ok := keys.Int(k); ok {
-			return v
-		}
+		v = r.Int()
 	case Uint:
-		if v, ok := keys.Uint(k); ok {
-			return v
-		}
+		v = r.Uint()
+	case Float:
+		v = r.Float()
 	case String:
-		var b []byte
-		for i := 0; i+1 < len(k) || (i < len(k) && k[i] != 0); i++ {
-			if k[i] == 0 {
-				if k[i+1] == 1 {
-					break
-				}
-				b = append(b, 0)
-				i++
-				continue
-			}
-			b = append(b, k[i])
-		}
-		return string(b)
+		v = r.String()
+	case Bool:
+		v = r.Bool()
+	case Time:
+		v = r.Time()
+	default:
+		v = r.Bytes()
 	}
-	return fmt.Sprintf("%x", k)
+	if !r.Ok() {
+		if len(k) > 0 && k[0] == keys.TagValue {
+			k = k[1:] // the digits of the value, not of its tag
+		}
+		return fmt.Sprintf("%x", k)
+	}
+	return v
 }
 
 // NullableKey appends f's key of row, or the NULL encoding.
