@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/internal/fixture"
+	"github.com/memrel/memrel/internal/meta"
 	"github.com/stretchr/testify/require"
 )
 
@@ -184,12 +185,22 @@ type typed struct {
 	Amount int32    `memrel:"amount,default=-7"`
 }
 
+// typedTable is the table of typed, created on c when c is not nil.
+func typedTable(t *testing.T, c *pgx.Conn) *meta.Table {
+	s := memrel.NewSchema()
+	memrel.Define[typed](s, "Typed")
+	if c != nil {
+		require.NoError(t, Create(context.Background(), c, s))
+	}
+	m, err := memrel.EngineSchema(s)
+	require.NoError(t, err)
+	return m.ByName["Typed"]
+}
+
 func TestCreate_TypesHoldGoRanges(t *testing.T) {
 	ctx := context.Background()
 	c := database(t)
-	s := memrel.NewSchema()
-	memrel.Define[typed](s, "Typed")
-	require.NoError(t, Create(ctx, c, s))
+	typedTable(t, c)
 	insert := func(col string, v any) error {
 		// A row of zero values but for col.
 		_, err := c.Exec(ctx, `INSERT INTO "Typed" ("i8", "u8", "u16", "u32", "u64", "f32", "at", "uuid")

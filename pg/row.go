@@ -1,0 +1,103 @@
+package pg
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// columns is t's quoted column list, in field order: the SELECT list and
+// INSERT column list rows are read and written in.
+func columns(t *meta.Table) string {
+	names := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		names[i] = quote(f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// rowArgs are the query arguments of a stored row's columns, in field
+// order: each column's canonical value (nil for NULL), which pgx encodes
+// into the column's SQL type.
+func rowArgs(t *meta.Table, row any) []any {
+	p := t.Ptr(row)
+	args := make([]any, len(t.Fields))
+	for i, f := range t.Fields {
+		args[i] = f.Get(p)
+	}
+	return args
+}
+
+// scanRow reads the current row of rows, selected by columns(t), into a
+// new row of t. Each value is converted to the column's canonical value as
+// a caller's would be (an integer of any width, a real as float64, a
+// numeric(20) as uint64; times in UTC), so a value the Go type cannot hold
+// is an error, never a silent wrap.
+func scanRow(t *meta.Table, rows pgx.Rows) (any, error) {
+	vals, err := rows.Values()
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) != len(t.Fields) {
+		return nil, fmt.Errorf("pg: %s: %d columns read, want %d", t.Name, len(vals), len(t.Fields))
+	}
+	row := t.NewRow()
+	p := t.Ptr(row)
+	for i, f := range t.Fields {
+		v, err := canonical(f, vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("pg: %s.%s: %w", t.Name, f.Name, err)
+		}
+		f.Set(p, v)
+	}
+	return row, nil
+}
+
+// canonical converts a value pgx decoded for f's column to f's canonical
+// value: through f.Conv, as a caller's value, once the two types Conv
+// does not take are made plain (a numeric, for uint64 columns; a time in
+// the session's zone, made UTC).
+func canonical(f *meta.Field, v any) (any, error) {
+	switch x := v.(type) {
+	case nil:
+		if !f.Nullable() {
+			return nil, fmt.Errorf("NULL in a NOT NULL column")
+		}
+		return nil, nil
+	case pgtype.Numeric:
+		u, err := numericUint(x)
+		if err != nil {
+			return nil, err
+		}
+		v = u
+	case time.Time:
+		v = x.UTC()
+	}
+	return f.Conv(v)
+}
+
+// numericUint is n as a uint64, when it is a whole number in range.
+func numericUint(n pgtype.Numeric) (uint64, error) {
+	if !n.Valid || n.NaN || n.InfinityModifier != pgtype.Finite || n.Int == nil {
+		return 0, fmt.Errorf("numeric %v is not an unsigned integer", n)
+	}
+	i := new(big.Int).Set(n.Int)
+	if n.Exp > 0 {
+		i.Mul(i, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.Exp)), nil))
+	} else if n.Exp < 0 {
+		var rem big.Int
+		i.QuoRem(i, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-n.Exp)), nil), &rem)
+		if rem.Sign() != 0 {
+			return 0, fmt.Errorf("numeric %v is not a whole number", n)
+		}
+	}
+	if !i.IsUint64() {
+		return 0, fmt.Errorf("numeric %s is out of range for uint64", i)
+	}
+	return i.Uint64(), nil
+}
