@@ -1023,7 +1023,7 @@ type rlfCraft struct{ b []byte }
 
 func newRLFCraft(s *Schema) *rlfCraft {
 	fp := s.fingerprint()
-	b := binary.AppendUvarint([]byte(snapMagic), snapVersion)
+	b := binary.AppendUvarint([]byte(snapMagic), snapVersion1)
 	return &rlfCraft{b: append(binary.AppendUvarint(b, uint64(len(fp))), fp...)}
 }
 
