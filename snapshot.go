@@ -62,7 +62,21 @@ const snapChunk = 32 << 10
 
 // Save writes a consistent snapshot of the store to w. It reads from one
 // read transaction, so writers go on meanwhile and the snapshot is the state
-// when Save began. Load rebuilds a store from it.
+// when Save began. Load rebuilds a store from it, in this schema or a
+// later one (see [Schema.Load]): the snapshot records the schema by name.
+//
+// Times keep their instant, their zone offset and, unless the location
+// is UTC or time.Local, the location's name (time.Location.String()).
+// Load restores the location named when time.LoadLocation finds it with
+// the stored offset at that instant, and otherwise a time.FixedZone of
+// that name and offset; so a time in an IANA zone the loading machine
+// knows, or in a time.FixedZone, reloads reflect.DeepEqual to what was
+// saved. What does not: a time in time.Local (it reloads in the loading
+// machine's Local when the offset agrees there, else in an unnamed fixed
+// zone), a time.FixedZone named like an IANA zone of the same offset
+// ("EST" reloads as the zone database's EST), and a zone the loading
+// machine's database lacks or disagrees on (a fixed zone of that name and
+// offset: the zone's other offsets are lost).
 //
 // Save streams: it holds about 32 KiB of the snapshot at a time (or one
 // value, when a value is longer), never the whole image. A failing w makes
@@ -228,15 +242,34 @@ func appendTime(dst []byte, t time.Time) []byte {
 }
 
 // Load opens a new store holding the rows of a snapshot written by
-// [Store.Save] from a store of the same schema. Every row is checked as an
+// [Store.Save], from a store of this schema or an earlier version of it.
+//
+// Models are matched by model name, columns by column name (not by
+// position or Go field name). A column the snapshot lacks loads as NULL
+// when it is nullable, as its default when it has one, and as its zero
+// value when it is a plain Go value (as Create stores it); a model the snapshot lacks loads empty with a fresh sequence; an
+// integer or float column may have widened (int32 to int64, float32 to
+// float64). Refused, all together in one *SchemaMismatchError listing
+// every difference, returned as the Err of a *SnapshotError (errors.Is
+// matches ErrBadSnapshot and ErrSchemaChanged): a dropped column or model
+// (unless [DropMissing] is given: then their values are read and
+// discarded), any other type change, a changed primary key, a new NOT
+// NULL column (a pointer or sql.Null tagged notnull) without a default, a stored NULL in a column that became
+// NOT NULL, and stored values colliding in a unique constraint the
+// snapshot did not have (these two are found while rows load; when the
+// header already shows a difference no row is inserted, so collisions are
+// then not looked for). A version-1 snapshot (a schema fingerprint, no
+// names) loads only into a schema of exactly its shape, as it always did.
+//
+// Every row is checked as an
 // insert would be (NOT NULL, unique keys, foreign keys, values that fit
 // their column), and every sequence: a negative one, or one beyond its
 // key's type, is refused; one behind a stored key is moved past the
 // largest (an insert with an explicit key moves it so too), so the next
 // Create never draws a stored key.
 //
-// Load streams: it checks the header (magic, version, schema fingerprint)
-// before reading further, decodes rows as they arrive, holds about 32 KiB
+// Load streams: it checks the header (magic, version, schema) before
+// reading further, decodes rows as they arrive, holds about 32 KiB
 // of the stream besides the rows, and never allocates more for a value
 // than the data has delivered; the store comes back only once the
 // trailing CRC-32C matches, so a corrupted snapshot reports a checksum
@@ -247,7 +280,8 @@ func appendTime(dst []byte, t time.Time) []byte {
 // as a *SnapshotError too, with r's error as Err (errors.Is finds it),
 // Reason "reading snapshot" and Offset the bytes read, but not wrapping
 // ErrBadSnapshot: the snapshot may be sound. A nil Schema fails with
-// ErrWrongStore before anything is read. opts are Open's.
+// ErrWrongStore before anything is read. opts are Open's, and
+// [DropMissing].
 func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	if err := sch.check(); err != nil {
 		return nil, err
