@@ -7,9 +7,11 @@ import (
 )
 
 // StoreOption is an option of [Schema.Open], [Schema.Load] and
-// [Store.Fork]: [WithClock], [WithShuffle].
+// [Store.Fork]: [WithClock], [WithShuffle], and Load's [DropMissing].
 type StoreOption struct {
-	apply func(*rel.DB)
+	apply func(*rel.DB) // nil for an option only Load reads
+	// dropMissing is DropMissing: Load skips what the schema dropped.
+	dropMissing bool
 }
 
 // WithClock makes the store read the time from now instead of the wall

@@ -287,6 +287,13 @@
 // the header before it reads on, and allocates for a value only what the
 // data has delivered.
 //
+// A snapshot records its schema by name, so it loads into a later version
+// of the schema: models and columns match by name, added nullable or
+// defaulted columns and added models load, and every difference Load
+// cannot map (a dropped column or model unless [DropMissing], a changed
+// type or key, values a new constraint refuses) is listed in one
+// [*SchemaMismatchError] (wrapping [ErrSchemaChanged]).
+//
 // # Errors
 //
 // Every error is typed and works with [errors.Is] and [errors.As];

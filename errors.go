@@ -60,6 +60,13 @@ var (
 	// read is not reported as bad.
 	ErrBadSnapshot = errs.ErrBadSnapshot
 
+	// ErrSchemaChanged is returned by Load, with ErrBadSnapshot, when the
+	// snapshot's schema differs from the loading one in a way Load does
+	// not map (a dropped model or column without [DropMissing], a changed
+	// type or key, a new NOT NULL column without a default, stored values
+	// a new constraint refuses); see SchemaMismatchError.
+	ErrSchemaChanged = errs.ErrSchemaChanged
+
 	// ErrUnknownField is returned when a where clause, an order, a field
 	// selection or an option names a field the model does not have.
 	ErrUnknownField = errs.ErrUnknownField
@@ -170,3 +177,30 @@ type SchemaProblem = errs.SchemaProblem
 // snapshot", "writing snapshot", "saving snapshot", …) and Offset is the
 // stream offset reached, when known.
 type SnapshotError = errs.SnapshotError
+
+// SchemaMismatchError lists every difference between a snapshot's schema
+// and the loading one that Load refused (see [Schema.Load]); it wraps
+// ErrSchemaChanged and comes inside a *SnapshotError, so errors.As finds
+// both and errors.Is matches ErrBadSnapshot too.
+type SchemaMismatchError = errs.SchemaMismatchError
+
+// SchemaDifference is one difference a SchemaMismatchError lists: Model,
+// Column (empty for a model-level one), Old and New (the snapshot's side
+// and the schema's, empty when absent) and its Kind.
+type SchemaDifference = errs.SchemaDifference
+
+// DifferenceKind classifies a SchemaDifference.
+type DifferenceKind = errs.DifferenceKind
+
+// The kinds of SchemaDifference: ModelDropped and ColumnDropped (the
+// snapshot has a model or column the schema does not), ColumnAdded (the
+// schema has a NOT NULL column without a default the snapshot lacks),
+// TypeChanged (a column's type differs and is no lossless widening),
+// KeyChanged (the primary key's columns differ), NullInNotNull (a stored
+// NULL in a column that became NOT NULL) and UniqueCollision (stored
+// values collide in a unique constraint the snapshot did not have).
+const (
+	ModelDropped, ColumnDropped, ColumnAdded = errs.ModelDropped, errs.ColumnDropped, errs.ColumnAdded
+	TypeChanged, KeyChanged                  = errs.TypeChanged, errs.KeyChanged
+	NullInNotNull, UniqueCollision           = errs.NullInNotNull, errs.UniqueCollision
+)

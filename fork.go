@@ -33,7 +33,9 @@ func (s *Store) Fork(opts ...StoreOption) (*Store, error) {
 		return nil, fmt.Errorf("memrel: the store's engine cannot fork: %w", errors.ErrUnsupported)
 	}
 	for _, o := range opts {
-		o.apply(f)
+		if o.apply != nil {
+			o.apply(f)
+		}
 	}
 	return s.schema.store(f), nil
 }

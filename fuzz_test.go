@@ -918,6 +918,10 @@ func FuzzSchema_Load(f *testing.F) {
 	f.Add(seed[:len(seed)-4], true)
 	f.Add(seed[:len(seed)/2], true)
 	f.Add([]byte("memrel-snapshot\n"), true)
+	for _, data := range rlfV2Seeds(f) {
+		f.Add(data, false)
+		f.Add(data[:len(data)-4], true)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, fixCRC bool) {
 		if fixCRC {
 			data = binary.BigEndian.AppendUint32(bytes.Clone(data), crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)))
@@ -1023,7 +1027,7 @@ type rlfCraft struct{ b []byte }
 
 func newRLFCraft(s *Schema) *rlfCraft {
 	fp := s.fingerprint()
-	b := binary.AppendUvarint([]byte(snapMagic), snapVersion)
+	b := binary.AppendUvarint([]byte(snapMagic), snapVersion1)
 	return &rlfCraft{b: append(binary.AppendUvarint(b, uint64(len(fp))), fp...)}
 }
 
@@ -1084,6 +1088,48 @@ func rlfCrafted() map[string][]byte {
 	}
 }
 
+// rlfExtra is a model rlfUSchema lacks: a snapshot of that schema with
+// it added is a schema mismatch there.
+type rlfExtra struct {
+	ID   int64
+	Note *string
+}
+
+// rlfV2Seeds are version-2 snapshots Save wrote: times in named zones
+// (IANA and fixed), and one of a schema with a model the fuzz target's
+// lacks.
+func rlfV2Seeds(t testing.TB) map[string][]byte {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	at := time.Date(2026, 3, 8, 6, 59, 59, 1, time.UTC)
+	u := rlfUSchema()
+	db, err := u.s.Open()
+	require.NoError(t, err)
+	require.NoError(t, db.Update(func(tx *Txn) error {
+		a, err := u.u8.Create(tx, rlfU8{Name: "a"})
+		require.NoError(t, err)
+		for _, tm := range []time.Time{at.In(ny), at.Add(time.Second).In(ny), at.In(time.FixedZone("X", 5400)), at} {
+			_, err := u.u32.Create(tx, rlfU32{U8ID: &a.ID, At: &tm})
+			require.NoError(t, err)
+		}
+		return nil
+	}))
+	var zones bytes.Buffer
+	require.NoError(t, db.Save(&zones))
+	w2 := rlfUSchema()
+	extra := Define[rlfExtra](w2.s, "Extra")
+	wide, err := w2.s.Open()
+	require.NoError(t, err)
+	note := "n"
+	require.NoError(t, wide.Update(func(tx *Txn) error {
+		_, err := extra.Create(tx, rlfExtra{Note: &note})
+		return err
+	}))
+	var w bytes.Buffer
+	require.NoError(t, wide.Save(&w))
+	return map[string][]byte{"v2-zones": zones.Bytes(), "v2-wider-schema": w.Bytes()}
+}
+
 // TestSchema_Load_CraftedFuzzSeeds checks what the crafted corpus entries must do:
 // the sequences behind their rows load, repaired; the rest, but the
 // times, are refused.
@@ -1121,11 +1167,17 @@ func TestFuzzCorpus_Regenerate(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}
 	b := func(s []byte) string { return "[]byte(" + strconv.Quote(string(s)) + ")" }
+	// saved, body-fixed-crc, truncated and row-cut-fixed-crc were
+	// written by version 1's Save and stay as they are; these are their
+	// version-2 counterparts.
 	seed := rlfSnapSeed(t, rlfOpsSchema())
-	write("FuzzSchema_Load", "saved", b(seed), "bool(false)")
-	write("FuzzSchema_Load", "body-fixed-crc", b(seed[:len(seed)-4]), "bool(true)")
-	write("FuzzSchema_Load", "truncated", b(seed[:len(seed)-9]), "bool(false)")
-	write("FuzzSchema_Load", "row-cut-fixed-crc", b(seed[:len(seed)-11]), "bool(true)")
+	write("FuzzSchema_Load", "v2-saved", b(seed), "bool(false)")
+	write("FuzzSchema_Load", "v2-body-fixed-crc", b(seed[:len(seed)-4]), "bool(true)")
+	write("FuzzSchema_Load", "v2-truncated", b(seed[:len(seed)-9]), "bool(false)")
+	write("FuzzSchema_Load", "v2-row-cut-fixed-crc", b(seed[:len(seed)-11]), "bool(true)")
+	for name, data := range rlfV2Seeds(t) {
+		write("FuzzSchema_Load", name, b(data), "bool(false)")
+	}
 	for name, data := range rlfCrafted() {
 		write("FuzzSchema_Load", name, b(data), "bool(false)")
 	}

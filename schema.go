@@ -46,7 +46,9 @@ func (s *Schema) Open(opts ...StoreOption) (*Store, error) {
 	}
 	d := &rel.DB{E: db.Open()}
 	for _, o := range opts {
-		o.apply(d)
+		if o.apply != nil {
+			o.apply(d)
+		}
 	}
 	return s.store(d), nil
 }

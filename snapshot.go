@@ -17,18 +17,28 @@ import (
 	"github.com/memrel/memrel/internal/errs"
 )
 
-// Snapshot format, version 1 (all integers unsigned varints unless noted):
+// Snapshot format, version 2 (all integers unsigned varints unless noted;
+// a name is a length and its bytes):
 //
-//	magic "memrel-snapshot\n", version
-//	schema fingerprint: length, bytes (models, columns, types, keys;
-//	    names holding one of ( ) : ; / % have it escaped as %XX)
-//	per model, in definition order: sequence (signed varint), row count,
-//	    rows: per column a presence byte (0 NULL, 1 value) and the value
+//	magic "memrel-snapshot\n", version (2)
+//	schema: model count; per model its name, column count, per column
+//	    its name, kind (meta.Kind), size (integers, floats), fixed length
+//	    ([N]byte), flags (1 nullable, 2 primary key, 4 unique); then the
+//	    count of composite unique constraints, each a column count and
+//	    the columns' positions
+//	per model, in the schema's order: sequence (signed varint), row
+//	    count, rows: per column a presence byte (0 NULL, 1 value) and
+//	    the value
 //	trailer: CRC-32C of everything before it (4 bytes, big-endian)
 //
 // Values: signed integers as signed varints, unsigned as varints, floats as
 // 8 bytes of IEEE bits, bools as one byte, strings and []byte as length and
-// bytes, times as length and time.MarshalBinary.
+// bytes, times as length and time.MarshalBinary, then the location's name
+// (empty for UTC, Local and unnamed zones).
+//
+// Version 1, which Load still reads, had a schema fingerprint (a length
+// and a string: models, columns, types, keys) where version 2 has the
+// schema, and no location names.
 //
 // Every part is self-delimiting, so both ends stream: Save writes the row
 // count before the rows (it walks each table twice in its one read
@@ -37,7 +47,12 @@ import (
 
 const snapMagic = "memrel-snapshot\n"
 
-const snapVersion = 1
+// snapVersion is the version Save writes; snapVersion1 the older one
+// Load still reads.
+const (
+	snapVersion  = 2
+	snapVersion1 = 1
+)
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -47,7 +62,21 @@ const snapChunk = 32 << 10
 
 // Save writes a consistent snapshot of the store to w. It reads from one
 // read transaction, so writers go on meanwhile and the snapshot is the state
-// when Save began. Load rebuilds a store from it.
+// when Save began. Load rebuilds a store from it, in this schema or a
+// later one (see [Schema.Load]): the snapshot records the schema by name.
+//
+// Times keep their instant, their zone offset and, unless the location
+// is UTC or time.Local, the location's name (time.Location.String()).
+// Load restores the location named when time.LoadLocation finds it with
+// the stored offset at that instant, and otherwise a time.FixedZone of
+// that name and offset; so a time in an IANA zone the loading machine
+// knows, or in a time.FixedZone, reloads reflect.DeepEqual to what was
+// saved. What does not: a time in time.Local (it reloads in the loading
+// machine's Local when the offset agrees there, else in an unnamed fixed
+// zone), a time.FixedZone named like an IANA zone of the same offset
+// ("EST" reloads as the zone database's EST), and a zone the loading
+// machine's database lacks or disagrees on (a fixed zone of that name and
+// offset: the zone's other offsets are lost).
 //
 // Save streams: it holds about 32 KiB of the snapshot at a time (or one
 // value, when a value is longer), never the whole image. A failing w makes
@@ -63,9 +92,7 @@ func (s *Store) Save(w io.Writer) error {
 	e := &encoder{w: w, buf: make([]byte, 0, snapChunk)}
 	e.buf = append(e.buf, snapMagic...)
 	e.buf = binary.AppendUvarint(e.buf, snapVersion)
-	fp := s.schema.fingerprint()
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(fp)))
-	e.buf = append(e.buf, fp...)
+	e.buf = appendSchema(e.buf, s.schema.m.Tables)
 	tx, err := s.begin(context.Background(), false)
 	if err != nil { // closed meanwhile
 		return err
@@ -178,6 +205,11 @@ func (e *encoder) value(f *meta.Field, v any) {
 		var tb [16]byte // a time's encoding is at most 16 bytes
 		b := appendTime(tb[:0], x)
 		e.buf = append(binary.AppendUvarint(e.buf, uint64(len(b))), b...)
+		name := ""
+		if loc := x.Location(); loc != time.UTC && loc != time.Local {
+			name = loc.String()
+		}
+		e.long(unsafe.Slice(unsafe.StringData(name), len(name)))
 	default:
 		panic(fmt.Sprintf("memrel: internal error: value %T of %s", v, f.Name))
 	}
@@ -210,15 +242,34 @@ func appendTime(dst []byte, t time.Time) []byte {
 }
 
 // Load opens a new store holding the rows of a snapshot written by
-// [Store.Save] from a store of the same schema. Every row is checked as an
+// [Store.Save], from a store of this schema or an earlier version of it.
+//
+// Models are matched by model name, columns by column name (not by
+// position or Go field name). A column the snapshot lacks loads as NULL
+// when it is nullable, as its default when it has one, and as its zero
+// value when it is a plain Go value (as Create stores it); a model the snapshot lacks loads empty with a fresh sequence; an
+// integer or float column may have widened (int32 to int64, float32 to
+// float64). Refused, all together in one *SchemaMismatchError listing
+// every difference, returned as the Err of a *SnapshotError (errors.Is
+// matches ErrBadSnapshot and ErrSchemaChanged): a dropped column or model
+// (unless [DropMissing] is given: then their values are read and
+// discarded), any other type change, a changed primary key, a new NOT
+// NULL column (a pointer or sql.Null tagged notnull) without a default, a stored NULL in a column that became
+// NOT NULL, and stored values colliding in a unique constraint the
+// snapshot did not have (these two are found while rows load; when the
+// header already shows a difference no row is inserted, so collisions are
+// then not looked for). A version-1 snapshot (a schema fingerprint, no
+// names) loads only into a schema of exactly its shape, as it always did.
+//
+// Every row is checked as an
 // insert would be (NOT NULL, unique keys, foreign keys, values that fit
 // their column), and every sequence: a negative one, or one beyond its
 // key's type, is refused; one behind a stored key is moved past the
 // largest (an insert with an explicit key moves it so too), so the next
 // Create never draws a stored key.
 //
-// Load streams: it checks the header (magic, version, schema fingerprint)
-// before reading further, decodes rows as they arrive, holds about 32 KiB
+// Load streams: it checks the header (magic, version, schema) before
+// reading further, decodes rows as they arrive, holds about 32 KiB
 // of the stream besides the rows, and never allocates more for a value
 // than the data has delivered; the store comes back only once the
 // trailing CRC-32C matches, so a corrupted snapshot reports a checksum
@@ -229,7 +280,8 @@ func appendTime(dst []byte, t time.Time) []byte {
 // as a *SnapshotError too, with r's error as Err (errors.Is finds it),
 // Reason "reading snapshot" and Offset the bytes read, but not wrapping
 // ErrBadSnapshot: the snapshot may be sound. A nil Schema fails with
-// ErrWrongStore before anything is read. opts are Open's.
+// ErrWrongStore before anything is read. opts are Open's, and
+// [DropMissing].
 func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	if err := sch.check(); err != nil {
 		return nil, err
@@ -238,8 +290,12 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	drop := false
+	for _, o := range opts {
+		drop = drop || o.dropMissing
+	}
 	d := &decoder{src: r, buf: make([]byte, snapChunk)}
-	d.header(sch.fingerprint())
+	plans, diffs := d.header(sch, drop)
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -250,25 +306,49 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 		row any
 	}
 	var loaded []loadedRow
-	for _, t := range sch.m.Tables {
-		d.sequence(t)
+	var found diffSet // the differences only rows show
+	for i := range plans {
+		p := &plans[i]
+		t := p.t
+		if len(diffs) > 0 {
+			t = nil // refused already: rows are only read, for the checksum and the NULLs
+		}
+		d.sequence(p.t)
 		n := d.uvarint()
 		// n only bounds a loop that reads at least a byte per row.
 		for j := uint64(0); j < n && d.err == nil; j++ {
 			at := d.offset()
-			row := t.NewRow()
-			p := t.Ptr(row)
-			for _, f := range t.Fields {
-				v, ok := d.value(t, f)
-				if d.err == nil && ok && d.rowErr == nil {
-					f.Set(p, v)
+			var row any
+			var ptr unsafe.Pointer
+			if t != nil {
+				row = t.NewRow()
+				ptr = t.Ptr(row)
+			}
+			skip := false
+			for k := range p.cols {
+				c := &p.cols[k]
+				v, ok := d.value(p.model.name, c)
+				switch {
+				case !ok || d.err != nil || d.rowErr != nil:
+				case v == nil && c.narrowed:
+					found.add(SchemaDifference{Kind: NullInNotNull, Model: p.model.name, Column: c.src.name, Old: "NULL", New: "NOT NULL"})
+					skip = true
+				case ptr != nil && c.dst != nil:
+					c.dst.Set(ptr, v)
 				}
 			}
-			if d.err != nil || d.rowErr != nil {
+			if t == nil || skip || d.err != nil || d.rowErr != nil {
 				continue // decode the rest for the checksum, insert nothing
 			}
+			for _, f := range p.defaults {
+				f.Set(ptr, f.Default)
+			}
 			if err := tx.r.InsertUnchecked(t, row, false); err != nil {
-				d.rowErr = &SnapshotError{Offset: at, Reason: "invalid row", Err: err}
+				if diff, ok := p.rowDifference(err); ok {
+					found.add(diff)
+				} else {
+					d.rowErr = &SnapshotError{Offset: at, Reason: "invalid row", Err: err}
+				}
 				continue
 			}
 			if len(t.Parents) > 0 {
@@ -277,18 +357,22 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
 				// kind, or a Create could draw one.
-				if id := t.PK.SeqValue(p); id > tx.r.Engine().Sequence(t) {
+				if id := t.PK.SeqValue(ptr); id > tx.r.Engine().Sequence(t) {
 					tx.r.Engine().SetSequence(t, id)
 				}
 			}
 		}
-		if d.seqOK {
+		if d.seqOK && t != nil {
 			tx.r.Engine().SetSequence(t, max(tx.r.Engine().Sequence(t), d.seq))
 		}
 	}
 	d.trailer()
 	if d.err != nil {
 		return nil, d.err
+	}
+	if diffs = append(diffs, found.list...); len(diffs) > 0 {
+		return nil, &SnapshotError{Reason: "the snapshot was saved from a different schema",
+			Err: &SchemaMismatchError{Differences: diffs}}
 	}
 	if d.rowErr != nil {
 		return nil, d.rowErr
@@ -359,6 +443,11 @@ type decoder struct {
 	rowErr error
 	seq    int64 // the sequence of the model being read
 	seqOK  bool  // and it is valid
+	// version is the snapshot's format version.
+	version uint64
+	// locs caches time.LoadLocation per zone name for one Load; nil for
+	// a name that does not load.
+	locs map[zoneKey]*time.Location
 }
 
 // offset is the stream offset of the next byte to consume.
@@ -492,28 +581,44 @@ func (d *decoder) take(n uint64) []byte {
 
 func (d *decoder) bytes() []byte { return d.take(d.uvarint()) }
 
-// header checks magic, version and schema fingerprint. Until the
-// fingerprint's length is known to be this schema's, reads ask for no
-// more than headRead bytes: a stream that is not a snapshot of this schema
-// fails after a few bytes.
-func (d *decoder) header(fp string) {
+// header checks magic and version, then reads the schema and maps it
+// onto sch (see plans), or for version 1 checks the fingerprint and maps
+// column by column. Until the version is known, and for version 1 the
+// fingerprint's length to be this schema's, reads ask for no more than
+// headRead bytes: a stream that is not a snapshot fails after a few bytes.
+func (d *decoder) header(sch *Schema, drop bool) ([]loadPlan, []SchemaDifference) {
 	d.lim = headRead
 	if m := d.take(uint64(len(snapMagic))); d.err == nil && string(m) != snapMagic || isTruncated(d.err) {
 		d.err = &SnapshotError{Reason: "not a memrel snapshot"}
-		return
+		return nil, nil
 	}
-	if v := d.uvarint(); d.err == nil && v != snapVersion {
+	v := d.uvarint()
+	switch {
+	case d.err != nil:
+		return nil, nil
+	case v == snapVersion:
+		d.version = v
+		d.lim = len(d.buf)
+		models := d.schema()
+		if d.err != nil {
+			return nil, nil
+		}
+		return plans(&sch.m, models, drop)
+	case v != snapVersion1:
 		d.fail(fmt.Sprintf("unsupported version %d", v))
-		return
+		return nil, nil
 	}
+	d.version = v
+	fp := sch.fingerprint()
 	if n := d.uvarint(); d.err == nil && n != uint64(len(fp)) {
 		d.err = &SnapshotError{Reason: "the snapshot was saved from a different schema"}
-		return
+		return nil, nil
 	}
 	d.lim = len(d.buf)
 	if b := d.take(uint64(len(fp))); d.err == nil && string(b) != fp {
 		d.err = &SnapshotError{Reason: "the snapshot was saved from a different schema"}
 	}
+	return identityPlans(sch.m.Tables), nil
 }
 
 // headRead bounds the reads of a header not yet known to be a snapshot's:
@@ -528,7 +633,7 @@ func isTruncated(err error) bool {
 
 const reasonTruncated = "unexpected end: the snapshot is truncated"
 
-// sequence reads t's sequence; a negative one, one beyond the largest key
+// sequence reads t's sequence (nil t: a dropped model's); a negative one, one beyond the largest key
 // of its type, or one of a table without an auto-increment key (Save
 // writes 0) is invalid; seqOK says it is valid.
 func (d *decoder) sequence(t *meta.Table) {
@@ -536,7 +641,7 @@ func (d *decoder) sequence(t *meta.Table) {
 	seq := d.varint()
 	d.seq, d.seqOK = seq, false
 	switch {
-	case d.err != nil:
+	case d.err != nil || t == nil: // a dropped model's sequence goes with it
 	case seq < 0:
 		d.invalid(at, fmt.Sprintf("negative sequence %d of %s", seq, t.Name), nil)
 	case !t.PK.AutoInc && seq != 0:
@@ -569,22 +674,25 @@ func (d *decoder) trailer() {
 	}
 }
 
-// value reads one column value of t. ok is false for a value that does
-// not fit the field, which is recorded as the row's error; the stream
-// stays in step.
-func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
+// value reads one value of column c of the model named model, as the
+// snapshot stored it, and checks it fits the field it loads into. ok is
+// false for a value that does not fit, which is recorded as the row's
+// error; the stream stays in step. A NULL in a column that became NOT
+// NULL comes back as nil and ok: the caller records the difference.
+func (d *decoder) value(model string, c *planCol) (v any, ok bool) {
 	at := d.offset()
 	tag := d.take(1)
 	if d.err != nil {
 		return nil, false
 	}
+	f := c.dst
 	switch tag[0] {
 	case 0:
-		if !f.Nullable() {
+		if !c.src.nullable {
 			// A plain field would store it as its zero value; a pointer
 			// one would break NOT NULL. An insert refuses both.
-			d.invalid(at, "invalid row", &ValidationError{Model: t.Name,
-				Items: []ValidationErrorItem{{Field: f.Name, Message: "cannot be null"}}})
+			d.invalid(at, "invalid row", &ValidationError{Model: model,
+				Items: []ValidationErrorItem{{Field: c.src.name, Message: "cannot be null"}}})
 			return nil, false
 		}
 		return nil, true
@@ -594,7 +702,11 @@ func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 		return nil, false
 	}
 	at = d.offset()
-	switch f.Kind {
+	size := c.src.size
+	if f != nil {
+		size = uint64(f.Size)
+	}
+	switch c.src.kind {
 	case meta.Int:
 		v = d.varint()
 	case meta.Uint:
@@ -602,8 +714,8 @@ func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 	case meta.Float:
 		if b := d.take(8); b != nil {
 			x := math.Float64frombits(binary.BigEndian.Uint64(b))
-			if f.Size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
-				d.invalid(at, fmt.Sprintf("value %v of %s.%s is not a float32", x, t.Name, f.Name), nil)
+			if size == 4 && !math.IsNaN(x) && float64(float32(x)) != x {
+				d.invalid(at, fmt.Sprintf("value %v of %s.%s is not a float32", x, model, c.src.name), nil)
 				return nil, false
 			}
 			v = x
@@ -611,7 +723,7 @@ func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 	case meta.Bool:
 		if b := d.take(1); b != nil {
 			if b[0] > 1 {
-				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", t.Name, f.Name), nil)
+				d.invalid(at, fmt.Sprintf("bad bool of %s.%s", model, c.src.name), nil)
 				return nil, false
 			}
 			v = b[0] == 1
@@ -628,18 +740,66 @@ func (d *decoder) value(t *meta.Table, f *meta.Field) (v any, ok bool) {
 		var tm time.Time
 		if b := d.bytes(); d.err == nil {
 			if err := tm.UnmarshalBinary(b); err != nil {
-				d.invalid(at, fmt.Sprintf("bad time of %s.%s: %v", t.Name, f.Name, err), nil)
+				d.invalid(at, fmt.Sprintf("bad time of %s.%s: %v", model, c.src.name, err), nil)
 				return nil, false
 			}
 		}
+		if d.version >= snapVersion {
+			tm = d.zone(tm, d.bytes())
+		}
 		v = tm
 	}
-	if d.err != nil {
-		return nil, false
+	if d.err != nil || f == nil {
+		return v, d.err == nil
 	}
 	if _, err := f.ConvOperand(v); err != nil {
-		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", t.Name, f.Name), nil)
+		d.invalid(at, fmt.Sprintf("value of %s.%s out of range", model, c.src.name), nil)
 		return nil, false
 	}
 	return v, true
+}
+
+// maxZoneName bounds the zone names Load looks up: IANA names are far
+// shorter, and a corrupted one must not reach the file system.
+const maxZoneName = 64
+
+// zoneKey is a stored zone: its name and the offset of the time at hand.
+type zoneKey struct {
+	name string
+	off  int
+}
+
+// zone gives tm the location named name when time.LoadLocation finds it
+// and it has tm's offset at tm's instant; otherwise a fixed zone of that
+// name and offset, which is what a time.FixedZone was. Locations are
+// cached for the Load, so a zone costs one LoadLocation, not one per row.
+func (d *decoder) zone(tm time.Time, name []byte) time.Time {
+	if len(name) == 0 || len(name) > maxZoneName || d.err != nil {
+		return tm
+	}
+	_, off := tm.Zone()
+	k := zoneKey{string(name), off}
+	if loc, ok := d.locs[k]; ok && loc != nil {
+		return tm.In(loc)
+	}
+	if d.locs == nil {
+		d.locs = map[zoneKey]*time.Location{}
+	}
+	if loc, ok := d.locs[zoneKey{name: k.name, off: math.MinInt}]; ok && loc != nil {
+		// The named zone loaded before, at another offset.
+		if _, o := tm.In(loc).Zone(); o == off {
+			return tm.In(loc)
+		}
+	} else if !ok {
+		loc, _ := time.LoadLocation(k.name)
+		d.locs[zoneKey{name: k.name, off: math.MinInt}] = loc
+		if loc != nil {
+			if _, o := tm.In(loc).Zone(); o == off {
+				return tm.In(loc)
+			}
+		}
+	}
+	loc := time.FixedZone(k.name, off)
+	d.locs[k] = loc
+	return tm.In(loc)
 }

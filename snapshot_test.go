@@ -229,15 +229,13 @@ func newSnapCraft(t *testing.T, s *memrel.Schema, models int) *snapCraft {
 }
 
 // snapModels counts the models of the snapshot of an empty store: after
-// the header (magic, version, fingerprint), two bytes per model (a zero
+// the header (magic, version, schema: first its model count), two bytes per model (a zero
 // sequence and a zero count), then the 4-byte CRC.
 func snapModels(empty []byte) int {
 	b := empty[len("memrel-snapshot\n"):]
 	_, n := binary.Uvarint(b) // version
-	b = b[n:]
-	fp, n := binary.Uvarint(b)
-	b = b[n+int(fp):]
-	return (len(b) - 4) / 2
+	models, _ := binary.Uvarint(b[n:])
+	return int(models)
 }
 
 func (c *snapCraft) varint(v int64) *snapCraft {

@@ -356,3 +356,79 @@ func SnapshotIO(offset int, reason string, err error) *SnapshotError {
 
 // IsIO reports whether e is an I/O error rather than a bad snapshot.
 func (e *SnapshotError) IsIO() bool { return e.io }
+
+// ErrSchemaChanged is wrapped by the SchemaMismatchError of a snapshot
+// whose schema differs from the loading one in a way Load does not map.
+var ErrSchemaChanged = errors.New("memrel: schema changed since the snapshot")
+
+// DifferenceKind classifies a SchemaDifference.
+type DifferenceKind uint8
+
+// The differences Load refuses.
+const (
+	ModelDropped    DifferenceKind = iota + 1 // a model the snapshot has, the schema not
+	ColumnDropped                             // a column the snapshot has, the schema not
+	ColumnAdded                               // a NOT NULL column without a default the snapshot lacks
+	TypeChanged                               // a column's stored type differs (and is no lossless widening)
+	KeyChanged                                // the primary key's columns differ
+	NullInNotNull                             // a stored NULL in a column that became NOT NULL
+	UniqueCollision                           // stored values collide in a constraint that became unique
+)
+
+var differenceNames = [...]string{"", "model dropped", "column dropped", "column added",
+	"type changed", "primary key changed", "NULL in NOT NULL column", "unique collision"}
+
+// String names the kind.
+func (k DifferenceKind) String() string {
+	if int(k) < len(differenceNames) && k > 0 {
+		return differenceNames[k]
+	}
+	return fmt.Sprintf("difference(%d)", k)
+}
+
+// SchemaDifference is one way a snapshot's schema differs from the
+// loading one. Column is empty for a model-level difference; Old and New
+// describe the snapshot's side and the schema's (empty when absent).
+type SchemaDifference struct {
+	Kind   DifferenceKind
+	Model  string
+	Column string
+	Old    string
+	New    string
+}
+
+// String reads "model.column: kind (old → new)".
+func (d SchemaDifference) String() string {
+	at := d.Model
+	if d.Column != "" {
+		at += "." + d.Column
+	}
+	return fmt.Sprintf("%s: %s (%s → %s)", at, d.Kind, orNone(d.Old), orNone(d.New))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// SchemaMismatchError lists every difference between a snapshot's schema
+// and the loading one that Load refused, those of the header and those
+// only its rows showed (NULLs, collisions). It wraps ErrSchemaChanged;
+// Load returns it inside a SnapshotError, so ErrBadSnapshot matches too.
+type SchemaMismatchError struct {
+	Differences []SchemaDifference
+}
+
+// Error lists every difference.
+func (e *SchemaMismatchError) Error() string {
+	parts := make([]string, len(e.Differences))
+	for i, d := range e.Differences {
+		parts[i] = d.String()
+	}
+	return "memrel: schema changed since the snapshot: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns ErrSchemaChanged.
+func (e *SchemaMismatchError) Unwrap() error { return ErrSchemaChanged }
