@@ -778,28 +778,31 @@ func (d *decoder) zone(tm time.Time, name []byte) time.Time {
 		return tm
 	}
 	_, off := tm.Zone()
-	k := zoneKey{string(name), off}
-	if loc, ok := d.locs[k]; ok && loc != nil {
-		return tm.In(loc)
-	}
 	if d.locs == nil {
 		d.locs = map[zoneKey]*time.Location{}
 	}
-	if loc, ok := d.locs[zoneKey{name: k.name, off: math.MinInt}]; ok && loc != nil {
-		// The named zone loaded before, at another offset.
-		if _, o := tm.In(loc).Zone(); o == off {
-			return tm.In(loc)
-		}
-	} else if !ok {
-		loc, _ := time.LoadLocation(k.name)
-		d.locs[zoneKey{name: k.name, off: math.MinInt}] = loc
-		if loc != nil {
-			if _, o := tm.In(loc).Zone(); o == off {
-				return tm.In(loc)
-			}
+	// The zone database's location is cached under no offset, a fixed
+	// zone under its own.
+	named := zoneKey{name: string(name), off: math.MinInt}
+	loc, ok := d.locs[named]
+	if !ok {
+		loc, _ = time.LoadLocation(named.name)
+		d.locs[named] = loc
+	}
+	if loc != nil {
+		if in := tm.In(loc); tmOffset(in) == off {
+			return in
 		}
 	}
-	loc := time.FixedZone(k.name, off)
-	d.locs[k] = loc
-	return tm.In(loc)
+	fixed := zoneKey{name: named.name, off: off}
+	if d.locs[fixed] == nil {
+		d.locs[fixed] = time.FixedZone(fixed.name, off)
+	}
+	return tm.In(d.locs[fixed])
+}
+
+// tmOffset is tm's zone offset in seconds east of UTC.
+func tmOffset(tm time.Time) int {
+	_, off := tm.Zone()
+	return off
 }

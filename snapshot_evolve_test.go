@@ -320,6 +320,8 @@ func TestSnapshot_Save_TimeZoneNames_RoundTrip(t *testing.T) {
 		{ID: 3, At: base.In(paris)},
 		{ID: 4, At: base},
 		{ID: 5, At: base.In(time.FixedZone("CUSTOM", 3600+1800))},
+		// A zone name whose database offset differs: kept as the fixed zone it was.
+		{ID: 6, At: base.In(time.FixedZone("Europe/Paris", 7*3600))},
 	}
 	s := memrel.NewSchema()
 	events := memrel.Define[evEvent](s, "Event")
