@@ -7,9 +7,10 @@ import (
 	"github.com/memrel/memrel/query"
 )
 
-// A schema learnt at run time (a tool reading someone else's data): two
-// models from column lists, a hasMany between them, rows written in bulk
-// and by upsert, read back with an include, counted per group.
+// A schema learnt at run time (a tool reading someone else's data):
+// models from column lists, a hasMany and a belongsToMany between them,
+// rows written in bulk, by upsert and through the associations, read back
+// with includes, counted per group.
 func ExampleDefineAny() {
 	s := memrel.NewSchema()
 	posts := memrel.DefineAny(s, "Post", []memrel.Column{
@@ -17,7 +18,11 @@ func ExampleDefineAny() {
 	comments := memrel.DefineAny(s, "Comment", []memrel.Column{
 		{Name: "id", Type: memrel.TypeInt}, {Name: "body", Type: memrel.TypeString},
 		{Name: "likes", Type: memrel.TypeInt}, {Name: "postId", Type: memrel.TypeInt, Nullable: true}})
+	tags := memrel.DefineAny(s, "Tag", []memrel.Column{{Name: "id", Type: memrel.TypeInt}, {Name: "name", Type: memrel.TypeString}})
+	postTags := memrel.DefineAny(s, "PostTag", []memrel.Column{
+		{Name: "postId", Type: memrel.TypeInt, PK: true}, {Name: "tagId", Type: memrel.TypeInt, PK: true}})
 	postComments := memrel.NewAnyHasMany(posts, comments, memrel.HasManyOptions{})
+	tagged := memrel.NewAnyBelongsToMany(posts, tags, postTags, memrel.BelongsToManyOptions{Inverse: "posts"})
 	db, err := s.Open()
 	if err != nil {
 		panic(err)
@@ -37,6 +42,9 @@ func ExampleDefineAny() {
 				return err
 			}
 		}
+		if _, err := tagged.Create(tx, memrel.Row{"id": 2}, memrel.Row{"name": "news"}, nil); err != nil {
+			return err
+		}
 		_, err := comments.IncrementKey(tx, 2, map[string]any{"likes": 3})
 		return err
 	})
@@ -47,7 +55,7 @@ func ExampleDefineAny() {
 	_ = db.View(func(tx *memrel.Txn) error {
 		rows, err := posts.FindAll(tx, &memrel.Options{
 			Order:   []query.Order{{Field: "id"}},
-			Include: []memrel.Include{{Assoc: postComments, Order: []query.Order{{Field: "id"}}}}})
+			Include: []memrel.Include{{Assoc: postComments, Order: []query.Order{{Field: "id"}}}, {Assoc: tagged}}})
 		if err != nil {
 			return err
 		}
@@ -55,6 +63,9 @@ func ExampleDefineAny() {
 			fmt.Print(p["title"], ":")
 			for _, c := range p["comments"].([]memrel.Row) {
 				fmt.Print(" ", c["body"], "(", c["likes"], ")")
+			}
+			for _, g := range p["tags"].([]memrel.Row) {
+				fmt.Print(" #", g["name"])
 			}
 			fmt.Println()
 		}
@@ -69,6 +80,6 @@ func ExampleDefineAny() {
 	})
 	// Output:
 	// hello: first(0) second(3)
-	// again:
+	// again: #news
 	// post 1 has 2 comments
 }
