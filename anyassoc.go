@@ -65,13 +65,6 @@ func anyPair(source, target *AnyModel, fn string) error {
 // row's struct (see DefineAny), under the association's name.
 func anyAssoc(a *meta.Relation) *AnyAssociation {
 	many := a.Arity != meta.One
-	loadedOf := func(t *meta.Table, p unsafe.Pointer) map[string]included {
-		lp := (*map[string]included)(unsafe.Add(p, loadedField(t).Offset))
-		if *lp == nil {
-			*lp = map[string]included{}
-		}
-		return *lp
-	}
 	a.FillMany = func(parent unsafe.Pointer, kids []any, owned bool) {
 		if !owned {
 			kids, _ = a.Target.CloneAll(kids)
@@ -100,6 +93,15 @@ func anyAssoc(a *meta.Relation) *AnyAssociation {
 		loadedOf(a.Target, child)[a.Inverse] = included{t: a.Source, rows: []any{parent}, one: true}
 	}
 	return &AnyAssociation{a: a}
+}
+
+// loadedOf is the includes map of the row of t at p, made on first use.
+func loadedOf(t *meta.Table, p unsafe.Pointer) map[string]included {
+	lp := (*map[string]included)(unsafe.Add(p, loadedField(t).Offset))
+	if *lp == nil {
+		*lp = map[string]included{}
+	}
+	return *lp
 }
 
 // Info describes the association.

@@ -28,11 +28,16 @@ func (x *AnyAssociation) source(op string) (*meta.Relation, error) {
 
 // keysOf encodes target keys of a.
 func keysOf(a *meta.Relation, keys []any) ([][]byte, error) {
+	return encodeKeys(a.Target, a.Name, keys)
+}
+
+// encodeKeys encodes keys of t, targets of the association named assoc.
+func encodeKeys(t *meta.Table, assoc string, keys []any) ([][]byte, error) {
 	out := make([][]byte, 0, len(keys))
 	for _, k := range keys {
-		b, err := a.Target.KeyOf(k, nil)
+		b, err := t.KeyOf(k, nil)
 		if err != nil {
-			return nil, &errs.TargetError{Err: err, Assoc: a.Name}
+			return nil, &errs.TargetError{Err: err, Assoc: assoc}
 		}
 		out = append(out, b)
 	}

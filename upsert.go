@@ -13,18 +13,8 @@ import (
 // error, and nothing is inserted and no id is taken. The rows share one
 // timestamp.
 func (m *Model[T]) BulkCreate(tx *Txn, vs []T) ([]T, error) {
-	if err := tx.use(m.table(), true); err != nil {
-		return nil, err
-	}
-	defer tx.leave()
-	rows := make([]any, len(vs))
-	for i := range vs {
-		var err error
-		if rows[i], err = m.in(&vs[i]); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.r.BulkCreate(m.t, rows); err != nil {
+	rows, err := bulkCreate(tx, m.table(), len(vs), func(i int) (any, error) { return m.in(&vs[i]) })
+	if err != nil {
 		return nil, err
 	}
 	out := make([]T, len(rows))
@@ -32,6 +22,26 @@ func (m *Model[T]) BulkCreate(tx *Txn, vs []T) ([]T, error) {
 		out[i] = m.out(r)
 	}
 	return out, nil
+}
+
+// bulkCreate is BulkCreate of n rows of t as one write call: in(i) is the
+// i-th row, a copy the store may own. It returns the stored rows.
+func bulkCreate(tx *Txn, t *meta.Table, n int, in func(i int) (any, error)) ([]any, error) {
+	if err := tx.use(t, true); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	rows := make([]any, n)
+	for i := range rows {
+		var err error
+		if rows[i], err = in(i); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.r.BulkCreate(t, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // UpsertOptions are the options of [Model.Upsert].
@@ -62,19 +72,25 @@ func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
 	if o == nil {
 		o = &UpsertOptions{}
 	}
-	if err := tx.use(m.table(), true); err != nil {
-		return zero, false, err
-	}
-	defer tx.leave()
-	row, err := m.in(&v)
-	if err != nil {
-		return zero, false, err
-	}
-	stored, created, err := upsert(tx, m.t, row, o.Fields, nil, o.OnConflict)
+	stored, created, err := upsertCall(tx, m.table(), func() (any, error) { return m.in(&v) }, o.Fields, nil, o.OnConflict)
 	if err != nil {
 		return zero, false, err
 	}
 	return m.out(stored), created, nil
+}
+
+// upsertCall is Upsert as one write call on t: in is the row, a copy the
+// store may own; the rest is upsert's.
+func upsertCall(tx *Txn, t *meta.Table, in func() (any, error), fields, held, onConflict []string) (any, bool, error) {
+	if err := tx.use(t, true); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	row, err := in()
+	if err != nil {
+		return nil, false, err
+	}
+	return upsert(tx, t, row, fields, held, onConflict)
 }
 
 // upsert is Upsert of row, a row the store owns, on an entered call:
@@ -106,19 +122,25 @@ func upsert(tx *Txn, t *meta.Table, row any, fields, held, onConflict []string) 
 // Sequelize does. It runs atomically.
 func (m *Model[T]) FindOrCreate(tx *Txn, where query.Cond, defaults T) (T, bool, error) {
 	var zero T
-	if err := tx.use(m.table(), true); err != nil {
-		return zero, false, err
-	}
-	defer tx.leave()
-	row, err := m.in(&defaults)
-	if err != nil {
-		return zero, false, err
-	}
-	stored, created, err := tx.r.FindOrCreate(m.t, where, row)
+	stored, created, err := findOrCreate(tx, m.table(), where, func() (any, error) { return m.in(&defaults) })
 	if err != nil {
 		return zero, false, err
 	}
 	return m.out(stored), created, nil
+}
+
+// findOrCreate is FindOrCreate as one write call on t: in is the
+// defaults row, a copy the store may own.
+func findOrCreate(tx *Txn, t *meta.Table, where query.Cond, in func() (any, error)) (any, bool, error) {
+	if err := tx.use(t, true); err != nil {
+		return nil, false, err
+	}
+	defer tx.leave()
+	row, err := in()
+	if err != nil {
+		return nil, false, err
+	}
+	return tx.r.FindOrCreate(t, where, row)
 }
 
 // Increment adds by's amounts (field, column or Go name, to a number) to
