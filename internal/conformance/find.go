@@ -35,15 +35,34 @@ func NextDir(root string) string {
 	return ""
 }
 
-// EnvDirs returns the directories named by MEMREL_CONFORMANCE_DIR.
+// EnvDirs returns the directories named by MEMREL_CONFORMANCE_DIR. A
+// directory laid out as the shared sets are (schemas.json beside a
+// scenarios folder, no scenario of its own) stands for its scenarios
+// folder, so either may be named.
 func EnvDirs() []string {
 	var out []string
 	for _, d := range filepath.SplitList(os.Getenv(EnvDir)) {
 		if d != "" {
-			out = append(out, d)
+			out = append(out, scenarioDir(d))
 		}
 	}
 	return out
+}
+
+// scenarioDir is d, or d/scenarios when d holds no scenario file (no .json
+// but schemas.json) and has that folder.
+func scenarioDir(d string) string {
+	sub := filepath.Join(d, "scenarios")
+	if st, err := os.Stat(sub); err != nil || !st.IsDir() {
+		return d
+	}
+	files, _ := filepath.Glob(filepath.Join(d, "*.json"))
+	for _, f := range files {
+		if filepath.Base(f) != "schemas.json" {
+			return d
+		}
+	}
+	return sub
 }
 
 // CatalogueFor returns the schemas.json of the scenario directory dir:

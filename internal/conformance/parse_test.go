@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -42,4 +43,18 @@ func TestParse_NestedCreateValues(t *testing.T) {
 	require.Equal(t, Values{"title": "p", "comments": []Values{{"body": "a"}, {"body": "b", "likes": int64(2)}}},
 		steps["n-nested-create-hasmany"].Values)
 	require.Equal(t, Values{"body": "c", "post": Values{"title": "parent"}}, steps["n-nested-create-belongsto"].Values)
+}
+
+// TestEnvDirs_SetDirectory_StandsForItsScenarios: naming a set laid out as
+// the shared ones (schemas.json beside scenarios/) runs its scenarios; a
+// directory with scenarios of its own is taken as it is.
+func TestEnvDirs_SetDirectory_StandsForItsScenarios(t *testing.T) {
+	set := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(set, "schemas.json"), []byte("{}"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(set, "scenarios"), 0o755))
+	flat := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(flat, "a.json"), []byte("{}"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(flat, "scenarios"), 0o755))
+	t.Setenv(EnvDir, set+string(os.PathListSeparator)+flat)
+	require.Equal(t, []string{filepath.Join(set, "scenarios"), flat}, EnvDirs())
 }
