@@ -253,8 +253,8 @@ func TestStructs_GormAutoIncrementFalse_KeepsTheGivenKey(t *testing.T) {
 }
 
 type gormLabel struct {
-	ID    uint   `gorm:"primarykey"`
-	Tags  string `gorm:"default:'a,b'"`
+	ID    uint           `gorm:"primarykey"`
+	Tags  string         `gorm:"default:'a,b'"`
 	Pairs sql.NullString `gorm:"default:'x=1,y=2';not null"`
 }
 

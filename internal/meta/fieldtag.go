@@ -25,9 +25,21 @@ func NewField(sf reflect.StructField) (*Field, error) {
 	if spec.skip || !sf.IsExported() {
 		return nil, nil
 	}
-	f := &Field{GoName: sf.Name, Off: sf.Offset}
+	f := &Field{GoName: sf.Name, Off: sf.Offset, Name: spec.name}
+	if f.Name == "" {
+		f.Name = LowerCamel(sf.Name)
+	}
 	t := sf.Type
+	asJSON, typeOpt := spec.has("json"), spec.value("type")
+	elem := t
+	if t.Kind() == reflect.Pointer {
+		elem = t.Elem()
+	}
 	switch {
+	case asJSON || isValuer(elem) && !nullShape(elem):
+		if err := newCodec(f, t, asJSON, typeOpt); err != nil {
+			return nil, err
+		}
 	case t.Kind() == reflect.Pointer:
 		f.Null = NullPtr
 		t = t.Elem()
@@ -38,22 +50,20 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		f.Off += v.Offset
 		t = v.Type
 	}
-	f.Base = t
-	if !baseKind(f, t) {
-		if !tagged {
-			return nil, nil // maybe an association field; Open checks
+	if f.codec == nil {
+		f.Base = t
+		if !baseKind(f, t) {
+			if !tagged {
+				return nil, nil // maybe an association field; Open checks
+			}
+			return nil, fmt.Errorf("unsupported type %s%s", sf.Type, jsonHint(t))
 		}
-		return nil, fmt.Errorf("unsupported type %s", sf.Type)
 	}
 	if f.Null == NullPtr && f.Fixed > 0 {
 		return nil, fmt.Errorf("unsupported type %s: use sql.Null[%s]", sf.Type, t)
 	}
 	if f.Null == NullPtr && f.Kind == Bytes {
 		return nil, fmt.Errorf("unsupported type %s: use []byte tagged null", sf.Type)
-	}
-	f.Name = spec.name
-	if f.Name == "" {
-		f.Name = LowerCamel(sf.Name)
 	}
 	var def string
 	hasDef := false
@@ -68,6 +78,10 @@ func NewField(sf reflect.StructField) (*Field, error) {
 			f.Unique = true
 		case name == "notnull" && !hasVal:
 			f.NotNull = true
+		case (name == "json" && !hasVal || name == "type" && hasVal) && f.codec != nil:
+			// read above
+		case name == "null" && !hasVal && f.codec != nil:
+			f.codec.null = true
 		case name == "null" && !hasVal:
 			if f.Null == NullNone && f.Kind != Bytes {
 				return nil, fmt.Errorf("tag null on non-nullable type %s: use a pointer or sql.Null", sf.Type)
@@ -93,12 +107,16 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		}
 		f.Default = v
 	}
-	if f.AutoInc && f.Kind != Int && f.Kind != Uint {
+	if f.codec != nil && !f.codec.null {
+		// NULL (Value nil) cannot be stored: the NOT NULL check says so.
+		f.NotNull = true
+	}
+	if f.AutoInc && (f.Kind != Int && f.Kind != Uint || f.codec != nil) {
 		return nil, fmt.Errorf("autoinc on non-integer type %s", sf.Type)
 	}
 	if f.PK {
 		f.NotNull = true
-		if f.Kind != Int && f.Kind != Uint && f.Kind != String && f.Fixed == 0 {
+		if f.Kind != Int && f.Kind != Uint && f.Kind != String && f.Fixed == 0 && (f.codec == nil || f.Kind != Bytes) {
 			return nil, fmt.Errorf("primary key of type %s: use an integer, a string or a byte array", sf.Type)
 		}
 	}
@@ -136,6 +154,30 @@ func parseTag(tag string) tagSpec {
 	return spec
 }
 
+// has reports whether the tag has the option name without a value.
+func (s tagSpec) has(name string) bool {
+	return slices.ContainsFunc(s.opts, func(o tagOpt) bool { return o.name == name && !o.hasVal })
+}
+
+// value is the value of the tag's option name=value, or "".
+func (s tagSpec) value(name string) string {
+	for _, o := range s.opts {
+		if o.name == name && o.hasVal {
+			return o.val
+		}
+	}
+	return ""
+}
+
+// jsonHint suggests the json option for a type only JSON can store.
+func jsonHint(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Struct, reflect.Array:
+		return `: tag it memrel:",json" to store it as JSON text`
+	}
+	return ""
+}
+
 // flagOpt is an option without a value.
 func flagOpt(name string) tagOpt { return tagOpt{name: name, raw: name} }
 
@@ -157,9 +199,6 @@ func foreignTag(sf reflect.StructField) tagSpec {
 		return spec
 	}
 	gopts := gormOptions(g)
-	has := func(name string) bool {
-		return slices.ContainsFunc(spec.opts, func(o tagOpt) bool { return o.name == name })
-	}
 	for _, o := range gopts {
 		switch o.key {
 		case "-":
@@ -174,7 +213,7 @@ func foreignTag(sf reflect.StructField) tagSpec {
 				spec.opts = append(spec.opts, flagOpt("autoinc"))
 			}
 		case "autoincrement":
-			if (o.val == "" || o.val == "true") && !has("autoinc") {
+			if (o.val == "" || o.val == "true") && !spec.has("autoinc") {
 				spec.opts = append(spec.opts, flagOpt("autoinc"))
 			}
 		case "not null":
@@ -189,6 +228,15 @@ func foreignTag(sf reflect.StructField) tagSpec {
 			}
 		case "index":
 			spec.opts = append(spec.opts, flagOpt("index"))
+		case "serializer":
+			if o.val == "json" {
+				spec.opts = append(spec.opts, flagOpt("json"))
+				// GORM's JSON serializer writes NULL for a nil value
+				// unless the column is NOT NULL.
+				if !slices.Contains(gopts, gormOption{"not null", ""}) {
+					spec.opts = append(spec.opts, flagOpt("null"))
+				}
+			}
 		case "default":
 			v := strings.Trim(o.val, "'")
 			spec.opts = append(spec.opts, tagOpt{name: "default", val: v, raw: "default=" + v, hasVal: true})

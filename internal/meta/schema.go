@@ -221,7 +221,7 @@ func (s *Schema) Seal() error {
 			if !s.claimed(t, name) {
 				sf, _ := t.Type.FieldByName(name)
 				if sf.IsExported() && sf.Tag.Get("memrel") != "-" && !foreignTag(sf).skip {
-					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
+					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\", memrel:\",json\" to store it as JSON text, or use it as an association field", sf.Type)
 				}
 			}
 		}
