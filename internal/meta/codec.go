@@ -105,7 +105,7 @@ func probe(t reflect.Type) (k Kind, err error) {
 // address), nil for NULL.
 func (f *Field) codecValue(p unsafe.Pointer) (any, error) {
 	c := f.codec
-	rv := reflect.NewAt(c.typ, p).Elem()
+	rv := reflect.NewAt(c.typ, hidden(p)).Elem()
 	if c.json {
 		b, err := json.Marshal(rv.Interface())
 		if err != nil {
@@ -190,7 +190,7 @@ func (f *Field) codecScan(p unsafe.Pointer, v any) error {
 			return err
 		}
 	}
-	reflect.NewAt(c.typ, p).Elem().Set(fresh.Elem())
+	reflect.NewAt(c.typ, hidden(p)).Elem().Set(fresh.Elem())
 	return nil
 }
 
@@ -262,6 +262,20 @@ func (f *Field) codecOwn(row unsafe.Pointer) error {
 		return err
 	}
 	return f.codecScan(p, v)
+}
+
+// hidden is p, unseen by escape analysis. The codec functions use a row
+// pointer only during the call (reflect copies the value out or in);
+// without this, reflect.NewAt would make every row pointer handed to Get,
+// Key or Addr escape, an allocation per call on every model.
+func hidden(p unsafe.Pointer) unsafe.Pointer {
+	x := uintptr(p)
+	return *(*unsafe.Pointer)(unsafe.Pointer(&x)) // as the runtime's noescape: x is not seen as p
+}
+
+// copyCodec copies the Go value of a codec column from s to d.
+func (f *Field) copyCodec(d, s unsafe.Pointer) {
+	reflect.NewAt(f.codec.typ, hidden(d)).Elem().Set(reflect.NewAt(f.codec.typ, hidden(s)).Elem())
 }
 
 // OwnChecked is Own for a caller's value entering the store: a codec

@@ -360,7 +360,7 @@ func (f *Field) Copy(dst, src unsafe.Pointer) {
 	d, s := unsafe.Add(dst, f.Off), unsafe.Add(src, f.Off)
 	switch {
 	case f.codec != nil:
-		reflect.NewAt(f.codec.typ, d).Elem().Set(reflect.NewAt(f.codec.typ, s).Elem())
+		f.copyCodec(d, s)
 		return
 	case f.Null == NullPtr:
 		*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
