@@ -9,6 +9,7 @@ package memrel
 import (
 	"bytes"
 	"cmp"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -63,7 +64,21 @@ var rlfTagTypes = []reflect.Type{
 	reflect.TypeFor[int64](), reflect.TypeFor[int8](), reflect.TypeFor[uint16](), reflect.TypeFor[string](),
 	reflect.TypeFor[*string](), reflect.TypeFor[float64](), reflect.TypeFor[bool](), reflect.TypeFor[[]byte](),
 	reflect.TypeFor[*int64](), reflect.TypeFor[struct{ A int }](), reflect.TypeFor[[]int](), reflect.TypeFor[*[]byte](),
-	reflect.TypeFor[float32](),
+	reflect.TypeFor[float32](), reflect.TypeFor[rlfEnum](), reflect.TypeFor[*rlfEnum](), reflect.TypeFor[map[string]string](),
+}
+
+// rlfEnum is a driver.Valuer column (an int stored as its Value).
+type rlfEnum int
+
+func (e rlfEnum) Value() (driver.Value, error) { return int64(e), nil }
+
+func (e *rlfEnum) Scan(v any) error {
+	n, ok := v.(int64)
+	if !ok {
+		return fmt.Errorf("rlfEnum: %T", v)
+	}
+	*e = rlfEnum(n)
+	return nil
 }
 
 // FuzzDefine_Tags: any struct tag, on any field type, either opens (with a
@@ -71,11 +86,14 @@ var rlfTagTypes = []reflect.Type{
 // parsing never panics. A schema that opens saves and loads an empty store.
 func FuzzDefine_Tags(f *testing.F) {
 	for _, s := range []string{"", "-", "name,pk", "x,unique,notnull", "n,default=7", "t,default=2024-01-02T03:04:05Z",
-		"b,null", "id,pk,autoinc", ",index", "v,default=", "a,bogus", "a,pk,pk", "a,default=x=y", "a, unique"} {
+		"b,null", "id,pk,autoinc", ",index", "v,default=", "a,bogus", "a,pk,pk", "a,default=x=y", "a, unique",
+		"t,json", "t,json,null", "t,json,type=int", "p,type=string", "p,type=int", "p,type=bogus", "k,pk,type=string", "e,default=3"} {
 		f.Add(s, byte(3), "", byte(0))
 	}
 	f.Add("id", byte(0), "id", byte(0))
 	f.Add("k,pk", byte(3), "k", byte(8))
+	f.Add("e,unique", byte(13), "m,json", byte(15))
+	f.Add("e,pk", byte(13), "p,null", byte(14))
 	f.Fuzz(func(t *testing.T, tag1 string, type1 byte, tag2 string, type2 byte) {
 		typ := reflect.StructOf([]reflect.StructField{
 			{Name: "ID", Type: reflect.TypeFor[int64]()},

@@ -173,7 +173,9 @@ func (m *Model[T]) in(v *T) (*T, error) {
 			z(unsafe.Pointer(n))
 		}
 	}
-	m.t.Own(unsafe.Pointer(n))
+	if err := m.t.OwnChecked(unsafe.Pointer(n)); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 

@@ -252,6 +252,27 @@ func TestStructs_GormAutoIncrementFalse_KeepsTheGivenKey(t *testing.T) {
 	require.ErrorAs(t, err, &ue, "a zero key is a key, not a request for the next one")
 }
 
+type gormLabel struct {
+	ID    uint           `gorm:"primarykey"`
+	Tags  string         `gorm:"default:'a,b'"`
+	Pairs sql.NullString `gorm:"default:'x=1,y=2';not null"`
+}
+
+func TestStructs_GormDefault_WithACommaIsOneValue(t *testing.T) {
+	db, labels := openOne[gormLabel](t, "Label")
+	var l gormLabel
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		var err error
+		l, err = labels.Create(tx, gormLabel{})
+		return err
+	}))
+	require.Equal(t, "a,b", l.Tags)
+	require.Equal(t, sql.NullString{String: "x=1,y=2", Valid: true}, l.Pairs)
+	m, _ := db.Schema().Model("Label")
+	require.Equal(t, "pairs", m.Columns()[2].Name)
+	require.False(t, m.Columns()[2].Nullable, "the option after the default is kept")
+}
+
 // openOne opens a store of one model, closed when the test ends.
 func openOne[T any](t *testing.T, name string) (*memrel.Store, *memrel.Model[T]) {
 	t.Helper()

@@ -29,6 +29,7 @@ const (
 	NullPtr                  // *X: nil is NULL
 	NullSQL                  // sql.Null[X]: Valid == false is NULL
 	NullBytes                // []byte tagged null: nil is NULL
+	NullCodec                // a codec column: NULL when its canonical value is nil
 )
 
 var timeType = reflect.TypeOf(time.Time{})
@@ -52,6 +53,7 @@ type Field struct {
 	Unique   bool
 	Indexed  bool
 	Default  any // canonical default, or nil
+	codec    *codec
 }
 
 // Nullable reports whether the column accepts NULL.
@@ -71,6 +73,10 @@ func (f *Field) Addr(row unsafe.Pointer) unsafe.Pointer {
 		if *(*[]byte)(p) == nil {
 			return nil
 		}
+	case NullCodec:
+		if v, _ := f.codecValue(p); v == nil {
+			return nil
+		}
 	}
 	return p
 }
@@ -81,6 +87,11 @@ func (f *Field) IsNull(row unsafe.Pointer) bool { return f.Addr(row) == nil }
 // Get returns the canonical value (int64, uint64, float64, string, bool,
 // time.Time or []byte), or nil for NULL.
 func (f *Field) Get(row unsafe.Pointer) any {
+	if f.codec != nil {
+		// A stored row's value was checked on its way in.
+		v, _ := f.codecValue(unsafe.Add(row, f.Off))
+		return v
+	}
 	p := f.Addr(row)
 	if p == nil {
 		return nil
@@ -135,6 +146,10 @@ func (f *Field) zero(p unsafe.Pointer) {
 // that cannot represent it stores the zero value.
 func (f *Field) Set(row unsafe.Pointer, v any) {
 	p := unsafe.Add(row, f.Off)
+	if f.codec != nil {
+		_ = f.codecScan(p, v) // Conv checked that v scans
+		return
+	}
 	switch f.Null {
 	case NullPtr:
 		if v == nil {
@@ -181,6 +196,10 @@ func (f *Field) Alloc() unsafe.Pointer {
 
 // IsZero reports whether a non-NULL value is its type's zero value.
 func (f *Field) IsZero(row unsafe.Pointer) bool {
+	if f.codec != nil {
+		v := f.Get(row)
+		return v != nil && reflect.ValueOf(v).IsZero()
+	}
 	p := f.Addr(row)
 	if p == nil {
 		return false
@@ -215,6 +234,8 @@ func (f *Field) IsZero(row unsafe.Pointer) bool {
 func (f *Field) Own(row unsafe.Pointer) {
 	p := unsafe.Add(row, f.Off)
 	switch {
+	case f.codec != nil:
+		_ = f.codecOwn(row) // a caller's value was checked by OwnChecked
 	case f.Null == NullPtr:
 		old := *(*unsafe.Pointer)(p)
 		if old == nil {
@@ -238,7 +259,9 @@ func (f *Field) Own(row unsafe.Pointer) {
 }
 
 // NeedsOwn reports whether own does anything for this field.
-func (f *Field) NeedsOwn() bool { return f.Null == NullPtr || f.Kind == Bytes && f.Fixed == 0 }
+func (f *Field) NeedsOwn() bool {
+	return f.codec != nil || f.Null == NullPtr || f.Kind == Bytes && f.Fixed == 0
+}
 
 func cloneBytes(b []byte) []byte {
 	if b == nil {
@@ -336,6 +359,9 @@ func zeroBase(p unsafe.Pointer, k Kind, size uintptr) {
 func (f *Field) Copy(dst, src unsafe.Pointer) {
 	d, s := unsafe.Add(dst, f.Off), unsafe.Add(src, f.Off)
 	switch {
+	case f.codec != nil:
+		f.copyCodec(d, s)
+		return
 	case f.Null == NullPtr:
 		*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
 		return

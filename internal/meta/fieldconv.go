@@ -37,6 +37,9 @@ func (f *Field) ConvOperand(v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if f.codec != nil {
+		return f.codecConv(v)
+	}
 	if f.Fixed > 0 {
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Array && rv.Type().Elem().Kind() == reflect.Uint8 {
 			b := make([]byte, rv.Len())

@@ -52,6 +52,12 @@ func (f *Field) KeyLen(k []byte) int {
 
 // Key appends the order-preserving encoding of row's value; false for NULL.
 func (f *Field) Key(row unsafe.Pointer, buf []byte) ([]byte, bool) {
+	if f.codec != nil {
+		if v := f.Get(row); v != nil {
+			return f.Encode(v, buf), true
+		}
+		return buf, false
+	}
 	p := f.Addr(row)
 	if p == nil {
 		return buf, false

@@ -16,15 +16,30 @@ import (
 // left for associations to claim).
 func NewField(sf reflect.StructField) (*Field, error) {
 	tag, tagged := sf.Tag.Lookup("memrel")
-	if !tagged {
-		tag = foreignTag(sf)
+	var spec tagSpec
+	if tagged {
+		spec = parseTag(tag)
+	} else {
+		spec = foreignTag(sf)
 	}
-	if tag == "-" || !sf.IsExported() {
+	if spec.skip || !sf.IsExported() {
 		return nil, nil
 	}
-	f := &Field{GoName: sf.Name, Off: sf.Offset}
+	f := &Field{GoName: sf.Name, Off: sf.Offset, Name: spec.name}
+	if f.Name == "" {
+		f.Name = LowerCamel(sf.Name)
+	}
 	t := sf.Type
+	asJSON, typeOpt := spec.has("json"), spec.value("type")
+	elem := t
+	if t.Kind() == reflect.Pointer {
+		elem = t.Elem()
+	}
 	switch {
+	case asJSON || isValuer(elem) && !nullShape(elem):
+		if err := newCodec(f, t, asJSON, typeOpt); err != nil {
+			return nil, err
+		}
 	case t.Kind() == reflect.Pointer:
 		f.Null = NullPtr
 		t = t.Elem()
@@ -35,12 +50,14 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		f.Off += v.Offset
 		t = v.Type
 	}
-	f.Base = t
-	if !baseKind(f, t) {
-		if !tagged {
-			return nil, nil // maybe an association field; Open checks
+	if f.codec == nil {
+		f.Base = t
+		if !baseKind(f, t) {
+			if !tagged {
+				return nil, nil // maybe an association field; Open checks
+			}
+			return nil, fmt.Errorf("unsupported type %s%s", sf.Type, jsonHint(t))
 		}
-		return nil, fmt.Errorf("unsupported type %s", sf.Type)
 	}
 	if f.Null == NullPtr && f.Fixed > 0 {
 		return nil, fmt.Errorf("unsupported type %s: use sql.Null[%s]", sf.Type, t)
@@ -48,15 +65,10 @@ func NewField(sf reflect.StructField) (*Field, error) {
 	if f.Null == NullPtr && f.Kind == Bytes {
 		return nil, fmt.Errorf("unsupported type %s: use []byte tagged null", sf.Type)
 	}
-	parts := strings.Split(tag, ",")
-	f.Name = parts[0]
-	if f.Name == "" {
-		f.Name = LowerCamel(sf.Name)
-	}
 	var def string
 	hasDef := false
-	for _, opt := range parts[1:] {
-		name, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
+	for _, opt := range spec.opts {
+		name, val, hasVal := opt.name, opt.val, opt.hasVal
 		switch {
 		case name == "pk" && !hasVal:
 			f.PK = true
@@ -66,6 +78,10 @@ func NewField(sf reflect.StructField) (*Field, error) {
 			f.Unique = true
 		case name == "notnull" && !hasVal:
 			f.NotNull = true
+		case (name == "json" && !hasVal || name == "type" && hasVal) && f.codec != nil:
+			// read above
+		case name == "null" && !hasVal && f.codec != nil:
+			f.codec.null = true
 		case name == "null" && !hasVal:
 			if f.Null == NullNone && f.Kind != Bytes {
 				return nil, fmt.Errorf("tag null on non-nullable type %s: use a pointer or sql.Null", sf.Type)
@@ -81,7 +97,7 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		case name == "default" && hasVal:
 			def, hasDef = val, true
 		default:
-			return nil, fmt.Errorf("unknown tag option %q", opt)
+			return nil, fmt.Errorf("unknown tag option %q", opt.raw)
 		}
 	}
 	if hasDef {
@@ -91,71 +107,142 @@ func NewField(sf reflect.StructField) (*Field, error) {
 		}
 		f.Default = v
 	}
-	if f.AutoInc && f.Kind != Int && f.Kind != Uint {
+	if f.codec != nil && !f.codec.null {
+		// NULL (Value nil) cannot be stored: the NOT NULL check says so.
+		f.NotNull = true
+	}
+	if f.AutoInc && (f.Kind != Int && f.Kind != Uint || f.codec != nil) {
 		return nil, fmt.Errorf("autoinc on non-integer type %s", sf.Type)
 	}
 	if f.PK {
 		f.NotNull = true
-		if f.Kind != Int && f.Kind != Uint && f.Kind != String && f.Fixed == 0 {
+		if f.Kind != Int && f.Kind != Uint && f.Kind != String && f.Fixed == 0 && (f.codec == nil || f.Kind != Bytes) {
 			return nil, fmt.Errorf("primary key of type %s: use an integer, a string or a byte array", sf.Type)
 		}
 	}
 	return f, nil
 }
 
-// foreignTag is the memrel tag a field without one means by its gorm tag
+// tagSpec is a field's tag, parsed: the column name, the options in
+// order, and whether the field is no column ("-"). A gorm tag is
+// translated into one directly, never through a memrel tag string, so a
+// value holding a comma (default:'a,b') stays one option.
+type tagSpec struct {
+	name string
+	skip bool
+	opts []tagOpt
+}
+
+// tagOpt is one option of a tag: name=val, or name alone; raw is how the
+// memrel tag spelled it, for errors.
+type tagOpt struct {
+	name, val, raw string
+	hasVal         bool
+}
+
+// parseTag splits a memrel tag ("name,pk,default=x") at its commas.
+func parseTag(tag string) tagSpec {
+	if tag == "-" {
+		return tagSpec{skip: true}
+	}
+	parts := strings.Split(tag, ",")
+	spec := tagSpec{name: parts[0]}
+	for _, raw := range parts[1:] {
+		name, val, hasVal := strings.Cut(strings.TrimSpace(raw), "=")
+		spec.opts = append(spec.opts, tagOpt{name: name, val: val, raw: raw, hasVal: hasVal})
+	}
+	return spec
+}
+
+// has reports whether the tag has the option name without a value.
+func (s tagSpec) has(name string) bool {
+	return slices.ContainsFunc(s.opts, func(o tagOpt) bool { return o.name == name && !o.hasVal })
+}
+
+// value is the value of the tag's option name=value, or "".
+func (s tagSpec) value(name string) string {
+	for _, o := range s.opts {
+		if o.name == name && o.hasVal {
+			return o.val
+		}
+	}
+	return ""
+}
+
+// jsonHint suggests the json option for a type only JSON can store.
+func jsonHint(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Struct, reflect.Array:
+		return `: tag it memrel:",json" to store it as JSON text`
+	}
+	return ""
+}
+
+// flagOpt is an option without a value.
+func flagOpt(name string) tagOpt { return tagOpt{name: name, raw: name} }
+
+// foreignTag is what a field without a memrel tag means by its gorm tag
 // (column, primaryKey, autoIncrement, not null, unique, uniqueIndex
 // without a name, index, default, and "-"; other options, such as
 // foreignKey or type, are left to GORM) or its json tag (the name only).
 // A named uniqueIndex becomes a composite unique constraint in
 // uniqueIndexes, since it may span several fields.
-func foreignTag(sf reflect.StructField) string {
-	name := ""
+func foreignTag(sf reflect.StructField) tagSpec {
+	var spec tagSpec
 	if j, ok := sf.Tag.Lookup("json"); ok {
 		if n, _, _ := strings.Cut(j, ","); n != "-" {
-			name = n
+			spec.name = n
 		}
 	}
 	g, ok := sf.Tag.Lookup("gorm")
 	if !ok {
-		return name
+		return spec
 	}
 	gopts := gormOptions(g)
-	var opts []string
 	for _, o := range gopts {
 		switch o.key {
 		case "-":
-			return "-"
+			return tagSpec{skip: true}
 		case "column":
-			name = o.val
+			spec.name = o.val
 		case "primarykey", "primary_key":
-			opts = append(opts, "pk")
+			spec.opts = append(spec.opts, flagOpt("pk"))
 			// GORM's integer keys count up unless told otherwise.
 			k := sf.Type.Kind()
 			if k >= reflect.Int && k <= reflect.Uint64 && !slices.Contains(gopts, gormOption{"autoincrement", "false"}) {
-				opts = append(opts, "autoinc")
+				spec.opts = append(spec.opts, flagOpt("autoinc"))
 			}
 		case "autoincrement":
-			if (o.val == "" || o.val == "true") && !slices.Contains(opts, "autoinc") {
-				opts = append(opts, "autoinc")
+			if (o.val == "" || o.val == "true") && !spec.has("autoinc") {
+				spec.opts = append(spec.opts, flagOpt("autoinc"))
 			}
 		case "not null":
-			opts = append(opts, "notnull")
+			spec.opts = append(spec.opts, flagOpt("notnull"))
 		case "unique":
-			opts = append(opts, "unique")
+			spec.opts = append(spec.opts, flagOpt("unique"))
 		case "uniqueindex":
 			if o.val == "" {
-				opts = append(opts, "unique")
+				spec.opts = append(spec.opts, flagOpt("unique"))
 			} else {
-				opts = append(opts, "index")
+				spec.opts = append(spec.opts, flagOpt("index"))
 			}
 		case "index":
-			opts = append(opts, "index")
+			spec.opts = append(spec.opts, flagOpt("index"))
+		case "serializer":
+			if o.val == "json" {
+				spec.opts = append(spec.opts, flagOpt("json"))
+				// GORM's JSON serializer writes NULL for a nil value
+				// unless the column is NOT NULL.
+				if !slices.Contains(gopts, gormOption{"not null", ""}) {
+					spec.opts = append(spec.opts, flagOpt("null"))
+				}
+			}
 		case "default":
-			opts = append(opts, "default="+strings.Trim(o.val, "'"))
+			v := strings.Trim(o.val, "'")
+			spec.opts = append(spec.opts, tagOpt{name: "default", val: v, raw: "default=" + v, hasVal: true})
 		}
 	}
-	return strings.Join(append([]string{name}, opts...), ",")
+	return spec
 }
 
 // gormOption is one option of a gorm tag: its key in lower case, its

@@ -220,8 +220,8 @@ func (s *Schema) Seal() error {
 			t.Columnwise = true
 			if !s.claimed(t, name) {
 				sf, _ := t.Type.FieldByName(name)
-				if sf.IsExported() && sf.Tag.Get("memrel") != "-" && foreignTag(sf) != "-" {
-					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\" or use it as an association field", sf.Type)
+				if sf.IsExported() && sf.Tag.Get("memrel") != "-" && !foreignTag(sf).skip {
+					s.Problem(t.Name, name, "unsupported type %s: tag it memrel:\"-\", memrel:\",json\" to store it as JSON text, or use it as an association field", sf.Type)
 				}
 			}
 		}
