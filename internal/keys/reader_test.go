@@ -120,7 +120,7 @@ func TestReader_MalformedKey_NotOk(t *testing.T) {
 		r := NewReader(k)
 		switch name {
 		case "unterminated string", "bad escape":
-			r.String()
+			_ = r.String()
 		case "bad bool":
 			r.Bool()
 		default:
