@@ -273,6 +273,33 @@ func hidden(p unsafe.Pointer) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&x)) // as the runtime's noescape: x is not seen as p
 }
 
+// detach is canonical value v in a box of its own. A codec column hands
+// its value to a Scan method, which may keep what it is given; giving it
+// a fresh box keeps the caller's from escaping, so the callers of Set
+// (timestamps, sequences, defaults) box their values without an
+// allocation, as they did before codecs.
+func detach(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case int64:
+		return x
+	case uint64:
+		return x
+	case float64:
+		return x
+	case bool:
+		return x
+	case string:
+		return x
+	case []byte:
+		return x
+	case time.Time:
+		return x
+	}
+	panic("memrel: internal error: Set of a value that is not canonical")
+}
+
 // copyCodec copies the Go value of a codec column from s to d.
 func (f *Field) copyCodec(d, s unsafe.Pointer) {
 	reflect.NewAt(f.codec.typ, hidden(d)).Elem().Set(reflect.NewAt(f.codec.typ, hidden(s)).Elem())

@@ -147,7 +147,7 @@ func (f *Field) zero(p unsafe.Pointer) {
 func (f *Field) Set(row unsafe.Pointer, v any) {
 	p := unsafe.Add(row, f.Off)
 	if f.codec != nil {
-		_ = f.codecScan(p, v) // Conv checked that v scans
+		_ = f.codecScan(p, detach(v)) // Conv checked that v scans
 		return
 	}
 	switch f.Null {

@@ -163,26 +163,6 @@ func (f *Field) MaxID() int64 {
 	return 1<<bits - 1
 }
 
-// SetSeq stores sequence value id in an auto-increment key of row. It is
-// Set without the boxing: Set's value escapes through the codec path, so
-// an int64 handed to it is allocated on every Create.
-func (f *Field) SetSeq(row unsafe.Pointer, id int64) {
-	if f.Null != NullNone || f.codec != nil {
-		if f.Kind == Uint {
-			f.Set(row, uint64(id))
-		} else {
-			f.Set(row, id)
-		}
-		return
-	}
-	p := unsafe.Add(row, f.Off)
-	if f.Kind == Uint {
-		writeBase(p, Uint, f.Size, uint64(id))
-	} else {
-		writeBase(p, Int, f.Size, id)
-	}
-}
-
 // SeqValue is an integer key as a sequence value (unsigned keys beyond
 // MaxInt64 count as MaxInt64).
 func (f *Field) SeqValue(p unsafe.Pointer) int64 {

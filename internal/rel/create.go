@@ -49,7 +49,11 @@ func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error 
 			if seq >= t.PK.MaxID() {
 				return fmt.Errorf("%w: %s.%s reached %d", errs.ErrSequenceExhausted, t.Name, t.PK.Name, seq)
 			}
-			t.PK.SetSeq(p, seq+1)
+			if t.PK.Kind == meta.Uint {
+				t.PK.Set(p, uint64(seq+1))
+			} else {
+				t.PK.Set(p, seq+1)
+			}
 		}
 		fresh = tx.wk.w.Fresh(t, t.PK.SeqValue(p))
 	}
