@@ -81,6 +81,8 @@ func anyAssoc(a *meta.Relation) *AnyAssociation {
 		}
 		loadedOf(a.Source, parent)[a.As] = included{t: a.Target, rows: rows, one: true}
 	}
+	claimLoaded(a.Source, a.ManyField, a.As)
+	claimLoaded(a.Target, a.OneField, a.Inverse)
 	if !many {
 		a.FillMany = nil
 	} else {

@@ -39,6 +39,8 @@ func NewAnyBelongsToMany(source, target, through *AnyModel, o BelongsToManyOptio
 	inv := &rel.Through{Src: dstRel, Dst: srcRel, Name: target.t.Name + "." + back, Field: back}
 	th.Fill = loadedFill(source.t, target.t, as)
 	inv.Fill = loadedFill(target.t, source.t, back)
+	claimLoaded(source.t, as, as)
+	claimLoaded(target.t, back, back)
 	return &AnyBelongsToMany{th: th, inv: inv, src: source.t, dst: target.t, join: through.t}
 }
 
