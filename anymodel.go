@@ -94,11 +94,11 @@ func (m *AnyModel) Columns() []Column {
 // holding its own includes' rows likewise. Everything is created or, on
 // any error, nothing; the Row returned holds the created rows under the
 // same names, as a read with those includes returns them.
-func (m *AnyModel) Create(tx *Txn, r Row, incs ...Include) (Row, error) {
+func (m *AnyModel) Create(tx *Txn, r Row, incs ...Include) (_ Row, err error) {
 	if err := tx.use(m.table(), true); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	if len(incs) > 0 {
 		if loadedField(m.t) == nil {
 			return nil, &errs.AssociationError{Association: m.Name() + " include",

@@ -31,7 +31,7 @@ type AssocField struct {
 // word, without reflection: every Create and Update asks it.
 func (f *AssocField) Holds(p unsafe.Pointer) bool {
 	if f.holds != nil {
-		return f.holds(p)
+		return f.holds(hidden(p)) // an unknown func: p would escape
 	}
 	q := unsafe.Add(p, f.Off)
 	if f.slice {
