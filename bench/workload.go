@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -90,8 +91,10 @@ type Impl struct {
 
 // Impls returns the contenders in report order: memrel first, then its
 // baselines.
+//
+// The PostgreSQL contenders come last, when MEMREL_PG_URL names a server.
 func Impls() []Impl {
-	return []Impl{
+	impls := []Impl{
 		{Name: "memrel", Open: OpenMemrel},
 		{Name: "memdb", Open: OpenMemdb},
 		{Name: "sqlitec", Open: OpenSQLiteC},
@@ -101,6 +104,13 @@ func Impls() []Impl {
 			SkipReason: "GORM+SQLite skipped above P=100000: loading 11M rows through GORM takes minutes"},
 		{Name: "map", Open: OpenMap},
 	}
+	if os.Getenv(PGURLEnv) != "" {
+		impls = append(impls, Impl{Name: "pgx", Open: OpenPgx, MaxP: 100_000,
+			SkipReason: "pgx skipped above P=100000: loading takes minutes"},
+			Impl{Name: "gormpg", Open: OpenGormPG, MaxP: 100_000,
+				SkipReason: "GORM+PostgreSQL skipped above P=100000: loading through GORM takes minutes"})
+	}
+	return impls
 }
 
 // OrigPost is the post an original comment was loaded under.
