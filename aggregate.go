@@ -74,11 +74,11 @@ type Number interface {
 }
 
 // countGroups is CountGroups as one read call on t.
-func countGroups(tx *Txn, t *meta.Table, o *Options, fields []string) ([]rel.Group, error) {
+func countGroups(tx *Txn, t *meta.Table, o *Options, fields []string) (_ []rel.Group, err error) {
 	if err := tx.use(t, false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.CountGroups(t, fields, o.read(t, new(rel.Read)))
 }
 
@@ -98,11 +98,11 @@ func aggregate[V, T any](tx *Txn, m *Model[T], fn rel.Agg, field string, o *Opti
 
 // aggregateValue is an aggregate as one read call on t: its canonical
 // value, nil over no rows.
-func aggregateValue(tx *Txn, t *meta.Table, fn rel.Agg, field string, o *Options) (any, error) {
+func aggregateValue(tx *Txn, t *meta.Table, fn rel.Agg, field string, o *Options) (_ any, err error) {
 	if err := tx.use(t, false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.Aggregate(t, fn, field, o.read(t, new(rel.Read)))
 }
 

@@ -81,6 +81,8 @@ func anyAssoc(a *meta.Relation) *AnyAssociation {
 		}
 		loadedOf(a.Source, parent)[a.As] = included{t: a.Target, rows: rows, one: true}
 	}
+	claimLoaded(a.Source, a.ManyField, a.As)
+	claimLoaded(a.Target, a.OneField, a.Inverse)
 	if !many {
 		a.FillMany = nil
 	} else {
@@ -142,7 +144,7 @@ func (x *AnyAssociation) from() *meta.Table {
 // hasOne: none or one), or on the belongsTo side the parent (none or
 // one). src needs its key columns (and a non-key source key, if the
 // association has one); other names in it are ignored.
-func (x *AnyAssociation) Get(tx *Txn, src Row, o *Options) ([]Row, error) {
+func (x *AnyAssociation) Get(tx *Txn, src Row, o *Options) (_ []Row, err error) {
 	t := x.from()
 	if t == nil {
 		return nil, errWrongAssoc
@@ -162,7 +164,7 @@ func (x *AnyAssociation) Get(tx *Txn, src Row, o *Options) ([]Row, error) {
 	if err := tx.use(t, false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	if a.Arity == meta.One {
 		row, _, err := oneGet(tx, a, p, o)
 		if err != nil || row == nil {

@@ -56,7 +56,7 @@ func operands(a *meta.Relation, src Row, keys []any) (unsafe.Pointer, [][]byte, 
 
 // Count returns how many targets src has that match o, as
 // [HasMany.Count] does.
-func (x *AnyAssociation) Count(tx *Txn, src Row, o *Options) (int, error) {
+func (x *AnyAssociation) Count(tx *Txn, src Row, o *Options) (_ int, err error) {
 	a, err := x.source("Count")
 	if err != nil {
 		return 0, err
@@ -64,7 +64,7 @@ func (x *AnyAssociation) Count(tx *Txn, src Row, o *Options) (int, error) {
 	if err := tx.use(a.Target, false); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	p, err := rowFrom(a.Source, src)
 	if err != nil {
 		return 0, err
@@ -74,7 +74,7 @@ func (x *AnyAssociation) Count(tx *Txn, src Row, o *Options) (int, error) {
 
 // Has reports whether every target listed is src's, as
 // [HasMany.HasKeys] does.
-func (x *AnyAssociation) Has(tx *Txn, src Row, keys []any) (bool, error) {
+func (x *AnyAssociation) Has(tx *Txn, src Row, keys []any) (_ bool, err error) {
 	a, err := x.source("Has")
 	if err != nil {
 		return false, err
@@ -82,7 +82,7 @@ func (x *AnyAssociation) Has(tx *Txn, src Row, keys []any) (bool, error) {
 	if err := tx.use(a.Target, false); err != nil {
 		return false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	p, ks, err := operands(a, src, keys)
 	if err != nil {
 		return false, err
@@ -92,7 +92,7 @@ func (x *AnyAssociation) Has(tx *Txn, src Row, keys []any) (bool, error) {
 
 // write runs fn as one atomic write call for src, given its stored source
 // key and the encoded target keys.
-func (x *AnyAssociation) write(tx *Txn, op string, src Row, keys []any, fn func(a *meta.Relation, p unsafe.Pointer, sk []byte, skv any, keys [][]byte) error) error {
+func (x *AnyAssociation) write(tx *Txn, op string, src Row, keys []any, fn func(a *meta.Relation, p unsafe.Pointer, sk []byte, skv any, keys [][]byte) error) (err error) {
 	a, err := x.source(op)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (x *AnyAssociation) write(tx *Txn, op string, src Row, keys []any, fn func(
 	if err := tx.use(a.Target, true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	p, ks, err := operands(a, src, keys)
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (x *AnyAssociation) Add(tx *Txn, src Row, keys []any) error {
 // on a hasOne, keys holds the one target (none: un-associate), as
 // [HasOne.SetKey]. On the belongsTo side it points src at the parent with
 // the one key listed (none: NULL), as [BelongsTo.SetKey] does.
-func (x *AnyAssociation) Set(tx *Txn, src Row, keys []any, o *SetOptions) error {
+func (x *AnyAssociation) Set(tx *Txn, src Row, keys []any, o *SetOptions) (err error) {
 	if x != nil && x.a != nil && x.inverse {
 		return x.setParent(tx, src, keys)
 	}
@@ -142,7 +142,7 @@ func (x *AnyAssociation) Set(tx *Txn, src Row, keys []any, o *SetOptions) error 
 		if err := tx.use(a.Target, true); err != nil {
 			return err
 		}
-		defer tx.leave()
+		defer tx.exit(&err)
 		ks, err := keysOf(a, keys)
 		if err != nil {
 			return err
@@ -207,12 +207,12 @@ func (x *AnyAssociation) SetParent(tx *Txn, child, parent Row) error {
 
 // pointAt points the stored child at the parent whose source key key
 // returns (nil: none), as one write call.
-func (x *AnyAssociation) pointAt(tx *Txn, child Row, key func() (any, error)) error {
+func (x *AnyAssociation) pointAt(tx *Txn, child Row, key func() (any, error)) (err error) {
 	a := x.a
 	if err := tx.use(a.Target, true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	p, err := rowFrom(a.Target, child)
 	if err != nil {
 		return err

@@ -39,6 +39,8 @@ func NewAnyBelongsToMany(source, target, through *AnyModel, o BelongsToManyOptio
 	inv := &rel.Through{Src: dstRel, Dst: srcRel, Name: target.t.Name + "." + back, Field: back}
 	th.Fill = loadedFill(source.t, target.t, as)
 	inv.Fill = loadedFill(target.t, source.t, back)
+	claimLoaded(source.t, as, as)
+	claimLoaded(target.t, back, back)
 	return &AnyBelongsToMany{th: th, inv: inv, src: source.t, dst: target.t, join: through.t}
 }
 
@@ -92,11 +94,11 @@ func (b *AnyBelongsToMany) table() *meta.Table {
 }
 
 // read runs fn, a read call, with src's encoded key.
-func (b *AnyBelongsToMany) read(tx *Txn, src Row, fn func(sk []byte) error) error {
+func (b *AnyBelongsToMany) read(tx *Txn, src Row, fn func(sk []byte) error) (err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	p, err := rowFrom(b.src, src)
 	if err != nil {
 		return err
@@ -200,11 +202,11 @@ func (b *AnyBelongsToMany) Create(tx *Txn, src, v, through Row) (Row, error) {
 // (must: one not stored fails it, else it is left out), with the join
 // row setter of through, checked against the join model first.
 func (b *AnyBelongsToMany) write(tx *Txn, src Row, keys []any, through Row, must bool,
-	fn func(sk []byte, skv any, rows []any, set func(unsafe.Pointer)) error) error {
+	fn func(sk []byte, skv any, rows []any, set func(unsafe.Pointer)) error) (err error) {
 	if err := tx.use(b.table(), true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	set, err := joinSetter(b.join, through)
 	if err != nil {
 		return err

@@ -86,11 +86,34 @@ func (m *AnyModel) Columns() []Column {
 // or NULL when it is nullable; defaults apply as for [Model.Create]) and
 // returns it as stored. An unknown column or a value of the wrong type
 // fails with *FieldError, as [Model.Patch] does.
-func (m *AnyModel) Create(tx *Txn, r Row) (Row, error) {
+//
+// With incs, it is a nested create (SPEC N12), as [Model.Create] with
+// includes: r holds, under each include's name (the association's alias;
+// a belongsTo's inverse name), the rows to create with it: a []Row for a
+// hasMany or belongsToMany, a Row or nil for a hasOne or belongsTo, each
+// holding its own includes' rows likewise. Everything is created or, on
+// any error, nothing; the Row returned holds the created rows under the
+// same names, as a read with those includes returns them.
+func (m *AnyModel) Create(tx *Txn, r Row, incs ...Include) (_ Row, err error) {
 	if err := tx.use(m.table(), true); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
+	if len(incs) > 0 {
+		if loadedField(m.t) == nil {
+			return nil, &errs.AssociationError{Association: m.Name() + " include",
+				Reason: "a Row of a typed model holds columns only"}
+		}
+		row, err := anyNested(m.t, r, incs)
+		if err != nil {
+			return nil, err
+		}
+		out, err := createNested(tx, m.t, row, incs)
+		if err != nil {
+			return nil, err
+		}
+		return m.rowOf(out), nil
+	}
 	row, err := rel.RowOf(m.t, r)
 	if err != nil {
 		return nil, err

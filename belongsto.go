@@ -60,11 +60,11 @@ func (b *BelongsTo[C, P]) Get(tx *Txn, child C) (P, bool, error) {
 
 // parentOf is Get as one read call: the stored parent of the child
 // instance at child, or nil.
-func parentOf(tx *Txn, a *meta.Relation, child unsafe.Pointer) (any, error) {
+func parentOf(tx *Txn, a *meta.Relation, child unsafe.Pointer) (_ any, err error) {
 	if err := tx.use(a.Source, false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	cur, err := tx.r.Stored(a.Target, child)
 	if err != nil {
 		return nil, err
@@ -81,11 +81,11 @@ func parentOf(tx *Txn, a *meta.Relation, child unsafe.Pointer) (any, error) {
 // a parent that is not stored fails with *ForeignKeyConstraintError, unless
 // the association has no constraints, when the source key parent holds is
 // used as it is.
-func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
+func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (_ C, err error) {
 	if err := tx.use(b.table(false), true); err != nil {
 		return *new(C), err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	skv, err := tx.r.ParentKey(b.a, unsafe.Pointer(&parent))
 	if err != nil {
 		return *new(C), err
@@ -97,11 +97,11 @@ func (b *BelongsTo[C, P]) Set(tx *Txn, child C, parent P) (C, error) {
 // the foreign key (a ValidationError when it is NOT NULL). A key that
 // matches no parent fails with *ForeignKeyConstraintError unless the
 // association has no constraints.
-func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (C, error) {
+func (b *BelongsTo[C, P]) SetKey(tx *Txn, child C, key any) (_ C, err error) {
 	if err := tx.use(b.table(false), true); err != nil {
 		return *new(C), err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return b.setKey(tx, child, key)
 }
 
@@ -116,12 +116,12 @@ func (b *BelongsTo[C, P]) setKey(tx *Txn, child C, key any) (C, error) {
 
 // Create inserts v as a new parent and points child at it, atomically. It
 // returns the new parent.
-func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (P, error) {
+func (b *BelongsTo[C, P]) Create(tx *Txn, child C, v P) (_ P, err error) {
 	var zero P
 	if err := tx.use(b.table(false), true); err != nil {
 		return zero, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, err := b.parent.in(&v)
 	if err != nil {
 		return zero, err

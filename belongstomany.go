@@ -175,11 +175,11 @@ func (b *BelongsToMany[S, T, J]) source(tx *Txn, src *S) ([]byte, any, error) {
 // Get returns src's targets: those with a join row (src, target), matching
 // o.Where on the target and o.ThroughWhere on the join row, in o.Order
 // (default: ascending target primary key), windowed, with o.Include.
-func (b *BelongsToMany[S, T, J]) Get(tx *Txn, src S, o *ThroughOptions) ([]T, error) {
+func (b *BelongsToMany[S, T, J]) Get(tx *Txn, src S, o *ThroughOptions) (_ []T, err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	_, f, err := b.read(tx, &src, o)
 	if err != nil {
 		return nil, err
@@ -206,11 +206,11 @@ type WithJoin[T, J any] struct {
 
 // GetWithJoin is Get with each target's join row (Sequelize returns the
 // join attributes with every target), copied like the targets.
-func (b *BelongsToMany[S, T, J]) GetWithJoin(tx *Txn, src S, o *ThroughOptions) ([]WithJoin[T, J], error) {
+func (b *BelongsToMany[S, T, J]) GetWithJoin(tx *Txn, src S, o *ThroughOptions) (_ []WithJoin[T, J], err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	sk, f, err := b.read(tx, &src, o)
 	if err != nil {
 		return nil, err
@@ -240,11 +240,11 @@ func (b *BelongsToMany[S, T, J]) GetWithJoin(tx *Txn, src S, o *ThroughOptions) 
 }
 
 // Count returns how many targets Get would return, without copying them.
-func (b *BelongsToMany[S, T, J]) Count(tx *Txn, src S, o *ThroughOptions) (int, error) {
+func (b *BelongsToMany[S, T, J]) Count(tx *Txn, src S, o *ThroughOptions) (_ int, err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	sk, _, err := b.source(tx, &src)
 	if err != nil {
 		return 0, err
@@ -256,11 +256,11 @@ func (b *BelongsToMany[S, T, J]) Count(tx *Txn, src S, o *ThroughOptions) (int, 
 // CountMany returns, for each source in srcs and in their order, what
 // Count would, in one call: one range of join rows per source. A source
 // that is not stored is no error and counts 0, as for [HasMany.CountMany].
-func (b *BelongsToMany[S, T, J]) CountMany(tx *Txn, srcs []S, o *ThroughOptions) ([]int, error) {
+func (b *BelongsToMany[S, T, J]) CountMany(tx *Txn, srcs []S, o *ThroughOptions) (_ []int, err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	opts, jw := o.split()
 	r := opts.read(b.dst.t, new(rel.Read))
 	if err := rel.CheckRead(b.dst.t, r); err != nil {
@@ -296,11 +296,11 @@ func (b *BelongsToMany[S, T, J]) Has(tx *Txn, src S, targets ...T) (bool, error)
 }
 
 // HasKeys is Has with targets given as keys or instances.
-func (b *BelongsToMany[S, T, J]) HasKeys(tx *Txn, src S, targets ...any) (bool, error) {
+func (b *BelongsToMany[S, T, J]) HasKeys(tx *Txn, src S, targets ...any) (_ bool, err error) {
 	if err := tx.use(b.table(), false); err != nil {
 		return false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	keys, err := targetKeys[T](b.dst.t, b.Name(), targets)
 	if err != nil {
 		return false, err
@@ -361,12 +361,12 @@ func (b *BelongsToMany[S, T, J]) RemoveKeys(tx *Txn, src S, targets ...any) erro
 // Create inserts v as a new target and then its join row with src, set by
 // through; if either fails, neither is stored. It returns the stored
 // target with its new primary key.
-func (b *BelongsToMany[S, T, J]) Create(tx *Txn, src S, v T, through func(*J)) (T, error) {
+func (b *BelongsToMany[S, T, J]) Create(tx *Txn, src S, v T, through func(*J)) (_ T, err error) {
 	var zero T
 	if err := tx.use(b.table(), true); err != nil {
 		return zero, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, err := b.dst.in(&v)
 	if err != nil {
 		return zero, err
@@ -390,11 +390,11 @@ func (b *BelongsToMany[S, T, J]) Create(tx *Txn, src S, v T, through func(*J)) (
 // write runs one atomic write of src's pairs with the stored targets;
 // with must, a target that is not stored fails it (ThroughTargets),
 // otherwise it is left out.
-func (b *BelongsToMany[S, T, J]) write(tx *Txn, src S, targets []any, must bool, fn func(sk []byte, skv any, rows []any) error) error {
+func (b *BelongsToMany[S, T, J]) write(tx *Txn, src S, targets []any, must bool, fn func(sk []byte, skv any, rows []any) error) (err error) {
 	if err := tx.use(b.table(), true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	keys, err := targetKeys[T](b.dst.t, b.Name(), targets)
 	if err != nil {
 		return err

@@ -109,6 +109,5 @@ func (tx *Txn) finish() error {
 		tx.rollback()
 		return fmt.Errorf("%w: the write transaction was discarded", ErrClosed)
 	}
-	tx.commit()
-	return nil
+	return tx.commit()
 }

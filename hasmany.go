@@ -166,11 +166,11 @@ func (h *HasMany[P, C]) Inverse() *BelongsTo[C, P] {
 // (default: ascending primary key), windowed by o.Offset and o.Limit, with
 // o.Include loaded. It reads the foreign key index: O(K log N) for K
 // targets among N rows.
-func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) ([]C, error) {
+func (h *HasMany[P, C]) Get(tx *Txn, src P, o *Options) (_ []C, err error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return h.get(tx, &src, o)
 }
 
@@ -223,11 +223,11 @@ func (h *HasMany[P, C]) children(tx *Txn, sk []byte) []C {
 
 // GetMany returns the targets of each source in srcs, in the order of
 // srcs: the batch form of Get behind eager loading.
-func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
+func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) (_ [][]C, err error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	res := make([][]C, len(srcs))
 	for i := range srcs {
 		var err error
@@ -241,11 +241,11 @@ func (h *HasMany[P, C]) GetMany(tx *Txn, srcs []P, o *Options) ([][]C, error) {
 // Count returns how many targets match the scope, o.Where and o's required
 // includes, without copying them. As in Sequelize, o's Order, Limit, Offset
 // and Fields do not apply.
-func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
+func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (_ int, err error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.SourceCount(h.a, unsafe.Pointer(&src), o.read(h.a.Target, new(rel.Read)))
 }
 
@@ -254,11 +254,11 @@ func (h *HasMany[P, C]) Count(tx *Txn, src P, o *Options) (int, error) {
 // in one call, one index range per source and no row copies. Unlike Count,
 // a source that is not stored is no error and counts 0, as a grouped SQL
 // count has no row for it.
-func (h *HasMany[P, C]) CountMany(tx *Txn, srcs []P, o *Options) ([]int, error) {
+func (h *HasMany[P, C]) CountMany(tx *Txn, srcs []P, o *Options) (_ []int, err error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	r := o.read(h.a.Target, new(rel.Read))
 	if err := rel.CheckRead(h.a.Target, r); err != nil {
 		return nil, err
@@ -279,25 +279,25 @@ func (h *HasMany[P, C]) CountMany(tx *Txn, srcs []P, o *Options) ([]int, error) 
 
 // Has reports whether every listed target is associated with src. An empty
 // list is true; an unknown target makes it false.
-func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (bool, error) {
+func (h *HasMany[P, C]) Has(tx *Txn, src P, targets ...C) (_ bool, err error) {
 	if len(targets) != 1 {
 		return h.HasKeys(tx, src, instances(targets)...)
 	}
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	// One target, the common question: keys on the stack, one lookup.
 	var tb [32]byte
 	return h.has(tx, &src, [][]byte{h.a.Target.PKKey(&targets[0], tb[:0])})
 }
 
 // HasKeys is Has with targets given as keys or instances.
-func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (bool, error) {
+func (h *HasMany[P, C]) HasKeys(tx *Txn, src P, targets ...any) (_ bool, err error) {
 	if err := tx.use(h.table(), false); err != nil {
 		return false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	var keys [][]byte
 	if len(targets) == 1 {
 		var tb [32]byte
@@ -402,12 +402,12 @@ func (h *HasMany[P, C]) Create(tx *Txn, src P, v C) (C, error) {
 }
 
 // createTarget is Create of a hasMany or hasOne target.
-func createTarget[P, C any](tx *Txn, a *meta.Relation, dst *Model[C], src *P, v C) (C, error) {
+func createTarget[P, C any](tx *Txn, a *meta.Relation, dst *Model[C], src *P, v C) (_ C, err error) {
 	var zero C
 	if err := tx.use(a.Target, true); err != nil {
 		return zero, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, err := dst.in(&v)
 	if err != nil {
 		return zero, err
@@ -429,11 +429,11 @@ func createTarget[P, C any](tx *Txn, a *meta.Relation, dst *Model[C], src *P, v 
 }
 
 // write runs one atomic association write for src.
-func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) error {
+func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, skv any, keys [][]byte) error) (err error) {
 	if err := tx.use(h.table(), true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	keys, err := h.targetKeys(targets)
 	if err != nil {
 		return err

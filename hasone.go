@@ -137,12 +137,12 @@ func (h *HasOne[P, C]) Inverse() *BelongsTo[C, P] {
 // source key and that match the scope and o.Where, the first in o.Order
 // (default: the lowest primary key), with o.Include loaded; false when
 // there is none. o.Limit does not apply; o.Offset skips targets.
-func (h *HasOne[P, C]) Get(tx *Txn, src P, o *Options) (C, bool, error) {
+func (h *HasOne[P, C]) Get(tx *Txn, src P, o *Options) (_ C, _ bool, err error) {
 	var zero C
 	if err := tx.use(h.table(), false); err != nil {
 		return zero, false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, owned, err := oneGet(tx, h.a, unsafe.Pointer(&src), o)
 	switch {
 	case err != nil || row == nil:
@@ -197,12 +197,12 @@ func (h *HasOne[P, C]) Set(tx *Txn, src P, target *C, o *SetOptions) error {
 
 // SetKey is Set with the target given as a primary key, an instance or a
 // pointer to one; nil un-associates the previous target.
-func (h *HasOne[P, C]) SetKey(tx *Txn, src P, target any, o *SetOptions) error {
+func (h *HasOne[P, C]) SetKey(tx *Txn, src P, target any, o *SetOptions) (err error) {
 	destroy := o != nil && o.DestroyPrevious
 	if err := tx.use(h.table(), true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	var key []byte
 	if target != nil {
 		keys, err := targetKeys[C](h.a.Target, h.a.Name, []any{target})

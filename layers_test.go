@@ -26,7 +26,7 @@ var layers = map[string][]string{
 	"internal/engine":       {"internal/keys", "internal/meta"},
 	"internal/engine/memdb": {"internal/engine", "internal/keys", "internal/meta", "go-memdb"},
 	"internal/rel":          {"internal/clone", "internal/engine", "internal/errs", "internal/filter", "internal/keys", "internal/meta", "query"},
-	".":                     {"internal/clone", "internal/engine/memdb", "internal/errs", "internal/meta", "internal/rel", "query"},
+	".":                     {"internal/clone", "internal/engine", "internal/engine/memdb", "internal/errs", "internal/meta", "internal/rel", "query"},
 	"internal/fixture":      {".", "memreltest", "query"},
 	"internal/conformance":  {},
 	// The conformance driver on the public Any API, for any engine's store.

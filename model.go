@@ -230,12 +230,12 @@ func inBlock[T any](blk []T, at int, rows []any) bool {
 // overview, Nested create), to the depth of the includes' own Include.
 // Without an Include for it, an association field holding rows fails the
 // call with ErrAssociationField.
-func (m *Model[T]) Create(tx *Txn, v T, incs ...Include) (T, error) {
+func (m *Model[T]) Create(tx *Txn, v T, incs ...Include) (_ T, err error) {
 	var zero T
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	if len(incs) > 0 {
 		return m.createNested(tx, v, incs)
 	}
@@ -285,11 +285,11 @@ func (m *Model[T]) Get(tx *Txn, key any, opts ...FindOption) (T, error) {
 }
 
 // findByKey is FindByPK as one read call on t: the stored row, or nil.
-func findByKey(tx *Txn, t *meta.Table, key any, withDeleted bool) (any, error) {
+func findByKey(tx *Txn, t *meta.Table, key any, withDeleted bool) (_ any, err error) {
 	if err := tx.use(t, false); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return nil, err
@@ -312,11 +312,11 @@ func (m *Model[T]) FindAll(tx *Txn, o *Options) ([]T, error) {
 }
 
 // findRows is FindAll as one read call on t: the rows, not yet copied out.
-func findRows(tx *Txn, t *meta.Table, o *Options) (rel.Found, error) {
+func findRows(tx *Txn, t *meta.Table, o *Options) (_ rel.Found, err error) {
 	if err := tx.use(t, false); err != nil {
 		return rel.Found{}, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.FindRows(t, o.read(t, new(rel.Read)))
 }
 
@@ -341,11 +341,11 @@ func (m *Model[T]) FindOne(tx *Txn, o *Options) (T, bool, error) {
 func (m *Model[T]) Count(tx *Txn, o *Options) (int, error) { return countRows(tx, m.table(), o) }
 
 // countRows is Count as one read call on t.
-func countRows(tx *Txn, t *meta.Table, o *Options) (int, error) {
+func countRows(tx *Txn, t *meta.Table, o *Options) (_ int, err error) {
 	if err := tx.use(t, false); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.CountRows(t, o.read(t, new(rel.Read)))
 }
 
@@ -360,12 +360,12 @@ func (m *Model[T]) Update(tx *Txn, v T) (T, error) {
 // UpdateKey replaces the row with primary key key by v, which may carry a
 // different primary key: the row is then re-keyed and the onUpdate rules
 // of its associations run. A changed source key does the same.
-func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (T, error) {
+func (m *Model[T]) UpdateKey(tx *Txn, key any, v T) (_ T, err error) {
 	var zero T
 	if err := tx.use(m.table(), true); err != nil {
 		return zero, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	k, err := m.t.KeyOf(key, nil)
 	if err != nil {
 		return zero, err
@@ -399,11 +399,11 @@ func (m *Model[T]) Patch(tx *Txn, key any, set map[string]any) (T, error) {
 }
 
 // patch is Patch as one write call on t: the stored row.
-func patch(tx *Txn, t *meta.Table, key any, set map[string]any) (any, error) {
+func patch(tx *Txn, t *meta.Table, key any, set map[string]any) (_ any, err error) {
 	if err := tx.use(t, true); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return nil, err
@@ -433,11 +433,11 @@ func (m *Model[T]) DestroyKey(tx *Txn, key any, opts ...DestroyOption) error {
 }
 
 // destroyKey is DestroyKey as one write call on t.
-func destroyKey(tx *Txn, t *meta.Table, key any, force bool) error {
+func destroyKey(tx *Txn, t *meta.Table, key any, force bool) (err error) {
 	if err := tx.use(t, true); err != nil {
 		return err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return err
@@ -458,11 +458,11 @@ func (m *Model[T]) UpdateAll(tx *Txn, where query.Cond, set map[string]any) (int
 }
 
 // updateAll is UpdateAll as one write call on t.
-func updateAll(tx *Txn, t *meta.Table, where query.Cond, set map[string]any) (int, error) {
+func updateAll(tx *Txn, t *meta.Table, where query.Cond, set map[string]any) (_ int, err error) {
 	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.UpdateAll(t, where, set)
 }
 
@@ -477,10 +477,10 @@ func (m *Model[T]) DestroyAll(tx *Txn, where query.Cond, opts ...DestroyOption) 
 }
 
 // destroyAll is DestroyAll as one write call on t.
-func destroyAll(tx *Txn, t *meta.Table, where query.Cond, force bool) (int, error) {
+func destroyAll(tx *Txn, t *meta.Table, where query.Cond, force bool) (_ int, err error) {
 	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.DestroyAll(t, where, force)
 }

@@ -42,11 +42,11 @@ func (m *Model[T]) Restore(tx *Txn, where query.Cond) (int, error) {
 }
 
 // restore is Restore as one write call on t.
-func restore(tx *Txn, t *meta.Table, where query.Cond) (int, error) {
+func restore(tx *Txn, t *meta.Table, where query.Cond) (_ int, err error) {
 	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	return tx.r.Restore(t, where)
 }
 
@@ -58,11 +58,11 @@ func (m *Model[T]) RestoreKey(tx *Txn, key any) (bool, error) {
 }
 
 // restoreKey is RestoreKey as one write call on t.
-func restoreKey(tx *Txn, t *meta.Table, key any) (bool, error) {
+func restoreKey(tx *Txn, t *meta.Table, key any) (_ bool, err error) {
 	if err := tx.use(t, true); err != nil {
 		return false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	k, err := t.KeyOf(key, nil)
 	if err != nil {
 		return false, err

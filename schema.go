@@ -44,13 +44,7 @@ func (s *Schema) Open(opts ...StoreOption) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &rel.DB{E: db.Open()}
-	for _, o := range opts {
-		if o.apply != nil {
-			o.apply(d)
-		}
-	}
-	return s.store(d), nil
+	return s.open(db.Open(), opts), nil
 }
 
 // seal validates the definitions and builds the schema's empty database

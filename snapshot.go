@@ -102,7 +102,7 @@ func (s *Store) Save(w io.Writer) error {
 		if e.err != nil {
 			break // w failed: nothing more is written
 		}
-		e.buf = binary.AppendVarint(e.buf, tx.r.Engine().Sequence(t))
+		e.buf = binary.AppendVarint(e.buf, tx.r.Reader().Sequence(t))
 		n := uint64(0)
 		it := tx.r.All(t)
 		for row := it.Next(); row != nil; row = it.Next() {
@@ -357,13 +357,13 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
 				// kind, or a Create could draw one.
-				if id := t.PK.SeqValue(ptr); id > tx.r.Engine().Sequence(t) {
-					tx.r.Engine().SetSequence(t, id)
+				if id := t.PK.SeqValue(ptr); id > tx.r.Reader().Sequence(t) {
+					tx.r.Writer().SetSequence(t, id)
 				}
 			}
 		}
 		if d.seqOK && t != nil {
-			tx.r.Engine().SetSequence(t, max(tx.r.Engine().Sequence(t), d.seq))
+			tx.r.Writer().SetSequence(t, max(tx.r.Reader().Sequence(t), d.seq))
 		}
 	}
 	d.trailer()

@@ -61,7 +61,13 @@ func (s *Store) begin(ctx context.Context, write bool) (*Txn, error) {
 		return s.doneTxn(), ErrClosed
 	}
 	tx := &Txn{store: s, write: write}
-	d.Begin(&tx.r, write) // the write lock, held, keeps the engine's free
+	// The write lock, held, keeps the engine's free.
+	if err := d.Begin(ctx, &tx.r, write); err != nil {
+		if write {
+			s.unlock()
+		}
+		return s.doneTxn(), err
+	}
 	tx.r.Owner = tx
 	return tx, nil
 }

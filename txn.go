@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/memrel/memrel/internal/engine"
 	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/internal/rel"
 )
@@ -204,16 +205,22 @@ func (tx *Txn) end(fin func()) {
 	}
 }
 
-func (tx *Txn) commit() {
+// commit ends a write transaction, committing it, and returns the
+// engine's error when the commit failed (having made nothing visible).
+func (tx *Txn) commit() error {
 	tx.done.Store(true)
-	tx.r.End(true)
+	err := tx.r.End(true)
 	tx.store.unlock()
+	return err
 }
 
 func (tx *Txn) rollback() {
 	tx.done.Store(true)
 	if !tx.write {
-		return // a read transaction, whose goroutines may end it at once
+		// A read transaction, whose goroutines may end it at once: its
+		// engine transaction stays reachable, and ends idempotently.
+		tx.r.Reader().Done()
+		return
 	}
 	if tx.nested() {
 		tx.endUnit(true)
@@ -268,4 +275,18 @@ func (tx *Txn) usable(t *meta.Table, write bool) error {
 		return fmt.Errorf("%w (writing %s)", ErrReadOnly, t.Name)
 	}
 	return nil
+}
+
+// exit is leave for a call's deferred end: it also turns a Failure of the
+// engine (see engine.Fail) raised during the call into the call's error,
+// which a write call's Atomic has already rolled back. Other panics go on.
+func (tx *Txn) exit(err *error) {
+	tx.leave()
+	if p := recover(); p != nil {
+		f, ok := engine.Failed(p)
+		if !ok {
+			panic(p)
+		}
+		*err = f
+	}
 }

@@ -6,6 +6,7 @@ package memrel
 import (
 	"testing"
 
+	"github.com/memrel/memrel/internal/meta"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,7 +19,7 @@ func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 	tx := ip.db.Begin(true)
 	_, err := ip.posts.Create(tx, ipPost{Title: "mine"})
 	require.NoError(t, err)
-	mark, seq := tx.r.Writer().Mark(), ip.db.db.Load().E.Sequence(ip.posts.t)
+	mark, seq := tx.r.Writer().Mark(), tx.r.Reader().Sequence(ip.posts.t)
 
 	tx.busy.Store(inCall) // another goroutine is inside a call
 	calls := map[string]func(){
@@ -31,7 +32,7 @@ func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 		require.PanicsWithValue(t, errBusy, call, name)
 	}
 	require.Equal(t, mark, tx.r.Writer().Mark())
-	require.Equal(t, seq, ip.db.db.Load().E.Sequence(ip.posts.t))
+	require.Equal(t, seq, tx.r.Reader().Sequence(ip.posts.t))
 	require.False(t, tx.done.Load())
 
 	aborted := make(chan struct{})
@@ -53,7 +54,7 @@ func TestTxn_CallWhileBusy_Panics(t *testing.T) {
 func TestModel_Create_SequenceBehindNeverReplaces(t *testing.T) {
 	ip := openIP(t, 3)
 	db, m := ip.db, ip.posts
-	db.db.Load().E.SetSequence(m.t, 0)
+	setSequence(t, db, m.t, 0)
 	err := db.Update(func(tx *Txn) error {
 		_, err := m.Create(tx, ipPost{Title: "drawn"})
 		return err
@@ -63,7 +64,7 @@ func TestModel_Create_SequenceBehindNeverReplaces(t *testing.T) {
 	require.Equal(t, int64(1), ue.Value)
 	// A drawn key whose insert then fails (a dangling foreign key): its
 	// undo must not delete the stored row with that key.
-	db.db.Load().E.SetSequence(ip.comments.t, 0)
+	setSequence(t, db, ip.comments.t, 0)
 	missing := int64(999)
 	require.NoError(t, db.Update(func(tx *Txn) error {
 		_, err := ip.comments.Create(tx, ipComment{PostID: &missing})
@@ -87,4 +88,11 @@ func TestModel_Create_SequenceBehindNeverReplaces(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+// setSequence sets t's sequence to v, past every check.
+func setSequence(tb testing.TB, db *Store, t *meta.Table, v int64) {
+	tx := db.Begin(true)
+	tx.r.Writer().SetSequence(t, v)
+	require.NoError(tb, tx.Commit())
 }

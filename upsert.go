@@ -26,11 +26,11 @@ func (m *Model[T]) BulkCreate(tx *Txn, vs []T) ([]T, error) {
 
 // bulkCreate is BulkCreate of n rows of t as one write call: in(i) is the
 // i-th row, a copy the store may own. It returns the stored rows.
-func bulkCreate(tx *Txn, t *meta.Table, n int, in func(i int) (any, error)) ([]any, error) {
+func bulkCreate(tx *Txn, t *meta.Table, n int, in func(i int) (any, error)) (_ []any, err error) {
 	if err := tx.use(t, true); err != nil {
 		return nil, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	rows := make([]any, n)
 	for i := range rows {
 		var err error
@@ -81,11 +81,11 @@ func (m *Model[T]) Upsert(tx *Txn, v T, o *UpsertOptions) (T, bool, error) {
 
 // upsertCall is Upsert as one write call on t: in is the row, a copy the
 // store may own; the rest is upsert's.
-func upsertCall(tx *Txn, t *meta.Table, in func() (any, error), fields, held, onConflict []string) (any, bool, error) {
+func upsertCall(tx *Txn, t *meta.Table, in func() (any, error), fields, held, onConflict []string) (_ any, _ bool, err error) {
 	if err := tx.use(t, true); err != nil {
 		return nil, false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, err := in()
 	if err != nil {
 		return nil, false, err
@@ -131,11 +131,11 @@ func (m *Model[T]) FindOrCreate(tx *Txn, where query.Cond, defaults T) (T, bool,
 
 // findOrCreate is FindOrCreate as one write call on t: in is the
 // defaults row, a copy the store may own.
-func findOrCreate(tx *Txn, t *meta.Table, where query.Cond, in func() (any, error)) (any, bool, error) {
+func findOrCreate(tx *Txn, t *meta.Table, where query.Cond, in func() (any, error)) (_ any, _ bool, err error) {
 	if err := tx.use(t, true); err != nil {
 		return nil, false, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	row, err := in()
 	if err != nil {
 		return nil, false, err
@@ -178,11 +178,11 @@ func (m *Model[T]) increment(tx *Txn, where query.Cond, key any, by map[string]a
 }
 
 // increment is Increment (key nil) or IncrementKey of t.
-func increment(tx *Txn, t *meta.Table, where query.Cond, key any, by map[string]any, sign int64) (int, error) {
+func increment(tx *Txn, t *meta.Table, where query.Cond, key any, by map[string]any, sign int64) (_ int, err error) {
 	if err := tx.use(t, true); err != nil {
 		return 0, err
 	}
-	defer tx.leave()
+	defer tx.exit(&err)
 	if key == nil {
 		return tx.r.Increment(t, where, by, sign)
 	}

@@ -11,6 +11,8 @@
 package engine
 
 import (
+	"context"
+
 	"github.com/memrel/memrel/internal/keys"
 	"github.com/memrel/memrel/internal/meta"
 )
@@ -46,19 +48,40 @@ type Iterator interface {
 	Next() any
 }
 
+// Failure is the panic value of an engine call that failed: a lost
+// connection, a serialization failure, a cancelled context, a constraint
+// the database enforced. Engine methods have no error results, so that
+// the rules stay as simple as the memory engine, which never fails;
+// instead an engine raises a Failure (see Fail), and the rules recover it
+// where the public call running began, roll back to that call's mark and
+// return Err, as they would an error of their own.
+type Failure struct{ Err error }
+
+// Fail raises err as a Failure. Mark, Rollback, Settle, Commit, Abort and
+// Done never raise one: an engine that cannot roll back remembers it and
+// fails its next call (and Commit).
+func Fail(err error) { panic(&Failure{Err: err}) }
+
+// Failed returns the error of p, a recovered panic value, when p is a
+// Failure.
+func Failed(p any) (error, bool) {
+	if f, ok := p.(*Failure); ok {
+		return f.Err, true
+	}
+	return nil, false
+}
+
 // DB is one opened store of an engine.
 type DB interface {
 	// Features says what the engine does natively.
 	Features() Features
-	// Read begins a read transaction; it does not block.
-	Read() Reader
-	// Write begins the write transaction. Only one is open at a time:
-	// the caller serializes writers before calling it.
-	Write() Writer
-	// Sequence returns the last key drawn from t's auto-increment
-	// sequence; SetSequence moves it, outside any transaction (Load).
-	Sequence(t *meta.Table) int64
-	SetSequence(t *meta.Table, v int64)
+	// Read begins a read transaction; ctx bounds its calls. The memory
+	// engine's never blocks and never fails.
+	Read(ctx context.Context) (Reader, error)
+	// Write begins a write transaction; ctx bounds its calls. The caller
+	// serializes its own writers before calling it; an engine shared
+	// with other processes (a SQL database) lets theirs run alongside.
+	Write(ctx context.Context) (Writer, error)
 }
 
 // Forker is a DB that can fork: a new, independent DB starting from its
@@ -82,6 +105,9 @@ type Reader interface {
 	Reverse(ix *meta.Index) Iterator
 	// All iterates every row of t in primary key order.
 	All(t *meta.Table) Iterator
+	// Sequence returns the last key drawn from t's auto-increment
+	// sequence (or moved past by an explicit key), as Save records it.
+	Sequence(t *meta.Table) int64
 	// Done ends a read transaction; a Writer ends with Commit or Abort.
 	Done()
 }
@@ -101,11 +127,17 @@ type Writer interface {
 	// DeleteMatching deletes rows, which are every row of ix holding
 	// k.Key, as listed by Children: an engine may drop them as one range.
 	DeleteMatching(ix *meta.Index, k *keys.Arg, rows []any)
+	// Draw returns the key of a new row of t from its auto-increment
+	// sequence, or false when the sequence has reached max. The memory
+	// engine's moves nothing (Advance does, once the row is in); a SQL
+	// engine's takes the value (nextval), as PostgreSQL does.
+	Draw(t *meta.Table, max int64) (int64, bool)
 	// Fresh reports whether a row keyed id (a sequence value) can
 	// collide with no row t has ever stored; Advance moves t's sequence
-	// to id when id is beyond it.
+	// to id when id is beyond it; SetSequence sets it (Load).
 	Fresh(t *meta.Table, id int64) bool
 	Advance(t *meta.Table, id int64)
+	SetSequence(t *meta.Table, v int64)
 	// Mark is a point in the transaction's log of row writes and
 	// sequence moves; Rollback undoes everything after it. Settle, once
 	// the outermost call is over, forgets the sequence moves and, unless
@@ -113,9 +145,10 @@ type Writer interface {
 	Mark() Mark
 	Rollback(m Mark)
 	Settle(keepRows bool)
-	// Commit makes the writes visible to transactions begun afterwards;
-	// Abort discards them. Either ends the transaction.
-	Commit()
+	// Commit makes the writes visible to transactions begun afterwards,
+	// or fails (a serialization failure, a lost connection) having made
+	// none; Abort discards them. Either ends the transaction.
+	Commit() error
 	Abort()
 }
 

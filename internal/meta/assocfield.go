@@ -3,6 +3,7 @@ package meta
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/memrel/memrel/internal/errs"
@@ -15,6 +16,9 @@ type AssocField struct {
 	Name  string // the Go field name
 	Off   uintptr
 	slice bool // a slice; else a pointer or an interface: one word, nil when empty
+	// holds, when set, answers Holds: the field is no struct field of
+	// its own (see ClaimFunc).
+	holds func(p unsafe.Pointer) bool
 	// Rows appends to dst the rows the field holds in the value at p, each
 	// a pointer to a struct of the target's type boxed as a row is: the
 	// elements of a []C (pointers into it), of a []*C or []any (a nil
@@ -26,6 +30,9 @@ type AssocField struct {
 // with elements, a pointer or interface that is not nil. It reads one
 // word, without reflection: every Create and Update asks it.
 func (f *AssocField) Holds(p unsafe.Pointer) bool {
+	if f.holds != nil {
+		return f.holds(hidden(p)) // an unknown func: p would escape
+	}
 	q := unsafe.Add(p, f.Off)
 	if f.slice {
 		// Every slice header has the same layout, whatever its elements.
@@ -48,6 +55,17 @@ func (t *Table) Claim(sf reflect.StructField, zero func(unsafe.Pointer), rows fu
 	t.claims[sf.Name] = &AssocField{Name: sf.Name, Off: sf.Offset, slice: sf.Type.Kind() == reflect.Slice, Rows: rows}
 }
 
+// ClaimFunc makes name an association field of t that is no struct
+// field of its own: holds and rows answer Holds and Rows from the value
+// at p. DefineAny's models keep every association's rows in one map
+// field, off bytes into the struct, so each association there is one.
+func (t *Table) ClaimFunc(name string, off uintptr, holds func(unsafe.Pointer) bool, rows func(unsafe.Pointer, []any) []any) {
+	if t.claims == nil {
+		t.claims = map[string]*AssocField{}
+	}
+	t.claims[name] = &AssocField{Name: name, Off: off, holds: holds, Rows: rows}
+}
+
 // AssocField returns the association field named name (its Go name), or
 // nil.
 func (t *Table) AssocField(name string) *AssocField { return t.claims[name] }
@@ -59,7 +77,12 @@ func (t *Table) sealAssocs() {
 	for _, f := range t.claims {
 		t.Assocs = append(t.Assocs, f)
 	}
-	slices.SortFunc(t.Assocs, func(a, b *AssocField) int { return int(a.Off) - int(b.Off) })
+	slices.SortFunc(t.Assocs, func(a, b *AssocField) int {
+		if a.Off != b.Off {
+			return int(a.Off) - int(b.Off)
+		}
+		return strings.Compare(a.Name, b.Name) // fields of one map (ClaimFunc)
+	})
 }
 
 // Unstored returns the error of a write given rows it will not store:

@@ -45,14 +45,14 @@ func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error 
 	fresh := false
 	if t.PK.AutoInc {
 		if t.PK.IsZero(p) {
-			seq := tx.db.E.Sequence(t)
-			if seq >= t.PK.MaxID() {
-				return fmt.Errorf("%w: %s.%s reached %d", errs.ErrSequenceExhausted, t.Name, t.PK.Name, seq)
+			id, ok := tx.wk.w.Draw(t, t.PK.MaxID())
+			if !ok {
+				return fmt.Errorf("%w: %s.%s reached %d", errs.ErrSequenceExhausted, t.Name, t.PK.Name, t.PK.MaxID())
 			}
 			if t.PK.Kind == meta.Uint {
-				t.PK.Set(p, uint64(seq+1))
+				t.PK.Set(p, uint64(id))
 			} else {
-				t.PK.Set(p, seq+1)
+				t.PK.Set(p, id)
 			}
 		}
 		fresh = tx.wk.w.Fresh(t, t.PK.SeqValue(p))

@@ -8,6 +8,7 @@
 package rel
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 
@@ -84,21 +85,31 @@ type work struct {
 // keepRoom bounds what a recycled work state keeps.
 const keepRoom = 256
 
-// Begin starts tx on d: a write transaction when write is true, which the
-// caller has made the only one open.
-func (d *DB) Begin(tx *Txn, write bool) {
+// Begin starts tx on d, its engine calls bounded by ctx: a write
+// transaction when write is true, which the caller has made the only one
+// of this process open. It fails when the engine cannot begin one.
+func (d *DB) Begin(ctx context.Context, tx *Txn, write bool) error {
 	tx.db = d
 	if !write {
-		tx.r = d.E.Read()
-		return
+		r, err := d.E.Read(ctx)
+		if err != nil {
+			return err
+		}
+		tx.r = r
+		return nil
+	}
+	w, err := d.E.Write(ctx)
+	if err != nil {
+		return err
 	}
 	tx.wk = d.spare
 	d.spare = nil
 	if tx.wk == nil {
 		tx.wk = new(work)
 	}
-	tx.wk.w = d.E.Write()
-	tx.r = tx.wk.w
+	tx.wk.w = w
+	tx.r = w
+	return nil
 }
 
 // Writable reports whether tx may write.
@@ -118,15 +129,16 @@ func (tx *Txn) Writer() engine.Writer {
 	return tx.wk.w
 }
 
-// End commits or discards the transaction and hands its write state on.
-// The caller still serializes writers while it runs.
-func (tx *Txn) End(commit bool) {
+// End commits or discards the transaction and hands its write state on,
+// and returns the error of a commit that failed (which made nothing
+// visible). The caller still serializes writers while it runs.
+func (tx *Txn) End(commit bool) error {
 	if tx.wk == nil {
 		if tx.r != nil {
 			tx.r.Done()
 		}
 		tx.r = nil
-		return
+		return nil
 	}
 	w, wk := tx.wk.w, tx.wk
 	wk.w = nil
@@ -139,10 +151,10 @@ func (tx *Txn) End(commit bool) {
 		tx.db.spare = wk
 	}
 	if commit {
-		w.Commit()
-	} else {
-		w.Abort()
+		return w.Commit()
 	}
+	w.Abort()
+	return nil
 }
 
 // lend lends key to one engine call, which must not keep it, through the
@@ -225,6 +237,9 @@ func (tx *Txn) Atomic(fn func() error) (err error) {
 	defer func() {
 		wk.depth--
 		p := recover()
+		if f, ok := engine.Failed(p); ok {
+			p, err = nil, f // the engine failed: an error of the call
+		}
 		if p == nil && err == nil && wk.depth == 0 {
 			err = tx.runDeferred()
 		}

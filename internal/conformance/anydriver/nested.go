@@ -1,5 +1,3 @@
-//go:build lead_nested_create
-
 package anydriver
 
 import (

@@ -4,6 +4,7 @@
 package memdb
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 
@@ -117,28 +118,22 @@ func (d *DB) Fork() engine.DB {
 // Features implements engine.DB.
 func (d *DB) Features() engine.Features { return engine.Snapshots | engine.OrderedIndexes }
 
-// Sequence implements engine.DB.
-func (d *DB) Sequence(t *meta.Table) int64 { return d.seqs[t.Pos].Load() }
-
-// SetSequence implements engine.DB.
-func (d *DB) SetSequence(t *meta.Table, v int64) { d.seqs[t.Pos].Store(v) }
-
 // Read implements engine.DB: a read transaction that sees every commit
 // that finished before the call. A commit swaps go-memdb's root before it
 // bumps gen, so a transaction opened after reading gen holds all the
 // commits gen counts.
-func (d *DB) Read() engine.Reader {
+func (d *DB) Read(context.Context) (engine.Reader, error) {
 	g := d.gen.Load()
 	if v := d.view.Load(); v != nil && v.gen == g {
-		return v
+		return v, nil
 	}
-	v := &reader{s: d.s, gen: g, mt: d.db.Txn(false)}
+	v := &reader{db: d, s: d.s, gen: g, mt: d.db.Txn(false)}
 	d.view.Store(v)
-	return v
+	return v, nil
 }
 
 // Write implements engine.DB.
-func (d *DB) Write() engine.Writer {
+func (d *DB) Write(context.Context) (engine.Writer, error) {
 	mt := d.db.Txn(true) // the writer lock, which guards spare
 	w := d.spare
 	d.spare = nil
@@ -146,8 +141,8 @@ func (d *DB) Write() engine.Writer {
 		w = &writer{}
 	}
 	w.db, w.mt = d, mt
-	w.reader = reader{s: d.s, mt: mt}
-	return w
+	w.reader = reader{db: d, s: d.s, mt: mt}
+	return w, nil
 }
 
 // mustMemdb turns an impossible go-memdb failure into a panic: the rules

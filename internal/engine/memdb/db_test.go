@@ -4,6 +4,7 @@ package memdb
 // and reuse the rules above the seam cannot stage on demand.
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"unsafe"
@@ -48,7 +49,7 @@ func open(t *testing.T, n int) fixture {
 	sc, err := Compile(s)
 	require.NoError(t, err)
 	f.db = sc.Open()
-	w := f.db.Write()
+	w := write(f.db)
 	for i := range int64(n) {
 		w.Put(f.posts, nil, &tPost{ID: i + 1})
 		w.Put(f.comments, nil, &tComment{ID: i + 1, PostID: &[]int64{i + 1}[0]})
@@ -68,17 +69,17 @@ func TestDB_Read_AfterSlowReader(t *testing.T) {
 	db := f.db
 	g := db.gen.Load()
 	slow := db.db.Txn(false) // the slow reader's view, opened before the commit
-	w := db.Write()
+	w := write(db)
 	w.Put(f.posts, w.Get(f.posts, key(1)), &tPost{ID: 1, Title: "new"})
 	w.Settle(false)
 	w.Commit()
 	require.Nil(t, db.view.Load(), "a commit drops the shared view, so the old tree can go")
 	db.view.Store(&reader{s: db.s, gen: g, mt: slow}) // published late
 
-	require.Equal(t, "new", db.Read().Get(f.posts, key(1)).(*tPost).Title)
+	require.Equal(t, "new", read(db).Get(f.posts, key(1)).(*tPost).Title)
 
 	// Readers between two commits share one view, and it is current.
-	a, b := db.Read(), db.Read()
+	a, b := read(db), read(db)
 	require.Same(t, a, b)
 	a.Done()
 	require.Equal(t, "new", b.Get(f.posts, key(1)).(*tPost).Title, "ending one reader leaves the shared view usable")
@@ -100,13 +101,13 @@ func TestWriter_Recycle_SmallKeptBigDropped(t *testing.T) {
 	require.Nil(t, w.snap)
 	require.Nil(t, w.mt, "a recycled writer holds no go-memdb transaction")
 
-	next := db.Write()
+	next := write(db)
 	require.Same(t, engine.Writer(w), next)
 	require.Nil(t, db.spare, "the writer owns it while it runs")
 	next.Abort()
 	require.Same(t, w, db.spare)
 
-	big := db.Write()
+	big := write(db)
 	for i := range int64(keepRoom + 1) {
 		id := 100 + i
 		big.Put(f.posts, nil, &tPost{ID: id})
@@ -115,7 +116,7 @@ func TestWriter_Recycle_SmallKeptBigDropped(t *testing.T) {
 	big.Commit()
 	require.Nil(t, db.spare, "a big transaction's bookkeeping is dropped")
 	n := 0
-	it := db.Read().All(f.comments)
+	it := read(db).All(f.comments)
 	for row := it.Next(); row != nil; row = it.Next() {
 		n++
 	}
@@ -126,7 +127,7 @@ func TestWriter_Recycle_SmallKeptBigDropped(t *testing.T) {
 // back exactly the rows and sequence moves since it.
 func TestWriter_Rollback_RestoresRowsAndSequences(t *testing.T) {
 	f := open(t, 2)
-	w := f.db.Write()
+	w := write(f.db)
 	defer w.Abort()
 	m := w.Mark()
 	old := w.Get(f.posts, key(1))
@@ -134,10 +135,28 @@ func TestWriter_Rollback_RestoresRowsAndSequences(t *testing.T) {
 	w.Delete(f.posts, w.Get(f.posts, key(2)))
 	w.Put(f.posts, nil, &tPost{ID: 7})
 	w.Advance(f.posts, 7)
-	require.Equal(t, int64(7), f.db.Sequence(f.posts))
+	require.Equal(t, int64(7), read(f.db).Sequence(f.posts))
 	w.Rollback(m)
 	require.Same(t, old, w.Get(f.posts, key(1)))
 	require.NotNil(t, w.Get(f.posts, key(2)))
 	require.Nil(t, w.Get(f.posts, key(7)))
-	require.Equal(t, int64(0), f.db.Sequence(f.posts))
+	require.Equal(t, int64(0), read(f.db).Sequence(f.posts))
+}
+
+// read begins a read transaction of db, which never fails.
+func read(db engine.DB) engine.Reader {
+	r, err := db.Read(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// write begins a write transaction of db, which never fails.
+func write(db engine.DB) engine.Writer {
+	w, err := db.Write(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return w
 }

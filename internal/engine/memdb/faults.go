@@ -14,7 +14,7 @@ import "github.com/memrel/memrel/internal/engine"
 func StaleView(db engine.DB) (publish func()) {
 	d := db.(*DB)
 	mt := d.db.Txn(false)
-	return func() { d.view.Store(&reader{s: d.s, gen: d.gen.Load(), mt: mt}) }
+	return func() { d.view.Store(&reader{db: d, s: d.s, gen: d.gen.Load(), mt: mt}) }
 }
 
 // RawDelete deletes from table the first stored row match accepts, past

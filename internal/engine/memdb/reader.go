@@ -11,6 +11,7 @@ import (
 // reader is shared by every reader of its generation: it holds nothing
 // per transaction, and the keys it is handed belong to their callers.
 type reader struct {
+	db  *DB
 	s   *Schema
 	gen uint64
 	mt  *gomemdb.Txn
@@ -63,3 +64,7 @@ func (r *reader) All(t *meta.Table) engine.Iterator {
 // Done implements engine.Reader: a go-memdb read transaction needs no
 // ending, and this one is shared.
 func (r *reader) Done() {}
+
+// Sequence implements engine.Reader: the sequences are the DB's, outside
+// every transaction, as PostgreSQL's are.
+func (r *reader) Sequence(t *meta.Table) int64 { return r.db.seqs[t.Pos].Load() }

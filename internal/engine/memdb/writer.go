@@ -122,7 +122,7 @@ type seqMove struct {
 const keepRoom = 256
 
 // Commit implements engine.Writer.
-func (w *writer) Commit() {
+func (w *writer) Commit() error {
 	db, mt := w.db, w.mt
 	w.release()
 	mt.Commit()
@@ -130,6 +130,7 @@ func (w *writer) Commit() {
 	// the old one also lets the old tree go.
 	db.gen.Add(1)
 	db.view.Store(nil)
+	return nil
 }
 
 // Abort implements engine.Writer.
@@ -218,6 +219,19 @@ func (w *writer) Settle(keepRows bool) {
 	}
 	w.seqUndo = w.seqUndo[:0]
 }
+
+// Draw implements engine.Writer: the next value, which Advance takes
+// once the row is in.
+func (w *writer) Draw(t *meta.Table, max int64) (int64, bool) {
+	seq := w.db.seqs[t.Pos].Load()
+	if seq >= max {
+		return 0, false
+	}
+	return seq + 1, true
+}
+
+// SetSequence implements engine.Writer.
+func (w *writer) SetSequence(t *meta.Table, v int64) { w.db.seqs[t.Pos].Store(v) }
 
 // Fresh implements engine.Writer.
 func (w *writer) Fresh(t *meta.Table, id int64) bool {
