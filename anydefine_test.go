@@ -112,6 +112,25 @@ func TestDefineAny_NotNull_RefusesNullOnWrite(t *testing.T) {
 	}))
 }
 
+func TestAnyModel_Columns_NotNullOfATypedModel(t *testing.T) {
+	type Note struct {
+		ID    int64
+		Title *string `memrel:"title,notnull"`
+		Body  *string
+		Rank  int64 `memrel:"rank,notnull"`
+	}
+	s := memrel.NewSchema()
+	memrel.Define[Note](s, "Note")
+	m, ok := s.Model("Note")
+	require.True(t, ok)
+	cols := m.Columns()
+	require.True(t, cols[1].NotNull, "a pointer tagged notnull can hold the NULL it refuses")
+	require.False(t, cols[1].Nullable)
+	require.True(t, cols[2].Nullable)
+	require.False(t, cols[2].NotNull)
+	require.False(t, cols[3].NotNull, "a plain value never holds NULL: the flag would say nothing")
+}
+
 func TestDefineAny_ProblemsAreReportedByOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name string
