@@ -145,3 +145,49 @@ func TestAnyAssociation_ErrorsAndNoChange(t *testing.T) {
 	_, err := s.Open()
 	require.ErrorContains(t, err, "NewAnyHasMany with a model not defined by DefineAny")
 }
+
+func TestAnyAssociation_SetParent_WritesTheStoredSourceKey(t *testing.T) {
+	s := memrel.NewSchema()
+	accounts := memrel.DefineAny(s, "Account", []memrel.Column{{Name: "id", Type: memrel.TypeInt},
+		{Name: "handle", Type: memrel.TypeString, Unique: true}})
+	settings := memrel.DefineAny(s, "Setting", []memrel.Column{{Name: "id", Type: memrel.TypeInt},
+		{Name: "accountHandle", Type: memrel.TypeString, Nullable: true}})
+	account := memrel.NewAnyHasOne(accounts, settings, memrel.HasOneOptions{ForeignKey: "accountHandle", SourceKey: "handle"}).Inverse()
+	db := fixture.MustOpen(t, s)
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		for _, h := range []string{"ann", "bob"} {
+			if _, err := accounts.Create(tx, memrel.Row{"handle": h}); err != nil {
+				return err
+			}
+		}
+		_, err := settings.Create(tx, memrel.Row{})
+		return err
+	}))
+	fk := func(tx *memrel.Txn) any {
+		row, _, err := settings.FindByPK(tx, 1)
+		require.NoError(t, err)
+		return row["accountHandle"]
+	}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, account.SetParent(tx, memrel.Row{"id": 1}, memrel.Row{"id": 2}),
+			"the parent by its key, the handle read from the stored row")
+		require.Equal(t, "bob", fk(tx))
+		got, err := account.Get(tx, memrel.Row{"id": 1}, nil)
+		require.NoError(t, err)
+		require.Equal(t, []memrel.Row{{"id": int64(2), "handle": "bob"}}, got)
+
+		var fe *memrel.ForeignKeyConstraintError
+		require.ErrorAs(t, account.SetParent(tx, memrel.Row{"id": 1}, memrel.Row{"id": 9}), &fe, "a parent not stored")
+		require.Equal(t, "bob", fk(tx), "unchanged")
+		require.ErrorIs(t, account.SetParent(tx, memrel.Row{"id": 7}, memrel.Row{"id": 1}), memrel.ErrNotFound, "a child not stored")
+
+		require.NoError(t, account.SetParent(tx, memrel.Row{"id": 1}, nil))
+		require.Nil(t, fk(tx), "nil clears the foreign key")
+
+		var ae *memrel.AssociationError
+		require.ErrorAs(t, account.Inverse().SetParent(tx, memrel.Row{"id": 1}, memrel.Row{"id": 1}), &ae,
+			"the hasOne side has Set")
+		require.ErrorIs(t, (&memrel.AnyAssociation{}).SetParent(tx, memrel.Row{"id": 1}, nil), memrel.ErrWrongStore)
+		return nil
+	}))
+}

@@ -10,7 +10,7 @@ import (
 
 // The writes and counts of an AnyAssociation: each is one call, atomic,
 // with the typed forms' rules (HasMany's AddKeys, SetKeys, RemoveKeys,
-// Create, Count and HasKeys; HasOne's SetKey; BelongsTo's SetKey). Targets
+// Create, Count and HasKeys; HasOne's SetKey; BelongsTo's SetKey and Set). Targets
 // are given by primary key (a Key or []any for a composite one).
 
 // source is the association's source side, or an error for a nil, zero
@@ -167,11 +167,48 @@ func (x *AnyAssociation) Set(tx *Txn, src Row, keys []any, o *SetOptions) (err e
 }
 
 // setParent is Set on the belongsTo side.
-func (x *AnyAssociation) setParent(tx *Txn, child Row, keys []any) (err error) {
-	a := x.a
+func (x *AnyAssociation) setParent(tx *Txn, child Row, keys []any) error {
 	if len(keys) > 1 {
-		return &errs.AssociationError{Association: a.Target.Name + "." + a.Inverse, Reason: "a belongsTo Set takes one key at most"}
+		return &errs.AssociationError{Association: x.a.Target.Name + "." + x.a.Inverse, Reason: "a belongsTo Set takes one key at most"}
 	}
+	var key any
+	if len(keys) > 0 {
+		key = keys[0]
+	}
+	return x.pointAt(tx, child, func() (any, error) { return key, nil })
+}
+
+// SetParent points child at parent on the belongsTo side, as
+// [BelongsTo.Set] does: parent is identified by its key columns and the
+// stored row's source key is written (a parent that is not stored fails
+// with *ForeignKeyConstraintError, unless the association has no
+// constraints, when the source key parent holds is used as it is); a nil
+// parent clears the foreign key. [AnyAssociation.Set] takes the source key
+// itself, as [BelongsTo.SetKey] does.
+func (x *AnyAssociation) SetParent(tx *Txn, child, parent Row) error {
+	if x == nil || x.a == nil {
+		return errWrongAssoc
+	}
+	if !x.inverse {
+		return &errs.AssociationError{Association: x.a.Name,
+			Reason: "SetParent is for the belongsTo side; the hasMany or hasOne side has Set"}
+	}
+	return x.pointAt(tx, child, func() (any, error) {
+		if parent == nil {
+			return nil, nil
+		}
+		p, err := rowFrom(x.a.Source, parent)
+		if err != nil {
+			return nil, err
+		}
+		return tx.r.ParentKey(x.a, p)
+	})
+}
+
+// pointAt points the stored child at the parent whose source key key
+// returns (nil: none), as one write call.
+func (x *AnyAssociation) pointAt(tx *Txn, child Row, key func() (any, error)) (err error) {
+	a := x.a
 	if err := tx.use(a.Target, true); err != nil {
 		return err
 	}
@@ -180,11 +217,11 @@ func (x *AnyAssociation) setParent(tx *Txn, child Row, keys []any) (err error) {
 	if err != nil {
 		return err
 	}
-	var key any
-	if len(keys) > 0 {
-		key = keys[0]
+	k, err := key()
+	if err != nil {
+		return err
 	}
-	_, err = tx.r.SetParent(a, p, key)
+	_, err = tx.r.SetParent(a, p, k)
 	return err
 }
 

@@ -14,7 +14,8 @@ import (
 // the [AnyModel] it returns, with the same constraints, defaults, keys,
 // options (Timestamps, Paranoid, Unique, Key) and errors as a typed model
 // with the same columns. Each Column gives Name, Type and the flags; a
-// nullable column holds NULL (nil in a Row), Default is a value of the
+// nullable column holds NULL (nil in a Row), a NotNull one refuses it on
+// write with a *ValidationError, Default is a value of the
 // column's type, and the columns' Go names are F0, F1, … in list order.
 // Mistakes (no columns, an empty or repeated name, a name with a comma,
 // an unknown type, a default of the wrong type) are reported by Open with
@@ -76,18 +77,22 @@ func rowType(cols []Column) (reflect.Type, [][2]string) {
 			problems = append(problems, [2]string{c.Name, fmt.Sprintf("unknown column type %d", c.Type)})
 			continue
 		}
+		if c.Nullable && c.NotNull {
+			problems = append(problems, [2]string{c.Name, "a column is Nullable or NotNull, not both"})
+			continue
+		}
 		tag := []string{c.Name}
 		ft := base
 		switch {
-		case c.Nullable && c.Type == TypeBytes:
+		case (c.Nullable || c.NotNull) && c.Type == TypeBytes:
 			tag = append(tag, "null")
-		case c.Nullable:
+		case c.Nullable || c.NotNull:
 			ft = reflect.PointerTo(base)
 		}
 		for _, flag := range []struct {
 			on   bool
 			name string
-		}{{c.PK, "pk"}, {c.AutoInc, "autoinc"}, {c.Unique, "unique"}, {c.Indexed, "index"}} {
+		}{{c.NotNull, "notnull"}, {c.PK, "pk"}, {c.AutoInc, "autoinc"}, {c.Unique, "unique"}, {c.Indexed, "index"}} {
 			if flag.on {
 				tag = append(tag, flag.name)
 			}

@@ -75,6 +75,62 @@ func TestDefineAny_ColumnsAndTheTypedRules(t *testing.T) {
 	}))
 }
 
+func TestDefineAny_NotNull_RefusesNullOnWrite(t *testing.T) {
+	s := memrel.NewSchema()
+	m := memrel.DefineAny(s, "Room", []memrel.Column{
+		{Name: "floor", Type: memrel.TypeInt, PK: true, NotNull: true},
+		{Name: "number", Type: memrel.TypeInt, PK: true, NotNull: true},
+		{Name: "name", Type: memrel.TypeString, NotNull: true},
+		{Name: "seats", Type: memrel.TypeInt, NotNull: true, Default: int64(4)},
+		{Name: "photo", Type: memrel.TypeBytes, NotNull: true},
+	})
+	db, err := s.Open()
+	require.NoError(t, err)
+	require.Equal(t, memrel.Column{Name: "name", GoName: "F2", Type: memrel.TypeString, NotNull: true}, m.Columns()[2])
+	require.Equal(t, memrel.Column{Name: "floor", GoName: "F0", Type: memrel.TypeInt, NotNull: true, PK: true}, m.Columns()[0],
+		"a key column given, never drawn")
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := m.Create(tx, memrel.Row{"number": 7, "seats": nil})
+		var ve *memrel.ValidationError
+		require.ErrorAs(t, err, &ve)
+		var fields []string
+		for _, it := range ve.Items {
+			fields = append(fields, it.Field)
+		}
+		require.ElementsMatch(t, []string{"floor", "name", "photo"}, fields,
+			"every NULL listed, left out or given as nil; seats takes its default")
+		n, err := m.Count(tx, nil)
+		require.NoError(t, err)
+		require.Zero(t, n, "nothing stored")
+
+		got, err := m.Create(tx, memrel.Row{"floor": 1, "number": 7, "name": "", "photo": []byte{}, "seats": nil})
+		require.NoError(t, err, "the zero value is a value, not NULL")
+		require.Equal(t, memrel.Row{"floor": int64(1), "number": int64(7), "name": "", "seats": int64(4), "photo": []byte{}}, got)
+		_, err = m.Patch(tx, []any{1, 7}, memrel.Row{"name": nil})
+		require.ErrorAs(t, err, &ve)
+		return nil
+	}))
+}
+
+func TestAnyModel_Columns_NotNullOfATypedModel(t *testing.T) {
+	type Note struct {
+		ID    int64
+		Title *string `memrel:"title,notnull"`
+		Body  *string
+		Rank  int64 `memrel:"rank,notnull"`
+	}
+	s := memrel.NewSchema()
+	memrel.Define[Note](s, "Note")
+	m, ok := s.Model("Note")
+	require.True(t, ok)
+	cols := m.Columns()
+	require.True(t, cols[1].NotNull, "a pointer tagged notnull can hold the NULL it refuses")
+	require.False(t, cols[1].Nullable)
+	require.True(t, cols[2].Nullable)
+	require.False(t, cols[2].NotNull)
+	require.False(t, cols[3].NotNull, "a plain value never holds NULL: the flag would say nothing")
+}
+
 func TestDefineAny_ProblemsAreReportedByOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -88,6 +144,7 @@ func TestDefineAny_ProblemsAreReportedByOpen(t *testing.T) {
 		{"type", []memrel.Column{{Name: "id", Type: memrel.TypeInt}, {Name: "x", Type: 99}}, "unknown column type"},
 		{"default", []memrel.Column{{Name: "id", Type: memrel.TypeInt}, {Name: "x", Type: memrel.TypeInt, Default: "seven"}}, "default"},
 		{"no key", []memrel.Column{{Name: "x", Type: memrel.TypeString}}, "no primary key"},
+		{"nullable and not null", []memrel.Column{{Name: "id", Type: memrel.TypeInt}, {Name: "x", Type: memrel.TypeInt, Nullable: true, NotNull: true}}, "not both"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := memrel.NewSchema()

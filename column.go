@@ -13,11 +13,17 @@ type Column struct {
 	// Nullable: the column accepts NULL (a pointer, sql.Null or a []byte
 	// tagged null, and not notnull).
 	Nullable bool
-	PK       bool // part of the primary key
-	AutoInc  bool // the key the store draws from its sequence
-	Unique   bool // a single-column unique constraint
-	Indexed  bool // has an index of its own (tag index)
-	Default  any  // the canonical default, or nil
+	// NotNull: a NOT NULL column a Row may still leave out or hold as nil,
+	// which a write then refuses with a *ValidationError naming it (a
+	// pointer field tagged notnull, Sequelize's allowNull: false); a
+	// column with neither flag holds its type's zero when a Row leaves it
+	// out. It excludes Nullable.
+	NotNull bool
+	PK      bool // part of the primary key
+	AutoInc bool // the key the store draws from its sequence
+	Unique  bool // a single-column unique constraint
+	Indexed bool // has an index of its own (tag index)
+	Default any  // the canonical default, or nil
 }
 
 // ColumnType is the canonical type of a column's values.
@@ -59,5 +65,6 @@ func (c ColumnType) String() string {
 // columnOf describes f.
 func columnOf(f *meta.Field) Column {
 	return Column{Name: f.Name, GoName: f.GoName, Type: ColumnType(f.Kind), Nullable: f.Nullable(),
-		PK: f.PK, AutoInc: f.AutoInc, Unique: f.Unique, Indexed: f.Indexed, Default: clone.Value(f.Default)}
+		NotNull: f.NotNull && f.Null != meta.NullNone && f.Null != meta.NullCodec,
+		PK:      f.PK, AutoInc: f.AutoInc, Unique: f.Unique, Indexed: f.Indexed, Default: clone.Value(f.Default)}
 }

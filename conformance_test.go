@@ -1,4 +1,4 @@
-package memrel
+package memrel_test
 
 import (
 	"os"
@@ -8,19 +8,21 @@ import (
 	"testing"
 
 	"github.com/memrel/memrel/internal/conformance"
+	"github.com/memrel/memrel/internal/conformance/anydriver"
 	"github.com/stretchr/testify/require"
 )
 
 // TestConformance runs the scenarios recorded from Sequelize on PostgreSQL
 // (format: ../shared/conformance/README.md), and those of every directory
 // MEMREL_CONFORMANCE_DIR names (with the schemas.json in that directory or
-// its parent, else next/schemas.json, else the contract's), on the driver that builds each schema from its spec. A
-// scenario it cannot execute fails.
+// its parent, else next/schemas.json, else the contract's), on the driver
+// that builds each schema from its spec through the public Any API
+// (internal/conformance/anydriver). A scenario it cannot execute fails.
 func TestConformance(t *testing.T) {
-	sum := conformance.Run(t, conformance.DefaultDir("."), dynDriver{})
+	sum := conformance.Run(t, conformance.DefaultDir("."), anydriver.Driver{})
 	t.Log(sum)
 	for _, dir := range conformance.EnvDirs() {
-		t.Run(dir, func(t *testing.T) { t.Log(conformance.Run(t, dir, dynDriver{}, conformance.Catalogues(".")...)) })
+		t.Run(dir, func(t *testing.T) { t.Log(conformance.Run(t, dir, anydriver.Driver{}, conformance.Catalogues(".")...)) })
 	}
 }
 
@@ -65,8 +67,8 @@ func TestConformance_RenamedCopyPasses(t *testing.T) {
 		}
 	}
 
-	want := conformance.Run(t, orig, dynDriver{})
-	got := conformance.Run(t, dir, dynDriver{})
+	want := conformance.Run(t, orig, anydriver.Driver{})
+	got := conformance.Run(t, dir, anydriver.Driver{})
 	t.Log(got)
 	require.Equal(t, want.Scenarios, got.Scenarios)
 	require.Equal(t, want.Steps, got.Steps)
@@ -88,7 +90,7 @@ func TestConformance_TamperedExpectationFails(t *testing.T) {
 	require.NotEqual(t, string(sc), tampered)
 	require.NoError(t, os.WriteFile(filepath.Join(out, "blog-count.json"), []byte(tampered), 0o644))
 
-	sum, err := conformance.Check(out, dynDriver{})
+	sum, err := conformance.Check(out, anydriver.Driver{})
 	require.NoError(t, err)
 	require.Len(t, sum.Results, 1)
 	res := sum.Results[0]
@@ -106,7 +108,7 @@ func TestConformance_TamperedExpectationFails(t *testing.T) {
 func TestConformance_Next(t *testing.T) {
 	dir := conformance.NextDir(".")
 	require.NotEmpty(t, dir, "neither ../shared/conformance/next nor its copy in testdata")
-	sum, err := conformance.Check(dir, dynDriver{})
+	sum, err := conformance.Check(dir, anydriver.Driver{})
 	require.NoError(t, err, "every next scenario parses")
 	var passed []string
 	for _, r := range sum.Results {

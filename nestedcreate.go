@@ -5,8 +5,9 @@ import "github.com/memrel/memrel/internal/meta"
 // createNested creates the caller's value v (a boxed *T of t) with the
 // rows its association fields hold for incs, to incs' depth, atomically,
 // on an entered write call. It returns a copy of the stored row whose
-// included fields hold copies of the stored rows. Model.Create and the
-// conformance shim both call it, so the scenarios run this path.
+// included fields hold copies of the stored rows. Model.Create and
+// AnyModel.Create (the conformance driver's nested create) both call it,
+// so the scenarios run this path.
 func createNested(tx *Txn, t *meta.Table, v any, incs []Include) (any, error) {
 	if err := createIncludes(incs); err != nil {
 		return nil, err

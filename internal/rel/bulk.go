@@ -64,6 +64,12 @@ type assignment struct {
 // names): an unknown field, a field named twice, a value of the wrong type
 // or a NULL for a NOT NULL field fails.
 func assignments(t *meta.Table, set map[string]any) ([]assignment, error) {
+	return convertSets(t, set, (*meta.Field).Nullable)
+}
+
+// convertSets is assignments with a NULL refused in the fields for which
+// nullOK is false.
+func convertSets(t *meta.Table, set map[string]any, nullOK func(*meta.Field) bool) ([]assignment, error) {
 	sets := make([]assignment, 0, len(set))
 	var nulls []errs.ValidationErrorItem
 	for name, v := range set {
@@ -78,7 +84,7 @@ func assignments(t *meta.Table, set map[string]any) ([]assignment, error) {
 		if err != nil {
 			return nil, &errs.FieldError{Model: t.Name, Field: name, Value: clone.Value(v), Err: errs.ErrBadValue}
 		}
-		if cv == nil && !f.Nullable() {
+		if cv == nil && !nullOK(f) {
 			nulls = append(nulls, errs.ValidationErrorItem{Field: f.Name, Message: "cannot be null"})
 		}
 		sets = append(sets, assignment{f, cv})
@@ -95,9 +101,13 @@ func assignments(t *meta.Table, set map[string]any) ([]assignment, error) {
 
 // RowOf returns a new row of t holding the values of set (column or Go
 // names, converted as an update's values are; a field set leaves out
-// stays zero), or the error assignments gives.
+// stays zero, or NULL), or the error assignments gives. A NULL in a NOT
+// NULL field that can hold one (a pointer tagged notnull) is left to the
+// write's NOT NULL check, as a typed row's nil pointer is: on create a
+// default fills it first (SPEC: NULL takes the default), and the check
+// lists every such field.
 func RowOf(t *meta.Table, set map[string]any) (any, error) {
-	sets, err := assignments(t, set)
+	sets, err := convertSets(t, set, func(f *meta.Field) bool { return f.Null != meta.NullNone })
 	if err != nil {
 		return nil, err
 	}
