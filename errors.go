@@ -103,6 +103,10 @@ var (
 	// on a model that does not soft-delete (no Paranoid option).
 	ErrNotParanoid = errs.ErrNotParanoid
 
+	// ErrNotEmpty is returned by [Store.LoadSnapshot] on a store that
+	// holds rows.
+	ErrNotEmpty = errs.ErrNotEmpty
+
 	// ErrAssociationField is returned, in a *FieldError naming the struct
 	// field, when a write is given rows in an association field it does
 	// not store: Create (or an association's Create) without an Include

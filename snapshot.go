@@ -12,6 +12,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/engine"
 	"github.com/memrel/memrel/internal/meta"
 
 	"github.com/memrel/memrel/internal/errs"
@@ -290,6 +291,31 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.load(r, opts); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// LoadSnapshot loads the snapshot r into st, which must hold no rows,
+// as [Schema.Load] loads one into a new store, with the same checks and
+// errors: in one write transaction, all or nothing, on any engine (so a
+// snapshot saved by the memory engine moves into a PostgreSQL database,
+// and [Store.Save] of that one moves it back). Of opts, only
+// [DropMissing] applies here. A store holding rows fails with
+// ErrNotEmpty; st's sequences are set as Load sets them, and stay set
+// if the load fails, as sequences do.
+func (st *Store) LoadSnapshot(r io.Reader, opts ...StoreOption) error {
+	if err := st.check(); err != nil {
+		return err
+	}
+	return st.load(r, opts)
+}
+
+// load is Load and LoadSnapshot: the snapshot r into st, which must be
+// empty.
+func (st *Store) load(r io.Reader, opts []StoreOption) (err error) {
+	sch := st.schema
 	drop := false
 	for _, o := range opts {
 		drop = drop || o.dropMissing
@@ -297,10 +323,27 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	d := &decoder{src: r, buf: make([]byte, snapChunk)}
 	plans, diffs := d.header(sch, drop)
 	if d.err != nil {
-		return nil, d.err
+		return d.err
 	}
-	tx := st.Begin(true)
+	tx, err := st.begin(context.Background(), true)
+	if err != nil {
+		return err
+	}
 	defer tx.Abort()
+	defer func() { // an engine that failed: the load's error (Abort follows)
+		if p := recover(); p != nil {
+			f, ok := engine.Failed(p)
+			if !ok {
+				panic(p)
+			}
+			err = f
+		}
+	}()
+	for _, t := range sch.m.Tables {
+		if tx.r.All(t).Next() != nil {
+			return fmt.Errorf("%w: loading a snapshot into a store whose %s holds rows", ErrNotEmpty, t.Name)
+		}
+	}
 	type loadedRow struct {
 		t   *meta.Table
 		row any
@@ -368,26 +411,23 @@ func (sch *Schema) Load(r io.Reader, opts ...StoreOption) (*Store, error) {
 	}
 	d.trailer()
 	if d.err != nil {
-		return nil, d.err
+		return d.err
 	}
 	if diffs = append(diffs, found.list...); len(diffs) > 0 {
-		return nil, &SnapshotError{Reason: "the snapshot was saved from a different schema",
+		return &SnapshotError{Reason: "the snapshot was saved from a different schema",
 			Err: &SchemaMismatchError{Differences: diffs}}
 	}
 	if d.rowErr != nil {
-		return nil, d.rowErr
+		return d.rowErr
 	}
 	// References are checked once every row is in, so order does not matter.
 	for _, c := range loaded {
 		if err := tx.r.CheckParents(c.t, nil, c.row, nil); err != nil {
-			return nil, &SnapshotError{Reason: "invalid row", Err: err}
+			return &SnapshotError{Reason: "invalid row", Err: err}
 		}
 	}
 	tx.r.Writer().Settle(false) // nothing to undo: a failed Load drops the store
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return tx.Commit()
 }
 
 // fingerprint describes the stored shape of the schema: a snapshot only

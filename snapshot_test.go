@@ -822,3 +822,39 @@ func ExampleSchema_Load() {
 	// true memrel: bad snapshot: checksum mismatch: the snapshot is truncated or corrupted
 	// false memrel: reading snapshot: connection reset
 }
+
+func TestStore_LoadSnapshot_IntoAnEmptyStore(t *testing.T) {
+	e := snSchema(true)
+	src, err := e.s.Open()
+	require.NoError(t, err)
+	snFill(t, e, src)
+	data := snSave(t, src)
+
+	dst, err := e.s.Open()
+	require.NoError(t, err)
+	require.NoError(t, dst.LoadSnapshot(bytes.NewReader(data)))
+	require.Equal(t, data, snSave(t, dst), "the same rows and sequences as Load gives")
+
+	// A store holding rows is refused and left as it was.
+	err = dst.LoadSnapshot(bytes.NewReader(data))
+	require.ErrorIs(t, err, memrel.ErrNotEmpty)
+	require.Equal(t, data, snSave(t, dst))
+
+	// A bad snapshot leaves the store without rows (its sequences moved,
+	// as sequences do) and usable.
+	empty, err := e.s.Open()
+	require.NoError(t, err)
+	bad := bytes.Clone(data)
+	bad[len(bad)-1] ^= 0xff // the checksum
+	require.ErrorIs(t, empty.LoadSnapshot(bytes.NewReader(bad)), memrel.ErrBadSnapshot)
+	require.NoError(t, empty.View(func(tx *memrel.Txn) error {
+		na, err := e.authors.Count(tx, nil)
+		require.NoError(t, err)
+		nb, err := e.books.Count(tx, nil)
+		require.NoError(t, err)
+		require.Zero(t, na+nb)
+		return nil
+	}))
+	require.NoError(t, empty.LoadSnapshot(bytes.NewReader(data)))
+	require.Equal(t, data, snSave(t, empty))
+}

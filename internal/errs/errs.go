@@ -94,6 +94,10 @@ var (
 	// ErrNotParanoid is returned, in a *FieldError, when Restore is called
 	// on a model that does not soft-delete (no Paranoid option).
 	ErrNotParanoid = errors.New("memrel: model is not paranoid")
+
+	// ErrNotEmpty is returned by Store.LoadSnapshot on a store that holds
+	// rows.
+	ErrNotEmpty = errors.New("memrel: store is not empty")
 	// ErrAssociationField is returned, in a *FieldError naming the struct
 	// field, when a write is given rows in an association field it does
 	// not store: a Create without an Include for that association, an
