@@ -38,6 +38,10 @@ const (
 	// SetStatements: the engine answers set-based writes (UPDATE … WHERE
 	// fk = $1, DELETE … WHERE …) in one statement; see Writer.DeleteMatching.
 	SetStatements
+	// SharedRows: a stored row is one value, so every read of it in a
+	// transaction returns the same pointer, and the rules may compare
+	// rows by identity; without it they compare primary keys.
+	SharedRows
 )
 
 // Has reports whether f includes every flag of want.

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/memrel/memrel/internal/errs"
-
-	"github.com/memrel/memrel/internal/meta"
-
-	"github.com/memrel/memrel/internal/filter"
-
 	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/internal/engine"
+	"github.com/memrel/memrel/internal/errs"
+	"github.com/memrel/memrel/internal/filter"
+	"github.com/memrel/memrel/internal/meta"
 	"github.com/memrel/memrel/query"
 )
 
@@ -234,19 +232,35 @@ func (tx *Txn) attach(a *meta.Relation, sk []byte, skv any, rows []any, restamp 
 // AssocSet un-associates the current targets that are not listed, then
 // adds the listed ones.
 func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destroy bool) error {
-	// Stored rows are immutable and shared, so within one transaction a
-	// row is its own identity: the set holds the pointers.
-	listed := make(map[any]bool, len(rows))
-	for _, r := range rows {
-		listed[r] = true
-	}
 	var previous []any
-	tx.children(a, sk, false)(func(row any) bool {
-		if !listed[row] {
-			previous = append(previous, row)
+	if tx.db.E.Features().Has(engine.SharedRows) {
+		// Stored rows are immutable and shared, so within one transaction
+		// a row is its own identity: the set holds the pointers.
+		listed := make(map[any]bool, len(rows))
+		for _, r := range rows {
+			listed[r] = true
 		}
-		return true
-	})
+		tx.children(a, sk, false)(func(row any) bool {
+			if !listed[row] {
+				previous = append(previous, row)
+			}
+			return true
+		})
+	} else {
+		// Each read is a row of its own: the set holds primary keys.
+		t := a.Target
+		var kb [32]byte
+		listed := make(map[string]bool, len(rows))
+		for _, r := range rows {
+			listed[string(t.PKKey(r, kb[:0]))] = true
+		}
+		tx.children(a, sk, false)(func(row any) bool {
+			if !listed[string(t.PKKey(row, kb[:0]))] {
+				previous = append(previous, row)
+			}
+			return true
+		})
+	}
 	if err := tx.Unassociate(a, sk, previous, destroy); err != nil {
 		return err
 	}

@@ -116,7 +116,9 @@ func (d *DB) Fork() engine.DB {
 }
 
 // Features implements engine.DB.
-func (d *DB) Features() engine.Features { return engine.Snapshots | engine.OrderedIndexes }
+func (d *DB) Features() engine.Features {
+	return engine.Snapshots | engine.OrderedIndexes | engine.SharedRows
+}
 
 // Read implements engine.DB: a read transaction that sees every commit
 // that finished before the call. A commit swaps go-memdb's root before it
