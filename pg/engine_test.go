@@ -281,3 +281,44 @@ func TestOpen_View_RepeatableRead(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestOpen_ExplicitKeys_MoveTheSequence(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	twin(t, b.Schema, func(t *testing.T, db *memrel.Store, rec func(...any)) {
+		rec(db.Update(func(tx *memrel.Txn) error {
+			rec(b.Post.Create(tx, fixture.Post{Title: "drawn"}))
+			rec(b.Post.Create(tx, fixture.Post{ID: 10, Title: "explicit"}))
+			rec(b.Post.Create(tx, fixture.Post{Title: "after it"}))
+			rec(b.Post.Create(tx, fixture.Post{ID: 5, Title: "below it"}))
+			rec(b.Post.Create(tx, fixture.Post{ID: 10, Title: "taken"}))
+			return nil
+		}))
+		rec(db.Update(func(tx *memrel.Txn) error {
+			rec(b.Post.UpdateKey(tx, int64(11), fixture.Post{ID: 20, Title: "re-keyed"}))
+			rec(b.Post.Create(tx, fixture.Post{Title: "past the new key"}))
+			return nil
+		}))
+	})
+}
+
+func TestOpen_View_ReadsFromSeveralGoroutines(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	db, _ := pgStore(t, b.Schema)
+	b.Seed(t, db)
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		errc := make(chan error, 8)
+		for i := range 8 {
+			go func() {
+				p, ok, err := b.Post.FindByPK(tx, int64(i%3+1))
+				if err == nil && (!ok || p.ID != int64(i%3+1)) {
+					err = fmt.Errorf("post %d: got %v, %v", i%3+1, p, ok)
+				}
+				errc <- err
+			}()
+		}
+		for range 8 {
+			require.NoError(t, <-errc)
+		}
+		return nil
+	}))
+}
