@@ -69,8 +69,8 @@
 //   - The database runs its foreign keys' ON DELETE and ON UPDATE actions
 //     itself, within the statement that deletes or re-keys a parent,
 //     before the rules' own walk, which then finds those children handled:
-//     the result is the same, but no hook runs for a child the database
-//     removed.
+//     the tables end the same (the tests compare them), at the cost of the
+//     rules' lookups finding nothing left to do.
 //   - A RESTRICT the database reports first; the error names the child
 //     the rules would (read after rolling back to the call's savepoint).
 //   - Times keep microseconds, and text cannot hold a NUL byte.

@@ -274,7 +274,11 @@ func (w *writer) Rollback(m engine.Mark) {
 }
 
 // Settle implements engine.Writer: unless keepRows, every savepoint is
-// released, and marks count from 0 again.
+// released, and marks count from 0 again. With keepRows (a nested
+// transaction is open) every savepoint stays until the outermost nested
+// one ends: the engine cannot tell which of them the open units' marks
+// still need. A long nested transaction thus holds a savepoint per call,
+// which PostgreSQL keeps as a subtransaction (past 64 each costs more).
 func (w *writer) Settle(keepRows bool) {
 	if keepRows {
 		return
