@@ -35,8 +35,9 @@ var layers = map[string][]string{
 	"examples/blog":                  {".", "query"},
 	"memreltest":                     {".", "query"},
 	// The PostgreSQL engine, a module of its own beside the library's
-	// public API, reading the schema's metadata through EngineSchema.
-	"pg": {".", "internal/meta"},
+	// public API, reading the schema's metadata through EngineSchema and
+	// implementing the seam (it returns the typed errors, never the rules).
+	"pg": {".", "internal/clone", "internal/engine", "internal/errs", "internal/keys", "internal/meta"},
 }
 
 const (

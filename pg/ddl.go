@@ -108,6 +108,24 @@ func createIndexes(t *meta.Table) []string {
 // associations, each foreign key once.
 func foreignKeys(m *meta.Schema) []string {
 	var out []string
+	for _, d := range foreignKeyDecls(m) {
+		out = append(out, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", quote(d.a.Target.Name), quote(d.name), d.ref))
+	}
+	return out
+}
+
+// fkDecl is one foreign key constraint: its name, the association that
+// declares it (the first one, when several share it) and its definition.
+type fkDecl struct {
+	name, ref string
+	a         *meta.Relation
+}
+
+// foreignKeyDecls are the foreign keys of m's constrained, unscoped
+// associations, each once, named as DDL names them: the engine maps a
+// violated constraint's name back to its association through them.
+func foreignKeyDecls(m *meta.Schema) []fkDecl {
+	var out []fkDecl
 	seen, names := map[string]bool{}, map[string]bool{}
 	for _, a := range m.Relations {
 		if !a.Constrained || len(a.Scope) > 0 || a.FK == nil || a.SK == nil {
@@ -126,7 +144,7 @@ func foreignKeys(m *meta.Schema) []string {
 			name = constraintName(a.Target.Name, []string{a.FK.Name, a.Source.Name}, "fkey")
 		}
 		names[name] = true
-		out = append(out, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", quote(a.Target.Name), quote(name), ref))
+		out = append(out, fkDecl{name: name, ref: ref, a: a})
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 )
 
@@ -50,4 +51,25 @@ func database(t testing.TB) *pgx.Conn {
 		}
 	})
 	return c
+}
+
+// databasePool is database's variant for the engine: a pgx pool on a
+// database of t's own, closed before the database is dropped.
+func databasePool(t testing.TB) *pgxpool.Pool { t.Helper(); return databasePoolWith(t, nil) }
+
+// databasePoolWith is databasePool with config changing the pool's
+// configuration first (nil: none).
+func databasePoolWith(t testing.TB, config func(*pgxpool.Config)) *pgxpool.Pool {
+	t.Helper()
+	c := database(t)
+	cfg, err := pgxpool.ParseConfig(os.Getenv(URLEnv))
+	require.NoError(t, err)
+	cfg.ConnConfig.Database = c.Config().Database
+	if config != nil {
+		config(cfg)
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool
 }

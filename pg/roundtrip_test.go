@@ -1,0 +1,86 @@
+package pg
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/memrel/memrel"
+	"github.com/memrel/memrel/internal/fixture"
+	"github.com/stretchr/testify/require"
+)
+
+// trips counts the round trips of statements: a query, or a batch
+// (pipelined: its statements share one).
+type trips struct{ n atomic.Int64 }
+
+func (c *trips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+func (c *trips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (c *trips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+func (c *trips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *trips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// count returns the round trips fn takes, once its statements are
+// prepared (fn runs twice; the second run counts).
+func (c *trips) count(fn func()) int64 {
+	fn()
+	before := c.n.Load()
+	fn()
+	return c.n.Load() - before
+}
+
+func TestOpen_RoundTrips(t *testing.T) {
+	tr := &trips{}
+	pool := databasePoolWith(t, func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.Tracer = tr
+		cfg.MaxConns = 1 // one connection: its statements stay prepared
+	})
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	ctx := context.Background()
+	require.NoError(t, Create(ctx, pool, b.Schema))
+	db, err := Open(ctx, pool, b.Schema)
+	require.NoError(t, err)
+	b.Seed(t, db)
+
+	cases := []struct {
+		name string
+		want int64
+		fn   func(tx *memrel.Txn) error
+	}{
+		// nextval with BEGIN and SAVEPOINT; the INSERT; COMMIT with RELEASE.
+		{"Update{Post.Create}", 3, func(tx *memrel.Txn) error {
+			_, err := b.Post.Create(tx, fixture.Post{Title: "p"})
+			return err
+		}},
+		// nextval, the parent's lookup, the INSERT, COMMIT.
+		{"Update{Comment.Create}", 4, func(tx *memrel.Txn) error {
+			_, err := b.Comment.Create(tx, fixture.Comment{Body: "c", PostID: fixture.I64(1)})
+			return err
+		}},
+		{"View{Post.FindByPK}", 2, func(tx *memrel.Txn) error { // the SELECT with BEGIN; COMMIT
+			_, _, err := b.Post.FindByPK(tx, int64(1))
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tr.count(func() {
+				if tc.name[0] == 'U' {
+					require.NoError(t, db.Update(tc.fn))
+				} else {
+					require.NoError(t, db.View(tc.fn))
+				}
+			})
+			t.Logf("%s: %d round trips", tc.name, got)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
