@@ -45,6 +45,12 @@ func (tx *Txn) CreateFilled(t *meta.Table, row any, known *meta.Relation) error 
 	fresh := false
 	if t.PK.AutoInc {
 		if t.PK.IsZero(p) {
+			// A create that fails its NOT NULL checks takes no id, as
+			// Sequelize validates before its INSERT: on an engine whose
+			// Draw takes the value (PostgreSQL's nextval), check first.
+			if err := checkNotNull(t, p); err != nil {
+				return err
+			}
 			id, ok := tx.wk.w.Draw(t, t.PK.MaxID())
 			if !ok {
 				return fmt.Errorf("%w: %s.%s reached %d", errs.ErrSequenceExhausted, t.Name, t.PK.Name, t.PK.MaxID())
