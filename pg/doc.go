@@ -65,7 +65,9 @@
 //   - A key drawn from a sequence (nextval) stays drawn when the call or
 //     transaction fails, and an explicit key moves the sequence (setval)
 //     for good, as PostgreSQL's sequences do; the memory engine takes back
-//     the moves of a failed call. Ids after a failed create differ.
+//     the moves of a failed call. A create failing its NOT NULL checks
+//     draws no id on either engine; one failing a unique or foreign key
+//     check after its draw leaves a gap on PostgreSQL only.
 //   - The database runs its foreign keys' ON DELETE and ON UPDATE actions
 //     itself, within the statement that deletes or re-keys a parent,
 //     before the rules' own walk, which then finds those children handled:
