@@ -10,18 +10,21 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/memrel/memrel/internal/meta"
 )
 
 // session is one engine transaction's PostgreSQL connection and the
-// control statements (BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO) not sent
-// yet: they go with the next statement, in one round trip (a pgx batch),
-// so a savepoint or a BEGIN costs no round trip of its own.
+// statements not sent yet: control statements (BEGIN, SAVEPOINT, RELEASE,
+// ROLLBACK TO) and a writer's row writes, which go with the next
+// statement that returns rows, in one round trip (a pgx batch), so that a
+// savepoint or a BEGIN costs no round trip of its own and a call's writes
+// cost one between them.
 type session struct {
 	ctx  context.Context
 	conn *pgxpool.Conn
-	// pending are the control statements the next statement sends first;
-	// begun says BEGIN went, so the connection holds a transaction.
-	pending []string
+	// pending are the statements the next statement sends first; begun
+	// says BEGIN went, so the connection holds a transaction.
+	pending []entry
 	begun   bool
 	// aborted says a statement failed: until the pending ROLLBACK TO has
 	// run, PostgreSQL refuses to prepare a statement, so the pending
@@ -39,12 +42,45 @@ func open(ctx context.Context, pool *pgxpool.Pool, begin string) (*session, erro
 	if err != nil {
 		return nil, fmt.Errorf("memrel: pg: acquire a connection: %w", err)
 	}
-	return &session{ctx: ctx, conn: conn, pending: []string{begin}}, nil
+	return &session{ctx: ctx, conn: conn, pending: []entry{{sql: begin}}}, nil
 }
 
-// query runs sql with args, sending the pending control statements first,
-// and calls each for every row it returns (nil: none expected). The
-// error of a failed control statement breaks the session.
+// entry is a statement held back for the next round trip: a control
+// statement, or a row write, which names its table and rows so that its
+// failure can be reported as memrel's error for it (see writer.failed).
+type entry struct {
+	sql  string
+	args []any
+	// save is i+1 for the SAVEPOINT of the writer's save i, else 0.
+	save int
+	// t is the table of a row write (nil: a control statement), op its
+	// kind and before, after the rows as Put and Delete have them.
+	t             *meta.Table
+	op            byte
+	before, after any
+}
+
+// pendingError is the failure of the pending entry at, which was sent
+// with a later statement: the entries before it ran, the later ones did
+// not.
+type pendingError struct {
+	at  int
+	e   entry
+	err error
+	// lost is the first writer save whose SAVEPOINT came after the
+	// failed entry, and so never ran (-1: none).
+	lost int
+}
+
+func (e *pendingError) Error() string { return e.err.Error() }
+func (e *pendingError) Unwrap() error { return e.err }
+
+// query runs sql with args, sending the pending statements first, and
+// calls each for every row it returns (nil: none expected); sql "" sends
+// the pending statements alone. A failed pending statement is a
+// *pendingError, whose entries are gone from pending, as are the ones
+// after it (they did not run); a failed control statement also breaks
+// the session.
 func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error {
 	if s.broken != nil {
 		return s.broken
@@ -58,6 +94,9 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 		}
 	}
 	if len(s.pending) == 0 {
+		if sql == "" {
+			return nil
+		}
 		rows, err := s.conn.Query(s.ctx, sql, args...)
 		if err != nil {
 			return err
@@ -65,25 +104,42 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 		return readRows(rows, each)
 	}
 	b := &pgx.Batch{}
-	for _, c := range s.pending {
-		b.Queue(c)
+	for i := range s.pending {
+		b.Queue(s.pending[i].sql, s.pending[i].args...)
 	}
-	b.Queue(sql, args...)
+	if sql != "" {
+		b.Queue(sql, args...)
+	}
 	br := s.conn.SendBatch(s.ctx, b)
-	for _, c := range s.pending {
+	for i := range s.pending {
+		e := &s.pending[i]
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
-			s.broken = fmt.Errorf("memrel: pg: %s: %w", c, err)
-			return s.broken
+			failed := &pendingError{at: i, e: *e, err: err, lost: -1}
+			for _, later := range s.pending[i+1:] {
+				if later.save > 0 {
+					failed.lost = later.save - 1
+					break
+				}
+			}
+			if e.t == nil {
+				s.broken = fmt.Errorf("memrel: pg: %s: %w", e.sql, err)
+				failed.err = s.broken
+			}
+			s.drop()
+			return failed
 		}
-		if c[0] == 'B' { // BEGIN
+		if e.sql[0] == 'B' { // BEGIN
 			s.begun = true
 		}
 	}
-	s.pending = s.pending[:0]
-	rows, err := br.Query()
-	if err == nil {
-		err = readRows(rows, each)
+	s.drop()
+	var err error
+	if sql != "" {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			err = readRows(rows, each)
+		}
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
@@ -91,20 +147,38 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 	return err
 }
 
-// flush sends the pending control statements in one simple query: a
-// round trip of their own, on the path that recovers from a failure only.
+// drop empties pending, letting go of the rows it held.
+func (s *session) drop() {
+	clear(s.pending)
+	s.pending = s.pending[:0]
+}
+
+// flush sends the control statements leading pending (a ROLLBACK TO,
+// which ends an abort) in one simple query: a round trip of their own, on
+// the path that recovers from a failure only. PostgreSQL refuses to
+// prepare a statement in an aborted transaction, as a batch would.
 func (s *session) flush() error {
-	if len(s.pending) == 0 {
+	n := 0
+	for n < len(s.pending) && s.pending[n].t == nil {
+		n++
+	}
+	if n == 0 {
 		return nil
 	}
-	if _, err := s.conn.Exec(s.ctx, strings.Join(s.pending, "; ")); err != nil {
-		s.broken = fmt.Errorf("memrel: pg: %s: %w", strings.Join(s.pending, "; "), err)
+	texts := make([]string, n)
+	for i := range texts {
+		texts[i] = s.pending[i].sql
+	}
+	all := strings.Join(texts, "; ")
+	if _, err := s.conn.Exec(s.ctx, all); err != nil {
+		s.broken = fmt.Errorf("memrel: pg: %s: %w", all, err)
 		return s.broken
 	}
-	if s.pending[0][0] == 'B' {
+	if texts[0][0] == 'B' {
 		s.begun = true
 	}
-	s.pending, s.aborted = s.pending[:0], false
+	s.pending = append(s.pending[:0], s.pending[n:]...)
+	s.aborted = false
 	return nil
 }
 
@@ -136,7 +210,7 @@ func (s *session) end(last string) error {
 	conn := s.conn
 	s.conn = nil
 	defer conn.Release()
-	if !s.begun && (len(s.pending) == 0 || s.pending[0][0] == 'B') {
+	if !s.begun && (len(s.pending) == 0 || len(s.pending) == 1 && s.pending[0].sql[0] == 'B') {
 		return nil // nothing was sent: no transaction to end
 	}
 	ctx := s.ctx
@@ -164,14 +238,17 @@ func (s *session) end(last string) error {
 	}
 	b := &pgx.Batch{}
 	for _, c := range s.pending {
-		b.Queue(c)
+		if c.t != nil {
+			panic("memrel: pg: a transaction ended with row writes not sent") // the writer flushes first
+		}
+		b.Queue(c.sql)
 	}
 	b.Queue(last)
 	br := conn.SendBatch(ctx, b)
 	var err error
 	for _, c := range s.pending {
 		if _, err = br.Exec(); err != nil {
-			err = fmt.Errorf("memrel: pg: %s: %w", c, err)
+			err = fmt.Errorf("memrel: pg: %s: %w", c.sql, err)
 			break
 		}
 	}

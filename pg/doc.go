@@ -55,13 +55,29 @@
 // abort PostgreSQL puts a transaction in after a failed statement), and
 // its end a RELEASE; nested transactions are savepoints too. These, and
 // BEGIN, are sent with the call's next statement in one pipelined round
-// trip: a Create of a row with an auto-increment key costs three (nextval,
-// the INSERT, COMMIT), a View of one FindByPK two.
+// trip. A call's row writes (INSERT, UPDATE, DELETE) are held back too,
+// and sent together with its next read or at its end, so an UpdateAll,
+// a Set or a cascade over many rows costs one round trip for all their
+// writes; the first one the database refuses is still the call's error,
+// named as the rules would name it. Within a call, rows it read or wrote
+// answer its later lookups of the same keys without a round trip (a row
+// it wrote is exact: PostgreSQL holds its lock), and an include, or a Set,
+// Add, Remove or Has of many targets, reads each level's rows with one
+// SELECT … = ANY($1). A Create of a row with an auto-increment key costs
+// three round trips (nextval, the INSERT at the call's end, COMMIT), a
+// View of one FindByPK two, a FindAll with two levels of includes four
+// whatever the number of rows (pg/roundtrip_test.go counts them).
 //
 // What differs from the memory engine:
 //   - The engine declares no [engine.Features] yet: the rules check every
-//     constraint with a lookup before each write, and sort, range and
-//     limit in memory; lookups read every matching row at once.
+//     constraint with a lookup before each write (the database checks
+//     again), and sort, range and limit in memory; lookups read every
+//     matching row at once.
+//   - A write transaction's calls each see the rows as they first read
+//     them: another client's commit reaches the next call. Writes are
+//     whole rows by primary key, so two clients updating different
+//     columns of one row at once keep the last writer's (as an ORM's
+//     save does).
 //   - A key drawn from a sequence (nextval) stays drawn when the call or
 //     transaction fails, and an explicit key moves the sequence (setval)
 //     for good, as PostgreSQL's sequences do; the memory engine takes back

@@ -16,6 +16,10 @@ type DB struct {
 	schema      *meta.Schema
 	sql         *statements
 	constraints map[string]constraint
+	below       [][]int // see cache.below
+	// slots number every index of every table (see slot), nslots of them.
+	slots  []int
+	nslots int
 }
 
 // Features implements engine.DB: none yet. The rules check every

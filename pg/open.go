@@ -36,6 +36,7 @@ func Open(ctx context.Context, pool *pgxpool.Pool, s *memrel.Schema, opts ...mem
 		}
 		seqs[t.Pos] = *seq
 	}
-	db := &DB{pool: pool, schema: m, sql: buildStatements(m, seqs), constraints: constraintsOf(m)}
+	db := &DB{pool: pool, schema: m, sql: buildStatements(m, seqs), constraints: constraintsOf(m), below: belowOf(m)}
+	db.slots, db.nslots = slotsOf(m)
 	return memrel.OpenEngine(s, db, opts...)
 }

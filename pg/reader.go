@@ -19,6 +19,8 @@ type reads struct {
 	// run runs one statement: it raises the engine's Failure when the
 	// statement fails.
 	run func(sql string, args []any, each func(pgx.Rows) error)
+	// pre are the rows Prefetch read, which answer lookups of their keys.
+	pre prefetched
 }
 
 // rows runs sql and returns the rows of t it selects.
@@ -37,6 +39,9 @@ func (r *reads) rows(t *meta.Table, sql string, args []any, dst []any) []any {
 // lookup returns the rows of ix whose leading columns hold key (nil:
 // every row of ix), in key then primary key order.
 func (r *reads) lookup(ix *meta.Index, key []byte) []any {
+	if rows, ok := r.pre.get(r.db.slot(ix), key); ok {
+		return rows
+	}
 	args, n, nulls, err := keyArgs(ix, key)
 	if err != nil {
 		engine.Fail(err)
@@ -149,6 +154,19 @@ func (r *reader) Sequence(t *meta.Table) int64 {
 	return r.sequence(t)
 }
 
+// Prefetch implements engine.Prefetcher: one SELECT … = ANY($1) for every
+// key, whose rows answer the lookups of those keys until the transaction
+// ends (a read transaction sees one snapshot), or until it has read
+// maxCached keys' worth, when it starts again.
+func (r *reader) Prefetch(ix *meta.Index, keys [][]byte) []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pre.n+len(keys) > maxCached {
+		r.pre.clear()
+	}
+	return r.prefetch(ix, keys, &r.pre)
+}
+
 // Done implements engine.Reader: it ends the transaction and hands the
 // connection back; later calls fail. It may run while reads do, and more
 // than once.
@@ -176,4 +194,9 @@ func (unordered) Reverse(*meta.Index) engine.Iterator {
 
 // errUnordered is the failure of an ordered walk, which this engine does
 // not offer (no OrderedIndexes).
+var (
+	_ engine.Prefetcher = (*reader)(nil)
+	_ engine.Prefetcher = (*writer)(nil)
+)
+
 var errUnordered = errors.New("memrel: pg: LowerBound and Reverse need OrderedIndexes, which the PostgreSQL engine does not declare")

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/memrel/memrel"
 	"github.com/memrel/memrel/internal/fixture"
+	"github.com/memrel/memrel/query"
 	"github.com/stretchr/testify/require"
 )
 
@@ -50,6 +51,7 @@ func TestOpen_RoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	b.Seed(t, db)
 
+	moves := int64(0)
 	cases := []struct {
 		name string
 		want int64
@@ -60,9 +62,35 @@ func TestOpen_RoundTrips(t *testing.T) {
 			_, err := b.Post.Create(tx, fixture.Post{Title: "p"})
 			return err
 		}},
-		// nextval, the parent's lookup, the INSERT, COMMIT.
-		{"Update{Comment.Create}", 4, func(tx *memrel.Txn) error {
+		// nextval and the parent's lookup; the INSERT, held back to the
+		// call's end; COMMIT.
+		{"Update{Comment.Create}", 3, func(tx *memrel.Txn) error {
 			_, err := b.Comment.Create(tx, fixture.Comment{Body: "c", PostID: fixture.I64(1)})
+			return err
+		}},
+		// The SELECT of the rows (p1's three comments); their three
+		// UPDATEs, held back and sent together; COMMIT. As many for one
+		// row (p2's) or a thousand.
+		{"Update{Comment.UpdateAll of 3 rows}", 3, func(tx *memrel.Txn) error {
+			_, err := b.Comment.UpdateAll(tx, query.Eq("postId", 1), map[string]any{"body": "x"})
+			return err
+		}},
+		{"Update{Comment.UpdateAll of 1 row}", 3, func(tx *memrel.Txn) error {
+			_, err := b.Comment.UpdateAll(tx, query.Eq("postId", 2), map[string]any{"body": "y"})
+			return err
+		}},
+		// The post, with BEGIN and SAVEPOINT; the three targets, one
+		// = ANY($1); the post's comments; the UPDATEs of the moved ones,
+		// held back and sent together; COMMIT.
+		// Each run moves them to the other of posts 2 and 3.
+		{"Update{Comments.Set of 3}", 5, func(tx *memrel.Txn) error {
+			moves++
+			return b.Comments.Set(tx, fixture.Post{ID: 2 + moves%2}, []fixture.Comment{{ID: 1}, {ID: 2}, {ID: 5}}, nil)
+		}},
+		// The posts with BEGIN; their comments, one = ANY($1) for all;
+		// the comments' replies, one more; COMMIT.
+		{"View{Post.FindAll with comments and their replies}", 4, func(tx *memrel.Txn) error {
+			_, err := b.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{{Assoc: b.Comments, Include: []memrel.Include{{Assoc: b.Replies}}}}})
 			return err
 		}},
 		{"View{Post.FindByPK}", 2, func(tx *memrel.Txn) error { // the SELECT with BEGIN; COMMIT

@@ -31,6 +31,7 @@ type indexSQL struct {
 	prefix   []string
 	children string
 	deleteBy string // DELETE of the rows holding a whole key
+	prefetch string // see prefetchSQL
 }
 
 // buildStatements builds the statements of s's tables; seqs holds each
@@ -62,6 +63,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 			is.children = fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d",
 				cols, name, indexWhere(ix, full, 0), columnList(t.Key), full+1)
 			is.deleteBy = fmt.Sprintf("DELETE FROM %s WHERE %s", name, indexWhere(ix, full, 0))
+			is.prefetch = prefetchSQL(ix)
 		}
 	}
 	return st

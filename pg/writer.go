@@ -36,53 +36,108 @@ type writer struct {
 	// sequence (see Fresh), and seen the highest value the sequence is
 	// known to have reached (see Advance).
 	drawn, seen []int64
+	cache       cache
 }
 
 func newWriter(db *DB, s *session) *writer {
 	n := len(db.schema.Tables)
-	w := &writer{reads: reads{db: db, s: s}, drawn: make([]int64, n), seen: make([]int64, n)}
+	w := &writer{reads: reads{db: db, s: s}, drawn: make([]int64, n), seen: make([]int64, n),
+		cache: cache{below: db.below}}
 	w.reads.run = w.run
 	return w
 }
 
-// run sends one statement, after the savepoint a mark wants; it raises
-// the failure of a statement, remembering that PostgreSQL aborted the
-// transaction.
+// run sends one statement, after the savepoint a mark wants and the
+// row writes held back; it raises the failure of any of them.
 func (w *writer) run(sql string, args []any, each func(pgx.Rows) error) {
 	if err := w.try(sql, args, each); err != nil {
-		engine.Fail(statementError(err))
+		engine.Fail(err)
 	}
 }
 
-// try is run returning the error instead.
+// try is run returning the error instead: memrel's error for a row write
+// the database refused, or the statement's.
 func (w *writer) try(sql string, args []any, each func(pgx.Rows) error) error {
 	if w.aborted != nil {
-		return fmt.Errorf("memrel: pg: the transaction was aborted by an earlier failure: %w", w.aborted)
+		return w.abortedError()
 	}
+	if sql != "" {
+		w.save()
+	}
+	if err := w.s.query(sql, args, each); err != nil {
+		return w.failed(err)
+	}
+	return nil
+}
+
+func (w *writer) abortedError() error {
+	return fmt.Errorf("memrel: pg: the transaction was aborted by an earlier failure: %w", w.aborted)
+}
+
+// save queues the savepoint a mark wants, before the statement about to
+// be queued or sent.
+func (w *writer) save() {
 	if w.mark {
 		w.mark = false
 		w.saves = append(w.saves, w.pos)
-		w.s.pending = append(w.s.pending, "SAVEPOINT "+saveName(len(w.saves)-1))
+		w.s.pending = append(w.s.pending, entry{sql: "SAVEPOINT " + saveName(len(w.saves)-1), save: len(w.saves)})
 	}
-	err := w.s.query(sql, args, each)
-	if err != nil {
-		w.aborted, w.s.aborted = err, true
-	}
-	return err
 }
 
-// write runs a row write of t (before, after as Put has them) and counts
-// it in the log; a constraint the database enforced comes back as
-// memrel's error for it.
-func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, args []any) {
-	if err := w.try(sql, args, nil); err != nil {
-		var kid any
-		if a := w.db.restricting(err, t, op); a != nil {
-			kid = w.firstKid(a, before)
-		}
-		engine.Fail(w.db.translate(err, t, op, before, after, kid))
+// failed records that a statement failed, leaving the PostgreSQL
+// transaction aborted, and returns the call's error for it: for a row
+// write, memrel's error for the constraint the database enforced.
+func (w *writer) failed(err error) error {
+	w.aborted, w.s.aborted = err, true
+	var pe *pendingError
+	if !errors.As(err, &pe) {
+		return statementError(err)
 	}
+	if pe.lost >= 0 {
+		w.saves = w.saves[:pe.lost] // their SAVEPOINTs never ran
+	}
+	e := pe.e
+	if e.t == nil {
+		return statementError(pe.err)
+	}
+	var kid any
+	if a := w.db.restricting(pe.err, e.t, e.op); a != nil {
+		kid = w.firstKid(a, e.before)
+	}
+	return w.db.translate(pe.err, e.t, e.op, e.before, e.after, kid)
+}
+
+// maxHeld bounds the row writes held back for one round trip, and so the
+// memory a cascade over many rows holds.
+const maxHeld = 1024
+
+// write holds back a row write of t (before, after as Put has them) for
+// the next round trip, and counts it in the log. A constraint the
+// database enforces comes back, when it is sent, as memrel's error for
+// it (see failed).
+func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, args []any) {
+	if w.aborted != nil {
+		engine.Fail(w.abortedError())
+	}
+	w.save()
+	w.s.pending = append(w.s.pending, entry{sql: sql, args: args, t: t, op: op, before: before, after: after})
 	w.pos++
+	w.cache.wrote(t, before, after)
+	w.pre.clear() // a list may have gained or lost a row
+	if len(w.s.pending) >= maxHeld {
+		w.run("", nil, nil)
+	}
+}
+
+// Flush implements engine.Writer: the row writes held back go now, in
+// one round trip, and the first the database refuses is the error.
+func (w *writer) Flush() error {
+	for i := range w.s.pending {
+		if w.s.pending[i].t != nil {
+			return w.try("", nil, nil)
+		}
+	}
+	return nil
 }
 
 // firstKid returns the first child, in primary key order, that references
@@ -97,8 +152,9 @@ func (w *writer) firstKid(a *meta.Relation, before any) any {
 	if n == 0 || before == nil {
 		return nil
 	}
-	w.s.pending = append(w.s.pending, "ROLLBACK TO SAVEPOINT "+saveName(n-1))
+	w.s.pending = append(w.s.pending, entry{sql: "ROLLBACK TO SAVEPOINT " + saveName(n-1)})
 	w.pos, w.mark, w.aborted = w.saves[n-1], false, nil
+	w.forget()
 	kt := a.Target
 	sql := fmt.Sprintf("SELECT %s FROM %s WHERE %s = $1 ORDER BY %s LIMIT 1",
 		columns(kt), quote(kt.Name), quote(a.FK.Name), columnList(kt.Key))
@@ -116,11 +172,25 @@ func (w *writer) firstKid(a *meta.Relation, before any) any {
 
 func saveName(i int) string { return "memrel_" + strconv.Itoa(i) }
 
-// Get implements engine.Reader.
-func (w *writer) Get(t *meta.Table, k *keys.Arg) any { return w.first(t.Indexes[0], k.Key) }
+// Get implements engine.Reader, from the cache when it knows the row.
+func (w *writer) Get(t *meta.Table, k *keys.Arg) any { return w.First(t.Indexes[0], k) }
 
 // First implements engine.Reader.
-func (w *writer) First(ix *meta.Index, k *keys.Arg) any { return w.first(ix, k.Key) }
+func (w *writer) First(ix *meta.Index, k *keys.Arg) any {
+	t := ix.Table
+	byPK := ix == t.Indexes[0]
+	if byPK {
+		if row, ok := w.cache.get(t, k.Key); ok {
+			return row
+		}
+	}
+	row := w.first(ix, k.Key)
+	if row != nil {
+		var kb [32]byte
+		w.cache.put(t, t.PKKey(row, kb[:0]), row)
+	}
+	return row
+}
 
 // Prefix implements engine.Reader.
 func (w *writer) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
@@ -128,7 +198,9 @@ func (w *writer) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
 	if k != nil {
 		key = k.Key
 	}
-	return &iter{w.lookup(ix, key)}
+	rows := w.lookup(ix, key)
+	w.cache.read(ix.Table, rows)
+	return &iter{rows}
 }
 
 // All implements engine.Reader.
@@ -177,7 +249,10 @@ func (w *writer) Children(ix *meta.Index, k *keys.Arg, dst []any, limit int) []a
 	if limit > 0 {
 		lim = int64(limit)
 	}
-	return w.rows(ix.Table, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].children, append(args, lim), dst)
+	n0 := len(dst)
+	dst = w.rows(ix.Table, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].children, append(args, lim), dst)
+	w.cache.read(ix.Table, dst[n0:])
+	return dst
 }
 
 // DeleteMatching implements engine.Writer: one DELETE of every row of
@@ -195,6 +270,10 @@ func (w *writer) DeleteMatching(ix *meta.Index, k *keys.Arg, rows []any) {
 		before = rows[0]
 	}
 	w.write(ix.Table, opDelete, before, nil, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].deleteBy, args)
+	var kb [32]byte
+	for _, row := range rows[min(1, len(rows)):] {
+		w.cache.put(ix.Table, ix.Table.PKKey(row, kb[:0]), nil)
+	}
 }
 
 // Draw implements engine.Writer: nextval, which stays drawn whatever
@@ -211,7 +290,7 @@ func (w *writer) Draw(t *meta.Table, limit int64) (int64, bool) {
 		return 0, false // the call fails, and its rollback clears aborted
 	}
 	if err != nil {
-		engine.Fail(statementError(err))
+		engine.Fail(err)
 	}
 	if id > limit {
 		return 0, false
@@ -260,16 +339,29 @@ func (w *writer) Mark() engine.Mark {
 }
 
 // Rollback implements engine.Writer: a ROLLBACK TO the mark's savepoint,
-// which also ends an abort. Without one no statement ran since the mark,
-// and there is nothing to undo.
+// which also ends an abort, or, when the savepoint has not been sent yet,
+// dropping what was held back after it. Without one no statement ran
+// since the mark, and there is nothing to undo.
 func (w *writer) Rollback(m engine.Mark) {
 	for i := len(w.saves) - 1; i >= 0; i-- {
-		if w.saves[i] == m.Rows {
-			w.s.pending = append(w.s.pending, "ROLLBACK TO SAVEPOINT "+saveName(i))
-			w.saves = w.saves[:i+1]
-			w.pos, w.mark, w.aborted = m.Rows, false, nil
-			return
+		if w.saves[i] != m.Rows {
+			continue
 		}
+		w.saves = w.saves[:i+1]
+		w.pos, w.mark, w.aborted = m.Rows, false, nil
+		w.forget()
+		p := w.s.pending
+		for j := range p {
+			if p[j].save == i+1 { // not sent: nothing after it ran either
+				clear(p[j+1:])
+				w.s.pending = p[:j+1]
+				return
+			}
+		}
+		// Sent: everything held back came after it.
+		clear(p)
+		w.s.pending = append(p[:0], entry{sql: "ROLLBACK TO SAVEPOINT " + saveName(i)})
+		return
 	}
 }
 
@@ -284,14 +376,40 @@ func (w *writer) Settle(keepRows bool) {
 		return
 	}
 	if len(w.saves) > 0 {
-		w.s.pending = append(w.s.pending, "RELEASE SAVEPOINT "+saveName(0))
+		w.s.pending = append(w.s.pending, entry{sql: "RELEASE SAVEPOINT " + saveName(0)})
 	}
 	w.saves, w.pos, w.mark = w.saves[:0], 0, false
+	w.forget()
+}
+
+// forget drops the rows the call read or wrote, once it is over or
+// undone.
+func (w *writer) forget() {
+	w.cache.clear()
+	w.pre.clear()
+}
+
+// Prefetch implements engine.Prefetcher: one SELECT … = ANY($1) for every
+// key, whose rows answer the lookups of those keys until the transaction
+// writes or the call ends (see cache).
+func (w *writer) Prefetch(ix *meta.Index, keys [][]byte) []any {
+	if w.pre.n+len(keys) > maxCached {
+		w.pre.clear()
+	}
+	rows := w.prefetch(ix, keys, &w.pre)
+	w.cache.read(ix.Table, rows)
+	return rows
 }
 
 // Commit implements engine.Writer; it fails when a statement left the
 // transaction aborted with no rollback since.
 func (w *writer) Commit() error {
+	if w.aborted == nil {
+		if err := w.Flush(); err != nil { // writes made outside a call (Load)
+			_ = w.s.end("ROLLBACK")
+			return err
+		}
+	}
 	if w.aborted != nil {
 		_ = w.s.end("ROLLBACK")
 		return fmt.Errorf("memrel: pg: commit of a transaction a failure aborted: %w", w.aborted)
@@ -300,7 +418,10 @@ func (w *writer) Commit() error {
 }
 
 // Abort implements engine.Writer.
-func (w *writer) Abort() { _ = w.s.end("ROLLBACK") }
+func (w *writer) Abort() {
+	w.s.drop()
+	_ = w.s.end("ROLLBACK")
+}
 
 var (
 	_ engine.DB     = (*DB)(nil)

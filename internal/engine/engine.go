@@ -75,6 +75,19 @@ func Failed(p any) (error, bool) {
 	return nil, false
 }
 
+// Prefetcher is a Reader that reads the rows of many keys of one index
+// at once: a SQL engine, to which each lookup is a round trip. The rules
+// call Prefetch before a walk that looks up each of keys in turn (the
+// rows of an include, one level at a time); the engine answers those
+// lookups (Get, First, Prefix of one of keys) from what it read until
+// the transaction writes, or the call ends. It returns every row it read,
+// in no particular order, or nil when it read none (a lookup it cannot
+// batch: each is then read on its own, as without Prefetch). An engine
+// whose lookups cost nothing, as the memory engine's, does not offer it.
+type Prefetcher interface {
+	Prefetch(ix *meta.Index, keys [][]byte) []any
+}
+
 // DB is one opened store of an engine.
 type DB interface {
 	// Features says what the engine does natively.
@@ -142,6 +155,11 @@ type Writer interface {
 	Fresh(t *meta.Table, id int64) bool
 	Advance(t *meta.Table, id int64)
 	SetSequence(t *meta.Table, v int64)
+	// Flush sends the row writes an engine holds back (a SQL engine
+	// sends a call's writes together, with its next read or here) and
+	// returns the first the storage refused; the rules call it before a
+	// call that wrote declares success. The memory engine holds none.
+	Flush() error
 	// Mark is a point in the transaction's log of row writes and
 	// sequence moves; Rollback undoes everything after it. Settle, once
 	// the outermost call is over, forgets the sequence moves and, unless

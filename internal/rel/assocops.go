@@ -143,6 +143,7 @@ func (tx *Txn) SourceHas(a *meta.Relation, p unsafe.Pointer, keys [][]byte) (boo
 // missing key is ErrNotFound (where Sequelize would skip it silently);
 // otherwise it is skipped.
 func (tx *Txn) Targets(a *meta.Relation, keys [][]byte, must bool) ([]any, error) {
+	tx.prefetchKeys(a.Target, keys)
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
 		row := live(a.Target, tx.ByKey(a.Target, k))
@@ -196,6 +197,7 @@ func (tx *Txn) AssocCount(a *meta.Relation, sk []byte, o *Read) (int, error) {
 
 // AssocHas answers Has with one primary key lookup per target.
 func (tx *Txn) AssocHas(a *meta.Relation, sk []byte, keys [][]byte) bool {
+	tx.prefetchKeys(a.Target, keys)
 	for _, k := range keys {
 		row := live(a.Target, tx.ByKey(a.Target, k))
 		if row == nil || !a.Holds(a.Target.Ptr(row), sk) {

@@ -93,6 +93,11 @@ func (tx *Txn) read(t *meta.Table, o *Read, choose func(*filter.Filter, []query.
 	if free {
 		tx.db.Shuffle.shuffle(t, rows)
 	}
+	if !inc.resizes(x) {
+		tx.prefetchIncludes(t, window(rows, o.Offset, o.Limit), inc)
+	} else {
+		tx.prefetchIncludes(t, rows, inc)
+	}
 	rows, _, block, at, err := tx.loadWindow(t, rows, inc, o.Offset, o.Limit, x)
 	if err != nil {
 		return Found{}, err

@@ -155,6 +155,7 @@ func (tx *Txn) ThroughHas(th *Through, sk []byte, keys [][]byte) (bool, error) {
 // would raise for its join row; otherwise it is skipped.
 func (tx *Txn) ThroughTargets(th *Through, keys [][]byte, must bool) ([]any, error) {
 	t := th.Dst.Source
+	tx.prefetchKeys(t, keys)
 	rows := make([]any, 0, len(keys))
 	for _, k := range keys {
 		row := tx.ByKey(t, k)

@@ -241,7 +241,7 @@ func (tx *Txn) Atomic(fn func() error) (err error) {
 			p, err = nil, f // the engine failed: an error of the call
 		}
 		if p == nil && err == nil && wk.depth == 0 {
-			err = tx.runDeferred()
+			err = tx.finish()
 		}
 		if p != nil || err != nil {
 			tx.wk.w.Rollback(mark)
@@ -261,6 +261,25 @@ func (tx *Txn) Atomic(fn func() error) (err error) {
 		}
 	}()
 	return fn()
+}
+
+// finish ends the outermost call that succeeded so far: the deferred NO
+// ACTION checks, then the engine's held-back writes, either of which can
+// still fail it (an engine failure is recovered here, as its error).
+func (tx *Txn) finish() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, ok := engine.Failed(p)
+			if !ok {
+				panic(p)
+			}
+			err = f
+		}
+	}()
+	if err = tx.runDeferred(); err != nil {
+		return err
+	}
+	return tx.wk.w.Flush()
 }
 
 type deferredCheck struct {

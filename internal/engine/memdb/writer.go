@@ -211,6 +211,9 @@ func (w *writer) Rollback(m engine.Mark) {
 	w.seqUndo = w.seqUndo[:m.Seqs]
 }
 
+// Flush implements engine.Writer: the memory engine holds nothing back.
+func (w *writer) Flush() error { return nil }
+
 // Settle implements engine.Writer.
 func (w *writer) Settle(keepRows bool) {
 	if !keepRows {

@@ -1,0 +1,103 @@
+package pg
+
+import (
+	"fmt"
+
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// prefetched are the rows of the keys a Prefetch read, by index slot
+// and key, as the lookups of those keys answer them; a key with no rows
+// has an empty list.
+type prefetched = keyed[[]any]
+
+// slot numbers ix among the indexes of every table of db.
+func (db *DB) slot(ix *meta.Index) int { return db.slots[ix.Table.Pos] + ix.Pos }
+
+// slotsOf returns, per table of m, the slot of its first index.
+func slotsOf(m *meta.Schema) (first []int, n int) {
+	first = make([]int, len(m.Tables))
+	for _, t := range m.Tables {
+		first[t.Pos] = n
+		n += len(t.Indexes)
+	}
+	return first, n
+}
+
+// prefetch reads the rows of ix holding each of keys, whole keys of ix,
+// in one statement, records them per key and returns them. The keys must
+// share every column but the last, as an include's do (the scope's
+// values, then the foreign key): the statement is an equality on those
+// and = ANY($n) on the last. Keys that do not, or hold a NULL, are left
+// to their own lookups (nil).
+func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
+	last := len(ix.Cols) - 1
+	var shared []any
+	values := make([]any, 0, len(keys))
+	want := make([][]byte, 0, len(keys))
+	slot := r.db.slot(ix)
+	for _, k := range keys {
+		if _, ok := p.get(slot, k); ok {
+			continue // read already
+		}
+		args, n, nulls, err := keyArgs(ix, k)
+		if err != nil || n != len(ix.Cols) || nulls != 0 {
+			return nil
+		}
+		if shared == nil {
+			shared = args[:last]
+		} else {
+			for i, v := range args[:last] {
+				if !sameArg(v, shared[i]) {
+					return nil
+				}
+			}
+		}
+		values = append(values, args[last])
+		want = append(want, k)
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	params := append(append(make([]any, 0, last+1), shared...), values)
+	rows := r.rows(ix.Table, r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].prefetch, params, nil)
+	for _, k := range want {
+		p.put(slot, r.db.nslots, k, []any{})
+	}
+	m := p.at(slot, r.db.nslots)
+	var kb [64]byte
+	for _, row := range rows {
+		k, ok := ix.Key(ix.Table.Ptr(row), kb[:0])
+		if !ok {
+			continue
+		}
+		m[string(k)] = append(m[string(k)], row)
+	}
+	return rows
+}
+
+// sameArg reports whether two decoded key values are equal.
+func sameArg(a, b any) bool {
+	if x, ok := a.([]byte); ok {
+		y, ok := b.([]byte)
+		return ok && string(x) == string(y)
+	}
+	return a == b
+}
+
+// prefetchSQL selects the rows of ix whose leading columns equal $1… and
+// whose last column is one of the array in the last parameter, in key
+// then primary key order.
+func prefetchSQL(ix *meta.Index) string {
+	t := ix.Table
+	last := len(ix.Cols) - 1
+	where := quote(ix.Cols[last].Name) + " = ANY($" + fmt.Sprint(last+1) + ")"
+	if last > 0 {
+		where = equalities(ix.Cols[:last], 1) + " AND " + where
+	}
+	order := columnList(ix.Cols)
+	if !ix.Unique {
+		order += ", " + columnList(t.Key)
+	}
+	return fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s", columns(t), quote(t.Name), where, order)
+}
