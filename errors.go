@@ -107,6 +107,15 @@ var (
 	// holds rows.
 	ErrNotEmpty = errs.ErrNotEmpty
 
+	// ErrRetry is returned, wrapped with the database's error, when an
+	// engine shared with other clients breaks a transaction off to let
+	// another through (on PostgreSQL: a serialization failure, 40001, or
+	// a deadlock, 40P01). The memory engine never returns it. Run the
+	// whole transaction again; the call that failed is undone as any
+	// failed call, but what the transaction did before it may rest on
+	// reads the conflict has made stale.
+	ErrRetry = errs.ErrRetry
+
 	// ErrAssociationField is returned, in a *FieldError naming the struct
 	// field, when a write is given rows in an association field it does
 	// not store: Create (or an association's Create) without an Include

@@ -49,6 +49,10 @@
 // the rules looked) comes back as the *memrel.UniqueConstraintError,
 // *memrel.ForeignKeyConstraintError or *memrel.ValidationError the rules
 // would return, mapped back through the constraint's name (see [DDL]).
+// When PostgreSQL breaks a transaction off to let another through (a
+// deadlock, or a serialization failure), the call fails with an error
+// that is memrel.ErrRetry and wraps the database's: run the whole
+// transaction again.
 //
 // Each public call is atomic as on the memory engine: its start is a
 // SAVEPOINT, a failure a ROLLBACK TO SAVEPOINT (which also ends the

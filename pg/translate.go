@@ -166,10 +166,28 @@ func notNullError(t *meta.Table, row any, pe *pgconn.PgError) error {
 }
 
 // statementError wraps the failure of a statement, unless it is memrel's
-// own already.
+// own already; a serialization failure or a deadlock is ErrRetry.
 func statementError(err error) error {
+	if retryable(err) {
+		return &retryError{err}
+	}
 	if strings.HasPrefix(err.Error(), "memrel: ") {
 		return err
 	}
 	return fmt.Errorf("memrel: pg: %w", err)
 }
+
+// retryable reports whether err is PostgreSQL breaking the transaction
+// off for another: serialization_failure or deadlock_detected.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// retryError is a statement's failure that is memrel.ErrRetry.
+type retryError struct{ err error }
+
+func (e *retryError) Error() string {
+	return "memrel: pg: the transaction conflicted with another; run it again: " + e.err.Error()
+}
+func (e *retryError) Unwrap() []error { return []error{errs.ErrRetry, e.err} }

@@ -98,6 +98,11 @@ var (
 	// ErrNotEmpty is returned by Store.LoadSnapshot on a store that holds
 	// rows.
 	ErrNotEmpty = errors.New("memrel: store is not empty")
+
+	// ErrRetry is returned when an engine shared with other clients
+	// broke a transaction off to let another through (a PostgreSQL
+	// serialization failure or deadlock): run the whole transaction again.
+	ErrRetry = errors.New("memrel: the transaction conflicted with another; run it again")
 	// ErrAssociationField is returned, in a *FieldError naming the struct
 	// field, when a write is given rows in an association field it does
 	// not store: a Create without an Include for that association, an
