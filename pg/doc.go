@@ -95,5 +95,7 @@
 //     rules' lookups finding nothing left to do.
 //   - A RESTRICT the database reports first; the error names the child
 //     the rules would (read after rolling back to the call's savepoint).
-//   - Times keep microseconds, and text cannot hold a NUL byte.
+//   - Times keep microseconds, and text cannot hold a NUL byte or bytes
+//     that are not UTF-8: a write of one is a *memrel.ValidationError
+//     naming the field (memrel.ErrBadValue), before anything is sent.
 package pg

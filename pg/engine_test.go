@@ -322,3 +322,11 @@ func TestOpen_View_ReadsFromSeveralGoroutines(t *testing.T) {
 		return nil
 	}))
 }
+
+func TestOpen_Fork_Unsupported(t *testing.T) {
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	db, _ := pgStore(t, b.Schema)
+	forked, err := db.Fork()
+	require.ErrorIs(t, err, errors.ErrUnsupported)
+	require.Nil(t, forked)
+}

@@ -5,9 +5,11 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/meta"
 )
 
@@ -31,6 +33,29 @@ func rowArgs(t *meta.Table, row any) []any {
 		args[i] = f.Get(p)
 	}
 	return args
+}
+
+// checkText returns the ValidationError of row's text columns that
+// PostgreSQL's text cannot hold: a NUL byte, or bytes that are not UTF-8
+// (the memory engine stores any Go string). nil when every one can.
+func checkText(t *meta.Table, args []any) error {
+	var items []errs.ValidationErrorItem
+	for i, f := range t.Fields {
+		s, ok := args[i].(string)
+		if !ok || f.Kind != meta.String {
+			continue
+		}
+		switch {
+		case strings.IndexByte(s, 0) >= 0:
+			items = append(items, errs.ValidationErrorItem{Field: f.Name, Message: "holds a NUL byte, which PostgreSQL's text cannot", Err: errs.ErrBadValue})
+		case !utf8.ValidString(s):
+			items = append(items, errs.ValidationErrorItem{Field: f.Name, Message: "is not UTF-8, which PostgreSQL's text must be", Err: errs.ErrBadValue})
+		}
+	}
+	if items == nil {
+		return nil
+	}
+	return &errs.ValidationError{Model: t.Name, Items: items}
 }
 
 // scanRow reads the current row of rows, selected by columns(t), into a

@@ -224,11 +224,15 @@ const (
 // as before (which may change the key).
 func (w *writer) Put(t *meta.Table, before, after any) {
 	ts := &w.db.sql.tables[t.Pos]
+	args := rowArgs(t, after)
+	if err := checkText(t, args); err != nil {
+		engine.Fail(err)
+	}
 	if before == nil {
-		w.write(t, opInsert, nil, after, ts.insert, rowArgs(t, after))
+		w.write(t, opInsert, nil, after, ts.insert, args)
 		return
 	}
-	w.write(t, opUpdate, before, after, ts.update, append(rowArgs(t, after), pkArgs(t, before)...))
+	w.write(t, opUpdate, before, after, ts.update, append(args, pkArgs(t, before)...))
 }
 
 // Delete implements engine.Writer.
