@@ -58,6 +58,10 @@ type entry struct {
 	t             *meta.Table
 	op            byte
 	before, after any
+	// rows is how many rows the write must change, or -1: an UPDATE or
+	// DELETE under writer's unchanged condition changes fewer when
+	// another client changed its rows since the rules read them.
+	rows int64
 }
 
 // pendingError is the failure of the pending entry at, which was sent
@@ -70,6 +74,10 @@ type pendingError struct {
 	// lost is the first writer save whose SAVEPOINT came after the
 	// failed entry, and so never ran (-1: none).
 	lost int
+	// changed says the entry ran but changed fewer rows than it must:
+	// the PostgreSQL transaction is not aborted, and every later entry
+	// ran.
+	changed bool
 }
 
 func (e *pendingError) Error() string { return e.err.Error() }
@@ -113,7 +121,14 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 	br := s.conn.SendBatch(s.ctx, b)
 	for i := range s.pending {
 		e := &s.pending[i]
-		if _, err := br.Exec(); err != nil {
+		tag, err := br.Exec()
+		if err == nil && e.rows >= 0 && tag.RowsAffected() != e.rows {
+			_ = br.Close()
+			failed := &pendingError{at: i, e: *e, err: errChanged, lost: -1, changed: true}
+			s.drop()
+			return failed
+		}
+		if err != nil {
 			_ = br.Close()
 			failed := &pendingError{at: i, e: *e, err: err, lost: -1}
 			for _, later := range s.pending[i+1:] {
@@ -268,6 +283,9 @@ func (s *session) end(last string) error {
 }
 
 var (
+	// errChanged is the failure of a write whose row another client
+	// changed or deleted since the rules read it.
+	errChanged    = errors.New("changed by another client since this call read it")
 	errEnded      = errors.New("memrel: pg: the transaction has ended")
 	errRolledBack = errors.New("memrel: pg: the transaction was aborted by a failed statement, and rolled back instead of committed")
 )

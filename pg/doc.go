@@ -78,10 +78,10 @@
 //     again), and sort, range and limit in memory; lookups read every
 //     matching row at once.
 //   - A write transaction's calls each see the rows as they first read
-//     them: another client's commit reaches the next call. Writes are
-//     whole rows by primary key, so two clients updating different
-//     columns of one row at once keep the last writer's (as an ORM's
-//     save does).
+//     them: another client's commit reaches the next call. An UPDATE or
+//     DELETE applies to the row only as the call read it (every column
+//     compared), so another client's change in between is never
+//     overwritten: the call fails with memrel.ErrRetry instead.
 //   - A key drawn from a sequence (nextval) stays drawn when the call or
 //     transaction fails, and an explicit key moves the sequence (setval)
 //     for good, as PostgreSQL's sequences do; the memory engine takes back

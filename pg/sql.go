@@ -2,6 +2,7 @@ package pg
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,8 +48,8 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 		for i, f := range t.Fields {
 			set[i] = quote(f.Name) + " = $" + strconv.Itoa(i+1)
 		}
-		ts.update = fmt.Sprintf("UPDATE %s SET %s WHERE %s", name, strings.Join(set, ", "), equalities(t.Key, len(t.Fields)+1))
-		ts.delete = fmt.Sprintf("DELETE FROM %s WHERE %s", name, equalities(t.Key, 1))
+		ts.update = fmt.Sprintf("UPDATE %s SET %s WHERE %s", name, strings.Join(set, ", "), unchanged(t, len(t.Fields)+1))
+		ts.delete = fmt.Sprintf("DELETE FROM %s WHERE %s", name, unchanged(t, 1))
 		if seq := seqs[t.Pos]; seq != "" {
 			ts.nextval, ts.lastval, ts.setval, ts.advance = sequenceSQL(seq)
 		}
@@ -119,6 +120,22 @@ func indexWhere(ix *meta.Index, n int, nulls uint64) string {
 	}
 	if len(conds) == 0 {
 		return "TRUE"
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// unchanged is the condition that a row of t is still as the rules read
+// it: its key equal to $from…, every other column NOT DISTINCT FROM its
+// parameter, in field order. An UPDATE or DELETE under it changes no row
+// when another client changed the row since (see writer.write).
+func unchanged(t *meta.Table, from int) string {
+	conds := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		op := " IS NOT DISTINCT FROM $"
+		if slices.Contains(t.Key, f) {
+			op = " = $"
+		}
+		conds[i] = quote(f.Name) + op + strconv.Itoa(from+i)
 	}
 	return strings.Join(conds, " AND ")
 }

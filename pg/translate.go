@@ -191,3 +191,15 @@ func (e *retryError) Error() string {
 	return "memrel: pg: the transaction conflicted with another; run it again: " + e.err.Error()
 }
 func (e *retryError) Unwrap() []error { return []error{errs.ErrRetry, e.err} }
+
+// changedError is the failure of e, a write whose row another client
+// changed or deleted since the rules read it: memrel.ErrRetry, since
+// the call acted on what it read.
+func changedError(e entry) error {
+	row := e.before
+	what := "a row of " + e.t.Name
+	if row != nil {
+		what = fmt.Sprintf("the %s row %v", e.t.Name, e.t.KeyValue(e.t.Ptr(row)))
+	}
+	return &retryError{fmt.Errorf("%s was %w", what, errChanged)}
+}

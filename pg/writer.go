@@ -88,9 +88,15 @@ func (w *writer) save() {
 // transaction aborted, and returns the call's error for it: for a row
 // write, memrel's error for the constraint the database enforced.
 func (w *writer) failed(err error) error {
-	w.aborted, w.s.aborted = err, true
 	var pe *pendingError
-	if !errors.As(err, &pe) {
+	if errors.As(err, &pe) && pe.changed {
+		// Nothing aborted: the call's rollback undoes what ran.
+		err = changedError(pe.e)
+		w.aborted = err
+		return err
+	}
+	w.aborted, w.s.aborted = err, true
+	if pe == nil {
 		return statementError(err)
 	}
 	if pe.lost >= 0 {
@@ -115,12 +121,12 @@ const maxHeld = 1024
 // the next round trip, and counts it in the log. A constraint the
 // database enforces comes back, when it is sent, as memrel's error for
 // it (see failed).
-func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, args []any) {
+func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, args []any, rows int64) {
 	if w.aborted != nil {
 		engine.Fail(w.abortedError())
 	}
 	w.save()
-	w.s.pending = append(w.s.pending, entry{sql: sql, args: args, t: t, op: op, before: before, after: after})
+	w.s.pending = append(w.s.pending, entry{sql: sql, args: args, t: t, op: op, before: before, after: after, rows: rows})
 	w.pos++
 	w.cache.wrote(t, before, after)
 	w.pre.clear() // a list may have gained or lost a row
@@ -229,15 +235,27 @@ func (w *writer) Put(t *meta.Table, before, after any) {
 		engine.Fail(err)
 	}
 	if before == nil {
-		w.write(t, opInsert, nil, after, ts.insert, args)
+		w.write(t, opInsert, nil, after, ts.insert, args, -1)
 		return
 	}
-	w.write(t, opUpdate, before, after, ts.update, append(args, pkArgs(t, before)...))
+	w.write(t, opUpdate, before, after, ts.update, append(args, rowArgs(t, w.latest(t, before))...), 1)
+}
+
+// latest is the row of t keyed as before as this call last read or wrote
+// it, which the unchanged condition compares the stored row with: the
+// rules may hand Put a version this call has since rewritten (a target
+// listed twice), which the database holds since.
+func (w *writer) latest(t *meta.Table, before any) any {
+	var kb [32]byte
+	if cur, ok := w.cache.get(t, t.PKKey(before, kb[:0])); ok && cur != nil {
+		return cur
+	}
+	return before
 }
 
 // Delete implements engine.Writer.
 func (w *writer) Delete(t *meta.Table, before any) {
-	w.write(t, opDelete, before, nil, w.db.sql.tables[t.Pos].delete, pkArgs(t, before))
+	w.write(t, opDelete, before, nil, w.db.sql.tables[t.Pos].delete, rowArgs(t, w.latest(t, before)), 1)
 }
 
 // Children implements engine.Writer.
@@ -273,7 +291,7 @@ func (w *writer) DeleteMatching(ix *meta.Index, k *keys.Arg, rows []any) {
 	if len(rows) > 0 {
 		before = rows[0]
 	}
-	w.write(ix.Table, opDelete, before, nil, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].deleteBy, args)
+	w.write(ix.Table, opDelete, before, nil, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].deleteBy, args, int64(len(rows)))
 	var kb [32]byte
 	for _, row := range rows[min(1, len(rows)):] {
 		w.cache.put(ix.Table, ix.Table.PKKey(row, kb[:0]), nil)
