@@ -129,7 +129,8 @@ func (r *reader) First(ix *meta.Index, k *keys.Arg) any {
 	return r.first(ix, k.Key)
 }
 
-// Prefix implements engine.Reader; the rows are read at once.
+// Prefix implements engine.Reader: the rows of a whole key of a
+// non-unique index a page at a time (see pager), any other's at once.
 func (r *reader) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -137,14 +138,28 @@ func (r *reader) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
 	if k != nil {
 		key = k.Key
 	}
+	if !ix.Unique && key != nil {
+		if _, ok := r.pre.get(r.db.slot(ix), key); !ok {
+			args, n, nulls, err := keyArgs(ix, key)
+			if err != nil {
+				engine.Fail(err)
+			}
+			if n == len(ix.Cols) && nulls == 0 {
+				return r.pages(ix.Table, &r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].pages, args)
+			}
+		}
+	}
 	return &iter{r.lookup(ix, key)}
 }
 
-// All implements engine.Reader.
+// pages starts a paged read of t by sql with args.
+func (r *reader) pages(t *meta.Table, sql *pageSQL, args []any) *pager {
+	return &pager{r: r, t: t, sql: sql, args: args, size: firstPage}
+}
+
+// All implements engine.Reader: every row a page at a time (see pager).
 func (r *reader) All(t *meta.Table) engine.Iterator {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return &iter{r.all(t)}
+	return r.pages(t, &r.db.sql.tables[t.Pos].pages, nil)
 }
 
 // Sequence implements engine.Reader.

@@ -22,6 +22,7 @@ type tableSQL struct {
 	// key (see sequenceSQL).
 	nextval, lastval, setval, advance string
 	indexes                           []indexSQL
+	pages                             pageSQL // every row, a page at a time
 }
 
 // indexSQL is one index's lookups: prefix[n] selects the rows whose
@@ -32,7 +33,8 @@ type indexSQL struct {
 	prefix   []string
 	children string
 	deleteBy string // DELETE of the rows holding a whole key
-	prefetch string // see prefetchSQL
+	prefetch string  // see prefetchSQL
+	pages    pageSQL // the rows holding a whole key, a page at a time
 }
 
 // buildStatements builds the statements of s's tables; seqs holds each
@@ -43,6 +45,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 		ts := &st.tables[t.Pos]
 		cols, name := columns(t), quote(t.Name)
 		ts.all = fmt.Sprintf("SELECT %s FROM %s ORDER BY %s", cols, name, columnList(t.Key))
+		ts.pages = pagedSQL(t, "TRUE", 0)
 		ts.insert = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", name, cols, placeholders(1, len(t.Fields)))
 		set := make([]string, len(t.Fields))
 		for i, f := range t.Fields {
@@ -65,6 +68,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 				cols, name, indexWhere(ix, full, 0), columnList(t.Key), full+1)
 			is.deleteBy = fmt.Sprintf("DELETE FROM %s WHERE %s", name, indexWhere(ix, full, 0))
 			is.prefetch = prefetchSQL(ix)
+			is.pages = pagedSQL(t, indexWhere(ix, full, 0), full)
 		}
 	}
 	return st

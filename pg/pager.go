@@ -1,0 +1,90 @@
+package pg
+
+import (
+	"fmt"
+
+	"github.com/memrel/memrel/internal/meta"
+)
+
+// A read transaction's scans and long lookups read their rows a page at
+// a time, in primary key order, each page after the last row of the one
+// before (keyset pagination), so that a read the rules stop early (a
+// Limit, a First) reads a page or two, not the table. Pages start small
+// and double, so a read of everything costs a few round trips more than
+// one SELECT of it all. A write transaction reads at once, as its own
+// writes in between would otherwise reach the pages after them.
+const (
+	firstPage = 64
+	maxPage   = 4096
+)
+
+// pageSQL are the statements of one paged read: first selects the first
+// $n rows (n the statement's last parameter), after those following the
+// primary key in the parameters before the limit.
+type pageSQL struct {
+	first, after string
+	args         int // the parameters before the key: the lookup's
+}
+
+// pagedSQL builds the paged reads of t's rows matching where (a
+// condition on args parameters $1…, "TRUE" for all).
+func pagedSQL(t *meta.Table, where string, args int) pageSQL {
+	cols, name, key := columns(t), quote(t.Name), columnList(t.Key)
+	n := len(t.Key)
+	return pageSQL{
+		first: fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d", cols, name, where, key, args+1),
+		after: fmt.Sprintf("SELECT %s FROM %s WHERE %s AND (%s) > (%s) ORDER BY %s LIMIT $%d",
+			cols, name, where, key, placeholders(args+1, n), key, args+n+1),
+		args: args,
+	}
+}
+
+// pager iterates a paged read of a read transaction.
+type pager struct {
+	r    *reader
+	t    *meta.Table
+	sql  *pageSQL
+	args []any // the lookup's parameters
+	rows []any // the page's rows not yet returned
+	last any   // the last row returned, nil before the first page
+	size int   // the next page's size
+	done bool  // the last page was short: no more rows
+}
+
+// Next implements engine.Iterator; a page that fails to read fails the
+// call, as any statement does.
+func (p *pager) Next() any {
+	if len(p.rows) == 0 {
+		if p.done {
+			return nil
+		}
+		p.fetch()
+		if len(p.rows) == 0 {
+			return nil
+		}
+	}
+	row := p.rows[0]
+	p.rows[0] = nil
+	p.rows = p.rows[1:]
+	p.last = row
+	return row
+}
+
+// fetch reads the next page.
+func (p *pager) fetch() {
+	sql := p.sql.first
+	args := append(make([]any, 0, len(p.args)+len(p.t.Key)+1), p.args...)
+	if p.last != nil {
+		sql = p.sql.after
+		ptr := p.t.Ptr(p.last)
+		for _, f := range p.t.Key {
+			args = append(args, f.Get(ptr))
+		}
+	}
+	args = append(args, int64(p.size))
+	p.r.mu.Lock()
+	p.rows = p.r.rows(p.t, sql, args, p.rows[:0])
+	p.r.mu.Unlock()
+	p.done = len(p.rows) < p.size
+	p.size = min(2*p.size, maxPage)
+}
