@@ -30,7 +30,13 @@ type memrelPGStore struct {
 
 // OpenMemrelPG opens the memrel contender on PostgreSQL: a new schema on
 // the server MEMREL_PG_URL names, memrel's tables in it.
-func OpenMemrelPG() (Store, error) { return openMemrelPG(nil) }
+func OpenMemrelPG() (Store, error) {
+	s, err := openMemrelPG(nil)
+	if err != nil {
+		return nil, err // not a nil *memrelPGStore in a non-nil Store
+	}
+	return s, nil
+}
 
 // openMemrelPG is OpenMemrelPG with config changing the pool's
 // configuration first (nil: none).

@@ -88,7 +88,13 @@ type pgxStore struct {
 
 // OpenPgx opens the hand-written pgx contender: a new schema of its own on
 // the server MEMREL_PG_URL names.
-func OpenPgx() (Store, error) { return openPgx(nil) }
+func OpenPgx() (Store, error) {
+	s, err := openPgx(nil)
+	if err != nil {
+		return nil, err // not a nil *pgxStore in a non-nil Store
+	}
+	return s, nil
+}
 
 // openPgx is OpenPgx with config changing the pool's configuration
 // first (nil: none), as the round-trip test's tracer does.
