@@ -4,6 +4,8 @@ go 1.25.0
 
 replace github.com/memrel/memrel => ../
 
+replace github.com/memrel/memrel/pg => ../pg
+
 require (
 	github.com/glebarez/go-sqlite v1.21.2
 	github.com/glebarez/sqlite v1.11.0
@@ -12,6 +14,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/memrel/memrel v0.0.0-00010101000000-000000000000
+	github.com/memrel/memrel/pg v0.0.0-00010101000000-000000000000
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/gorm v1.31.2
 )

@@ -13,7 +13,7 @@ import (
 // prepared statements cached, in a schema of its own on the server
 // MEMREL_PG_URL names, dropped on Close.
 func OpenGormPG() (Store, error) {
-	s, err := openPGSchema(pgxSchema)
+	s, err := openPGSchema(pgxSchema, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -89,16 +89,23 @@ type pgxStore struct {
 // OpenPgx opens the hand-written pgx contender: a new schema of its own on
 // the server MEMREL_PG_URL names.
 func OpenPgx() (Store, error) {
-	s, err := openPGSchema(pgxSchema)
+	s, err := openPgx(nil)
 	if err != nil {
-		return nil, err
+		return nil, err // not a nil *pgxStore in a non-nil Store
 	}
 	return s, nil
 }
 
+// openPgx is OpenPgx with config changing the pool's configuration
+// first (nil: none), as the round-trip test's tracer does.
+func openPgx(config func(*pgxpool.Config)) (*pgxStore, error) {
+	return openPGSchema(pgxSchema, config)
+}
+
 // openPGSchema creates a schema of its own on the server, runs ddl in it
-// and opens a pool whose connections use it.
-func openPGSchema(ddl string) (_ *pgxStore, err error) {
+// (none when ddl is "") and opens a pool whose connections use it,
+// configured by config when it is not nil.
+func openPGSchema(ddl string, config func(*pgxpool.Config)) (_ *pgxStore, err error) {
 	url := os.Getenv(PGURLEnv)
 	if url == "" {
 		return nil, fmt.Errorf("%s names no PostgreSQL server", PGURLEnv)
@@ -124,8 +131,14 @@ func openPGSchema(ddl string) (_ *pgxStore, err error) {
 		return nil, err
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = s.schema
+	if config != nil {
+		config(cfg)
+	}
 	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, err
+	}
+	if ddl == "" {
+		return s, nil // the caller makes its tables
 	}
 	if _, err := s.pool.Exec(ctx, ddl); err != nil {
 		return nil, err

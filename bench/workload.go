@@ -92,7 +92,8 @@ type Impl struct {
 // Impls returns the contenders in report order: memrel first, then its
 // baselines.
 //
-// The PostgreSQL contenders come last, when MEMREL_PG_URL names a server.
+// The PostgreSQL contenders come last, when MEMREL_PG_URL names a server:
+// memrel on its PostgreSQL engine, then its baselines there.
 func Impls() []Impl {
 	impls := []Impl{
 		{Name: "memrel", Open: OpenMemrel},
@@ -105,8 +106,10 @@ func Impls() []Impl {
 		{Name: "map", Open: OpenMap},
 	}
 	if os.Getenv(PGURLEnv) != "" {
-		impls = append(impls, Impl{Name: "pgx", Open: OpenPgx, MaxP: 100_000,
-			SkipReason: "pgx skipped above P=100000: loading takes minutes"},
+		impls = append(impls, Impl{Name: "memrelpg", Open: OpenMemrelPG, MaxP: 10_000,
+			SkipReason: "memrelpg skipped above P=10000: its load writes row by row, several round trips a row"},
+			Impl{Name: "pgx", Open: OpenPgx, MaxP: 100_000,
+				SkipReason: "pgx skipped above P=100000: loading takes minutes"},
 			Impl{Name: "gormpg", Open: OpenGormPG, MaxP: 100_000,
 				SkipReason: "GORM+PostgreSQL skipped above P=100000: loading through GORM takes minutes"})
 	}

@@ -44,6 +44,10 @@ var ratios = []ratio{
 	{"memrel", "memdb"}, {"sqlitec", "memrel"}, {"sqlitego", "memrel"}, {"gorm", "memrel"}, {"map", "memrel"},
 }
 
+// pgRatios are memrel on PostgreSQL against the hand-written pgx and
+// GORM there, printed when memrelpg runs (MEMREL_PG_URL is set).
+var pgRatios = []ratio{{"memrelpg", "pgx"}, {"memrelpg", "gormpg"}}
+
 type result struct {
 	ns, bytes, allocs float64 // per op (per row for Load)
 	stored            float64 // Load only: bytes kept per row
@@ -268,7 +272,13 @@ func mainReport(w io.Writer, r *bench.Runner, res map[key]result, all map[key][]
 			fmt.Fprintf(w, "Note: %s.\n\n", why)
 		}
 	}
-	geo := newGeomeans(ratios...)
+	rs := ratios
+	if slices.Contains(names, "memrelpg") {
+		rs = append(slices.Clip(rs), pgRatios...)
+		fmt.Fprintf(w, "memrelpg is memrel on PostgreSQL (the pg engine), pgx hand-written SQL and gormpg GORM on the same server: "+
+			"memrelpg/pgx and memrelpg/gormpg > 1 mean memrel on PostgreSQL is slower.\n\n")
+	}
+	geo := newGeomeans(rs...)
 	for _, p := range r.Sizes {
 		fmt.Fprintf(w, "## P = %d (%d rows)\n\n", p, p*(bench.K+1))
 		geo.table(w, res, p, bench.OpNames(), names)

@@ -13,6 +13,7 @@ import (
 // the ratio columns and that each geomean covers the pairs its two
 // contenders ran, not only those every contender ran.
 func TestReport_Ratios_EachGeomeanOverItsOwnPairs(t *testing.T) {
+	t.Setenv(bench.PGURLEnv, "") // the memory contenders only
 	r := &bench.Runner{Sizes: []int64{1000, 1_000_000}, Impls: bench.Impls(), InterleaveMax: 1000}
 	res := map[key]result{}
 	for _, p := range r.Sizes {
@@ -49,5 +50,30 @@ func TestReport_Ratios_EachGeomeanOverItsOwnPairs(t *testing.T) {
 	want := "geomean memrel/memdb=2.83 sqlitec/memrel=4.00 sqlitego/memrel=8.00 gorm/memrel=16.00 map/memrel=0.25"
 	if got := lines[len(lines)-1]; got != want {
 		t.Errorf("last line\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestReport_PGRatios_WhenMemrelPGRuns checks that with the PostgreSQL
+// contenders listed the report adds memrelpg/pgx and memrelpg/gormpg to
+// the tables and the geomeans, after the memory engine's ratios.
+func TestReport_PGRatios_WhenMemrelPGRuns(t *testing.T) {
+	t.Setenv(bench.PGURLEnv, "postgres://unused") // listed, never opened
+	r := &bench.Runner{Sizes: []int64{1000}, Impls: bench.Impls()}
+	res := map[key]result{}
+	for _, op := range []string{"Get", "Add"} {
+		res[key{1000, "memrelpg", op}] = result{ns: 200}
+		res[key{1000, "pgx", op}] = result{ns: 100}
+		res[key{1000, "gormpg", op}] = result{ns: 400}
+	}
+	var out bytes.Buffer
+	report(&out, r, nil, res, nil, nil, 0)
+	text := out.String()
+	want := "| Get | – | – | – | – | – | – | 200 ns | 100 ns | 400 ns | – | – | – | – | – | 2.00 | 0.50 |\n"
+	if !strings.Contains(text, want) {
+		t.Errorf("report lacks %q:\n%s", want, text)
+	}
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if got := lines[len(lines)-1]; !strings.HasSuffix(got, " map/memrel=NaN memrelpg/pgx=2.00 memrelpg/gormpg=0.50") {
+		t.Errorf("last line %s: no memrelpg geomeans", got)
 	}
 }
