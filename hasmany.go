@@ -265,6 +265,16 @@ func (h *HasMany[P, C]) CountMany(tx *Txn, srcs []P, o *Options) (_ []int, err e
 	}
 	out := make([]int, len(srcs))
 	var kb [32]byte
+	if tx.r.Prefetches() {
+		// One read for every source's children, before the counts.
+		sks := make([][]byte, 0, len(srcs))
+		for i := range srcs {
+			if sk, _, err := tx.r.SourceKey(h.a, unsafe.Pointer(&srcs[i]), nil); err == nil {
+				sks = append(sks, sk)
+			}
+		}
+		tx.r.PrefetchChildren(h.a, sks)
+	}
 	for i := range srcs {
 		sk, _, err := tx.r.SourceKey(h.a, unsafe.Pointer(&srcs[i]), kb[:0])
 		if err == nil {

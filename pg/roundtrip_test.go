@@ -112,3 +112,41 @@ func TestOpen_RoundTrips(t *testing.T) {
 		})
 	}
 }
+
+// A read transaction's scan reads a page at a time: a FindAll the rules
+// stop early reads one page, a read of everything a few doubling ones.
+func TestOpen_ViewScan_ReadsAPageAtATime(t *testing.T) {
+	tr := &trips{}
+	pool := databasePoolWith(t, func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.Tracer = tr
+		cfg.MaxConns = 1
+	})
+	b := fixture.Blog(t, fixture.BlogOptions{})
+	ctx := context.Background()
+	require.NoError(t, Create(ctx, pool, b.Schema))
+	db, err := Open(ctx, pool, b.Schema)
+	require.NoError(t, err)
+	posts := make([]fixture.Post, 300)
+	for i := range posts {
+		posts[i].Title = "p"
+	}
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		_, err := b.Post.BulkCreate(tx, posts)
+		return err
+	}))
+	read := func(limit int) (n int) {
+		require.NoError(t, db.View(func(tx *memrel.Txn) error {
+			rows, err := b.Post.FindAll(tx, &memrel.Options{Limit: limit})
+			n = len(rows)
+			return err
+		}))
+		return n
+	}
+	var n int
+	// BEGIN with the first page of 64; COMMIT.
+	require.Equal(t, int64(2), tr.count(func() { n = read(5) }))
+	require.Equal(t, 5, n)
+	// Pages of 64, 128 and 256 (the last one short); COMMIT.
+	require.Equal(t, int64(4), tr.count(func() { n = read(0) }))
+	require.Equal(t, 300, n)
+}

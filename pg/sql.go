@@ -27,14 +27,15 @@ type tableSQL struct {
 
 // indexSQL is one index's lookups: prefix[n] selects the rows whose
 // first n columns equal $1…$n, in key then primary key order; children
-// is prefix[len(cols)] in primary key order with the row limit in the
-// next parameter (NULL: every row).
+// is prefix[len(cols)] in primary key order, and childrenUpTo that with
+// the row limit in the next parameter.
 type indexSQL struct {
-	prefix   []string
-	children string
-	deleteBy string // DELETE of the rows holding a whole key
-	prefetch string  // see prefetchSQL
-	pages    pageSQL // the rows holding a whole key, a page at a time
+	prefix       []string
+	children     string
+	childrenUpTo string  // children, at most the last parameter's rows
+	deleteBy     string  // DELETE of the rows holding a whole key
+	prefetch     string  // see prefetchSQL
+	pages        pageSQL // the rows holding a whole key, a page at a time
 }
 
 // buildStatements builds the statements of s's tables; seqs holds each
@@ -64,8 +65,12 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 				is.prefix[n] = lookupSQL(ix, n, 0)
 			}
 			full := len(ix.Cols)
-			is.children = fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d",
-				cols, name, indexWhere(ix, full, 0), columnList(t.Key), full+1)
+			// Two statements, not one with LIMIT $n given NULL: PostgreSQL
+			// plans a prepared statement for any limit, and for a small one
+			// without statistics walks the primary key of the whole table.
+			is.children = fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s",
+				cols, name, indexWhere(ix, full, 0), columnList(t.Key))
+			is.childrenUpTo = is.children + fmt.Sprintf(" LIMIT $%d", full+1)
 			is.deleteBy = fmt.Sprintf("DELETE FROM %s WHERE %s", name, indexWhere(ix, full, 0))
 			is.prefetch = prefetchSQL(ix)
 			is.pages = pagedSQL(t, indexWhere(ix, full, 0), full)

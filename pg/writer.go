@@ -204,6 +204,14 @@ func (w *writer) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
 	if k != nil {
 		key = k.Key
 	}
+	if ix == ix.Table.Indexes[0] && key != nil {
+		if row, ok := w.cache.get(ix.Table, key); ok { // a whole key: Indexes[0] is unique
+			if row == nil {
+				return &iter{}
+			}
+			return &iter{[]any{row}}
+		}
+	}
 	rows := w.lookup(ix, key)
 	w.cache.read(ix.Table, rows)
 	return &iter{rows}
@@ -267,12 +275,13 @@ func (w *writer) Children(ix *meta.Index, k *keys.Arg, dst []any, limit int) []a
 	if n < len(ix.Cols) || nulls != 0 {
 		engine.Fail(fmt.Errorf("memrel: pg: children of %s wanted by a partial or NULL key", ix.Table.Name))
 	}
-	var lim any // NULL: no limit
+	is := &w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos]
+	sql := is.children
 	if limit > 0 {
-		lim = int64(limit)
+		sql, args = is.childrenUpTo, append(args, int64(limit))
 	}
 	n0 := len(dst)
-	dst = w.rows(ix.Table, w.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].children, append(args, lim), dst)
+	dst = w.rows(ix.Table, sql, args, dst)
 	w.cache.read(ix.Table, dst[n0:])
 	return dst
 }

@@ -88,3 +88,24 @@ func (tx *Txn) prefetchKeys(t *meta.Table, keys [][]byte) {
 		pf.Prefetch(t.Indexes[0], keys)
 	}
 }
+
+// Prefetches reports whether the engine reads many keys at once (an
+// engine.Prefetcher), for a caller that must prepare the keys first.
+func (tx *Txn) Prefetches() bool {
+	_, ok := tx.r.(engine.Prefetcher)
+	return ok
+}
+
+// PrefetchChildren asks an engine.Prefetcher to read the targets of a for
+// each of the source keys sks at once, before a loop over the sources.
+func (tx *Txn) PrefetchChildren(a *meta.Relation, sks [][]byte) {
+	pf, ok := tx.r.(engine.Prefetcher)
+	if !ok || len(sks) < 2 {
+		return
+	}
+	ks := make([][]byte, len(sks))
+	for i, sk := range sks {
+		ks[i] = a.ChildKey(sk)
+	}
+	pf.Prefetch(a.Lookup, ks)
+}
