@@ -17,9 +17,13 @@ func TestOpen_RowChangedByAnotherClient_IsErrRetryNotALostUpdate(t *testing.T) {
 	ctx := context.Background()
 	var pool *pgxpool.Pool
 	s := memrel.NewSchema()
-	meddle := true
+	meddle, remove := true, false
 	comments := memrel.Define[heldComment](s, "Comment", memrel.WithHooks(memrel.Hooks[heldComment]{
 		BeforeUpdate: func(_ *memrel.Txn, c *heldComment) error {
+			if remove {
+				_, err := pool.Exec(ctx, `DELETE FROM "Comment" WHERE "id" = $1`, c.ID)
+				return err
+			}
 			if meddle {
 				_, err := pool.Exec(ctx, `UPDATE "Comment" SET "body" = 'theirs' WHERE "id" = $1`, c.ID)
 				return err
@@ -62,4 +66,15 @@ func TestOpen_RowChangedByAnotherClient_IsErrRetryNotALostUpdate(t *testing.T) {
 		return err
 	}))
 	require.Equal(t, "mine", body(1))
+
+	// A row another client deleted in between is the NotFoundError the
+	// call would have met a moment later.
+	remove = true
+	err = db.Update(func(tx *memrel.Txn) error {
+		_, err := comments.Update(tx, heldComment{ID: 1, Body: "again"})
+		return err
+	})
+	var nf *memrel.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	require.Equal(t, &memrel.NotFoundError{Model: "Comment", Key: int64(1)}, nf)
 }

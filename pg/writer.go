@@ -7,7 +7,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/engine"
+	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/keys"
 	"github.com/memrel/memrel/internal/meta"
 )
@@ -91,7 +93,7 @@ func (w *writer) failed(err error) error {
 	var pe *pendingError
 	if errors.As(err, &pe) && pe.changed {
 		// Nothing aborted: the call's rollback undoes what ran.
-		err = changedError(pe.e)
+		err = w.changed(pe.e)
 		w.aborted = err
 		return err
 	}
@@ -111,6 +113,28 @@ func (w *writer) failed(err error) error {
 		kid = w.firstKid(a, e.before)
 	}
 	return w.db.translate(pe.err, e.t, e.op, e.before, e.after, kid)
+}
+
+// changed is the error of e, a write that changed fewer rows than it
+// must: the NotFoundError the rules would have met a moment later when
+// another client deleted (or re-keyed) its one row since the rules read
+// it, else ErrRetry (the row is there, but not as read).
+func (w *writer) changed(e entry) error {
+	if e.rows == 1 && e.before != nil {
+		var kb [32]byte
+		t := e.t
+		k := t.PKKey(e.before, kb[:0])
+		gone := true
+		err := w.s.query(w.db.sql.tables[t.Pos].indexes[0].prefix[len(t.Key)], pkValues(t, e.before), func(pgx.Rows) error {
+			gone = false
+			return nil
+		})
+		if err == nil && gone {
+			w.cache.put(t, k, nil)
+			return &errs.NotFoundError{Model: t.Name, Key: clone.Value(t.KeyValue(t.Ptr(e.before)))}
+		}
+	}
+	return changedError(e)
 }
 
 // maxHeld bounds the row writes held back for one round trip, and so the
