@@ -2,6 +2,7 @@ package pg
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/memrel/memrel"
@@ -95,7 +96,17 @@ func createIndexes(t *meta.Table) []string {
 		if ix.Unique {
 			continue
 		}
-		st := fmt.Sprintf("CREATE INDEX %s ON %s (%s)", quote(indexName(ix, "idx")), quote(t.Name), columnList(ix.Cols))
+		// The primary key follows, as memrel's non-unique indexes keep
+		// equal keys in primary key order: a lookup's rows in order, a page
+		// of them (… ORDER BY pk LIMIT n) read from the index alone,
+		// whatever the planner's statistics say.
+		cols := slices.Clone(ix.Cols)
+		for _, k := range t.Key {
+			if !slices.Contains(cols, k) {
+				cols = append(cols, k)
+			}
+		}
+		st := fmt.Sprintf("CREATE INDEX %s ON %s (%s)", quote(indexName(ix, "idx")), quote(t.Name), columnList(cols))
 		if last := ix.Cols[len(ix.Cols)-1]; ix.Partial && last.Nullable() {
 			st += fmt.Sprintf(" WHERE %s IS NOT NULL", quote(last.Name))
 		}

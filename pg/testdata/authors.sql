@@ -16,6 +16,6 @@ ALTER TABLE "Article" ADD CONSTRAINT "Article_authorId_fkey" FOREIGN KEY ("autho
 
 ALTER TABLE "Article" ADD CONSTRAINT "Article_editorId_fkey" FOREIGN KEY ("editorId") REFERENCES "User" ("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
-CREATE INDEX "Article_authorId_idx" ON "Article" ("authorId") WHERE "authorId" IS NOT NULL;
+CREATE INDEX "Article_authorId_idx" ON "Article" ("authorId", "id") WHERE "authorId" IS NOT NULL;
 
-CREATE INDEX "Article_editorId_idx" ON "Article" ("editorId") WHERE "editorId" IS NOT NULL;
+CREATE INDEX "Article_editorId_idx" ON "Article" ("editorId", "id") WHERE "editorId" IS NOT NULL;

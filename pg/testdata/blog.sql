@@ -31,8 +31,8 @@ ALTER TABLE "Reply" ADD CONSTRAINT "Reply_commentId_fkey" FOREIGN KEY ("commentI
 
 ALTER TABLE "Like" ADD CONSTRAINT "Like_replyId_fkey" FOREIGN KEY ("replyId") REFERENCES "Reply" ("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
-CREATE INDEX "Comment_postId_idx" ON "Comment" ("postId") WHERE "postId" IS NOT NULL;
+CREATE INDEX "Comment_postId_idx" ON "Comment" ("postId", "id") WHERE "postId" IS NOT NULL;
 
-CREATE INDEX "Reply_commentId_idx" ON "Reply" ("commentId");
+CREATE INDEX "Reply_commentId_idx" ON "Reply" ("commentId", "id");
 
-CREATE INDEX "Like_replyId_idx" ON "Like" ("replyId") WHERE "replyId" IS NOT NULL;
+CREATE INDEX "Like_replyId_idx" ON "Like" ("replyId", "id") WHERE "replyId" IS NOT NULL;

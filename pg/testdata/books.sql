@@ -15,4 +15,4 @@ CREATE TABLE "Page" (
 
 ALTER TABLE "Page" ADD CONSTRAINT "Page_bookSlug_fkey" FOREIGN KEY ("bookSlug") REFERENCES "Book" ("slug") ON DELETE SET NULL ON UPDATE CASCADE;
 
-CREATE INDEX "Page_bookSlug_idx" ON "Page" ("bookSlug") WHERE "bookSlug" IS NOT NULL;
+CREATE INDEX "Page_bookSlug_idx" ON "Page" ("bookSlug", "id") WHERE "bookSlug" IS NOT NULL;

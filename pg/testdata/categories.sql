@@ -7,4 +7,4 @@ CREATE TABLE "Category" (
 
 ALTER TABLE "Category" ADD CONSTRAINT "Category_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Category" ("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
-CREATE INDEX "Category_parentId_idx" ON "Category" ("parentId") WHERE "parentId" IS NOT NULL;
+CREATE INDEX "Category_parentId_idx" ON "Category" ("parentId", "id") WHERE "parentId" IS NOT NULL;

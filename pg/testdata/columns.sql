@@ -60,10 +60,10 @@ CREATE TABLE "Row" (
 	CONSTRAINT "Row_u_key" UNIQUE ("u")
 );
 
-CREATE INDEX "Post_rank_idx" ON "Post" ("rank");
+CREATE INDEX "Post_rank_idx" ON "Post" ("rank", "id");
 
-CREATE INDEX "Row_a_idx" ON "Row" ("a");
+CREATE INDEX "Row_a_idx" ON "Row" ("a", "id");
 
-CREATE INDEX "Row_s_idx" ON "Row" ("s");
+CREATE INDEX "Row_s_idx" ON "Row" ("s", "id");
 
-CREATE INDEX "Row_f_idx" ON "Row" ("f");
+CREATE INDEX "Row_f_idx" ON "Row" ("f", "id");

@@ -18,4 +18,4 @@ CREATE TABLE "Comment" (
 	CONSTRAINT "Comment_pkey" PRIMARY KEY ("id")
 );
 
-CREATE INDEX "Comment_commentableType_commentableId_idx" ON "Comment" ("commentableType", "commentableId") WHERE "commentableId" IS NOT NULL;
+CREATE INDEX "Comment_commentableType_commentableId_idx" ON "Comment" ("commentableType", "commentableId", "id") WHERE "commentableId" IS NOT NULL;

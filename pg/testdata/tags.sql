@@ -25,6 +25,6 @@ ALTER TABLE "PostTag" ADD CONSTRAINT "PostTag_postId_fkey" FOREIGN KEY ("postId"
 
 ALTER TABLE "PostTag" ADD CONSTRAINT "PostTag_tagId_fkey" FOREIGN KEY ("tagId") REFERENCES "Tag" ("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-CREATE INDEX "PostTag_postId_idx" ON "PostTag" ("postId");
+CREATE INDEX "PostTag_postId_idx" ON "PostTag" ("postId", "tagId");
 
-CREATE INDEX "PostTag_tagId_idx" ON "PostTag" ("tagId");
+CREATE INDEX "PostTag_tagId_idx" ON "PostTag" ("tagId", "postId");
