@@ -71,10 +71,10 @@ func (c *cache) read(t *meta.Table, rows []any) {
 
 // wrote records a write of t: before replaced by after (nil: inserted,
 // deleted). A delete or a key change drops what the database's
-// foreign key actions may change.
-func (c *cache) wrote(t *meta.Table, before, after any) {
+// foreign key actions may change, and reports that it did.
+func (c *cache) wrote(t *meta.Table, before, after any) (below bool) {
 	if before == nil && after == nil {
-		return
+		return false
 	}
 	var kb, ka [32]byte
 	var bk []byte
@@ -84,14 +84,16 @@ func (c *cache) wrote(t *meta.Table, before, after any) {
 	if after == nil {
 		c.put(t, bk, nil)
 		c.dropBelow(t)
-		return
+		return true
 	}
 	ak := t.PKKey(after, ka[:0])
 	if bk != nil && string(bk) != string(ak) {
 		c.put(t, bk, nil)
 		c.dropBelow(t)
+		below = true
 	}
 	c.put(t, ak, after)
+	return below
 }
 
 // dropBelow forgets the rows of the tables below t.

@@ -152,8 +152,7 @@ func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, ar
 	w.save()
 	w.s.pending = append(w.s.pending, entry{sql: sql, args: args, t: t, op: op, before: before, after: after, rows: rows})
 	w.pos++
-	w.cache.wrote(t, before, after)
-	w.pre.clear() // a list may have gained or lost a row
+	w.stale(t, w.cache.wrote(t, before, after))
 	if len(w.s.pending) >= maxHeld {
 		w.run("", nil, nil)
 	}
@@ -435,6 +434,25 @@ func (w *writer) Settle(keepRows bool) {
 	}
 	w.saves, w.pos, w.mark = w.saves[:0], 0, false
 	w.forget()
+}
+
+// stale drops the prefetched lists a write of t may have changed: t's
+// own and, when below (a delete or a key change), those of the tables
+// the database's foreign key actions reach.
+func (w *writer) stale(t *meta.Table, below bool) {
+	w.dropLists(t)
+	if below {
+		for _, p := range w.db.below[t.Pos] {
+			w.dropLists(w.db.schema.Tables[p])
+		}
+	}
+}
+
+// dropLists drops the prefetched lists of t's indexes.
+func (w *writer) dropLists(t *meta.Table) {
+	for _, ix := range t.Indexes {
+		w.pre.drop(w.db.slot(ix))
+	}
 }
 
 // forget drops the rows the call read or wrote, once it is over or

@@ -109,3 +109,20 @@ func (tx *Txn) PrefetchChildren(a *meta.Relation, sks [][]byte) {
 	}
 	pf.Prefetch(a.Lookup, ks)
 }
+
+// prefetchParents asks an engine.Prefetcher to read the parents rows of
+// t reference, through each constrained association, at once: the
+// checks of their foreign keys that follow find them read.
+func (tx *Txn) prefetchParents(t *meta.Table, rows []any) {
+	pf, ok := tx.r.(engine.Prefetcher)
+	if !ok || len(rows) < 2 {
+		return
+	}
+	for _, a := range t.Parents {
+		if a.Constrained {
+			prefetch(pf, a.SKIndex, rows, func(p []byte, row any) ([]byte, bool) {
+				return a.FK.Key(t.Ptr(row), p)
+			})
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 // took is given back. Rows of one call share one instant.
 func (tx *Txn) BulkCreate(t *meta.Table, rows []any) error {
 	return tx.Atomic(func() error {
+		tx.prefetchParents(t, rows)
 		for _, r := range rows {
 			if err := tx.Create(t, r, nil); err != nil {
 				return err
