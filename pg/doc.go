@@ -73,10 +73,14 @@
 // whatever the number of rows (pg/roundtrip_test.go counts them).
 //
 // What differs from the memory engine:
-//   - The engine declares no [engine.Features] yet: the rules check every
-//     constraint with a lookup before each write (the database checks
-//     again), and sort, range and limit in memory; lookups read every
-//     matching row at once.
+//   - The rules check every constraint with a lookup before each write
+//     (the database checks again); the engine declares OrderedIndexes,
+//     so ranges and orders on an indexed column walk its index in key
+//     order. A read transaction reads scans, walks and a key's rows a
+//     page at a time (64 rows, doubling to 4096), so a read the rules
+//     stop early (Limit) reads a page; a write transaction reads each at
+//     once. Filters the indexes cannot answer run in memory, on the rows
+//     read.
 //   - A write transaction's calls each see the rows as they first read
 //     them: another client's commit reaches the next call. An UPDATE or
 //     DELETE applies to the row only as the call read it (every column

@@ -22,11 +22,12 @@ type DB struct {
 	nslots int
 }
 
-// Features implements engine.DB: none yet. The rules check every
-// constraint themselves before writing (the database checks again, for
-// other clients), sort and range in memory (no OrderedIndexes, so
-// LowerBound and Reverse are never called), and write row by row.
-func (db *DB) Features() engine.Features { return 0 }
+// Features implements engine.DB: OrderedIndexes, as every index walks in
+// key order (ORDER BY its columns, then the primary key), so the rules
+// answer ranges and orders from an index, a page at a time in a read
+// transaction. The rules still check every constraint themselves before
+// writing (the database checks again, for other clients).
+func (db *DB) Features() engine.Features { return engine.OrderedIndexes }
 
 // Read implements engine.DB: a REPEATABLE READ READ ONLY transaction on
 // a connection acquired under ctx, which bounds every statement. BEGIN

@@ -19,24 +19,43 @@ const (
 )
 
 // pageSQL are the statements of one paged read: first selects the first
-// $n rows (n the statement's last parameter), after those following the
-// primary key in the parameters before the limit.
+// $n rows (n the statement's last parameter) in the order of the order
+// columns, after those following the values of the order columns in the
+// parameters before the limit (the last row of the page before).
 type pageSQL struct {
 	first, after string
-	args         int // the parameters before the key: the lookup's
+	order        []*meta.Field
 }
 
 // pagedSQL builds the paged reads of t's rows matching where (a
-// condition on args parameters $1…, "TRUE" for all).
-func pagedSQL(t *meta.Table, where string, args int) pageSQL {
-	cols, name, key := columns(t), quote(t.Name), columnList(t.Key)
-	n := len(t.Key)
-	return pageSQL{
-		first: fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d", cols, name, where, key, args+1),
-		after: fmt.Sprintf("SELECT %s FROM %s WHERE %s AND (%s) > (%s) ORDER BY %s LIMIT $%d",
-			cols, name, where, key, placeholders(args+1, n), key, args+n+1),
-		args: args,
+// condition on args parameters $1…, "TRUE" for all), in the order of the
+// order columns (descending when desc), which must hold no NULL and end
+// with the primary key, so that each row's values follow the last's.
+func pagedSQL(t *meta.Table, where string, args int, order []*meta.Field, desc bool) pageSQL {
+	cols, name, by := columns(t), quote(t.Name), columnList(order)
+	cmp := ">"
+	if desc {
+		cmp, by = "<", descending(order)
 	}
+	n := len(order)
+	return pageSQL{
+		first: fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT $%d", cols, name, where, by, args+1),
+		after: fmt.Sprintf("SELECT %s FROM %s WHERE %s AND (%s) %s (%s) ORDER BY %s LIMIT $%d",
+			cols, name, where, columnList(order), cmp, placeholders(args+1, n), by, args+n+1),
+		order: order,
+	}
+}
+
+// descending is the ORDER BY of fs, each descending.
+func descending(fs []*meta.Field) string {
+	out := ""
+	for i, f := range fs {
+		if i > 0 {
+			out += ", "
+		}
+		out += quote(f.Name) + " DESC"
+	}
+	return out
 }
 
 // pager iterates a paged read of a read transaction.
@@ -73,11 +92,11 @@ func (p *pager) Next() any {
 // fetch reads the next page.
 func (p *pager) fetch() {
 	sql := p.sql.first
-	args := append(make([]any, 0, len(p.args)+len(p.t.Key)+1), p.args...)
+	args := append(make([]any, 0, len(p.args)+len(p.sql.order)+1), p.args...)
 	if p.last != nil {
 		sql = p.sql.after
 		ptr := p.t.Ptr(p.last)
-		for _, f := range p.t.Key {
+		for _, f := range p.sql.order {
 			args = append(args, f.Get(ptr))
 		}
 	}

@@ -97,7 +97,6 @@ func (it *iter) Next() any {
 type reader struct {
 	mu sync.Mutex
 	reads
-	unordered
 }
 
 // newReader begins a read transaction on a connection of db's pool.
@@ -130,13 +129,19 @@ func (r *reader) First(ix *meta.Index, k *keys.Arg) any {
 }
 
 // Prefix implements engine.Reader: the rows of a whole key of a
-// non-unique index a page at a time (see pager), any other's at once.
+// non-unique index, or all of an index that can page (see orderedSQL), a
+// page at a time (see pager); any other's at once.
 func (r *reader) Prefix(ix *meta.Index, k *keys.Arg) engine.Iterator {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var key []byte
 	if k != nil {
 		key = k.Key
+	}
+	if key == nil {
+		if o := &r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].ordered; o.fromPages != nil {
+			return r.pages(ix.Table, &o.fromPages[0], nil)
+		}
 	}
 	if !ix.Unique && key != nil {
 		if _, ok := r.pre.get(r.db.slot(ix), key); !ok {
@@ -191,24 +196,6 @@ func (r *reader) Done() {
 	_ = r.s.end("COMMIT")
 }
 
-// unordered is LowerBound and Reverse of an engine without
-// OrderedIndexes: the rules never call them, so a call fails.
-type unordered struct{}
-
-// LowerBound implements engine.Reader, failing.
-func (unordered) LowerBound(*meta.Index, *keys.Arg) engine.Iterator {
-	engine.Fail(errUnordered)
-	return nil
-}
-
-// Reverse implements engine.Reader, failing.
-func (unordered) Reverse(*meta.Index) engine.Iterator {
-	engine.Fail(errUnordered)
-	return nil
-}
-
-// errUnordered is the failure of an ordered walk, which this engine does
-// not offer (no OrderedIndexes).
 var (
 	_ engine.Prefetcher = (*reader)(nil)
 	_ engine.Prefetcher = (*writer)(nil)

@@ -149,4 +149,22 @@ func TestOpen_ViewScan_ReadsAPageAtATime(t *testing.T) {
 	// Pages of 64, 128 and 256 (the last one short); COMMIT.
 	require.Equal(t, int64(4), tr.count(func() { n = read(0) }))
 	require.Equal(t, 300, n)
+
+	// An order and a range the primary key index answers (OrderedIndexes):
+	// the index walked from its top, or from the range's start, a page.
+	var got []fixture.Post
+	find := func(o *memrel.Options) func() {
+		return func() {
+			require.NoError(t, db.View(func(tx *memrel.Txn) error {
+				var err error
+				got, err = b.Post.FindAll(tx, o)
+				return err
+			}))
+		}
+	}
+	require.Equal(t, int64(2), tr.count(find(&memrel.Options{Order: []query.Order{query.Desc("id")}, Limit: 3})))
+	require.Equal(t, []int64{300, 299, 298}, []int64{got[0].ID, got[1].ID, got[2].ID})
+	require.Equal(t, int64(2), tr.count(find(&memrel.Options{Where: query.Between("id", 100, 104)})))
+	require.Len(t, got, 5)
+	require.Equal(t, int64(100), got[0].ID)
 }

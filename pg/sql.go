@@ -36,6 +36,7 @@ type indexSQL struct {
 	deleteBy     string  // DELETE of the rows holding a whole key
 	prefetch     string  // see prefetchSQL
 	pages        pageSQL // the rows holding a whole key, a page at a time
+	ordered      orderedSQL
 }
 
 // buildStatements builds the statements of s's tables; seqs holds each
@@ -46,7 +47,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 		ts := &st.tables[t.Pos]
 		cols, name := columns(t), quote(t.Name)
 		ts.all = fmt.Sprintf("SELECT %s FROM %s ORDER BY %s", cols, name, columnList(t.Key))
-		ts.pages = pagedSQL(t, "TRUE", 0)
+		ts.pages = pagedSQL(t, "TRUE", 0, t.Key, false)
 		ts.insert = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", name, cols, placeholders(1, len(t.Fields)))
 		set := make([]string, len(t.Fields))
 		for i, f := range t.Fields {
@@ -73,7 +74,8 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 			is.childrenUpTo = is.children + fmt.Sprintf(" LIMIT $%d", full+1)
 			is.deleteBy = fmt.Sprintf("DELETE FROM %s WHERE %s", name, indexWhere(ix, full, 0))
 			is.prefetch = prefetchSQL(ix)
-			is.pages = pagedSQL(t, indexWhere(ix, full, 0), full)
+			is.pages = pagedSQL(t, indexWhere(ix, full, 0), full, t.Key, false)
+			is.ordered = buildOrdered(ix)
 		}
 	}
 	return st

@@ -25,7 +25,6 @@ import (
 // read aborts a PostgreSQL transaction until a rollback to a savepoint).
 type writer struct {
 	reads
-	unordered
 	// saves are the savepoints open, oldest first: save i is named
 	// memrel_<i> and taken when pos was saves[i].
 	saves []int
