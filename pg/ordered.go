@@ -120,4 +120,3 @@ func (w *writer) Reverse(ix *meta.Index) engine.Iterator {
 	w.cache.read(ix.Table, rows)
 	return &iter{rows}
 }
-

@@ -1,7 +1,6 @@
 package pg
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 
@@ -200,5 +199,3 @@ var (
 	_ engine.Prefetcher = (*reader)(nil)
 	_ engine.Prefetcher = (*writer)(nil)
 )
-
-var errUnordered = errors.New("memrel: pg: LowerBound and Reverse need OrderedIndexes, which the PostgreSQL engine does not declare")
