@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type session struct {
 	// run, PostgreSQL refuses to prepare a statement, so the pending
 	// control statements go first, on their own (see flush).
 	aborted bool
+	// group, when set, sends runs of row writes as one statement each
+	// (see writer.coalesce).
+	group func([]entry) []stmt
 	// broken is why the transaction cannot go on (a control statement
 	// failed, the connection was lost): every later statement fails with
 	// it.
@@ -62,6 +66,8 @@ type entry struct {
 	// DELETE under writer's unchanged condition changes fewer when
 	// another client changed its rows since the rules read them.
 	rows int64
+	// seq is a row write's place in its writer's log (see writer.log).
+	seq int
 }
 
 // pendingError is the failure of the pending entry at, which was sent
@@ -78,6 +84,10 @@ type pendingError struct {
 	// the PostgreSQL transaction is not aborted, and every later entry
 	// ran.
 	changed bool
+	// group are the entries sent as one statement with e, e first, when
+	// there were several (see coalesce): which of them failed is not
+	// known.
+	group []entry
 }
 
 func (e *pendingError) Error() string { return e.err.Error() }
@@ -111,27 +121,34 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 		}
 		return readRows(rows, each)
 	}
+	stmts := s.statements()
 	b := &pgx.Batch{}
-	for i := range s.pending {
-		b.Queue(s.pending[i].sql, s.pending[i].args...)
+	for _, st := range stmts {
+		b.Queue(st.sql, st.args...)
 	}
 	if sql != "" {
 		b.Queue(sql, args...)
 	}
 	br := s.conn.SendBatch(s.ctx, b)
-	for i := range s.pending {
-		e := &s.pending[i]
+	for _, st := range stmts {
+		e := &s.pending[st.from]
 		tag, err := br.Exec()
-		if err == nil && e.rows >= 0 && tag.RowsAffected() != e.rows {
+		if err == nil && st.rows >= 0 && tag.RowsAffected() != st.rows {
 			_ = br.Close()
-			failed := &pendingError{at: i, e: *e, err: errChanged, lost: -1, changed: true}
+			failed := &pendingError{at: st.from, e: *e, err: errChanged, lost: -1, changed: true}
+			if st.to-st.from > 1 {
+				failed.group = slices.Clone(s.pending[st.from:st.to])
+			}
 			s.drop()
 			return failed
 		}
 		if err != nil {
 			_ = br.Close()
-			failed := &pendingError{at: i, e: *e, err: err, lost: -1}
-			for _, later := range s.pending[i+1:] {
+			failed := &pendingError{at: st.from, e: *e, err: err, lost: -1}
+			if st.to-st.from > 1 {
+				failed.group = slices.Clone(s.pending[st.from:st.to])
+			}
+			for _, later := range s.pending[st.to:] {
 				if later.save > 0 {
 					failed.lost = later.save - 1
 					break
@@ -160,6 +177,37 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 		err = cerr
 	}
 	return err
+}
+
+// stmt is one statement of a round trip: the pending entries from:to,
+// sent as sql with args, which must change rows rows (-1: any).
+type stmt struct {
+	from, to int
+	sql      string
+	args     []any
+	rows     int64
+}
+
+// statements are the pending entries as the statements to send: one
+// each, or runs of them as one where group makes them so.
+func (s *session) statements() []stmt {
+	if s.group != nil {
+		return s.group(s.pending)
+	}
+	out := make([]stmt, len(s.pending))
+	for i, e := range s.pending {
+		out[i] = single(i, e)
+	}
+	return out
+}
+
+// single is entry e, pending entry i, as a statement of its own.
+func single(i int, e entry) stmt {
+	rows := e.rows
+	if e.t == nil {
+		rows = -1
+	}
+	return stmt{from: i, to: i + 1, sql: e.sql, args: e.args, rows: rows}
 }
 
 // drop empties pending, letting go of the rows it held.

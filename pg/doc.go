@@ -60,10 +60,14 @@
 // its end a RELEASE; nested transactions are savepoints too. These, and
 // BEGIN, are sent with the call's next statement in one pipelined round
 // trip. A call's row writes (INSERT, UPDATE, DELETE) are held back too,
-// and sent together with its next read or at its end, so an UpdateAll,
-// a Set or a cascade over many rows costs one round trip for all their
-// writes; the first one the database refuses is still the call's error,
-// named as the rules would name it. Within a call, rows it read or wrote
+// and sent together with its next read or at its end, a run of writes of
+// one kind to one table as one set-based statement (INSERT … SELECT FROM
+// unnest(…), UPDATE … FROM unnest(…), DELETE … USING unnest(…), each
+// column's values in an array), so an UpdateAll, a Set or a BulkCreate of
+// many rows costs one statement and one round trip for all their writes.
+// The one the database refuses is still the call's error, named as the
+// rules would name it: a set-based statement that fails is replayed one
+// row at a time from the call's savepoint to find it. Within a call, rows it read or wrote
 // answer its later lookups of the same keys without a round trip (a row
 // it wrote is exact: PostgreSQL holds its lock), and an include, or a Set,
 // Add, Remove or Has of many targets, reads each level's rows with one

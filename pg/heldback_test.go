@@ -26,6 +26,21 @@ type heldComment struct {
 	PostID *int64
 }
 
+// heldBlog opens a store of posts and their comments on PostgreSQL whose
+// comments' BeforeUpdate hook runs meddle with the store's pool: another
+// client's doing, after the rules read a row and before its write goes.
+func heldBlog(t *testing.T, meddle func(*pgxpool.Pool, *heldComment) error) (*memrel.Model[heldPost], *memrel.Model[heldComment], *memrel.HasMany[heldPost, heldComment], *memrel.Store, *pgxpool.Pool) {
+	var pool *pgxpool.Pool
+	s := memrel.NewSchema()
+	posts := memrel.Define[heldPost](s, "Post")
+	comments := memrel.Define[heldComment](s, "Comment", memrel.WithHooks(memrel.Hooks[heldComment]{
+		BeforeUpdate: func(_ *memrel.Txn, c *heldComment) error { return meddle(pool, c) },
+	}))
+	assoc := memrel.NewHasMany(posts, comments, memrel.HasManyOptions{})
+	db, pool := pgStore(t, s)
+	return posts, comments, assoc, db, pool
+}
+
 // A call's row writes are held back and sent together at its end, yet
 // the one the database refuses is named exactly: here a Set moving three
 // comments onto post 3, which another client deletes after the rules
@@ -34,20 +49,13 @@ type heldComment struct {
 // the transaction goes on.
 func TestOpen_HeldBackWrites_RefusedRowNamedCallUndone(t *testing.T) {
 	ctx := context.Background()
-	var pool *pgxpool.Pool
-	s := memrel.NewSchema()
-	posts := memrel.Define[heldPost](s, "Post")
-	comments := memrel.Define[heldComment](s, "Comment", memrel.WithHooks(memrel.Hooks[heldComment]{
-		BeforeUpdate: func(_ *memrel.Txn, c *heldComment) error {
-			if c.ID == 2 {
-				_, err := pool.Exec(ctx, `DELETE FROM "Post" WHERE "id" = 3`)
-				return err
-			}
-			return nil
-		},
-	}))
-	assoc := memrel.NewHasMany(posts, comments, memrel.HasManyOptions{})
-	db, pool := pgStore(t, s)
+	posts, comments, assoc, db, pool := heldBlog(t, func(pool *pgxpool.Pool, c *heldComment) error {
+		if c.ID == 2 {
+			_, err := pool.Exec(ctx, `DELETE FROM "Post" WHERE "id" = 3`)
+			return err
+		}
+		return nil
+	})
 	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
 		for _, title := range []string{"p1", "p2", "p3"} {
 			if _, err := posts.Create(tx, heldPost{Title: title}); err != nil {
@@ -115,3 +123,40 @@ func TestOpen_HeldBackWrites_NestedRollbackDropsThem(t *testing.T) {
 
 // errUndo is what a test's transaction returns to be rolled back.
 var errUndo = errors.New("undo")
+
+// A run of row writes goes as one set-based statement; when another
+// client changed one of its rows (the middle one here, in its hook) the
+// statement changes fewer rows than it must, and the writes are replayed
+// one by one to name that row: the call fails with ErrRetry, undone, and
+// their change stands.
+func TestOpen_SetBasedWrite_RowChangedInTheMiddle_Named(t *testing.T) {
+	ctx := context.Background()
+	posts, comments, assoc, db, _ := heldBlog(t, func(pool *pgxpool.Pool, c *heldComment) error {
+		if c.ID == 2 && c.Body == "c2" {
+			_, err := pool.Exec(ctx, `UPDATE "Comment" SET "body" = 'theirs' WHERE "id" = 2`)
+			return err
+		}
+		return nil
+	})
+	require.NoError(t, db.Update(func(tx *memrel.Txn) error {
+		for _, title := range []string{"p1", "p2"} {
+			if _, err := posts.Create(tx, heldPost{Title: title}); err != nil {
+				return err
+			}
+		}
+		_, err := comments.BulkCreate(tx, []heldComment{{Body: "c1", PostID: fixture.I64(1)}, {Body: "c2", PostID: fixture.I64(1)}, {Body: "c3", PostID: fixture.I64(1)}})
+		return err
+	}))
+
+	err := db.Update(func(tx *memrel.Txn) error {
+		return assoc.Set(tx, heldPost{ID: 2}, []heldComment{{ID: 1}, {ID: 2}, {ID: 3}}, nil)
+	})
+	require.ErrorIs(t, err, memrel.ErrRetry)
+	require.ErrorContains(t, err, "the Comment row 2 was changed by another client")
+	var got []heldComment
+	require.NoError(t, db.View(func(tx *memrel.Txn) error {
+		got, err = comments.FindAll(tx, nil)
+		return err
+	}))
+	require.Equal(t, []heldComment{{1, "c1", fixture.I64(1)}, {2, "theirs", fixture.I64(1)}, {3, "c3", fixture.I64(1)}}, got)
+}

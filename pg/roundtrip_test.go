@@ -2,6 +2,7 @@ package pg
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -14,8 +15,9 @@ import (
 )
 
 // trips counts the round trips of statements: a query, or a batch
-// (pipelined: its statements share one).
-type trips struct{ n atomic.Int64 }
+// (pipelined: its statements share one); updates counts the UPDATE
+// statements among them.
+type trips struct{ n, updates atomic.Int64 }
 
 func (c *trips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
 	c.n.Add(1)
@@ -26,8 +28,12 @@ func (c *trips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBat
 	c.n.Add(1)
 	return ctx
 }
-func (c *trips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (c *trips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+func (c *trips) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if strings.HasPrefix(d.SQL, "UPDATE") {
+		c.updates.Add(1)
+	}
+}
+func (c *trips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // count returns the round trips fn takes, once its statements are
 // prepared (fn runs twice; the second run counts).
@@ -82,7 +88,8 @@ func TestOpen_RoundTrips(t *testing.T) {
 		// The post, with BEGIN and SAVEPOINT; the three targets, one
 		// = ANY($1); the post's comments; the UPDATEs of the moved ones,
 		// held back and sent together; COMMIT.
-		// Each run moves them to the other of posts 2 and 3.
+		// Each run moves them to the other of posts 2 and 3, with one
+		// UPDATE … FROM unnest(…) (counted below).
 		{"Update{Comments.Set of 3}", 5, func(tx *memrel.Txn) error {
 			moves++
 			return b.Comments.Set(tx, fixture.Post{ID: 2 + moves%2}, []fixture.Comment{{ID: 1}, {ID: 2}, {ID: 5}}, nil)
@@ -109,6 +116,11 @@ func TestOpen_RoundTrips(t *testing.T) {
 			})
 			t.Logf("%s: %d round trips", tc.name, got)
 			require.Equal(t, tc.want, got)
+			if tc.name == "Update{Comments.Set of 3}" {
+				before := tr.updates.Load()
+				require.NoError(t, db.Update(tc.fn))
+				require.Equal(t, int64(1), tr.updates.Load()-before, "one set-based UPDATE for the three rows")
+			}
 		})
 	}
 }

@@ -23,6 +23,7 @@ type tableSQL struct {
 	nextval, lastval, setval, advance string
 	indexes                           []indexSQL
 	pages                             pageSQL // every row, a page at a time
+	many                              manySQL
 }
 
 // indexSQL is one index's lookups: prefix[n] selects the rows whose
@@ -48,6 +49,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 		cols, name := columns(t), quote(t.Name)
 		ts.all = fmt.Sprintf("SELECT %s FROM %s ORDER BY %s", cols, name, columnList(t.Key))
 		ts.pages = pagedSQL(t, "TRUE", 0, t.Key, false)
+		ts.many = buildMany(t)
 		ts.insert = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", name, cols, placeholders(1, len(t.Fields)))
 		set := make([]string, len(t.Fields))
 		for i, f := range t.Fields {

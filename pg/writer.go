@@ -38,13 +38,25 @@ type writer struct {
 	// known to have reached (see Advance).
 	drawn, seen []int64
 	cache       cache
+	// log are the row writes since the log was settled, as sent (or to
+	// be), and logAt the log's length when each save was taken: what a
+	// failed set-based statement is replayed from, row by row, to name
+	// the row the database refused. Past maxLog entries the log stops
+	// (logFull) and so do set-based statements, until it is settled.
+	log     []entry
+	logAt   []int
+	logFull bool
 }
+
+// maxLog bounds the row writes a writer logs for replay.
+const maxLog = 1 << 16
 
 func newWriter(db *DB, s *session) *writer {
 	n := len(db.schema.Tables)
 	w := &writer{reads: reads{db: db, s: s}, drawn: make([]int64, n), seen: make([]int64, n),
 		cache: cache{below: db.below}}
 	w.reads.run = w.run
+	s.group = w.coalesce
 	return w
 }
 
@@ -81,6 +93,7 @@ func (w *writer) save() {
 	if w.mark {
 		w.mark = false
 		w.saves = append(w.saves, w.pos)
+		w.logAt = append(w.logAt, len(w.log))
 		w.s.pending = append(w.s.pending, entry{sql: "SAVEPOINT " + saveName(len(w.saves)-1), save: len(w.saves)})
 	}
 }
@@ -90,7 +103,10 @@ func (w *writer) save() {
 // write, memrel's error for the constraint the database enforced.
 func (w *writer) failed(err error) error {
 	var pe *pendingError
-	if errors.As(err, &pe) && pe.changed {
+	if errors.As(err, &pe) && pe.group != nil {
+		return w.replay(pe)
+	}
+	if pe != nil && pe.changed {
 		// Nothing aborted: the call's rollback undoes what ran.
 		err = w.changed(pe.e)
 		w.aborted = err
@@ -101,7 +117,7 @@ func (w *writer) failed(err error) error {
 		return statementError(err)
 	}
 	if pe.lost >= 0 {
-		w.saves = w.saves[:pe.lost] // their SAVEPOINTs never ran
+		w.lose(pe.lost)
 	}
 	e := pe.e
 	if e.t == nil {
@@ -112,6 +128,48 @@ func (w *writer) failed(err error) error {
 		kid = w.firstKid(a, e.before)
 	}
 	return w.db.translate(pe.err, e.t, e.op, e.before, e.after, kid)
+}
+
+// lose forgets the saves from i on, whose SAVEPOINTs never ran.
+func (w *writer) lose(i int) {
+	w.saves, w.logAt = w.saves[:i], w.logAt[:i]
+}
+
+// replay names the row of a set-based statement that failed (pe.group):
+// back to the last save that ran, the log's writes since are sent again
+// one statement each, up to the group's last, and the first refused is
+// the call's error. Should none be refused now (the conflict is gone),
+// the writes after the group did not run: the call fails with ErrRetry.
+func (w *writer) replay(pe *pendingError) error {
+	if pe.lost >= 0 {
+		w.lose(pe.lost)
+	}
+	i := len(w.saves) - 1
+	last := pe.group[len(pe.group)-1].seq
+	w.aborted = pe.err
+	if i < 0 || w.logFull || last >= len(w.log) || w.logAt[i] > last {
+		// Nothing to replay from (cannot be: a call saves before its
+		// first write): the group's first row stands for it.
+		w.s.aborted = !pe.changed
+		e := pe.group[0]
+		return w.db.translate(pe.err, e.t, e.op, e.before, e.after, nil)
+	}
+	w.s.aborted = true // the ROLLBACK TO goes on its own first (see flush)
+	w.s.pending = append(w.s.pending[:0], entry{sql: "ROLLBACK TO SAVEPOINT " + saveName(i)})
+	w.s.pending = append(w.s.pending, w.log[w.logAt[i]:last+1]...)
+	w.log = w.log[:w.logAt[i]]
+	w.pos, w.mark, w.aborted = w.saves[i], false, nil
+	w.forget()
+	group := w.s.group
+	w.s.group = nil
+	err := w.s.query("", nil, nil)
+	w.s.group = group
+	if err != nil {
+		return w.failed(err)
+	}
+	err = &retryError{pe.err}
+	w.aborted = err
+	return err
 }
 
 // changed is the error of e, a write that changed fewer rows than it
@@ -149,7 +207,15 @@ func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, ar
 		engine.Fail(w.abortedError())
 	}
 	w.save()
-	w.s.pending = append(w.s.pending, entry{sql: sql, args: args, t: t, op: op, before: before, after: after, rows: rows})
+	e := entry{sql: sql, args: args, t: t, op: op, before: before, after: after, rows: rows, seq: len(w.log)}
+	if !w.logFull {
+		if len(w.log) < maxLog {
+			w.log = append(w.log, e)
+		} else {
+			w.logFull = true
+		}
+	}
+	w.s.pending = append(w.s.pending, e)
 	w.pos++
 	w.stale(t, w.cache.wrote(t, before, after))
 	if len(w.s.pending) >= maxHeld {
@@ -182,6 +248,7 @@ func (w *writer) firstKid(a *meta.Relation, before any) any {
 	}
 	w.s.pending = append(w.s.pending, entry{sql: "ROLLBACK TO SAVEPOINT " + saveName(n-1)})
 	w.pos, w.mark, w.aborted = w.saves[n-1], false, nil
+	w.log = w.log[:w.logAt[n-1]]
 	w.forget()
 	kt := a.Target
 	sql := fmt.Sprintf("SELECT %s FROM %s WHERE %s = $1 ORDER BY %s LIMIT 1",
@@ -401,6 +468,7 @@ func (w *writer) Rollback(m engine.Mark) {
 			continue
 		}
 		w.saves = w.saves[:i+1]
+		w.logAt, w.log = w.logAt[:i+1], w.log[:w.logAt[i]]
 		w.pos, w.mark, w.aborted = m.Rows, false, nil
 		w.forget()
 		p := w.s.pending
@@ -432,6 +500,8 @@ func (w *writer) Settle(keepRows bool) {
 		w.s.pending = append(w.s.pending, entry{sql: "RELEASE SAVEPOINT " + saveName(0)})
 	}
 	w.saves, w.pos, w.mark = w.saves[:0], 0, false
+	clear(w.log)
+	w.log, w.logAt, w.logFull = w.log[:0], w.logAt[:0], false
 	w.forget()
 }
 
