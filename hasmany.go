@@ -266,11 +266,20 @@ func (h *HasMany[P, C]) CountMany(tx *Txn, srcs []P, o *Options) (_ []int, err e
 	out := make([]int, len(srcs))
 	var kb [32]byte
 	if tx.r.Prefetches() {
-		// One read for every source's children, before the counts.
-		sks := make([][]byte, 0, len(srcs))
+		// One statement for every source: a count where the engine can
+		// (no filter), else their children read before the loop counts.
+		sks, at := make([][]byte, 0, len(srcs)), make([]int, 0, len(srcs))
 		for i := range srcs {
 			if sk, _, err := tx.r.SourceKey(h.a, unsafe.Pointer(&srcs[i]), nil); err == nil {
-				sks = append(sks, sk)
+				sks, at = append(sks, sk), append(at, i)
+			}
+		}
+		if r == nil || r.Where.IsZero() && len(r.Include) == 0 && r.IncludeErr == nil {
+			if ns, ok := tx.r.CountChildren(h.a, sks, r != nil && r.WithDeleted); ok {
+				for j, i := range at {
+					out[i] = ns[j]
+				}
+				return out, nil
 			}
 		}
 		tx.r.PrefetchChildren(h.a, sks)

@@ -38,6 +38,7 @@ type indexSQL struct {
 	prefetch     string  // see prefetchSQL
 	pages        pageSQL // the rows holding a whole key, a page at a time
 	ordered      orderedSQL
+	count        string // see countSQL
 }
 
 // buildStatements builds the statements of s's tables; seqs holds each
@@ -76,6 +77,7 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 			is.childrenUpTo = is.children + fmt.Sprintf(" LIMIT $%d", full+1)
 			is.deleteBy = fmt.Sprintf("DELETE FROM %s WHERE %s", name, indexWhere(ix, full, 0))
 			is.prefetch = prefetchSQL(ix)
+			is.count = countSQL(ix, nil)
 			is.pages = pagedSQL(t, indexWhere(ix, full, 0), full, t.Key, false)
 			is.ordered = buildOrdered(ix)
 		}

@@ -88,6 +88,16 @@ type Prefetcher interface {
 	Prefetch(ix *meta.Index, keys [][]byte) []any
 }
 
+// Counter is a Reader that counts rows without reading them: a SQL
+// engine, which returns a number where reading the rows would ship them.
+// CountKeys returns, for each of keys (whole keys of ix), in order, how
+// many rows of ix hold it, leaving out those whose field live is not
+// NULL (a soft-deleted row; nil: none), or false when it cannot count
+// them (the rules then count the rows they read).
+type Counter interface {
+	CountKeys(ix *meta.Index, keys [][]byte, live *meta.Field) ([]int, bool)
+}
+
 // DB is one opened store of an engine.
 type DB interface {
 	// Features says what the engine does natively.

@@ -186,6 +186,9 @@ func (tx *Txn) AssocRows(a *meta.Relation, sk []byte, o *Read) (Found, error) {
 // apply.
 func (tx *Txn) AssocCount(a *meta.Relation, sk []byte, o *Read) (int, error) {
 	if o == nil || (o.Where.IsZero() && len(o.Include) == 0 && o.IncludeErr == nil) {
+		if ns, ok := tx.CountChildren(a, [][]byte{sk}, o != nil && o.WithDeleted); ok {
+			return ns[0], nil
+		}
 		n := 0
 		for range tx.children(a, sk, o != nil && o.WithDeleted) {
 			n++

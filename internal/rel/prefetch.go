@@ -126,3 +126,23 @@ func (tx *Txn) prefetchParents(t *meta.Table, rows []any) {
 		}
 	}
 }
+
+// CountChildren returns, for each source key of sks in order, how many
+// targets of a it has (soft-deleted ones left out unless withDeleted),
+// counted by an engine.Counter in one statement; false when the engine
+// counts nothing itself.
+func (tx *Txn) CountChildren(a *meta.Relation, sks [][]byte, withDeleted bool) ([]int, bool) {
+	c, ok := tx.r.(engine.Counter)
+	if !ok {
+		return nil, false
+	}
+	var live *meta.Field
+	if a.Target.Paranoid() && !withDeleted {
+		live = a.Target.Stamps.Deleted
+	}
+	ks := make([][]byte, len(sks))
+	for i, sk := range sks {
+		ks[i] = a.ChildKey(sk)
+	}
+	return c.CountKeys(a.Lookup, ks, live)
+}
