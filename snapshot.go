@@ -358,6 +358,7 @@ func (st *Store) load(r io.Reader, opts []StoreOption) (err error) {
 		}
 		d.sequence(p.t)
 		n := d.uvarint()
+		var top int64 // the largest auto-increment key loaded
 		// n only bounds a loop that reads at least a byte per row.
 		for j := uint64(0); j < n && d.err == nil; j++ {
 			at := d.offset()
@@ -399,14 +400,17 @@ func (st *Store) load(r io.Reader, opts []StoreOption) (err error) {
 			}
 			if t.PK.AutoInc {
 				// The sequence is past every stored key, of any integer
-				// kind, or a Create could draw one.
-				if id := t.PK.SeqValue(ptr); id > tx.r.Reader().Sequence(t) {
-					tx.r.Writer().SetSequence(t, id)
-				}
+				// kind, or a Create could draw one: moved once the
+				// table's rows are in (one statement on a SQL engine).
+				top = max(top, t.PK.SeqValue(ptr))
 			}
 		}
-		if d.seqOK && t != nil {
-			tx.r.Writer().SetSequence(t, max(tx.r.Reader().Sequence(t), d.seq))
+		if t != nil && (d.seqOK || top > 0) {
+			seq := max(top, tx.r.Reader().Sequence(t))
+			if d.seqOK {
+				seq = max(seq, d.seq)
+			}
+			tx.r.Writer().SetSequence(t, seq)
 		}
 	}
 	d.trailer()

@@ -208,7 +208,7 @@ func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, ar
 	}
 	w.save()
 	e := entry{sql: sql, args: args, t: t, op: op, before: before, after: after, rows: rows, seq: len(w.log)}
-	if !w.logFull {
+	if !w.logFull && len(w.saves) > 0 { // without a save there is nothing to replay from (Load)
 		if len(w.log) < maxLog {
 			w.log = append(w.log, e)
 		} else {
