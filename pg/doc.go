@@ -49,6 +49,9 @@
 // the rules looked) comes back as the *memrel.UniqueConstraintError,
 // *memrel.ForeignKeyConstraintError or *memrel.ValidationError the rules
 // would return, mapped back through the constraint's name (see [DDL]).
+// A row another client deletes or re-keys between the rules' read of it
+// and the call's write of it fails the call with the *memrel.NotFoundError
+// it would have met had it started a moment later.
 //
 // Each public call is atomic as on the memory engine: its start is a
 // SAVEPOINT, a failure a ROLLBACK TO SAVEPOINT (which also ends the

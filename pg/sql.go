@@ -46,8 +46,10 @@ func buildStatements(s *meta.Schema, seqs []string) *statements {
 		for i, f := range t.Fields {
 			set[i] = quote(f.Name) + " = $" + strconv.Itoa(i+1)
 		}
-		ts.update = fmt.Sprintf("UPDATE %s SET %s WHERE %s", name, strings.Join(set, ", "), equalities(t.Key, len(t.Fields)+1))
-		ts.delete = fmt.Sprintf("DELETE FROM %s WHERE %s", name, equalities(t.Key, 1))
+		// A row's UPDATE and DELETE return a value per row written, so
+		// that the writer sees one that found its row gone (writeStored).
+		ts.update = fmt.Sprintf("UPDATE %s SET %s WHERE %s RETURNING true", name, strings.Join(set, ", "), equalities(t.Key, len(t.Fields)+1))
+		ts.delete = fmt.Sprintf("DELETE FROM %s WHERE %s RETURNING true", name, equalities(t.Key, 1))
 		if seq := seqs[t.Pos]; seq != "" {
 			ts.nextval, ts.lastval, ts.setval, ts.advance = sequenceSQL(seq)
 		}

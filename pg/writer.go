@@ -7,7 +7,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/memrel/memrel/internal/clone"
 	"github.com/memrel/memrel/internal/engine"
+	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/keys"
 	"github.com/memrel/memrel/internal/meta"
 )
@@ -75,7 +77,31 @@ func (w *writer) try(sql string, args []any, each func(pgx.Rows) error) error {
 // it in the log; a constraint the database enforced comes back as
 // memrel's error for it.
 func (w *writer) write(t *meta.Table, op byte, before, after any, sql string, args []any) {
-	if err := w.try(sql, args, nil); err != nil {
+	w.writeRows(t, op, before, after, sql, args, nil)
+}
+
+// writeStored is write of a statement on the one stored row before keys,
+// which answers a row per row written (RETURNING). Under READ COMMITTED
+// it finds none when another client deleted or re-keyed the row since
+// the rules read it: the call then fails with the *memrel.NotFoundError
+// it would have met a moment later, instead of going on with a row that
+// is not there.
+func (w *writer) writeStored(t *meta.Table, op byte, before, after any, sql string, args []any) {
+	n := 0
+	w.writeRows(t, op, before, after, sql, args, &n)
+	if n == 0 {
+		engine.Fail(&errs.NotFoundError{Model: t.Name, Key: clone.Value(t.KeyValue(t.Ptr(before)))})
+	}
+}
+
+// writeRows is write, counting in *n (unless n is nil) the rows the
+// statement returns.
+func (w *writer) writeRows(t *meta.Table, op byte, before, after any, sql string, args []any, n *int) {
+	var each func(pgx.Rows) error
+	if n != nil {
+		each = func(pgx.Rows) error { *n++; return nil }
+	}
+	if err := w.try(sql, args, each); err != nil {
 		var kid any
 		if a := w.db.restricting(err, t, op); a != nil {
 			kid = w.firstKid(a, before)
@@ -156,12 +182,12 @@ func (w *writer) Put(t *meta.Table, before, after any) {
 		w.write(t, opInsert, nil, after, ts.insert, rowArgs(t, after))
 		return
 	}
-	w.write(t, opUpdate, before, after, ts.update, append(rowArgs(t, after), pkArgs(t, before)...))
+	w.writeStored(t, opUpdate, before, after, ts.update, append(rowArgs(t, after), pkArgs(t, before)...))
 }
 
 // Delete implements engine.Writer.
 func (w *writer) Delete(t *meta.Table, before any) {
-	w.write(t, opDelete, before, nil, w.db.sql.tables[t.Pos].delete, pkArgs(t, before))
+	w.writeStored(t, opDelete, before, nil, w.db.sql.tables[t.Pos].delete, pkArgs(t, before))
 }
 
 // Children implements engine.Writer.
