@@ -31,9 +31,9 @@ import (
 // minutes on a busy machine.
 const propsChecks = "20"
 
-// boundChecks sets -rapid.checks to propsChecks for t's duration, unless
-// the command line set it.
-func boundChecks(t *testing.T) {
+// boundChecks sets -rapid.checks to n for t's duration, unless the
+// command line set it.
+func boundChecks(t *testing.T, n string) {
 	t.Helper()
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
@@ -43,7 +43,7 @@ func boundChecks(t *testing.T) {
 	f := flag.Lookup("rapid.checks")
 	require.NotNil(t, f, "rapid registers -rapid.checks")
 	old := f.Value.String()
-	require.NoError(t, f.Value.Set(propsChecks))
+	require.NoError(t, f.Value.Set(n))
 	t.Cleanup(func() { _ = f.Value.Set(old) })
 }
 
@@ -60,8 +60,16 @@ func newPGOpener(t *testing.T) *pgOpener {
 	return &pgOpener{conn: database(t), pools: map[*memrel.Store]*pgxpool.Pool{}}
 }
 
+// checkT is what open needs of a test or a rapid check: failing, and
+// Cleanup, run when it ends.
+type checkT interface {
+	require.TestingT
+	Helper()
+	Cleanup(func())
+}
+
 // open opens a store of s with opts; tb is the check's.
-func (o *pgOpener) open(tb testing.TB, s *memrel.Schema, opts ...memrel.StoreOption) *memrel.Store {
+func (o *pgOpener) open(tb checkT, s *memrel.Schema, opts ...memrel.StoreOption) *memrel.Store {
 	tb.Helper()
 	o.n++
 	ctx := context.Background()
@@ -97,14 +105,14 @@ func (o *pgOpener) sequence(db *memrel.Store, model string) (int64, bool) {
 }
 
 func TestProps_StateMachine(t *testing.T) {
-	boundChecks(t)
+	boundChecks(t, propsChecks)
 	o := newPGOpener(t)
 	props.StateMachine(t, func(t testing.TB, s *memrel.Schema) *memrel.Store { return o.open(t, s) },
 		props.SequenceGaps(o.sequence))
 }
 
 func TestProps_ConcurrentReaders(t *testing.T) {
-	boundChecks(t)
+	boundChecks(t, propsChecks)
 	o := newPGOpener(t)
 	props.ConcurrentReaders(t, func(t testing.TB, s *memrel.Schema) *memrel.Store { return o.open(t, s) },
 		props.SequenceGaps(o.sequence))
@@ -116,7 +124,7 @@ func TestProps_Regression_RekeyOntoOwnOldKey(t *testing.T) {
 }
 
 func TestProps_WritesMachine(t *testing.T) {
-	boundChecks(t)
+	boundChecks(t, propsChecks)
 	o := newPGOpener(t)
 	props.WritesMachine(t, func(t testing.TB, s *memrel.Schema, now func() time.Time) *memrel.Store {
 		return o.open(t, s, memrel.WithClock(now))
