@@ -64,21 +64,27 @@ func TestBadInput_TypedErrorAndTablesUnchanged(t *testing.T) {
 	m, other := fixture.Strict(t), fixture.Strict(t)
 	inputs := append(badinput.InputCases(t), badinput.HandleCases()...)
 	txns := badinput.TxnCases()
+	var mu sync.Mutex
 	var unprefixed []string
-	run := func(name string, tc badinput.Case) {
+	run := func(t *testing.T, name string, tc badinput.Case) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each case's stores are its own, and waiting on the server is most of its time
 			err := badinput.Run(t, func(t testing.TB, s *memrel.Schema) *memrel.Store { return o.open(t, s) }, moves.unchanged, m, other, tc)
 			if err != nil && !strings.HasPrefix(err.Error(), "memrel: ") {
+				mu.Lock()
 				unprefixed = append(unprefixed, name+": "+err.Error())
+				mu.Unlock()
 			}
 		})
 	}
-	for _, tc := range inputs {
-		run(tc.Name, tc)
-	}
-	for _, tc := range txns {
-		run(tc.Name+"/"+tc.Mode.String(), tc)
-	}
+	t.Run("cases", func(t *testing.T) { // returns when every parallel case has
+		for _, tc := range inputs {
+			run(t, tc.Name, tc)
+		}
+		for _, tc := range txns {
+			run(t, tc.Name+"/"+tc.Mode.String(), tc)
+		}
+	})
 	t.Logf("bad-input catalogue on PostgreSQL: %d cases (%d bad values, %d transaction misuses); %d left a sequence moved: %v",
 		len(inputs)+len(txns), len(inputs), len(txns), len(moves.cases), moves.cases)
 	require.Empty(t, unprefixed, "error messages that do not start with \"memrel: \"")

@@ -15,6 +15,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,6 +52,7 @@ func boundChecks(t *testing.T, n string) {
 // a schema of its own in a database for the test, its tables created, on
 // a pool of its own, closed when the check that opened it ends.
 type pgOpener struct {
+	mu    sync.Mutex // tests may open stores in parallel: conn is one connection
 	conn  *pgx.Conn
 	n     int
 	pools map[*memrel.Store]*pgxpool.Pool
@@ -71,19 +73,23 @@ type checkT interface {
 // open opens a store of s with opts; tb is the check's.
 func (o *pgOpener) open(tb checkT, s *memrel.Schema, opts ...memrel.StoreOption) *memrel.Store {
 	tb.Helper()
-	o.n++
 	ctx := context.Background()
+	o.mu.Lock()
+	o.n++
 	// Enough connections for a write transaction, the machine's two open
 	// readers, the View that checks what they see and the concurrent
 	// readers' Views.
 	pool, err := schemaPool(ctx, o.conn, fmt.Sprintf("props%d", o.n), 8)
+	o.mu.Unlock()
 	require.NoError(tb, err)
 	tb.Cleanup(pool.Close)
 	require.NoError(tb, Create(ctx, pool, s))
 	db, err := Open(ctx, pool, s, opts...)
 	require.NoError(tb, err)
+	o.mu.Lock()
 	o.pools[db] = pool
-	tb.Cleanup(func() { delete(o.pools, db) })
+	o.mu.Unlock()
+	tb.Cleanup(func() { o.mu.Lock(); delete(o.pools, db); o.mu.Unlock() })
 	return db
 }
 
@@ -95,7 +101,10 @@ func (o *pgOpener) open(tb checkT, s *memrel.Schema, opts ...memrel.StoreOption)
 func (o *pgOpener) sequence(db *memrel.Store, model string) (int64, bool) {
 	var seq *string
 	var v int64
-	err := o.pools[db].QueryRow(context.Background(),
+	o.mu.Lock()
+	pool := o.pools[db]
+	o.mu.Unlock()
+	err := pool.QueryRow(context.Background(),
 		"SELECT pg_get_serial_sequence($1, 'id'), coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)",
 		quote(model)).Scan(&seq, &v)
 	if err != nil {
