@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -31,9 +32,12 @@ const (
 	mwKeys    = 12  // rows seeded per table; keys are drawn from twice as many
 )
 
-// mwTables are the blog's tables with the column holding each row's
-// parent key ("" for none), for the audit trigger.
-var mwTables = []struct{ name, parent string }{
+// mwTable is a table with the column holding each row's parent key (""
+// for none), for the audit trigger.
+type mwTable struct{ name, parent string }
+
+// mwTables are the blog's tables.
+var mwTables = []mwTable{
 	{"Post", ""}, {"Comment", "postId"}, {"Reply", "commentId"}, {"Like", "replyId"},
 }
 
@@ -43,7 +47,7 @@ var mwTables = []struct{ name, parent string }{
 // roll back with it, so what the table holds at the end is what the
 // committed calls removed. It lives in a schema apart, where the blog's
 // stores never look.
-func mwAudit(ctx context.Context, t *testing.T, conn *pgx.Conn, ns string) {
+func mwAudit(ctx context.Context, t *testing.T, conn *pgx.Conn, ns string, tables []mwTable) {
 	t.Helper()
 	stmts := []string{
 		"CREATE SCHEMA audit",
@@ -61,7 +65,7 @@ func mwAudit(ctx context.Context, t *testing.T, conn *pgx.Conn, ns string) {
 			RETURN NEW;
 		END $$`,
 	}
-	for _, tb := range mwTables {
+	for _, tb := range tables {
 		stmts = append(stmts, fmt.Sprintf(`CREATE TRIGGER audit AFTER DELETE OR UPDATE ON %s.%s FOR EACH ROW EXECUTE FUNCTION audit.log('%s')`,
 			ns, quote(tb.name), tb.parent))
 	}
@@ -307,37 +311,11 @@ func TestMultiWriter_ConflictingHasManyWrites_NothingLostNothingInvented(t *test
 	conn := database(t)
 	const ns = "mw"
 	b := fixture.Blog(t, fixture.BlogOptions{})
-	first, err := schemaPool(ctx, conn, ns, 2)
-	require.NoError(t, err)
-	t.Cleanup(first.Close)
-	require.NoError(t, Create(ctx, first, b.Schema))
-	mwAudit(ctx, t, conn, ns)
-
-	seeder, err := Open(ctx, first, b.Schema)
-	require.NoError(t, err)
-	require.NoError(t, seeder.Update(func(tx *memrel.Txn) error { return mwSeed(b, tx) }))
-	require.NoError(t, seeder.Close())
+	mwSchema(ctx, t, conn, ns, b.Schema, mwTables, func(tx *memrel.Txn) error { return mwSeed(b, tx) })
 
 	l := &mwLog{created: map[mwKey]bool{}, destroyed: map[mwKey]bool{}, rekeyed: map[[2]mwKey]bool{},
 		unlinked: map[int64]map[int64]bool{}, setOf: map[int64][][]int64{}, errs: map[string]int{}}
-	var wg sync.WaitGroup
-	for s := range mwStores {
-		pool, err := searchPathPool(ctx, conn, ns, mwWorkers+1)
-		require.NoError(t, err)
-		t.Cleanup(pool.Close)
-		db, err := Open(ctx, pool, b.Schema)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = db.Close() })
-		for w := range mwWorkers {
-			seed := uint64(s*mwWorkers + w)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				mwWorker(t, b, db, rand.New(rand.NewPCG(seed, 18)), mwOps, l)
-			}()
-		}
-	}
-	wg.Wait()
+	mwRun(ctx, t, conn, ns, b.Schema, func(db *memrel.Store, r *rand.Rand) { mwWorker(t, b, db, r, mwOps, l) })
 	t.Logf("%d calls: %v", mwStores*mwWorkers*mwOps, l.errs)
 	require.Positive(t, l.errs["ok"], "no call succeeded")
 	for i := range mwKeys { // the seed's rows count as created
@@ -347,46 +325,33 @@ func TestMultiWriter_ConflictingHasManyWrites_NothingLostNothingInvented(t *test
 	}
 
 	// The constraints hold: no orphan, no duplicate key.
-	for _, tb := range mwTables {
-		var dups int
-		require.NoError(t, conn.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) - count(DISTINCT id) FROM %s.%s`, ns, quote(tb.name))).Scan(&dups))
-		require.Zero(t, dups, "%s: duplicate keys", tb.name)
-	}
-	for i, tb := range mwTables[1:] {
-		var orphans int
-		require.NoError(t, conn.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s.%[2]s c WHERE c.%[3]s IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM %[1]s.%[4]s p WHERE p.id = c.%[3]s)`,
-			ns, quote(tb.name), quote(tb.parent), quote(mwTables[i].name))).Scan(&orphans))
-		require.Zero(t, orphans, "%s: rows whose %s references no %s", tb.name, tb.parent, mwTables[i].name)
+	for i, tb := range mwTables {
+		mwNoDuplicates(ctx, t, conn, ns, tb.name, "id")
+		if i > 0 {
+			mwNoOrphans(ctx, t, conn, ns, tb.name, tb.parent, mwTables[i-1].name, "id")
+		}
 	}
 
 	// Every row that went, went by a successful call.
 	gone := map[mwKey]bool{}
-	rows, err := conn.Query(ctx, `SELECT tbl, id, parent, new_id FROM audit.gone`)
-	require.NoError(t, err)
 	var unexplained []string
-	for rows.Next() {
-		var tbl string
-		var id int64
-		var parent, newID *int64
-		require.NoError(t, rows.Scan(&tbl, &id, &parent, &newID))
-		k := mwKey{tbl, id}
+	for _, g := range mwGone(ctx, t, conn) {
+		k := mwKey{g.table, g.id}
 		gone[k] = true
-		if newID != nil {
-			if !l.rekeyed[[2]mwKey{k, {tbl, *newID}}] {
-				unexplained = append(unexplained, fmt.Sprintf("%s %d re-keyed to %d", tbl, id, *newID))
+		if g.newID != nil {
+			if !l.rekeyed[[2]mwKey{k, {g.table, *g.newID}}] {
+				unexplained = append(unexplained, fmt.Sprintf("%s %d re-keyed to %d", g.table, g.id, *g.newID))
 			}
 			continue
 		}
 		if l.destroyed[k] {
 			continue
 		}
-		if tbl == "Reply" && parent != nil && l.replyLetGo(*parent, id) {
+		if g.table == "Reply" && g.parent != nil && l.replyLetGo(*g.parent, g.id) {
 			continue
 		}
-		unexplained = append(unexplained, fmt.Sprintf("%s %d deleted (parent %v)", tbl, id, deref(parent)))
+		unexplained = append(unexplained, fmt.Sprintf("%s %d deleted (parent %v)", g.table, g.id, deref(g.parent)))
 	}
-	require.NoError(t, rows.Err())
 	sort.Strings(unexplained)
 	require.Empty(t, unexplained, "rows that no successful call removed are gone")
 
@@ -411,6 +376,96 @@ func TestMultiWriter_ConflictingHasManyWrites_NothingLostNothingInvented(t *test
 	}
 	sort.Strings(lost)
 	require.Empty(t, lost, "created rows neither there nor recorded gone")
+}
+
+// mwSchema creates schema ns in conn's database with s's tables, the
+// audit of tables, and the rows seed writes.
+func mwSchema(ctx context.Context, t *testing.T, conn *pgx.Conn, ns string, s *memrel.Schema, tables []mwTable, seed func(tx *memrel.Txn) error) {
+	t.Helper()
+	pool, err := schemaPool(ctx, conn, ns, 2)
+	require.NoError(t, err)
+	defer pool.Close()
+	require.NoError(t, Create(ctx, pool, s))
+	mwAudit(ctx, t, conn, ns, tables)
+	db, err := Open(ctx, pool, s)
+	require.NoError(t, err)
+	require.NoError(t, db.Update(seed))
+	require.NoError(t, db.Close())
+}
+
+// mwRun opens mwStores stores of s, each on a pool of its own over the
+// schema ns of conn's database, and runs mwWorkers goroutines on each,
+// each calling work with its store and a generator seeded by its number;
+// it returns when all have.
+func mwRun(ctx context.Context, t *testing.T, conn *pgx.Conn, ns string, s *memrel.Schema, work func(db *memrel.Store, r *rand.Rand)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for n := range mwStores {
+		pool, err := searchPathPool(ctx, conn, ns, mwWorkers+1)
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		db, err := Open(ctx, pool, s)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		for w := range mwWorkers {
+			seed := uint64(n*mwWorkers + w)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work(db, rand.New(rand.NewPCG(seed, 18)))
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+// mwNoDuplicates fails unless the rows of table hold distinct values of
+// cols (NULLs aside).
+func mwNoDuplicates(ctx context.Context, t *testing.T, conn *pgx.Conn, ns, table string, cols ...string) {
+	t.Helper()
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = quote(c)
+	}
+	list := strings.Join(q, ", ")
+	var dups int
+	require.NoError(t, conn.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT %[3]s FROM %[1]s.%[2]s
+		WHERE (%[3]s) IS NOT NULL GROUP BY %[3]s HAVING count(*) > 1) d`, ns, quote(table), list)).Scan(&dups))
+	require.Zero(t, dups, "%s: values of (%s) held twice", table, list)
+}
+
+// mwNoOrphans fails unless every non-NULL fk of child's rows is the key
+// col of a row of parent.
+func mwNoOrphans(ctx context.Context, t *testing.T, conn *pgx.Conn, ns, child, fk, parent, col string) {
+	t.Helper()
+	var orphans int
+	require.NoError(t, conn.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM %[1]s.%[2]s c WHERE c.%[3]s IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM %[1]s.%[4]s p WHERE p.%[5]s = c.%[3]s)`,
+		ns, quote(child), quote(fk), quote(parent), quote(col))).Scan(&orphans))
+	require.Zero(t, orphans, "%s: rows whose %s references no %s", child, fk, parent)
+}
+
+// mwGoneRow is a row of the audit: a row of table that was deleted
+// (holding parent then) or re-keyed to newID.
+type mwGoneRow struct {
+	table         string
+	id            int64
+	parent, newID *int64
+}
+
+// mwGone reads the audit.
+func mwGone(ctx context.Context, t *testing.T, conn *pgx.Conn) []mwGoneRow {
+	t.Helper()
+	rows, err := conn.Query(ctx, `SELECT tbl, id, parent, new_id FROM audit.gone`)
+	require.NoError(t, err)
+	var out []mwGoneRow
+	for rows.Next() {
+		var g mwGoneRow
+		require.NoError(t, rows.Scan(&g.table, &g.id, &g.parent, &g.newID))
+		out = append(out, g)
+	}
+	require.NoError(t, rows.Err())
+	return out
 }
 
 // mwSeed creates mwKeys rows in each table, keyed 1 to mwKeys: comment i
