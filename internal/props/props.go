@@ -49,6 +49,10 @@
 //		return pgtest.MustOpen(t, s) // a fresh, empty database per call
 //	})
 //
+// and the Options (options.go) an engine's documented differences call
+// for: the pg module's tests pass SequenceGaps, as PostgreSQL's sequences
+// keep the keys failed creates drew.
+//
 // The default run is short. For a longer search, from the package that
 // holds those tests:
 //
