@@ -79,3 +79,36 @@ func TestHasMany_Set_OnAnEngineOfCopies(t *testing.T) {
 		return nil
 	}))
 }
+
+type ohPost struct{ ID int64 }
+
+type ohComment struct {
+	ID     int64
+	PostID int64 // NOT NULL: un-associating deletes
+}
+
+// HasOne.Set to the target already associated changes nothing: on an
+// engine of copies the target read and the current one are two values of
+// one row, which must not be taken for a previous target (deleted, as the
+// foreign key is NOT NULL).
+func TestHasOne_Set_SameTarget_OnAnEngineOfCopies(t *testing.T) {
+	s := NewSchema()
+	posts, comments := Define[ohPost](s, "Post"), Define[ohComment](s, "Comment")
+	first := NewHasOne(posts, comments, HasOneOptions{As: "firstComment", NoConstraints: true})
+	db, err := s.Open()
+	require.NoError(t, err)
+	d := db.db.Load()
+	d.E = copying{d.E}
+	require.NoError(t, db.Update(func(tx *Txn) error {
+		_, err := posts.Create(tx, ohPost{ID: 1})
+		require.NoError(t, err)
+		_, err = comments.Create(tx, ohComment{ID: 1, PostID: 1})
+		require.NoError(t, err)
+		require.NoError(t, first.SetKey(tx, ohPost{ID: 1}, int64(1), nil))
+		c, ok, err := comments.FindByPK(tx, int64(1))
+		require.NoError(t, err)
+		require.True(t, ok, "the target was deleted")
+		require.Equal(t, int64(1), c.PostID)
+		return nil
+	}))
+}

@@ -20,14 +20,14 @@ import (
 // value picked by map order.
 func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
 	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
-	before := memreltest.MarkState(t, e.db)
+	before := memreltest.MarkState(t, e.DB)
 	for _, set := range []map[string]any{
 		{"slug": "x", "Slug": "y"},
 		{"slug": "x", "Slug": "x"},
 		{"title": "t", "Title": "u", "Rank": nil},
 	} {
 		for range 20 { // map order varies from run to run
-			require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+			require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 				_, err := e.Post.UpdateAll(tx, query.Eq("id", 1), set)
 				require.ErrorIs(t, err, memrel.ErrDuplicateField)
 				var fe *memrel.FieldError
@@ -46,7 +46,7 @@ func TestModel_UpdateAll_DuplicateFieldRefused(t *testing.T) {
 // twice, and two associations that fill the same struct field.
 func TestModel_FindAll_IncludeFillingOneFieldTwiceRefused(t *testing.T) {
 	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
-	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
+	require.NoError(t, e.DB.View(func(tx *memrel.Txn) error {
 		_, err := e.Post.FindAll(tx, &memrel.Options{Include: []memrel.Include{
 			{Assoc: e.Comments}, {Assoc: e.Comments, Where: query.Eq("id", 1)}}})
 		require.ErrorIs(t, err, memrel.ErrDuplicateField)
@@ -105,7 +105,7 @@ type rdArticle struct {
 // SQL does.
 func TestModel_FindAll_DuplicateFieldsAndOrderAccepted(t *testing.T) {
 	e := rlOpen(t, fixture.Strict(t), fixture.Strict(t))
-	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
+	require.NoError(t, e.DB.View(func(tx *memrel.Txn) error {
 		got, err := e.Post.FindAll(tx, &memrel.Options{Fields: []string{"slug", "Slug", "id"}})
 		require.NoError(t, err)
 		require.Equal(t, []fixture.StrictPost{{ID: 1, Slug: "a"}, {ID: 2, Slug: "b"}, {ID: 3, Slug: "c"}}, got)

@@ -273,7 +273,7 @@ func TestErrors_Value_NoCallerCodeDuringACall(t *testing.T) {
 					key = rvNosyFmt{&called}
 				}
 				var err error
-				require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+				require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 					err = op.op(tx, key)
 					require.False(t, called, "memrel ran the key's %s method inside the call", kind)
 					return nil

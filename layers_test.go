@@ -32,8 +32,10 @@ var layers = map[string][]string{
 	// The conformance driver on the public Any API, for any engine's store.
 	"internal/conformance/anydriver": {".", "internal/conformance", "query"},
 	"internal/props":                 {".", "internal/fixture", "query"},
-	"examples/blog":                  {".", "query"},
-	"memreltest":                     {".", "query"},
+	// The bad-input catalogue, for any engine's stores.
+	"internal/badinput": {".", "internal/fixture", "memreltest", "query"},
+	"examples/blog":     {".", "query"},
+	"memreltest":        {".", "query"},
 	// The PostgreSQL engine, a module of its own beside the library's
 	// public API, reading the schema's metadata through EngineSchema and
 	// implementing the seam (it returns the typed errors, never the rules).

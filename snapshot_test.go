@@ -551,10 +551,6 @@ func TestSnapshot_Load_HugeLengthAllocatesLittle(t *testing.T) {
 	}
 }
 
-type snFailWriter struct{ err error }
-
-func (w snFailWriter) Write([]byte) (int, error) { return 0, w.err }
-
 // snCountingFailWriter fails every Write and counts the calls.
 type snCountingFailWriter struct {
 	err   error

@@ -858,10 +858,10 @@ func TestStore_Stress_CatchesInjectedFaults(t *testing.T) {
 func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
-	before := memreltest.MarkState(t, e.db)
+	before := memreltest.MarkState(t, e.DB)
 	boom := errors.New("boom")
 	require.PanicsWithValue(t, boom, func() {
-		_ = e.db.Update(func(tx *memrel.Txn) error {
+		_ = e.DB.Update(func(tx *memrel.Txn) error {
 			_, err := e.Post.Update(tx, fixture.StrictPost{ID: 1, Slug: "a", Title: "changed"})
 			require.NoError(t, err)
 			require.NoError(t, e.Comments.SetKeys(tx, fixture.StrictPost{ID: 3}, []any{1}, nil)) // deletes post 3's comments
@@ -878,14 +878,14 @@ func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	// A panic after a create: the row is gone, the id stays taken (as a
 	// PostgreSQL sequence), and the store takes writes again.
 	require.Panics(t, func() {
-		_ = e.db.Update(func(tx *memrel.Txn) error {
+		_ = e.DB.Update(func(tx *memrel.Txn) error {
 			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "ghost", Title: "G"})
 			require.NoError(t, err)
 			panic("after create")
 		})
 	})
 	rlWithin(t, time.Second, func() {
-		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "ghost")})
 			require.NoError(t, err)
 			require.False(t, ok, "the panicking Update's row was committed")
@@ -899,20 +899,20 @@ func TestStore_Update_PanicRollsBackAndStoreStaysUsable(t *testing.T) {
 	// A panic in View is re-raised too, and misuse (Commit inside Update)
 	// panics and rolls back.
 	require.PanicsWithValue(t, "in view", func() {
-		_ = e.db.View(func(tx *memrel.Txn) error { panic("in view") })
+		_ = e.DB.View(func(tx *memrel.Txn) error { panic("in view") })
 	})
-	mid := rlDump(t, e.db)
+	mid := rlDump(t, e.DB)
 	require.Panics(t, func() {
-		_ = e.db.Update(func(tx *memrel.Txn) error {
+		_ = e.DB.Update(func(tx *memrel.Txn) error {
 			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "x", Title: "X"})
 			require.NoError(t, err)
 			return tx.Commit()
 		})
 	})
-	require.Panics(t, func() { _ = e.db.Update(func(tx *memrel.Txn) error { tx.Abort(); return nil }) })
-	after := rlDump(t, e.db)
+	require.Panics(t, func() { _ = e.DB.Update(func(tx *memrel.Txn) error { tx.Abort(); return nil }) })
+	after := rlDump(t, e.DB)
 	rlWithin(t, time.Second, func() {
-		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 			_, ok, err := e.Post.FindOne(tx, &memrel.Options{Where: query.Eq("slug", "x")})
 			require.NoError(t, err)
 			require.False(t, ok, "Commit inside Update committed")
@@ -942,10 +942,10 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 	m, other := fixture.Strict(t), fixture.Strict(t)
 	e := rlOpen(t, m, other)
 	rlWithin(t, 5*time.Second, func() {
-		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 			_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "new", Title: "N"})
 			require.NoError(t, err)
-			require.NoError(t, e.db.View(func(rtx *memrel.Txn) error {
+			require.NoError(t, e.DB.View(func(rtx *memrel.Txn) error {
 				n, err := e.Post.Count(rtx, nil)
 				require.NoError(t, err)
 				require.Equal(t, 3, n, "a reader inside Update sees the writer's uncommitted row")
@@ -953,7 +953,7 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 				require.ErrorIs(t, err, memrel.ErrReadOnly)
 				return nil
 			}))
-			rtx := e.db.Begin(false)
+			rtx := e.DB.Begin(false)
 			defer rtx.Abort()
 			n, err := e.Post.Count(rtx, nil)
 			require.NoError(t, err)
@@ -961,7 +961,7 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 			// Save reads its own snapshot: the committed rows (the sequence,
 			// outside transactions, has moved).
 			var buf bytes.Buffer
-			require.NoError(t, e.db.Save(&buf))
+			require.NoError(t, e.DB.Save(&buf))
 			saved, err := e.Schema.Load(&buf)
 			require.NoError(t, err)
 			return saved.View(func(stx *memrel.Txn) error {
@@ -977,10 +977,10 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 	var second atomic.Bool
 	secondDone := make(chan struct{})
 	rlWithin(t, 5*time.Second, func() {
-		require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+		require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 			go func() {
 				defer close(secondDone)
-				err := e.db.Update(func(tx2 *memrel.Txn) error {
+				err := e.DB.Update(func(tx2 *memrel.Txn) error {
 					second.Store(true)
 					_, err := e.Post.Create(tx2, fixture.StrictPost{Slug: "second", Title: "S"})
 					return err
@@ -996,7 +996,7 @@ func TestStore_Update_CallbacksReenter(t *testing.T) {
 		}))
 		<-secondDone
 	})
-	require.NoError(t, e.db.View(func(tx *memrel.Txn) error {
+	require.NoError(t, e.DB.View(func(tx *memrel.Txn) error {
 		ps, err := e.Post.FindAll(tx, &memrel.Options{Where: query.In("slug", "first", "second"), Order: []query.Order{query.Asc("id")}})
 		require.NoError(t, err)
 		require.Len(t, ps, 2)

@@ -465,7 +465,7 @@ func TestTxn_WrongStore(t *testing.T) {
 func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 	m := fixture.Strict(t)
 	e := rlOpen(t, m, fixture.Strict(t))
-	nc := int64(e.nComments + 2) // comments 1..nc
+	nc := int64(e.NComments + 2) // comments 1..nc
 	body := func(id int64) string {
 		if id <= 2 {
 			return [...]string{"first", "second"}[id-1]
@@ -498,7 +498,7 @@ func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 					}
 					post := int64(1 + 2*(id%2)) // posts 1 and 3
 					kids, err := e.Comments.Get(tx, fixture.StrictPost{ID: post}, nil)
-					want := map[int64]int{1: 2, 3: e.nComments}[post]
+					want := map[int64]int{1: 2, 3: e.NComments}[post]
 					if err != nil || len(kids) != want || kids[0].PostID != post {
 						fail("Get(post %d) = %d comments, %v", post, len(kids), err)
 						return
@@ -539,12 +539,12 @@ func TestTxn_Read_SharedByGoroutines(t *testing.T) {
 		}
 	}
 	t.Run("Begin", func(t *testing.T) {
-		tx := e.db.Begin(false)
+		tx := e.DB.Begin(false)
 		defer tx.Abort()
 		check(t, tx)
 	})
 	t.Run("View", func(t *testing.T) {
-		require.NoError(t, e.db.View(func(tx *memrel.Txn) error { check(t, tx); return nil }))
+		require.NoError(t, e.DB.View(func(tx *memrel.Txn) error { check(t, tx); return nil }))
 	})
 }
 
@@ -557,11 +557,11 @@ func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 	e := rlOpen(t, m, fixture.Strict(t))
 	comments := func() []fixture.StrictComment {
 		var cs []fixture.StrictComment
-		require.NoError(t, e.db.View(func(tx *memrel.Txn) (err error) { cs, err = e.Comment.FindAll(tx, nil); return err }))
+		require.NoError(t, e.DB.View(func(tx *memrel.Txn) (err error) { cs, err = e.Comment.FindAll(tx, nil); return err }))
 		return cs
 	}
 	before := comments()
-	tx := e.db.Begin(true)
+	tx := e.DB.Begin(true)
 	var caught sync.Map // panic message -> true
 	var stop atomic.Bool
 	var wg sync.WaitGroup
@@ -619,7 +619,7 @@ func TestTxn_Write_TwoGoroutinesPanicClearly(t *testing.T) {
 	require.Equal(t, want, n)
 	tx.Abort()
 	require.Equal(t, before, comments(), "the aborted transaction left something behind")
-	require.NoError(t, e.db.Update(func(tx *memrel.Txn) error {
+	require.NoError(t, e.DB.Update(func(tx *memrel.Txn) error {
 		_, err := e.Post.Create(tx, fixture.StrictPost{Slug: "after", Title: "after"})
 		return err
 	}))
@@ -635,7 +635,7 @@ func TestTxn_EscapedFromCallback_IsDone(t *testing.T) {
 	for _, run := range []struct {
 		name string
 		fn   func(func(*memrel.Txn) error) error
-	}{{"Update", e.db.Update}, {"View", e.db.View}} {
+	}{{"Update", e.DB.Update}, {"View", e.DB.View}} {
 		for _, fails := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/fails=%v", run.name, fails), func(t *testing.T) {
 				var kept *memrel.Txn

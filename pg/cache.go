@@ -89,18 +89,26 @@ func (c *cache) wrote(t *meta.Table, before, after any) (below bool) {
 	ak := t.PKKey(after, ka[:0])
 	if bk != nil && string(bk) != string(ak) {
 		c.put(t, bk, nil)
-		c.dropBelow(t)
+		if c.dropBelow(t) {
+			// t references itself: the database's actions may rewrite
+			// this very row (a reference to its own old key) within the
+			// statement, so what the rules wrote is no longer known.
+			return true
+		}
 		below = true
 	}
 	c.put(t, ak, after)
 	return below
 }
 
-// dropBelow forgets the rows of the tables below t.
-func (c *cache) dropBelow(t *meta.Table) {
+// dropBelow forgets the rows of the tables below t, and reports whether
+// t is among them (it references itself).
+func (c *cache) dropBelow(t *meta.Table) (self bool) {
 	for _, p := range c.below[t.Pos] {
 		c.rows.drop(p)
+		self = self || p == t.Pos
 	}
+	return self
 }
 
 // clear forgets every row.

@@ -3,7 +3,6 @@ package pg
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -21,7 +20,6 @@ import (
 func conformanceDriver(t *testing.T) anydriver.Driver {
 	conn := database(t)
 	ctx := context.Background()
-	url := os.Getenv(URLEnv)
 	n := 0
 	var last *pgxpool.Pool
 	t.Cleanup(func() {
@@ -35,18 +33,8 @@ func conformanceDriver(t *testing.T) anydriver.Driver {
 			last = nil
 		}
 		n++
-		ns := fmt.Sprintf("scenario%d", n)
-		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ns); err != nil {
-			return nil, err
-		}
-		cfg, err := pgxpool.ParseConfig(url)
-		if err != nil {
-			return nil, err
-		}
-		cfg.ConnConfig.Database = conn.Config().Database
-		cfg.ConnConfig.RuntimeParams["search_path"] = ns
-		cfg.MaxConns = 4
-		if last, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		var err error
+		if last, err = schemaPool(ctx, conn, fmt.Sprintf("scenario%d", n), 4); err != nil {
 			return nil, err
 		}
 		if err := Create(ctx, last, s); err != nil {

@@ -53,6 +53,9 @@
 // deadlock, or a serialization failure), the call fails with an error
 // that is memrel.ErrRetry and wraps the database's: run the whole
 // transaction again.
+// A row another client deletes or re-keys between the rules' read of it
+// and the call's write of it fails the call with the *memrel.NotFoundError
+// it would have met had it started a moment later.
 //
 // Each public call is atomic as on the memory engine: its start is a
 // SAVEPOINT, a failure a ROLLBACK TO SAVEPOINT (which also ends the

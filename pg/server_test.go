@@ -73,3 +73,29 @@ func databasePoolWith(t testing.TB, config func(*pgxpool.Config)) *pgxpool.Pool 
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// schemaPool creates the PostgreSQL schema ns in conn's database and
+// returns a pool of at most maxConns connections on it (searchPathPool),
+// so that the tables a store of it creates stay apart from every other
+// schema's: one database per test, a schema per store. The caller closes
+// the pool; dropping the database drops the schema.
+func schemaPool(ctx context.Context, conn *pgx.Conn, ns string, maxConns int32) (*pgxpool.Pool, error) {
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ns); err != nil {
+		return nil, err
+	}
+	return searchPathPool(ctx, conn, ns, maxConns)
+}
+
+// searchPathPool returns a pool of at most maxConns connections on conn's
+// database whose search_path is the schema ns: several pools on one
+// schema are several processes sharing its tables.
+func searchPathPool(ctx context.Context, conn *pgx.Conn, ns string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(os.Getenv(URLEnv))
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.Database = conn.Config().Database
+	cfg.ConnConfig.RuntimeParams["search_path"] = ns
+	cfg.MaxConns = maxConns
+	return pgxpool.NewWithConfig(ctx, cfg)
+}

@@ -857,13 +857,14 @@ type prMachine struct {
 	// states they catch (StateMachine checks every one), so check
 	// leaves committed states to them.
 	readersCheck bool
+	opts         options
 }
 
 // prNewMachine takes a store freshly opened on ps.s and seeds it and the model with a drawn
 // population (rows referencing existing rows), so that the steps find
 // something to work on.
-func prNewMachine(t *rapid.T, ps *prSchema, db *memrel.Store) *prMachine {
-	m := &prMachine{ps: ps, db: db, model: prNewModel(ps.spec), maxID: map[string]int64{}, dirty: true}
+func prNewMachine(t *rapid.T, ps *prSchema, db *memrel.Store, o options) *prMachine {
+	m := &prMachine{ps: ps, db: db, model: prNewModel(ps.spec), maxID: map[string]int64{}, dirty: true, opts: o}
 	m.committed = m.model.rows.clone()
 	for _, table := range ps.tableNames {
 		n := rapid.IntRange(0, 4).Draw(t, "seed"+table)
@@ -891,6 +892,7 @@ func prNewMachine(t *rapid.T, ps *prSchema, db *memrel.Store) *prMachine {
 func (m *prMachine) write(t *rapid.T, model func() prErr, op func(tx *memrel.Txn) error) {
 	t.Helper()
 	m.dirty = true
+	m.opts.syncSequences(t, m.db, m.ps.tableNames, m.model.seq)
 	want := model()
 	var err error
 	var after prState
@@ -1360,6 +1362,7 @@ func (m *prMachine) actions() map[string]func(*rapid.T) {
 			panics := rapid.Bool().Draw(t, "panic")
 			// The create happens and is rolled back; the id it took stays
 			// taken.
+			m.opts.syncSequences(t, m.db, m.ps.tableNames, m.model.seq)
 			saved := m.model.rows.clone()
 			want, e := m.model.create(table, r)
 			m.model.rows = saved

@@ -49,6 +49,10 @@
 //		return pgtest.MustOpen(t, s) // a fresh, empty database per call
 //	})
 //
+// and the Options (options.go) an engine's documented differences call
+// for: the pg module's tests pass SequenceGaps, as PostgreSQL's sequences
+// keep the keys failed creates drew.
+//
 // The default run is short. For a longer search, from the package that
 // holds those tests:
 //
@@ -82,8 +86,8 @@ import (
 type Opener func(t testing.TB, s *memrel.Schema) *memrel.Store
 
 // StateMachine runs the machine on a schema variant drawn per check, on
-// stores opened by open.
-func StateMachine(t *testing.T, open Opener) {
+// stores opened by open, with opts.
+func StateMachine(t *testing.T, open Opener, opts ...Option) {
 	schemas := make([]*prSchema, len(prVariants))
 	for i, v := range prVariants {
 		schemas[i] = prNewSchema(v)
@@ -91,7 +95,7 @@ func StateMachine(t *testing.T, open Opener) {
 	rapid.Check(t, func(rt *rapid.T) {
 		i := rapid.IntRange(0, len(prVariants)-1).Draw(rt, "variant")
 		rt.Logf("variant %s", prVariants[i].name)
-		m := prNewMachine(rt, schemas[i], open(checkTB{t, rt}, schemas[i].s))
+		m := prNewMachine(rt, schemas[i], open(checkTB{t, rt}, schemas[i].s), newOptions(opts))
 		defer m.close()
 		rt.Repeat(m.actions())
 	})
@@ -101,11 +105,11 @@ func StateMachine(t *testing.T, open Opener) {
 // opened by open, while readers run View transactions in other
 // goroutines: every snapshot a reader sees must pass the machine's view
 // checks and be a committed state, never older than one the same reader
-// saw before.
-func ConcurrentReaders(t *testing.T, open Opener) {
+// saw before. opts are as StateMachine's.
+func ConcurrentReaders(t *testing.T, open Opener, opts ...Option) {
 	ps := prNewSchema(prVariants[0])
 	rapid.Check(t, func(rt *rapid.T) {
-		m := prNewMachine(rt, ps, open(checkTB{t, rt}, ps.s))
+		m := prNewMachine(rt, ps, open(checkTB{t, rt}, ps.s), newOptions(opts))
 		defer m.close()
 		m.hist = &prHistory{version: map[string]int{}}
 		m.readersCheck = true

@@ -78,8 +78,8 @@ func TestOpener_Store_ClosedWhenItsCheckEnds(t *testing.T) {
 		name string
 		fn   func(*testing.T, Opener)
 	}{
-		{"StateMachine", StateMachine},
-		{"ConcurrentReaders", ConcurrentReaders},
+		{"StateMachine", func(t *testing.T, open Opener) { StateMachine(t, open) }},
+		{"ConcurrentReaders", func(t *testing.T, open Opener) { ConcurrentReaders(t, open) }},
 		{"RekeyOntoOwnOldKey", RekeyOntoOwnOldKey},
 	} {
 		t.Run(run.name, func(t *testing.T) {
@@ -112,4 +112,31 @@ func TestClockOpener_Store_ClosedWhenItsCheckEnds(t *testing.T) {
 	for _, db := range stores {
 		require.ErrorIs(t, db.View(func(*memrel.Txn) error { return nil }), memrel.ErrClosed)
 	}
+}
+
+// TestSequenceGaps_StoreSequenceAhead_TakenOver: with SequenceGaps, the
+// model takes over a store's sequence that ran ahead (a failed create
+// kept its draw), and leaves alone a model without a sequence.
+func TestSequenceGaps_StoreSequenceAhead_TakenOver(t *testing.T) {
+	o := newOptions([]Option{SequenceGaps(func(_ *memrel.Store, model string) (int64, bool) { return 5, model == "User" })})
+	seq := map[string]int64{"User": 3, "Post": 7}
+	rapid.Check(t, func(rt *rapid.T) {
+		o.syncSequences(rt, nil, []string{"User", "Post"}, seq)
+	})
+	require.Equal(t, map[string]int64{"User": 5, "Post": 7}, seq)
+}
+
+// TestSequenceGaps_StoreSequenceBehind_FailsTheCheck: a store's sequence
+// behind the model's (an explicit key that did not move it) fails the
+// check rather than being taken over.
+func TestSequenceGaps_StoreSequenceBehind_FailsTheCheck(t *testing.T) {
+	setFlag(t, "rapid.nofailfile", "true")
+	o := newOptions([]Option{SequenceGaps(func(*memrel.Store, string) (int64, bool) { return 2, true })})
+	seq := map[string]int64{"User": 3}
+	rec := &recTB{T: t}
+	rapid.Check(rec, func(rt *rapid.T) {
+		o.syncSequences(rt, nil, []string{"User"}, seq)
+	})
+	require.NotEmpty(t, rec.errs, "the check did not fail")
+	require.Equal(t, int64(3), seq["User"], "a sequence behind is not taken over")
 }

@@ -448,7 +448,7 @@ func wrNewSchema(v wrVariant) *wrSchema {
 // and without it, an include of Author.books and belongsTo Get agree with
 // a scan of those rows; every foreign key references a row and no two rows
 // share a unique value, soft-deleted rows counted.
-func WritesMachine(t *testing.T, open ClockOpener) {
+func WritesMachine(t *testing.T, open ClockOpener, opts ...Option) {
 	schemas := make([]*wrSchema, len(wrVariants))
 	for i, v := range wrVariants {
 		schemas[i] = wrNewSchema(v)
@@ -456,7 +456,8 @@ func WritesMachine(t *testing.T, open ClockOpener) {
 	rapid.Check(t, func(rt *rapid.T) {
 		i := rapid.IntRange(0, len(wrVariants)-1).Draw(rt, "variant")
 		rt.Logf("variant %s", wrVariants[i].name)
-		m := &wrMachine{ws: schemas[i], model: wrNewModel(schemas[i].spec), now: wrT0, maxID: map[string]int64{}}
+		m := &wrMachine{ws: schemas[i], model: wrNewModel(schemas[i].spec), now: wrT0, maxID: map[string]int64{},
+			opts: newOptions(opts)}
 		m.db = open(checkTB{t, rt}, m.ws.s, func() time.Time { return m.now })
 		defer m.close()
 		m.committed = m.model.rows.clone()
@@ -475,6 +476,7 @@ type wrMachine struct {
 	now       time.Time
 	wtx       *memrel.Txn
 	maxID     map[string]int64 // the largest key any create handed out
+	opts      options
 }
 
 // seed creates a few rows per table, so that steps find something.
@@ -527,6 +529,7 @@ func (m *wrMachine) dump(tx *memrel.Txn) (prState, error) {
 // failed call must leave the transaction as the model is (unchanged).
 func (m *wrMachine) write(t *rapid.T, model func(now int64) prErr, op func(tx *memrel.Txn) error) {
 	t.Helper()
+	m.opts.syncSequences(t, m.db, m.ws.names, m.model.seq)
 	want := model(m.tick())
 	var err error
 	var after prState

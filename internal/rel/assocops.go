@@ -275,8 +275,6 @@ func (tx *Txn) AssocSet(a *meta.Relation, sk []byte, skv any, rows []any, destro
 	return tx.attach(a, sk, skv, rows, false)
 }
 
-// Unassociate nulls the foreign key of each row still associated with the
-// source, or deletes it (with its own onDelete rules) when destroy is set
 // OneTarget returns the target a hasOne reads for the source whose key
 // encodes to sk: the scoped target with the lowest primary key, as
 // Sequelize's findOne ordered by primary key; nil when there is none.
@@ -296,7 +294,7 @@ func (tx *Txn) OneTarget(a *meta.Relation, sk []byte) any {
 // targets of the source are left alone, as in Sequelize.
 func (tx *Txn) SetOne(a *meta.Relation, sk []byte, skv any, target any, destroy bool) error {
 	prev := tx.OneTarget(a, sk)
-	if target != nil && prev != nil && tx.Current(a.Target, target) == prev {
+	if target != nil && prev != nil && tx.sameRow(a.Target, tx.Current(a.Target, target), prev) {
 		return nil
 	}
 	if prev != nil {
@@ -316,6 +314,19 @@ func (tx *Txn) SetOne(a *meta.Relation, sk []byte, skv any, target any, destroy 
 	return tx.AssocAdd(a, sk, skv, []any{target})
 }
 
+// sameRow reports whether x and y, rows of t read in this transaction,
+// are one stored row: one pointer on an engine of SharedRows, else (each
+// read a copy) the same primary key.
+func (tx *Txn) sameRow(t *meta.Table, x, y any) bool {
+	if x == nil || y == nil || tx.db.E.Features().Has(engine.SharedRows) {
+		return x == y
+	}
+	var kx, ky [32]byte
+	return bytes.Equal(t.PKKey(x, kx[:0]), t.PKKey(y, ky[:0]))
+}
+
+// Unassociate nulls the foreign key of each row still associated with the
+// source, or deletes it (with its own onDelete rules) when destroy is set
 // or the foreign key is NOT NULL. The scope fields stay as they are.
 func (tx *Txn) Unassociate(a *meta.Relation, sk []byte, rows []any, destroy bool) error {
 	del := destroy || !a.FK.Nullable()
