@@ -99,14 +99,18 @@ type mwLog struct {
 func (l *mwLog) add(fn func()) { l.mu.Lock(); defer l.mu.Unlock(); fn() }
 
 // mwAllowed classes a call's error: the typed errors of the constraints
-// and of a missing row, and memrel.ErrRetry (PostgreSQL's serialization
-// failure or deadlock, 40001 or 40P01, or a row another client changed
-// since the call read it), which a caller retries. "" is any other.
+// (unique, foreign key, NOT NULL) and of a missing row, and memrel.ErrRetry
+// (PostgreSQL's serialization failure or deadlock, 40001 or 40P01, or a
+// row another client changed since the call read it), which a caller
+// retries. "" is any other.
 func mwAllowed(err error) string {
 	var ue *memrel.UniqueConstraintError
 	var fe *memrel.ForeignKeyConstraintError
+	var ve *memrel.ValidationError
 	var pe *pgconn.PgError
 	switch {
+	case errors.As(err, &ve):
+		return "validation"
 	case errors.Is(err, memrel.ErrNotFound):
 		return "not found"
 	case errors.As(err, &ue):
@@ -493,18 +497,39 @@ func mwSeed(b *fixture.BlogModels, tx *memrel.Txn) error {
 }
 
 // replyLetGo reports whether a successful call may have deleted reply r
-// while it belonged to comment c: a destroy of c (CASCADE), a Remove of r
-// from c, or a Set of c's replies that did not list r.
+// found holding comment c when it went: a destroy of the comment, a
+// Remove of r from it, or a Set of its replies that did not list r. The
+// comment may be c or one re-keyed to c since: a call on comment 9 that
+// read r among its replies may delete r after a re-key of 9 to c
+// committed (READ COMMITTED), which is the order "the call, then the
+// re-key", the audit showing the key r held last.
 func (l *mwLog) replyLetGo(c, r int64) bool {
-	if l.destroyed[mwKey{"Comment", c}] || l.unlinked[c][r] {
-		return true
-	}
-	for _, kept := range l.setOf[c] {
-		if !slices.Contains(kept, r) {
+	for _, k := range l.rekeyedInto("Comment", c) {
+		if l.destroyed[mwKey{"Comment", k}] || l.unlinked[k][r] {
 			return true
+		}
+		for _, kept := range l.setOf[k] {
+			if !slices.Contains(kept, r) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// rekeyedInto is k and every key of table that successful re-keys may
+// have led to k, through any chain of them.
+func (l *mwLog) rekeyedInto(table string, k int64) []int64 {
+	keys, seen := []int64{k}, map[int64]bool{k: true}
+	for i := 0; i < len(keys); i++ {
+		for rk := range l.rekeyed {
+			if rk[0].table == table && rk[1].id == keys[i] && !seen[rk[0].id] {
+				seen[rk[0].id] = true
+				keys = append(keys, rk[0].id)
+			}
+		}
+	}
+	return keys
 }
 
 // deref is *p, or nil.
