@@ -458,6 +458,9 @@ func (h *HasMany[P, C]) write(tx *Txn, src P, targets []any, fn func(sk []byte, 
 		return err
 	}
 	return tx.r.Atomic(func() error {
+		// The targets' lookup goes with the source's, on an engine where
+		// a lookup is a round trip.
+		tx.r.PrefetchLater(h.a.Target, keys)
 		sk, skv, err := tx.r.Source(h.a, unsafe.Pointer(&src), nil)
 		if err != nil {
 			return err

@@ -68,6 +68,10 @@ type entry struct {
 	rows int64
 	// seq is a row write's place in its writer's log (see writer.log).
 	seq int
+	// read, for a read held back (see writer.PrefetchLater), takes the
+	// rows it returns when it is sent; such a read has no t.
+	read func(pgx.Rows) error
+	done func() // after read took every row
 }
 
 // pendingError is the failure of the pending entry at, which was sent
@@ -132,6 +136,27 @@ func (s *session) query(sql string, args []any, each func(pgx.Rows) error) error
 	br := s.conn.SendBatch(s.ctx, b)
 	for _, st := range stmts {
 		e := &s.pending[st.from]
+		if e.read != nil {
+			rows, err := br.Query()
+			if err == nil {
+				if err = readRows(rows, e.read); err == nil {
+					e.done()
+				}
+			}
+			if err != nil {
+				_ = br.Close()
+				failed := &pendingError{at: st.from, e: *e, err: err, lost: -1}
+				for _, later := range s.pending[st.to:] {
+					if later.save > 0 {
+						failed.lost = later.save - 1
+						break
+					}
+				}
+				s.drop()
+				return failed
+			}
+			continue
+		}
 		tag, err := br.Exec()
 		if err == nil && st.rows >= 0 && tag.RowsAffected() != st.rows {
 			_ = br.Close()
@@ -222,7 +247,7 @@ func (s *session) drop() {
 // prepare a statement in an aborted transaction, as a batch would.
 func (s *session) flush() error {
 	n := 0
-	for n < len(s.pending) && s.pending[n].t == nil {
+	for n < len(s.pending) && s.pending[n].t == nil && s.pending[n].read == nil {
 		n++
 	}
 	if n == 0 {
@@ -300,6 +325,7 @@ func (s *session) end(last string) error {
 		}
 	}
 	b := &pgx.Batch{}
+	s.pending = slices.DeleteFunc(s.pending, func(c entry) bool { return c.read != nil }) // unanswered: no one waits for them
 	for _, c := range s.pending {
 		if c.t != nil {
 			panic("memrel: pg: a transaction ended with row writes not sent") // the writer flushes first

@@ -31,10 +31,23 @@ func slotsOf(m *meta.Schema) (first []int, n int) {
 // and = ANY($n) on the last. Keys that do not, or hold a NULL, are left
 // to their own lookups (nil).
 func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
+	sql, params, want, ok := r.prefetchQuery(ix, keys, p)
+	if !ok {
+		return nil
+	}
+	rows := r.rows(ix.Table, sql, params, nil)
+	r.keep(ix, want, rows, p)
+	return rows
+}
+
+// prefetchQuery is the statement and parameters of prefetch, and the
+// keys it reads (those p does not hold yet); false when there is none to
+// read or the keys cannot go in one statement.
+func (r *reads) prefetchQuery(ix *meta.Index, keys [][]byte, p *prefetched) (sql string, params []any, want [][]byte, ok bool) {
 	last := len(ix.Cols) - 1
 	var shared []any
 	values := make([]any, 0, len(keys))
-	want := make([][]byte, 0, len(keys))
+	want = make([][]byte, 0, len(keys))
 	slot := r.db.slot(ix)
 	for _, k := range keys {
 		if _, ok := p.get(slot, k); ok {
@@ -42,14 +55,14 @@ func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
 		}
 		args, n, nulls, err := keyArgs(ix, k)
 		if err != nil || n != len(ix.Cols) || nulls != 0 {
-			return nil
+			return "", nil, nil, false
 		}
 		if shared == nil {
 			shared = args[:last]
 		} else {
 			for i, v := range args[:last] {
 				if !sameArg(v, shared[i]) {
-					return nil
+					return "", nil, nil, false
 				}
 			}
 		}
@@ -57,10 +70,15 @@ func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
 		want = append(want, k)
 	}
 	if len(want) == 0 {
-		return nil
+		return "", nil, nil, false
 	}
-	params := append(append(make([]any, 0, last+1), shared...), values)
-	rows := r.rows(ix.Table, r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].prefetch, params, nil)
+	params = append(append(make([]any, 0, last+1), shared...), values)
+	return r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].prefetch, params, want, true
+}
+
+// keep records rows, what a prefetch of the keys want read, per key in p.
+func (r *reads) keep(ix *meta.Index, want [][]byte, rows []any, p *prefetched) {
+	slot := r.db.slot(ix)
 	for _, k := range want {
 		p.put(slot, r.db.nslots, k, []any{})
 	}
@@ -73,7 +91,6 @@ func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
 		}
 		m[string(k)] = append(m[string(k)], row)
 	}
-	return rows
 }
 
 // sameArg reports whether two decoded key values are equal.

@@ -186,6 +186,29 @@ func (r *reader) Prefetch(ix *meta.Index, keys [][]byte) []any {
 	return r.prefetch(ix, keys, &r.pre)
 }
 
+// PrefetchLater implements engine.Prefetcher: Prefetch, held back to go
+// with the transaction's next statement.
+func (r *reader) PrefetchLater(ix *meta.Index, keys [][]byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.s.broken != nil {
+		return
+	}
+	sql, params, want, ok := r.prefetchQuery(ix, keys, &r.pre)
+	if !ok {
+		return
+	}
+	t := ix.Table
+	var rows []any
+	r.s.pending = append(r.s.pending, entry{sql: sql, args: params,
+		read: func(rs pgx.Rows) error {
+			row, err := scanRow(t, rs)
+			rows = append(rows, row)
+			return err
+		},
+		done: func() { r.keep(ix, want, rows, &r.pre) }})
+}
+
 // Done implements engine.Reader: it ends the transaction and hands the
 // connection back; later calls fail. It may run while reads do, and more
 // than once.

@@ -46,6 +46,9 @@ type writer struct {
 	log     []entry
 	logAt   []int
 	logFull bool
+	// gens counts, per table, the writes queued: a read held back keeps
+	// its rows only if none came between (see PrefetchLater).
+	gens []int
 }
 
 // maxLog bounds the row writes a writer logs for replay.
@@ -54,7 +57,7 @@ const maxLog = 1 << 16
 func newWriter(db *DB, s *session) *writer {
 	n := len(db.schema.Tables)
 	w := &writer{reads: reads{db: db, s: s}, drawn: make([]int64, n), seen: make([]int64, n),
-		cache: cache{below: db.below}}
+		cache: cache{below: db.below}, gens: make([]int, n)}
 	w.reads.run = w.run
 	s.group = w.coalesce
 	return w
@@ -510,9 +513,11 @@ func (w *writer) Settle(keepRows bool) {
 // the database's foreign key actions reach.
 func (w *writer) stale(t *meta.Table, below bool) {
 	w.dropLists(t)
+	w.gens[t.Pos]++
 	if below {
 		for _, p := range w.db.below[t.Pos] {
 			w.dropLists(w.db.schema.Tables[p])
+			w.gens[p]++
 		}
 	}
 }
@@ -529,6 +534,36 @@ func (w *writer) dropLists(t *meta.Table) {
 func (w *writer) forget() {
 	w.cache.clear()
 	w.pre.clear()
+}
+
+// PrefetchLater implements engine.Prefetcher: Prefetch, held back to go
+// with the call's next statement (the lookup of the call's source, say),
+// so that it costs no round trip of its own. Should a write to the
+// table be queued before it is sent, its rows are not kept: they would
+// be older than the write.
+func (w *writer) PrefetchLater(ix *meta.Index, keys [][]byte) {
+	if w.aborted != nil {
+		return
+	}
+	sql, params, want, ok := w.prefetchQuery(ix, keys, &w.pre)
+	if !ok {
+		return
+	}
+	t, gen := ix.Table, w.gens[ix.Table.Pos]
+	var rows []any
+	w.save()
+	w.s.pending = append(w.s.pending, entry{sql: sql, args: params,
+		read: func(r pgx.Rows) error {
+			row, err := scanRow(t, r)
+			rows = append(rows, row)
+			return err
+		},
+		done: func() {
+			if w.gens[t.Pos] == gen { // no write to t came between
+				w.keep(ix, want, rows, &w.pre)
+				w.cache.read(t, rows)
+			}
+		}})
 }
 
 // Prefetch implements engine.Prefetcher: one SELECT … = ANY($1) for every

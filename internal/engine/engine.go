@@ -84,8 +84,13 @@ func Failed(p any) (error, bool) {
 // in no particular order, or nil when it read none (a lookup it cannot
 // batch: each is then read on its own, as without Prefetch). An engine
 // whose lookups cost nothing, as the memory engine's, does not offer it.
+//
+// PrefetchLater is Prefetch without the rows, held back to go with the
+// transaction's next statement: the rules call it before a lookup they
+// make anyway (a call's source), so that the two share a round trip.
 type Prefetcher interface {
 	Prefetch(ix *meta.Index, keys [][]byte) []any
+	PrefetchLater(ix *meta.Index, keys [][]byte)
 }
 
 // Counter is a Reader that counts rows without reading them: a SQL

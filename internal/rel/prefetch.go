@@ -146,3 +146,12 @@ func (tx *Txn) CountChildren(a *meta.Relation, sks [][]byte, withDeleted bool) (
 	}
 	return c.CountKeys(a.Lookup, ks, live)
 }
+
+// PrefetchLater asks an engine.Prefetcher to read the rows of t under
+// keys (primary keys) with the next statement it sends: before the
+// lookup of a call's source, for the targets it looks up next.
+func (tx *Txn) PrefetchLater(t *meta.Table, keys [][]byte) {
+	if pf, ok := tx.r.(engine.Prefetcher); ok && len(keys) > 0 {
+		pf.PrefetchLater(t.Indexes[0], keys)
+	}
+}
