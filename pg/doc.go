@@ -74,7 +74,9 @@
 // answer its later lookups of the same keys without a round trip (a row
 // it wrote is exact: PostgreSQL holds its lock), and an include, or a Set,
 // Add, Remove or Has of many targets, reads each level's rows with one
-// SELECT … = ANY($1). A Create of a row with an auto-increment key costs
+// SELECT … = ANY($1) (a hasMany Add, Set or Remove reads its targets in
+// the round trip of its source's lookup). A Create of a row with an
+// auto-increment key costs
 // three round trips (nextval, the INSERT at the call's end, COMMIT), a
 // View of one FindByPK two, a FindAll with two levels of includes four
 // whatever the number of rows (pg/roundtrip_test.go counts them).
