@@ -70,16 +70,16 @@
 // many rows costs one statement and one round trip for all their writes.
 // The one the database refuses is still the call's error, named as the
 // rules would name it: a set-based statement that fails is replayed one
-// row at a time from the call's savepoint to find it. Within a call, rows it read or wrote
-// answer its later lookups of the same keys without a round trip (a row
-// it wrote is exact: PostgreSQL holds its lock), and an include, or a Set,
-// Add, Remove or Has of many targets, reads each level's rows with one
-// SELECT … = ANY($1) (a hasMany Add, Set or Remove reads its targets in
-// the round trip of its source's lookup). A Create of a row with an
-// auto-increment key costs
-// three round trips (nextval, the INSERT at the call's end, COMMIT), a
-// View of one FindByPK two, a FindAll with two levels of includes four
-// whatever the number of rows (pg/roundtrip_test.go counts them).
+// row at a time from the call's savepoint to find it. Within a call, rows
+// it read or wrote answer its later lookups of the same keys without a
+// round trip (a row it wrote is exact: PostgreSQL holds its lock); an
+// include, or a Set, Add, Remove or Has of many targets, reads each
+// level's rows with one SELECT … = ANY($1); and a hasMany Add, Set or
+// Remove reads its targets in the round trip of its source's lookup. A
+// Create of a row with an auto-increment key costs three round trips
+// (nextval, the INSERT at the call's end, COMMIT), a View of one FindByPK
+// two, a FindAll with two levels of includes four whatever the number of
+// rows (pg/roundtrip_test.go counts them).
 //
 // What differs from the memory engine:
 //   - The rules check every constraint with a lookup before each write
