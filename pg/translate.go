@@ -72,24 +72,7 @@ func (db *DB) translate(err error, t *meta.Table, op byte, before, after, kid an
 
 // uniqueError is the rules' error for row colliding in ix: the key's
 // fields and value (a list of values for several fields).
-func uniqueError(t *meta.Table, ix *meta.Index, row any) error {
-	p := t.Ptr(row)
-	e := &errs.UniqueConstraintError{Model: t.Name}
-	if ix.IsPK() {
-		e.Fields, e.Value = t.KeyNames(), clone.Value(t.KeyValue(p))
-		return e
-	}
-	vals := make([]any, len(ix.Cols))
-	for i, f := range ix.Cols {
-		e.Fields = append(e.Fields, f.Name)
-		vals[i] = clone.Value(f.Get(p))
-	}
-	e.Value = vals[0]
-	if len(vals) > 1 {
-		e.Value = vals
-	}
-	return e
-}
+func uniqueError(t *meta.Table, ix *meta.Index, row any) error { return ix.Violation(t.Ptr(row)) }
 
 // foreignKeyError is the rules' error for a foreign key of a violated by
 // a write of t:

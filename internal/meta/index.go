@@ -4,6 +4,8 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/memrel/memrel/internal/clone"
+	"github.com/memrel/memrel/internal/errs"
 	"github.com/memrel/memrel/internal/keys"
 )
 
@@ -45,6 +47,28 @@ func (ix *Index) Key(p unsafe.Pointer, buf []byte) (k []byte, ok bool) {
 		}
 	}
 	return buf, true
+}
+
+// Violation is the error for the row at p colliding in ix: for the
+// primary key its names and value, else the fields and the value (a list
+// of values for several fields).
+func (ix *Index) Violation(p unsafe.Pointer) error {
+	t := ix.Table
+	e := &errs.UniqueConstraintError{Model: t.Name}
+	if ix.IsPK() {
+		e.Fields, e.Value = t.KeyNames(), clone.Value(t.KeyValue(p))
+		return e
+	}
+	vals := make([]any, len(ix.Cols))
+	for i, f := range ix.Cols {
+		e.Fields = append(e.Fields, f.Name)
+		vals[i] = clone.Value(f.Get(p))
+	}
+	e.Value = vals[0]
+	if len(vals) > 1 {
+		e.Value = vals
+	}
+	return e
 }
 
 // IsPK reports whether ix is the table's primary key.

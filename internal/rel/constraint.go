@@ -419,32 +419,14 @@ func (tx *Txn) checkUnique(t *meta.Table, old, row any) error {
 			}
 		}
 		if other := tx.First(ix, k); other != nil && other != old {
-			return uniqueViolation(t, ix, p)
+			return ix.Violation(p)
 		}
 	}
 	return nil
 }
 
 // pkViolation is the error for row p colliding on the primary key.
-func pkViolation(t *meta.Table, p unsafe.Pointer) error {
-	return &errs.UniqueConstraintError{Model: t.Name, Fields: t.KeyNames(), Value: clone.Value(t.KeyValue(p))}
-}
-
-// uniqueViolation is the error for row p colliding in ix: the field's
-// value, or for a group the list of its values.
-func uniqueViolation(t *meta.Table, ix *meta.Index, p unsafe.Pointer) error {
-	e := &errs.UniqueConstraintError{Model: t.Name}
-	vals := make([]any, len(ix.Cols))
-	for i, f := range ix.Cols {
-		e.Fields = append(e.Fields, f.Name)
-		vals[i] = clone.Value(f.Get(p))
-	}
-	e.Value = vals[0]
-	if len(vals) > 1 {
-		e.Value = vals
-	}
-	return e
-}
+func pkViolation(t *meta.Table, p unsafe.Pointer) error { return t.Indexes[0].Violation(p) }
 
 // CheckParents fails when a foreign key of row that changed since old (or
 // any, for an insert) references no source row. The reference of known,
