@@ -2,6 +2,7 @@ package pg
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/memrel/memrel/internal/meta"
@@ -40,7 +41,7 @@ func buildMany(t *meta.Table) manySQL {
 		conds := make([]string, n)
 		for i, f := range t.Fields {
 			op := " IS NOT DISTINCT FROM "
-			if isKey(t, f) {
+			if slices.Contains(t.Key, f) {
 				op = " = "
 			}
 			conds[i] = "x." + quote(f.Name) + op + fmt.Sprintf("u.o%d", i)
@@ -58,16 +59,6 @@ func buildMany(t *meta.Table) manySQL {
 		delete: fmt.Sprintf("DELETE FROM %s AS x USING unnest(%s) AS u(%s) WHERE %s",
 			name, arrays(1), names("o"), asRead()),
 	}
-}
-
-// isKey reports whether f is one of t's primary key columns.
-func isKey(t *meta.Table, f *meta.Field) bool {
-	for _, k := range t.Key {
-		if k == f {
-			return true
-		}
-	}
-	return false
 }
 
 // arrayType is the element type of an array of f's values.

@@ -30,31 +30,15 @@ func countSQL(ix *meta.Index, live *meta.Field) string {
 // countKeys counts the rows of each of keys in ix in one statement; false
 // when the keys do not share every column but the last (see prefetch).
 func (r *reads) countKeys(ix *meta.Index, keys [][]byte, live *meta.Field) ([]int, bool) {
-	last := len(ix.Cols) - 1
-	var shared []any
-	values := make([]any, len(keys))
-	for i, k := range keys {
-		args, n, nulls, err := keyArgs(ix, k)
-		if err != nil || n != len(ix.Cols) || nulls != 0 {
-			return nil, false
-		}
-		if i == 0 {
-			shared = args[:last]
-		} else {
-			for j, v := range args[:last] {
-				if !sameArg(v, shared[j]) {
-					return nil, false
-				}
-			}
-		}
-		values[i] = args[last]
+	params, ok := lastColumnParams(ix, keys)
+	if !ok {
+		return nil, false
 	}
 	sql := r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].count
 	if live != nil {
 		sql = countSQL(ix, live)
 	}
 	counts := make([]int, 0, len(keys))
-	params := append(append(make([]any, 0, last+1), shared...), values)
 	r.run(sql, params, func(rows pgx.Rows) error {
 		var n int64
 		if err := rows.Scan(&n); err != nil {

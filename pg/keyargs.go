@@ -46,13 +46,3 @@ func keyArgs(ix *meta.Index, key []byte) (args []any, n int, nulls uint64, err e
 	}
 	return args, n, nulls, nil
 }
-
-// pkValues are the primary key values of row, as query arguments.
-func pkValues(t *meta.Table, row any) []any {
-	p := t.Ptr(row)
-	args := make([]any, len(t.Key))
-	for i, f := range t.Key {
-		args[i] = f.Get(p)
-	}
-	return args
-}

@@ -95,10 +95,7 @@ func (p *pager) fetch() {
 	args := append(make([]any, 0, len(p.args)+len(p.sql.order)+1), p.args...)
 	if p.last != nil {
 		sql = p.sql.after
-		ptr := p.t.Ptr(p.last)
-		for _, f := range p.sql.order {
-			args = append(args, f.Get(ptr))
-		}
+		args = appendValues(args, p.sql.order, p.t.Ptr(p.last))
 	}
 	args = append(args, int64(p.size))
 	p.r.mu.Lock()

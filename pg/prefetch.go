@@ -44,36 +44,47 @@ func (r *reads) prefetch(ix *meta.Index, keys [][]byte, p *prefetched) []any {
 // keys it reads (those p does not hold yet); false when there is none to
 // read or the keys cannot go in one statement.
 func (r *reads) prefetchQuery(ix *meta.Index, keys [][]byte, p *prefetched) (sql string, params []any, want [][]byte, ok bool) {
-	last := len(ix.Cols) - 1
-	var shared []any
-	values := make([]any, 0, len(keys))
-	want = make([][]byte, 0, len(keys))
 	slot := r.db.slot(ix)
+	want = make([][]byte, 0, len(keys))
 	for _, k := range keys {
-		if _, ok := p.get(slot, k); ok {
-			continue // read already
+		if _, ok := p.get(slot, k); !ok { // not read already
+			want = append(want, k)
 		}
-		args, n, nulls, err := keyArgs(ix, k)
-		if err != nil || n != len(ix.Cols) || nulls != 0 {
-			return "", nil, nil, false
-		}
-		if shared == nil {
-			shared = args[:last]
-		} else {
-			for i, v := range args[:last] {
-				if !sameArg(v, shared[i]) {
-					return "", nil, nil, false
-				}
-			}
-		}
-		values = append(values, args[last])
-		want = append(want, k)
 	}
 	if len(want) == 0 {
 		return "", nil, nil, false
 	}
-	params = append(append(make([]any, 0, last+1), shared...), values)
+	if params, ok = lastColumnParams(ix, want); !ok {
+		return "", nil, nil, false
+	}
 	return r.db.sql.tables[ix.Table.Pos].indexes[ix.Pos].prefetch, params, want, true
+}
+
+// lastColumnParams decodes keys, whole keys of ix, into the parameters
+// of a statement over all of them: the values of every column but the
+// last, which the keys must share ($1…), then the last column's values as
+// one array. false when they do not share them, or a key holds a NULL.
+func lastColumnParams(ix *meta.Index, keys [][]byte) ([]any, bool) {
+	last := len(ix.Cols) - 1
+	var shared []any
+	values := make([]any, len(keys))
+	for i, k := range keys {
+		args, n, nulls, err := keyArgs(ix, k)
+		if err != nil || n != len(ix.Cols) || nulls != 0 {
+			return nil, false
+		}
+		if i == 0 {
+			shared = args[:last]
+		} else {
+			for j, v := range args[:last] {
+				if !sameArg(v, shared[j]) {
+					return nil, false
+				}
+			}
+		}
+		values[i] = args[last]
+	}
+	return append(append(make([]any, 0, last+1), shared...), values), true
 }
 
 // keep records rows, what a prefetch of the keys want read, per key in p.

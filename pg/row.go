@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -26,11 +27,13 @@ func columns(t *meta.Table) string {
 // rowArgs are the query arguments of a stored row's columns, in field
 // order: each column's canonical value (nil for NULL), which pgx encodes
 // into the column's SQL type.
-func rowArgs(t *meta.Table, row any) []any {
-	p := t.Ptr(row)
-	args := make([]any, len(t.Fields))
-	for i, f := range t.Fields {
-		args[i] = f.Get(p)
+func rowArgs(t *meta.Table, row any) []any { return appendValues(nil, t.Fields, t.Ptr(row)) }
+
+// appendValues appends the values of the fields fs of the row at p, as
+// query arguments.
+func appendValues(args []any, fs []*meta.Field, p unsafe.Pointer) []any {
+	for _, f := range fs {
+		args = append(args, f.Get(p))
 	}
 	return args
 }

@@ -185,7 +185,7 @@ func (w *writer) changed(e entry) error {
 		t := e.t
 		k := t.PKKey(e.before, kb[:0])
 		gone := true
-		err := w.s.query(w.db.sql.tables[t.Pos].indexes[0].prefix[len(t.Key)], pkValues(t, e.before), func(pgx.Rows) error {
+		err := w.s.query(w.db.sql.tables[t.Pos].indexes[0].prefix[len(t.Key)], appendValues(nil, t.Key, t.Ptr(e.before)), func(pgx.Rows) error {
 			gone = false
 			return nil
 		})
