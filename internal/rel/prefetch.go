@@ -1,6 +1,8 @@
 package rel
 
 import (
+	"bytes"
+
 	"github.com/memrel/memrel/internal/engine"
 	"github.com/memrel/memrel/internal/meta"
 )
@@ -85,8 +87,19 @@ func prefetch(pf engine.Prefetcher, ix *meta.Index, rows []any, key func([]byte,
 // of keys (primary keys) at once, before a loop that looks each up.
 func (tx *Txn) prefetchKeys(t *meta.Table, keys [][]byte) {
 	if pf, ok := tx.r.(engine.Prefetcher); ok && len(keys) > 1 {
-		pf.Prefetch(t.Indexes[0], keys)
+		pf.Prefetch(t.Indexes[0], cloneKeys(keys))
 	}
+}
+
+// cloneKeys copies keys for an interface call, which escape analysis
+// cannot see through: passed as they are, the caller's keys (on its
+// stack, on the memory engine's hot paths) would move to the heap.
+func cloneKeys(keys [][]byte) [][]byte {
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = bytes.Clone(k)
+	}
+	return out
 }
 
 // Prefetches reports whether the engine reads many keys at once (an
@@ -142,7 +155,7 @@ func (tx *Txn) CountChildren(a *meta.Relation, sks [][]byte, withDeleted bool) (
 	}
 	ks := make([][]byte, len(sks))
 	for i, sk := range sks {
-		ks[i] = a.ChildKey(sk)
+		ks[i] = bytes.Clone(a.ChildKey(sk)) // see cloneKeys
 	}
 	return c.CountKeys(a.Lookup, ks, live)
 }
